@@ -1,0 +1,3 @@
+from migc.cli import main
+
+main()

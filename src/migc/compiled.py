@@ -1,0 +1,46 @@
+"""What the compiler hands to `emit`, `schema` and the runner: plain data, no library types."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from migc.diagnostics import Diagnostic, has_errors
+from migc.project import MigrationFile
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One SQL statement, with the `-- description` comment that precedes it in emitted SQL."""
+
+    description: str
+    sql: str  # no trailing semicolon
+
+
+@dataclass(frozen=True)
+class CompiledMigration:
+    file: MigrationFile
+    up: tuple[Statement, ...]
+    down: tuple[Statement, ...] | None  # None when irreversible
+    irreversible_at: str | None  # "path:line:col: what" of the first irreversible operation
+    non_transactional: bool  # contains `concurrently`: run statement by statement, no transaction
+    diagnostics: tuple[Diagnostic, ...]
+
+    @property
+    def version(self) -> int:
+        return self.file.version
+
+
+@dataclass(frozen=True)
+class CompiledProject:
+    migrations: tuple[CompiledMigration, ...]
+    diagnostics: tuple[Diagnostic, ...]  # every problem of the run, sorted by file and position
+    schema_sql: tuple[Statement, ...]  # the final schema as a runnable script
+
+    @property
+    def ok(self) -> bool:
+        return not has_errors(self.diagnostics)
+
+
+def render_script(statements: tuple[Statement, ...] | list[Statement]) -> str:
+    """Statements as a psql-runnable script, each preceded by its description."""
+    return "".join(f"-- {s.description}\n{s.sql};\n" for s in statements)

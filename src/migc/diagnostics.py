@@ -1,0 +1,84 @@
+"""Diagnostics: stable codes, spans, and the text and JSON renderers."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Iterable
+
+from migc.source import Span
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    code: str
+    severity: Severity
+    message: str
+    file: str
+    span: Span
+    hint: str | None = None
+
+    @property
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.file, self.span.line, self.span.col, self.code)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "code": self.code,
+            "severity": self.severity.value,
+            "message": self.message,
+            "file": self.file,
+            "line": self.span.line,
+            "col": self.span.col,
+            "end_line": self.span.end_line,
+            "end_col": self.span.end_col,
+            "hint": self.hint,
+        }
+
+
+@dataclass
+class DiagnosticBag:
+    """Collects problems for one file; never raises."""
+
+    file: str
+    items: list[Diagnostic] = field(default_factory=list)
+
+    def error(self, code: str, span: Span, message: str, hint: str | None = None) -> None:
+        self.items.append(Diagnostic(code, Severity.ERROR, message, self.file, span, hint))
+
+    def warning(self, code: str, span: Span, message: str, hint: str | None = None) -> None:
+        self.items.append(Diagnostic(code, Severity.WARNING, message, self.file, span, hint))
+
+    @property
+    def has_errors(self) -> bool:
+        return any(d.severity is Severity.ERROR for d in self.items)
+
+
+def has_errors(diags: Iterable[Diagnostic]) -> bool:
+    return any(d.severity is Severity.ERROR for d in diags)
+
+
+def render_text(diag: Diagnostic, source_line: str | None) -> str:
+    """`path:line:col: error[CODE]: message`, the source line, a caret, and the hint."""
+    out = [f"{diag.file}:{diag.span.line}:{diag.span.col}: {diag.severity.value}[{diag.code}]: {diag.message}"]
+    if source_line is not None and source_line.strip():
+        shown = source_line.expandtabs(4) if "\t" not in source_line else source_line.replace("\t", " ")
+        out.append(f"  {shown}")
+        width = 1
+        if diag.span.end_line == diag.span.line:
+            width = max(1, diag.span.end_col - diag.span.col)
+        width = min(width, max(1, len(shown) - diag.span.col + 1))
+        out.append("  " + " " * (diag.span.col - 1) + "^" * width)
+    if diag.hint:
+        out.append(f"  hint: {diag.hint}")
+    return "\n".join(out)
+
+
+def render_json(diags: Iterable[Diagnostic]) -> str:
+    return json.dumps([d.to_json() for d in diags], indent=2)

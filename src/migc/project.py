@@ -1,0 +1,174 @@
+"""Finding the project: its config, its migrations directory and its migration files."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from migc.diagnostics import Diagnostic, Severity
+from migc.errors import MigcError
+from migc.source import Span
+
+MIGRATION_NAME = re.compile(r"^(?P<version>[0-9]+)_(?P<slug>[a-z0-9_]+)\.mig$")
+
+
+@dataclass(frozen=True)
+class ProjectConfig:
+    migrations_dir: Path
+    database_url: str | None = None
+    tracking_schema: str = "public"
+    tracking_table: str = "migc_migrations"
+    lock_timeout: str = "5s"  # PostgreSQL's lock_timeout for migration statements
+    statement_timeout: str = "0"  # 0 = off
+    config_file: Path | None = None
+    lint: dict[str, str] = field(default_factory=dict)  # code -> "off" | "warning" | "error"
+
+    @property
+    def state_dir(self) -> Path:
+        """`.migc/` beside the migrations directory: caches and the embedded server."""
+        return self.migrations_dir.resolve().parent / ".migc"
+
+
+_KNOWN_KEYS = {
+    "dir", "database_url", "tracking_schema", "tracking_table", "lock_timeout", "statement_timeout", "lint",
+}
+
+
+def _find_config(start: Path) -> tuple[Path, dict[str, object]] | None:
+    for folder in [start, *start.parents]:
+        migc_toml = folder / "migc.toml"
+        if migc_toml.is_file():
+            return migc_toml, _read_toml(migc_toml)
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file():
+            data = _read_toml(pyproject)
+            tool = data.get("tool")
+            if isinstance(tool, dict) and isinstance(tool.get("migc"), dict):
+                return pyproject, tool["migc"]
+    return None
+
+
+def _read_toml(path: Path) -> dict[str, object]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise MigcError(f"{path}: invalid TOML: {exc}", "fix the syntax of the config file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise MigcError(f"{path}: cannot read config: {exc}") from None
+
+
+def load_config(cwd: Path | None = None, dir_override: Path | None = None) -> ProjectConfig:
+    """`--dir` wins, then the config's `dir` (relative to the config file), then `./migrations`."""
+    cwd = cwd or Path.cwd()
+    found = _find_config(cwd)
+    values: dict[str, object] = {}
+    config_file: Path | None = None
+    if found is not None:
+        config_file, values = found
+        unknown = sorted(set(values) - _KNOWN_KEYS)
+        if unknown:
+            raise MigcError(
+                f"{config_file}: unknown setting(s) in migc config: {', '.join(unknown)}",
+                f"known settings: {', '.join(sorted(_KNOWN_KEYS))}",
+            )
+    for key in _KNOWN_KEYS - {"lint"}:
+        if key in values and not isinstance(values[key], str):
+            raise MigcError(f"{config_file}: setting '{key}' must be a string")
+    lint = values.get("lint", {})
+    if not isinstance(lint, dict) or not all(
+        isinstance(v, str) and v in ("off", "warning", "error") for v in lint.values()
+    ):
+        raise MigcError(f"{config_file}: [lint] maps codes to \"off\", \"warning\" or \"error\"")
+
+    if dir_override is not None:
+        migrations_dir = dir_override
+    elif "dir" in values and config_file is not None:
+        migrations_dir = config_file.parent / str(values["dir"])
+    else:
+        migrations_dir = cwd / "migrations"
+
+    def text(key: str, default: str) -> str:
+        value = values.get(key, default)
+        return value if isinstance(value, str) else default
+
+    return ProjectConfig(
+        migrations_dir=migrations_dir,
+        database_url=text("database_url", "") or None,
+        tracking_schema=text("tracking_schema", "public"),
+        tracking_table=text("tracking_table", "migc_migrations"),
+        lock_timeout=text("lock_timeout", "5s"),
+        statement_timeout=text("statement_timeout", "0"),
+        config_file=config_file,
+        lint={str(k).upper(): str(v) for k, v in lint.items()},
+    )
+
+
+@dataclass(frozen=True)
+class MigrationFile:
+    version: int
+    version_text: str  # as written in the file name, e.g. "0007"
+    name: str  # the slug
+    path: Path
+    shown_path: str  # how diagnostics name it
+    content: bytes
+
+    @property
+    def checksum(self) -> str:
+        return hashlib.sha256(self.content).hexdigest()
+
+    @property
+    def label(self) -> str:
+        return f"{self.version_text}_{self.name}"
+
+
+def shown_path(path: Path, cwd: Path | None = None) -> str:
+    try:
+        return str(path.resolve().relative_to((cwd or Path.cwd()).resolve()))
+    except ValueError:
+        return str(path)
+
+
+def list_migrations(migrations_dir: Path) -> tuple[list[MigrationFile], list[Diagnostic]]:
+    """All `.mig` files in version order; bad names and duplicate versions become diagnostics."""
+    if not migrations_dir.is_dir():
+        raise MigcError(
+            f"migrations directory not found: {migrations_dir}",
+            "create it, run `migc new SLUG`, or point --dir / [tool.migc] dir at it",
+        )
+    diags: list[Diagnostic] = []
+    files: list[MigrationFile] = []
+    for path in sorted(migrations_dir.iterdir()):
+        if path.name.startswith(".") or path.suffix != ".mig" or not path.is_file():
+            continue
+        shown = shown_path(path)
+        match = MIGRATION_NAME.match(path.name)
+        if match is None:
+            diags.append(Diagnostic(
+                "E002", Severity.ERROR,
+                f"migration file name '{path.name}' does not match <version>_<slug>.mig",
+                shown, Span(1, 1, 1, 1),
+                "name it like 0001_create_users.mig: digits, '_', then [a-z0-9_]+",
+            ))
+            continue
+        try:
+            content = path.read_bytes()
+        except OSError as exc:
+            diags.append(Diagnostic("E002", Severity.ERROR, f"cannot read migration: {exc.strerror}", shown, Span(1, 1, 1, 1)))
+            continue
+        version_text = match.group("version")
+        files.append(MigrationFile(int(version_text), version_text, match.group("slug"), path, shown, content))
+    files.sort(key=lambda f: (f.version, f.path.name))
+    seen: dict[int, MigrationFile] = {}
+    for f in files:
+        if f.version in seen:
+            diags.append(Diagnostic(
+                "E003", Severity.ERROR,
+                f"duplicate migration version {f.version}: also used by {seen[f.version].path.name}",
+                f.shown_path, Span(1, 1, 1, 1), "give each migration its own version (`migc new` picks the next one)",
+            ))
+        else:
+            seen[f.version] = f
+    return files, diags
