@@ -1,0 +1,199 @@
+"""`migc up`, `down` and `status`: plain functions returning the exit code; cli.py only parses."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from migc.compiled import CompiledMigration, CompiledProject, render_script
+from migc.errors import MigcError
+from migc.project import ProjectConfig, list_migrations
+from migc.runner.apply import apply_down, apply_up
+from migc.runner.connect import migration_session, resolve_target, tracking_table
+from migc.runner.diagnostics import compile_checked, print_diagnostics
+from migc.runner.report import Output, format_ms
+from migc.runner.session import Session
+from migc.runner.status import MigrationStatus, State, classify, tampered
+from migc.runner.tracking import AppliedMigration, TrackingTable
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    database_url: str | None = None  # --database-url
+    lock_timeout_s: float = 60.0  # --lock-timeout: how long to wait for another runner
+    dry_run: bool = False
+
+
+def read_applied(session: Session, tracking: TrackingTable, *, create: bool) -> list[AppliedMigration]:
+    """The tracking table's rows; the table is created on first use unless `create` is false."""
+    table_exists, schema_exists = tracking.existence(session)
+    if not table_exists:
+        if create:
+            session.run(tracking.create_sql(schema_exists))
+        return []
+    return [AppliedMigration.from_row(row) for row in session.rows(tracking.select_sql())]
+
+
+def run_up(
+    config: ProjectConfig,
+    out: Output,
+    options: RunOptions,
+    *,
+    to: int | None = None,
+    allow_modified: bool = False,
+    compiled: CompiledProject | None = None,
+) -> int:
+    """Apply pending migrations in version order; `compiled` skips compiling (tests, verify)."""
+    project = compiled or compile_checked(config, out)
+    target = resolve_target(config, options.database_url, out.note)
+    tracking = tracking_table(config)
+    lock = None if options.dry_run else options.lock_timeout_s
+    with migration_session(config, target, lock_timeout_s=lock) as session:
+        applied = read_applied(session, tracking, create=not options.dry_run)
+        _refuse_tampered(classify([m.file for m in project.migrations], applied), out, allow_modified)
+        done = {a.version for a in applied}
+        pending = [m for m in project.migrations if m.version not in done and (to is None or m.version <= to)]
+        latest = max(done, default=None)
+        if options.dry_run:
+            _print_up_dry_run(out, pending, tracking)
+            return 0
+        if not pending:
+            out.line(f"nothing to apply: {len(done)} migration(s) applied, none pending")
+            return 0
+        total_ms = 0.0
+        with out.steps(len(pending), "applying") as steps:
+            for migration in pending:
+                if latest is not None and migration.version < latest:
+                    out.warn(f"{migration.file.label} is older than the latest applied migration; applying it now")
+                steps.start(migration.file.label, migration.non_transactional)
+                elapsed = apply_up(session, tracking, migration)
+                total_ms += elapsed
+                steps.done(migration.file.label, elapsed)
+    out.line(f"applied {len(pending)} migration(s) in {format_ms(total_ms)}")
+    return 0
+
+
+def _refuse_tampered(statuses: list[MigrationStatus], out: Output, allow_modified: bool) -> None:
+    bad = tampered(statuses)
+    if not bad:
+        return
+    listing = "\n".join(f"  {s.label}: {s.state.value}" for s in bad)
+    if not allow_modified:
+        raise MigcError(
+            f"applied migrations were changed since they were applied:\n{listing}",
+            "restore the files (see `migc status`), or pass --allow-modified to apply pending migrations anyway",
+        )
+    out.warn(f"--allow-modified: ignoring {len(bad)} modified or missing applied migration(s):\n{listing}")
+    out.warn("the database may no longer match what the migration files describe")
+
+
+def _print_up_dry_run(out: Output, pending: list[CompiledMigration], tracking: TrackingTable) -> None:
+    if not pending:
+        out.line("-- nothing to apply")
+    for migration in pending:
+        file = migration.file
+        out.line(f"-- {file.label} ({file.shown_path})")
+        if migration.non_transactional:
+            out.line("-- runs outside a transaction (concurrently), statement by statement")
+            out.line(render_script(migration.up).rstrip("\n"))
+        else:
+            out.line("BEGIN;")
+            out.line(render_script(migration.up).rstrip("\n"))
+            out.line(f"-- and a row in {tracking.qualified}")
+            out.line("COMMIT;")
+        out.line()
+    out.note(f"dry run: {len(pending)} migration(s) would be applied; nothing was changed")
+
+
+def run_down(
+    config: ProjectConfig, out: Output, options: RunOptions, *, steps: int | None = None, to: int | None = None
+) -> int:
+    if steps is not None and to is not None:
+        raise MigcError("give either --steps or --to, not both")
+    if steps is not None and steps < 1:
+        raise MigcError("--steps must be at least 1")
+    target = resolve_target(config, options.database_url, out.note)
+    tracking = tracking_table(config)
+    lock = None if options.dry_run else options.lock_timeout_s
+    with migration_session(config, target, lock_timeout_s=lock) as session:
+        applied = sorted(read_applied(session, tracking, create=False), key=lambda a: a.version, reverse=True)
+        chosen = [a for a in applied if a.version > to] if to is not None else applied[: steps or 1]
+        if not chosen:
+            out.line("nothing to revert")
+            return 0
+        irreversible = [a for a in chosen if a.down_statements is None]
+        if irreversible:
+            listing = "\n".join(f"  {a.label}: {a.irreversible_at or 'irreversible'}" for a in irreversible)
+            raise MigcError(
+                f"cannot revert: irreversible migration(s), nothing was reverted:\n{listing}",
+                "give the migration an explicit `down { ... }` section, or write a new migration that undoes it",
+            )
+        paths = _shown_paths(config)
+        if options.dry_run:
+            _print_down_dry_run(out, chosen, tracking)
+            return 0
+        total_ms = 0.0
+        with out.steps(len(chosen), "reverting") as progress:
+            for row in chosen:
+                progress.start(row.label, row.non_transactional)
+                elapsed = apply_down(session, tracking, row, paths.get(row.version))
+                total_ms += elapsed
+                progress.done(row.label, elapsed)
+    out.line(f"reverted {len(chosen)} migration(s) in {format_ms(total_ms)}")
+    return 0
+
+
+def _shown_paths(config: ProjectConfig) -> dict[int, str]:
+    try:
+        files, _ = list_migrations(config.migrations_dir)
+    except MigcError:
+        return {}  # down needs no files: it runs the SQL stored when they were applied
+    return {f.version: f.shown_path for f in files}
+
+
+def _print_down_dry_run(out: Output, chosen: list[AppliedMigration], tracking: TrackingTable) -> None:
+    for row in chosen:
+        out.line(f"-- {row.label} (down SQL stored when it was applied)")
+        if not row.non_transactional:
+            out.line("BEGIN;")
+        out.line((row.down_sql or "").rstrip("\n"))
+        out.line(f"-- and its row deleted from {tracking.qualified}")
+        if not row.non_transactional:
+            out.line("COMMIT;")
+        out.line()
+    out.note(f"dry run: {len(chosen)} migration(s) would be reverted; nothing was changed")
+
+
+def run_status(config: ProjectConfig, out: Output, options: RunOptions, *, fmt: str = "text") -> int:
+    if fmt not in ("text", "json"):
+        raise MigcError(f"unknown format '{fmt}'", "use --format text or --format json")
+    files, diags = list_migrations(config.migrations_dir)
+    print_diagnostics(out, diags)
+    target = resolve_target(config, options.database_url, out.note)
+    with migration_session(config, target, lock_timeout_s=None) as session:
+        applied = read_applied(session, tracking_table(config), create=False)
+    statuses = classify(files, applied)
+    if fmt == "json":
+        out.line(json.dumps([s.to_json() for s in statuses], indent=2))
+    else:
+        _print_status_table(out, statuses)
+    bad = tampered(statuses)
+    if bad:
+        out.note(
+            f"{len(bad)} applied migration(s) modified or missing: `migc up` refuses to run until the files "
+            "are restored (or --allow-modified)"
+        )
+    return 1 if bad else 0
+
+
+def _print_status_table(out: Output, statuses: list[MigrationStatus]) -> None:
+    if not statuses:
+        out.note("no migrations")
+        return
+    width_v = max(len(s.version_text) for s in statuses)
+    width_n = max(len(s.name) for s in statuses)
+    for s in statuses:
+        when = s.applied_at.strftime("%Y-%m-%d %H:%M:%S %z") if s.applied_at else ""
+        out.line(f"{s.version_text:<{width_v}}  {s.name:<{width_n}}  {s.state.value:<8}  {when}".rstrip())
+    counts = {state: sum(1 for s in statuses if s.state is state) for state in State}
+    out.note(", ".join(f"{n} {state.value}" for state, n in counts.items() if n))

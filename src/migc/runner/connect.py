@@ -1,0 +1,81 @@
+"""Choosing the database, opening the run's connection, and holding the migration lock."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from migc.errors import MigcError
+from migc.project import ProjectConfig, shown_path
+from migc.runner.session import Session, SqlFailure, check_setting, connect
+from migc.runner.tracking import TrackingTable
+from migc.runner.urls import DatabaseTarget, configured_target
+
+# how often a backend checks, during a long statement, that its client is still there: a killed
+# runner's migration is then rolled back (and its lock freed) within a second, not when it ends
+CLIENT_CHECK_INTERVAL = "1s"
+
+
+def resolve_target(config: ProjectConfig, cli_url: str | None, announce: Callable[[str], None]) -> DatabaseTarget:
+    """`--database-url`, DATABASE_URL, the config's database_url, else the embedded server."""
+    config_file = shown_path(config.config_file) if config.config_file else None
+    target = configured_target(cli_url, config.database_url, config_file)
+    if target is not None:
+        return target
+    from migc.runner.embedded import embedded_url
+
+    url = embedded_url(config.state_dir)
+    announce(f"using the embedded PostgreSQL in {shown_path(config.state_dir)} (no database URL given)")
+    return DatabaseTarget(url, "embedded")
+
+
+def tracking_table(config: ProjectConfig) -> TrackingTable:
+    return TrackingTable(config.tracking_schema, config.tracking_table)
+
+
+def session_settings(config: ProjectConfig) -> dict[str, str]:
+    return {
+        "lock_timeout": check_setting("lock_timeout", config.lock_timeout),
+        "statement_timeout": check_setting("statement_timeout", config.statement_timeout),
+    }
+
+
+@contextmanager
+def migration_session(
+    config: ProjectConfig, target: DatabaseTarget, *, lock_timeout_s: float | None
+) -> Iterator[Session]:
+    """The run's one connection; with `lock_timeout_s`, holding the advisory lock until it closes."""
+    session = connect(target, settings=session_settings(config))
+    try:
+        if session.server_version >= 140000:
+            session.run(f"SET client_connection_check_interval = '{CLIENT_CHECK_INTERVAL}'")
+        if lock_timeout_s is not None:
+            acquire_lock(session, tracking_table(config), lock_timeout_s)
+        yield session
+    finally:
+        session.close()  # ends the session, which releases the advisory lock
+
+
+def acquire_lock(session: Session, tracking: TrackingTable, timeout_s: float) -> None:
+    """Wait up to `timeout_s` for the session advisory lock of this tracking table."""
+    key = tracking.lock_key
+    try:
+        if timeout_s <= 0:
+            got = session.rows(f"SELECT pg_try_advisory_lock({key})")[0][0]
+        else:
+            # lock_timeout bounds the wait on the advisory lock too; the session's own values
+            # (from the connection's startup options) come back with RESET
+            session.run(
+                f"SET lock_timeout = '{int(timeout_s * 1000)}ms'; SET statement_timeout = 0; "
+                f"SELECT pg_advisory_lock({key}); RESET lock_timeout; RESET statement_timeout"
+            )
+            got = True
+    except SqlFailure as failure:
+        if failure.sqlstate != "55P03":
+            raise MigcError(f"cannot take the migration lock: {failure.describe()}") from None
+        got = False
+    if not got:
+        raise MigcError(
+            f"another migc run has held the migration lock of {session.target.shown} for more than {timeout_s:g} s",
+            "wait for it to finish, or raise --lock-timeout",
+        )
