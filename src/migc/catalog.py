@@ -134,8 +134,12 @@ def _differences(path: list[str], a: object, b: object, collection: str | None, 
     where = ": ".join(path)
     if isinstance(a, dict) and isinstance(b, dict):
         for key in sorted(set(a) | set(b), key=str):
-            label = f"{_MEMBER[collection]} {key}" if collection in _MEMBER else str(key)
-            child_collection = key if key in _MEMBER and collection not in _MEMBER else None
+            if collection is not None:
+                label, child_collection = f"{_MEMBER[collection]} {key}", None
+            elif key in _MEMBER:  # a collection such as `tables` or `columns`: its members name themselves
+                label, child_collection = "", key
+            else:
+                label, child_collection = str(key), None
             if key not in b:
                 yield f"{': '.join([*path, label])}: only in {names[0]}{_brief(a[key])}"
             elif key not in a:

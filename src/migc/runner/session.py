@@ -178,7 +178,7 @@ def connect(target: DatabaseTarget, *, settings: dict[str, str] | None = None) -
         conn = psycopg.connect(make_conninfo("", **params), autocommit=True)
     except psycopg.Error as exc:
         reason = redact_text(str(exc).strip(), secrets)
-        reason = reason.removeprefix("connection failed: ")
+        reason = reason.removeprefix("connection failed: ").replace("\n\t", "\n  ")
         raise MigcError(
             f"cannot connect to the database {target.shown} (from {target.source}):\n  {reason}",
             "check that the server is running and reachable, and the user name, password and database name",
