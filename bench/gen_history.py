@@ -483,7 +483,8 @@ class Generator:
 
     def set_default(self) -> tuple[str, str] | None:
         t = self.pick_table()
-        cols = [c for c in t.columns.values() if not c.pk and self.constant_default(c) is not None]
+        cols = [c for c in t.columns.values()
+                if not c.pk and not c.fk_to and self.constant_default(c) is not None]
         if not cols:
             return None
         col = cols[self.rng.randrange(len(cols))]
