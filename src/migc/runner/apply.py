@@ -72,7 +72,14 @@ def apply_down(session: Session, tracking: TrackingTable, applied: AppliedMigrat
     return _run_atomically(session, script, delete)
 
 
-def transaction_text(statements: tuple[str, ...], tracking_sql: str) -> tuple[str, list[int]]:
+def run_statements(session: Session, script: Script) -> float:
+    """Run statements with the same error reporting, but no tracking row (scratch databases)."""
+    if script.non_transactional:
+        return _run_one_by_one(session, script, None)
+    return _run_atomically(session, script, None)
+
+
+def transaction_text(statements: tuple[str, ...], tracking_sql: str | None) -> tuple[str, list[int]]:
     """The one-round-trip query string, and where each statement starts in it."""
     pieces = ["BEGIN;\n"]
     offsets: list[int] = []
@@ -82,12 +89,14 @@ def transaction_text(statements: tuple[str, ...], tracking_sql: str) -> tuple[st
         pieces.append(sql)
         pieces.append(_SEPARATOR)
         position += len(sql) + len(_SEPARATOR)
-    pieces.append(tracking_sql)
-    pieces.append(";\nCOMMIT")
+    if tracking_sql:
+        pieces.append(tracking_sql)
+        pieces.append(";\n")
+    pieces.append("COMMIT")
     return "".join(pieces), offsets
 
 
-def _run_atomically(session: Session, script: Script, tracking_sql: str) -> float:
+def _run_atomically(session: Session, script: Script, tracking_sql: str | None) -> float:
     text, offsets = transaction_text(script.statements, tracking_sql)
     started = time.perf_counter()
     try:
@@ -101,7 +110,7 @@ def _run_atomically(session: Session, script: Script, tracking_sql: str) -> floa
     return (time.perf_counter() - started) * 1000
 
 
-def _run_one_by_one(session: Session, script: Script, tracking_sql: Callable[[float], str]) -> float:
+def _run_one_by_one(session: Session, script: Script, tracking_sql: Callable[[float], str] | None) -> float:
     started = time.perf_counter()
     for index, sql in enumerate(script.statements):
         try:
@@ -114,6 +123,8 @@ def _run_one_by_one(session: Session, script: Script, tracking_sql: Callable[[fl
                 script.ref, script.direction, failure, statement, transactional=False, applied_before=index
             ) from None
     elapsed = (time.perf_counter() - started) * 1000
+    if tracking_sql is None:
+        return elapsed
     try:
         session.run(tracking_sql(elapsed))
     except SqlFailure as failure:
