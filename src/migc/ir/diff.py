@@ -1,0 +1,74 @@
+"""What differs between two modelled schemas, in words. Column order is ignored: PostgreSQL can
+only add a column at the end, so no down migration can put a dropped column back in place."""
+
+from __future__ import annotations
+
+from migc.ir.model import Column, Constraint, Table
+from migc.ir.schema import Schema
+
+
+def _column_words(c: Column) -> str:
+    words = [c.type.display()]
+    if c.not_null:
+        words.append("not null")
+    if c.default is not None:
+        words.append("with a default")
+    if c.identity:
+        words.append(f"identity {c.identity}")
+    return " ".join(words)
+
+
+def _table_differences(expected: Table, actual: Table) -> list[str]:
+    out: list[str] = []
+    name = expected.name.display()
+    exp_cols = {c.name: c for c in expected.columns}
+    act_cols = {c.name: c for c in actual.columns}
+    for col in sorted(exp_cols.keys() - act_cols.keys()):
+        out.append(f"column {name}.{col} is missing")
+    for col in sorted(act_cols.keys() - exp_cols.keys()):
+        out.append(f"column {name}.{col} should not exist")
+    for col in sorted(exp_cols.keys() & act_cols.keys()):
+        e, a = exp_cols[col], act_cols[col]
+        if e != a:
+            out.append(f"column {name}.{col} is {_column_words(a)}, expected {_column_words(e)}"
+                       if _column_words(a) != _column_words(e) else f"column {name}.{col} differs (default or sequence)")
+    exp_cons: dict[str, Constraint] = {c.name: c for c in expected.constraints}
+    act_cons: dict[str, Constraint] = {c.name: c for c in actual.constraints}
+    for con in sorted(exp_cons.keys() - act_cons.keys()):
+        out.append(f"constraint {con} of {name} is missing")
+    for con in sorted(act_cons.keys() - exp_cons.keys()):
+        out.append(f"constraint {con} of {name} should not exist")
+    for con in sorted(exp_cons.keys() & act_cons.keys()):
+        if exp_cons[con] != act_cons[con]:
+            out.append(f"constraint {con} of {name} differs")
+    return out
+
+
+def schema_differences(expected: Schema, actual: Schema) -> list[str]:
+    out: list[str] = []
+    for s in sorted(expected.schemas - actual.schemas):
+        out.append(f"schema {s} is missing")
+    for s in sorted(actual.schemas - expected.schemas):
+        out.append(f"schema {s} should not exist")
+    for t in sorted(expected.tables.keys() - actual.tables.keys()):
+        out.append(f"table {t.display()} is missing")
+    for t in sorted(actual.tables.keys() - expected.tables.keys()):
+        out.append(f"table {t.display()} should not exist")
+    for t in sorted(expected.tables.keys() & actual.tables.keys()):
+        out.extend(_table_differences(expected.tables[t], actual.tables[t]))
+    for i in sorted(expected.indexes.keys() - actual.indexes.keys()):
+        out.append(f"index {i.display()} is missing")
+    for i in sorted(actual.indexes.keys() - expected.indexes.keys()):
+        out.append(f"index {i.display()} should not exist")
+    for i in sorted(expected.indexes.keys() & actual.indexes.keys()):
+        if expected.indexes[i] != actual.indexes[i]:
+            out.append(f"index {i.display()} differs")
+    for e in sorted(expected.enums.keys() - actual.enums.keys()):
+        out.append(f"enum {e.display()} is missing")
+    for e in sorted(actual.enums.keys() - expected.enums.keys()):
+        out.append(f"enum {e.display()} should not exist")
+    for e in sorted(expected.enums.keys() & actual.enums.keys()):
+        if expected.enums[e] != actual.enums[e]:
+            out.append(f"enum {e.display()} has labels {list(actual.enums[e].values)}, expected "
+                       f"{list(expected.enums[e].values)}")
+    return out

@@ -1,0 +1,291 @@
+"""`Schema`: the modelled catalog. `apply(op)` is the pure state transition (Django's
+state_forwards): it trusts the op, which lowering has already checked against this schema."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from migc.ir import exprs
+from migc.ir import ops as o
+from migc.ir.model import Column, Constraint, EnumType, ForeignKey, Index, Name, Table
+
+
+@dataclass(frozen=True)
+class Schema:
+    schemas: frozenset[str] = frozenset({"public"})
+    tables: dict[Name, Table] = field(default_factory=dict)
+    indexes: dict[Name, Index] = field(default_factory=dict)
+    enums: dict[Name, EnumType] = field(default_factory=dict)
+
+    # ------------------------------------------------------------ queries
+
+    def relation_names(self, schema: str) -> set[str]:
+        """Names taken in a schema's relation namespace: tables, indexes, constraint indexes, sequences."""
+        names = {n.name for n in self.tables if n.schema == schema}
+        names.update(n.name for n in self.indexes if n.schema == schema)
+        for table in self.tables.values():
+            if table.name.schema != schema:
+                continue
+            names.update(c.name for c in table.constraints if c.has_index)
+            names.update(c.sequence for c in table.columns if c.sequence)
+        return names
+
+    def constraint_names(self, schema: str) -> set[str]:
+        return {c.name for t in self.tables.values() if t.name.schema == schema for c in t.constraints}
+
+    def referencing(self, target: Name, column: str | None = None) -> list[tuple[Table, Constraint]]:
+        """Foreign keys of *other* tables that point at `target` (at `column`, if given)."""
+        found = []
+        for table in self.tables.values():
+            if table.name == target:
+                continue
+            for c in table.constraints:
+                fk = c.references
+                if fk is not None and fk.table == target and (column is None or column in fk.columns):
+                    found.append((table, c))
+        return found
+
+    def indexes_of(self, table: Name) -> list[Index]:
+        return [i for i in self.indexes.values() if i.table == table]
+
+    def enum_users(self, enum: Name) -> list[tuple[Table, Column]]:
+        return [
+            (t, c) for t in self.tables.values() for c in t.columns
+            if c.type.is_enum and (c.type.enum_schema, c.type.name) == (enum.schema, enum.name)
+        ]
+
+    # ------------------------------------------------------------ transitions
+
+    def apply(self, op: o.Op) -> Schema:
+        handler = _HANDLERS[type(op)]
+        return handler(self, op)  # type: ignore[operator]
+
+
+def _with_tables(s: Schema, tables: dict[Name, Table], **kw: object) -> Schema:
+    return replace(s, tables=tables, **kw)  # type: ignore[arg-type]
+
+
+def _create_schema(s: Schema, op: o.CreateSchemaOp) -> Schema:
+    return replace(s, schemas=s.schemas | {op.name})
+
+
+def _drop_schema(s: Schema, op: o.DropSchemaOp) -> Schema:
+    return replace(s, schemas=s.schemas - {op.name})
+
+
+def _create_table(s: Schema, op: o.CreateTableOp) -> Schema:
+    tables = dict(s.tables)
+    tables[op.table.name] = op.table
+    return _with_tables(s, tables)
+
+
+def _drop_table(s: Schema, op: o.DropTableOp) -> Schema:
+    name = op.table.name
+    tables = {k: v for k, v in s.tables.items() if k != name}
+    for other, fk in op.incoming:
+        if other in tables:
+            t = tables[other]
+            tables[other] = replace(t, constraints=tuple(c for c in t.constraints if c.name != fk.name))
+    indexes = {k: v for k, v in s.indexes.items() if v.table != name}
+    return _with_tables(s, tables, indexes=indexes)
+
+
+def _rename_table(s: Schema, op: o.RenameTableOp) -> Schema:
+    tables: dict[Name, Table] = {}
+    for key, table in s.tables.items():
+        if key == op.old:
+            table = replace(table, name=op.new)
+            key = op.new
+        tables[key] = _retarget_fks(table, op.old, op.new)
+    indexes = {k: (replace(i, table=op.new) if i.table == op.old else i) for k, i in s.indexes.items()}
+    return _with_tables(s, tables, indexes=indexes)
+
+
+def _retarget_fks(table: Table, old: Name, new: Name) -> Table:
+    if not any(c.references and c.references.table == old for c in table.constraints):
+        return table
+    return replace(table, constraints=tuple(
+        replace(c, references=replace(c.references, table=new)) if c.references and c.references.table == old else c
+        for c in table.constraints
+    ))
+
+
+def _add_column(s: Schema, op: o.AddColumnOp) -> Schema:
+    tables = dict(s.tables)
+    t = tables[op.table]
+    tables[op.table] = replace(t, columns=t.columns + (op.column,), constraints=t.constraints + op.constraints)
+    return _with_tables(s, tables)
+
+
+def _drop_column(s: Schema, op: o.DropColumnOp) -> Schema:
+    tables = dict(s.tables)
+    t = tables[op.table]
+    gone = {c.name for c in op.constraints}
+    tables[op.table] = replace(
+        t,
+        columns=tuple(c for c in t.columns if c.name != op.column.name),
+        constraints=tuple(c for c in t.constraints if c.name not in gone),
+    )
+    dropped = {i.name for i in op.indexes}
+    indexes = {k: v for k, v in s.indexes.items() if k not in dropped}
+    return _with_tables(s, tables, indexes=indexes)
+
+
+def _rename_in_constraint(c: Constraint, old: str, new: str) -> Constraint:
+    return replace(
+        c,
+        columns=tuple(new if x == old else x for x in c.columns),
+        check=exprs.rename_column(c.check, old, new) if c.check is not None else None,
+    )
+
+
+def _rename_column(s: Schema, op: o.RenameColumnOp) -> Schema:
+    tables: dict[Name, Table] = {}
+    for key, t in s.tables.items():
+        if key == op.table:
+            t = replace(
+                t,
+                columns=tuple(replace(c, name=op.new) if c.name == op.old else c for c in t.columns),
+                constraints=tuple(_rename_in_constraint(c, op.old, op.new) for c in t.constraints),
+            )
+        # foreign keys (of any table, itself included) into the renamed column follow it
+        if any(c.references and c.references.table == op.table for c in t.constraints):
+            t = replace(t, constraints=tuple(
+                replace(c, references=replace(
+                    c.references, columns=tuple(op.new if x == op.old else x for x in c.references.columns)))
+                if c.references and c.references.table == op.table else c
+                for c in t.constraints
+            ))
+        tables[key] = t
+    indexes = {}
+    for key, i in s.indexes.items():
+        if i.table == op.table and op.old in i.columns:
+            i = replace(
+                i,
+                elements=tuple(replace(e, expr=exprs.rename_column(e.expr, op.old, op.new)) for e in i.elements),
+                where=exprs.rename_column(i.where, op.old, op.new) if i.where is not None else None,
+                columns=tuple(op.new if x == op.old else x for x in i.columns),
+            )
+        indexes[key] = i
+    return _with_tables(s, tables, indexes=indexes)
+
+
+def _update_column(s: Schema, table: Name, name: str, **changes: object) -> Schema:
+    tables = dict(s.tables)
+    t = tables[table]
+    col = t.column(name)
+    assert col is not None
+    tables[table] = t.with_column(replace(col, **changes))  # type: ignore[arg-type]
+    return _with_tables(s, tables)
+
+
+def _alter_type(s: Schema, op: o.AlterColumnTypeOp) -> Schema:
+    return _update_column(s, op.table, op.column, type=op.new_type)
+
+
+def _set_not_null(s: Schema, op: o.SetNotNullOp) -> Schema:
+    return _update_column(s, op.table, op.column, not_null=True)
+
+
+def _drop_not_null(s: Schema, op: o.DropNotNullOp) -> Schema:
+    return _update_column(s, op.table, op.column, not_null=False)
+
+
+def _set_default(s: Schema, op: o.SetDefaultOp) -> Schema:
+    return _update_column(s, op.table, op.column, default=op.default)
+
+
+def _drop_default(s: Schema, op: o.DropDefaultOp) -> Schema:
+    return _update_column(s, op.table, op.column, default=None)
+
+
+def _add_constraint(s: Schema, op: o.AddConstraintOp) -> Schema:
+    tables = dict(s.tables)
+    t = tables[op.table]
+    # lowering emits SetNotNullOp before a primary key on nullable columns, so the inverse is exact
+    tables[op.table] = replace(t, constraints=t.constraints + (op.constraint,))
+    return _with_tables(s, tables)
+
+
+def _drop_constraint(s: Schema, op: o.DropConstraintOp) -> Schema:
+    tables = dict(s.tables)
+    t = tables[op.table]
+    tables[op.table] = replace(t, constraints=tuple(c for c in t.constraints if c.name != op.constraint.name))
+    return _with_tables(s, tables)
+
+
+def _validate_constraint(s: Schema, op: o.ValidateConstraintOp) -> Schema:
+    tables = dict(s.tables)
+    t = tables[op.table]
+    tables[op.table] = replace(
+        t, constraints=tuple(replace(c, validated=True) if c.name == op.name else c for c in t.constraints)
+    )
+    return _with_tables(s, tables)
+
+
+def _create_index(s: Schema, op: o.CreateIndexOp) -> Schema:
+    indexes = dict(s.indexes)
+    indexes[op.index.name] = op.index
+    return replace(s, indexes=indexes)
+
+
+def _drop_index(s: Schema, op: o.DropIndexOp) -> Schema:
+    return replace(s, indexes={k: v for k, v in s.indexes.items() if k != op.index.name})
+
+
+def _create_enum(s: Schema, op: o.CreateEnumOp) -> Schema:
+    enums = dict(s.enums)
+    enums[op.enum.name] = op.enum
+    return replace(s, enums=enums)
+
+
+def _drop_enum(s: Schema, op: o.DropEnumOp) -> Schema:
+    return replace(s, enums={k: v for k, v in s.enums.items() if k != op.enum.name})
+
+
+def _add_enum_value(s: Schema, op: o.AddEnumValueOp) -> Schema:
+    enums = dict(s.enums)
+    e = enums[op.enum]
+    values = list(e.values)
+    if op.anchor is None:
+        values.append(op.value)
+    else:
+        at = values.index(op.anchor)
+        values.insert(at if op.position == "before" else at + 1, op.value)
+    enums[op.enum] = replace(e, values=tuple(values))
+    return replace(s, enums=enums)
+
+
+def _rename_enum(s: Schema, op: o.RenameEnumOp) -> Schema:
+    enums = {(op.new if k == op.old else k): (replace(v, name=op.new) if k == op.old else v) for k, v in s.enums.items()}
+    old, new = (op.old.schema, op.old.name), (op.new.schema, op.new.name)
+    tables: dict[Name, Table] = {}
+    for key, t in s.tables.items():
+        cols = tuple(
+            replace(c, type=c.type.with_name(op.new.schema, op.new.name),
+                    default=exprs.rename_type(c.default, old, new) if c.default is not None else None)
+            if c.type.is_enum and (c.type.enum_schema, c.type.name) == old else c
+            for c in t.columns
+        )
+        tables[key] = replace(t, columns=cols) if cols != t.columns else t
+    return _with_tables(s, tables, enums=enums)
+
+
+def _raw_sql(s: Schema, op: o.RawSqlOp) -> Schema:
+    return s  # opaque to the model
+
+
+_HANDLERS = {
+    o.CreateSchemaOp: _create_schema, o.DropSchemaOp: _drop_schema,
+    o.CreateTableOp: _create_table, o.DropTableOp: _drop_table, o.RenameTableOp: _rename_table,
+    o.AddColumnOp: _add_column, o.DropColumnOp: _drop_column, o.RenameColumnOp: _rename_column,
+    o.AlterColumnTypeOp: _alter_type, o.SetNotNullOp: _set_not_null, o.DropNotNullOp: _drop_not_null,
+    o.SetDefaultOp: _set_default, o.DropDefaultOp: _drop_default,
+    o.AddConstraintOp: _add_constraint, o.DropConstraintOp: _drop_constraint,
+    o.ValidateConstraintOp: _validate_constraint,
+    o.CreateIndexOp: _create_index, o.DropIndexOp: _drop_index,
+    o.CreateEnumOp: _create_enum, o.DropEnumOp: _drop_enum, o.AddEnumValueOp: _add_enum_value,
+    o.RenameEnumOp: _rename_enum, o.RawSqlOp: _raw_sql,
+}
+
+__all__ = ["Schema", "Column", "Constraint", "EnumType", "ForeignKey", "Index", "Name", "Table"]

@@ -1,0 +1,153 @@
+"""Canonical PostgreSQL types, and which values PostgreSQL converts into which without a cast."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# alias -> (canonical name, category). Categories follow pg_type.typcategory loosely:
+# N numeric, S string, B boolean, D date/timestamp, T time of day, I interval, U uuid, X bytea,
+# J json, A network address, M macaddr, E enum.
+_ALIASES: dict[str, str] = {
+    "smallint": "smallint", "int2": "smallint",
+    "int": "integer", "integer": "integer", "int4": "integer",
+    "bigint": "bigint", "int8": "bigint",
+    "real": "real", "float4": "real",
+    "double precision": "double precision", "double": "double precision", "float8": "double precision",
+    "numeric": "numeric", "decimal": "numeric",
+    "bool": "boolean", "boolean": "boolean",
+    "text": "text",
+    "varchar": "varchar", "character varying": "varchar",
+    "char": "char", "character": "char", "bpchar": "char",
+    "bytea": "bytea", "uuid": "uuid", "json": "json", "jsonb": "jsonb",
+    "date": "date",
+    "time": "time", "timetz": "timetz",
+    "timestamp": "timestamp", "timestamptz": "timestamptz",
+    "interval": "interval", "inet": "inet", "cidr": "cidr", "macaddr": "macaddr",
+}
+
+# serial types are integers with a sequence default: canonical base type + the sequence flag.
+SERIAL_TYPES: dict[str, str] = {"serial": "integer", "serial4": "integer", "bigserial": "bigint",
+                                "serial8": "bigint", "smallserial": "smallint", "serial2": "smallint"}
+
+CATEGORY: dict[str, str] = {
+    "smallint": "N", "integer": "N", "bigint": "N", "real": "N", "double precision": "N", "numeric": "N",
+    "text": "S", "varchar": "S", "char": "S", "boolean": "B", "date": "D", "timestamp": "D",
+    "timestamptz": "D", "time": "T", "timetz": "T", "interval": "I", "uuid": "U", "bytea": "X",
+    "json": "J", "jsonb": "J", "inet": "A", "cidr": "A", "macaddr": "M",
+}
+
+INTEGER_TYPES = frozenset({"smallint", "integer", "bigint"})
+_NUMERIC_RANK = {"smallint": 1, "integer": 2, "bigint": 3, "numeric": 4, "real": 5, "double precision": 6}
+
+# which canonical types take which (count of) modifiers
+_ARGS_ALLOWED: dict[str, tuple[int, ...]] = {"varchar": (0, 1), "char": (0, 1), "numeric": (0, 1, 2)}
+
+
+@dataclass(frozen=True, slots=True)
+class SqlType:
+    """A canonical column type. `name` is canonical (`integer`, `varchar`, ...) or, for an enum,
+    its schema-qualified name with `enum` set."""
+
+    name: str
+    args: tuple[int, ...] = ()
+    array_dims: int = 0
+    enum_schema: str | None = None  # set for enum types
+
+    @property
+    def is_enum(self) -> bool:
+        return self.enum_schema is not None
+
+    @property
+    def category(self) -> str:
+        return "E" if self.is_enum else CATEGORY.get(self.name, "?")
+
+    def element(self) -> SqlType:
+        return SqlType(self.name, self.args, 0, self.enum_schema)
+
+    def with_name(self, schema: str, name: str) -> SqlType:
+        """The same type after its enum was renamed."""
+        return SqlType(name, self.args, self.array_dims, schema)
+
+    def display(self) -> str:
+        """How messages name the type."""
+        base = f"{self.enum_schema}.{self.name}" if self.enum_schema and self.enum_schema != "public" else self.name
+        if self.args:
+            base += "(" + ",".join(map(str, self.args)) + ")"
+        return base + "[]" * self.array_dims
+
+
+def canonical_name(name: str) -> str | None:
+    return _ALIASES.get(name)
+
+
+def check_args(name: str, args: tuple[int, ...]) -> str | None:
+    """A problem with a type's modifiers, or None."""
+    allowed = _ARGS_ALLOWED.get(name, (0,))
+    if len(args) not in allowed:
+        return f"type {name} takes no modifiers" if allowed == (0,) else f"type {name} takes at most {max(allowed)} modifier(s)"
+    if name in ("varchar", "char") and args and not 1 <= args[0] <= 10485760:
+        return f"length for type {name} must be between 1 and 10485760, not {args[0]}"
+    if name == "numeric" and args:
+        precision = args[0]
+        if not 1 <= precision <= 1000:
+            return f"numeric precision {precision} must be between 1 and 1000"
+        if len(args) == 2 and not -1000 <= args[1] <= 1000:
+            return f"numeric scale {args[1]} must be between -1000 and 1000"
+    return None
+
+
+def assignable(src: SqlType, dst: SqlType) -> bool:
+    """Does PostgreSQL convert a `src` value into a `dst` column on its own (an implicit or
+    assignment cast), as it must for a default, an insert, or `alter column type` without `using`?"""
+    if dst.array_dims == 0 and dst.category == "S":
+        return True  # every type has an assignment I/O cast to the string types
+    if src.array_dims != dst.array_dims:
+        return False
+    if src.is_enum or dst.is_enum:
+        return src.name == dst.name and src.enum_schema == dst.enum_schema
+    if src.name == dst.name:
+        return True
+    same_family = src.category == dst.category and src.category in "NSDTJA"
+    if same_family:
+        return True
+    return (src.category, dst.category) in {("D", "T")}  # timestamp -> time
+
+
+def rewrites_table(src: SqlType, dst: SqlType) -> bool:
+    """Does `alter column type src -> dst` rewrite the table (and its indexes)?
+    PostgreSQL skips the rewrite for binary-coercible changes that only relax a limit."""
+    if src == dst:
+        return False
+    if src.array_dims != dst.array_dims:
+        return True
+    if src.name == "varchar" and dst.name == "varchar":
+        return bool(dst.args) and (not src.args or dst.args[0] < src.args[0])
+    if src.name == "varchar" and dst.name == "text":
+        return False
+    if src.name == "numeric" and dst.name == "numeric":
+        # unconstrained, or more precision with the same scale, is a relabel only
+        if not dst.args:
+            return False
+        if not src.args:
+            return True
+        return not (len(src.args) == len(dst.args) and dst.args[0] >= src.args[0] and src.args[1:] == dst.args[1:])
+    if {src.name, dst.name} == {"timestamp", "timestamptz"}:
+        return True  # only free when the session time zone is UTC; assume the worst
+    return True
+
+
+def narrows(src: SqlType, dst: SqlType) -> bool:
+    """Can converting `src` to `dst` lose data (so a down migration cannot restore it)?"""
+    if src.array_dims != dst.array_dims:
+        return True
+    if src.category == "N" and dst.category == "N":
+        return _NUMERIC_RANK.get(dst.name, 0) < _NUMERIC_RANK.get(src.name, 0) or (
+            src.name == dst.name == "numeric" and bool(dst.args) and (not src.args or dst.args < src.args)
+        )
+    if src.category == "S" and dst.category == "S":
+        if dst.name == "text":
+            return False
+        return not src.args or not dst.args or dst.args[0] < src.args[0] or src.name == "text"
+    if dst.category == "S":
+        return False
+    return src.name != dst.name

@@ -1,0 +1,123 @@
+"""Lowering: AST -> typed ops, replaying the schema, reporting errors and lint warnings with spans."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+from migc.diagnostics import Diagnostic, DiagnosticBag, Severity
+from migc.ir import ops as o
+from migc.ir.diff import schema_differences
+from migc.ir.schema import Schema
+from migc.lower import alter, objects, tables
+from migc.lower.context import Lowering
+from migc.source import Span
+from migc.syntax import ast
+
+_STATEMENTS: dict[type, Callable[[Lowering, object], None]] = {
+    ast.CreateSchema: tables.create_schema, ast.DropSchema: tables.drop_schema,  # type: ignore[dict-item]
+    ast.CreateTable: tables.create_table, ast.DropTable: tables.drop_table,  # type: ignore[dict-item]
+    ast.RenameTable: tables.rename_table, ast.AlterTable: alter.alter_table,  # type: ignore[dict-item]
+    ast.CreateIndex: objects.create_index, ast.DropIndex: objects.drop_index,  # type: ignore[dict-item]
+    ast.CreateEnum: objects.create_enum, ast.AlterEnumAddValue: objects.alter_enum,  # type: ignore[dict-item]
+    ast.RenameEnum: objects.rename_enum, ast.DropEnum: objects.drop_enum,  # type: ignore[dict-item]
+    ast.RawSql: objects.raw_sql,  # type: ignore[dict-item]
+}
+
+_ALLOW = re.compile(r"--\s*migc:\s*allow\s+([A-Za-z0-9_,\s]+)$")
+
+
+@dataclass(frozen=True)
+class LoweredMigration:
+    ops: tuple[o.Op, ...]
+    down_ops: tuple[o.Op, ...] | None  # None: irreversible
+    irreversible_at: tuple[Span, str] | None  # the first irreversible op and why
+    non_transactional: bool
+    diagnostics: tuple[Diagnostic, ...]
+    schema_after: Schema
+
+
+def _lower_statements(lw: Lowering, statements: tuple[ast.Statement, ...]) -> None:
+    for stmt in statements:
+        _STATEMENTS[type(stmt)](lw, stmt)
+
+
+def _concurrently(statements: tuple[ast.Statement, ...], bag: DiagnosticBag) -> bool:
+    found = [s for s in statements if isinstance(s, (ast.CreateIndex, ast.DropIndex)) and s.concurrently]
+    if found and len(statements) > 1:
+        bag.error("E207", found[0].span, "`concurrently` cannot run inside a transaction, so it must be the only "
+                  "statement of its migration", "move it to a migration of its own")
+    return bool(found)
+
+
+def lower_migration(migration: ast.Migration, schema: Schema, file: str, text: str) -> LoweredMigration:
+    bag = DiagnosticBag(file)
+    lw = Lowering(schema, bag)
+    _lower_statements(lw, migration.statements)
+    non_transactional = _concurrently(migration.statements, bag)
+    irreversible_at: tuple[Span, str] | None = None
+    down_ops: tuple[o.Op, ...] | None
+    if migration.down is not None:
+        down = Lowering(lw.schema, bag, in_down_block=True)
+        errors_before = bag.has_errors
+        _lower_statements(down, migration.down)
+        non_transactional = _concurrently(migration.down, bag) or non_transactional
+        down_ops = tuple(down.ops)
+        if not bag.has_errors and not errors_before:
+            differences = schema_differences(expected=schema, actual=down.schema)
+            if differences:
+                shown = "; ".join(differences[:3]) + (f"; and {len(differences) - 3} more" if len(differences) > 3 else "")
+                bag.error("E212", migration.down_span or Span(1, 1, 1, 1),
+                          f"the down block does not restore the schema: {shown}",
+                          "after down, the schema must equal the one before this migration")
+    elif lw.irreversible:
+        op, why = lw.irreversible[0]
+        irreversible_at = (op.span, f"{op.describe()}: {why}")
+        down_ops = None
+        lw.warn("W001", op.span, f"this migration is irreversible: {op.describe()} ({why})",
+                "add a `down { ... }` block that undoes it, if it can be undone")
+    else:
+        down_ops = tuple(inv for invs in reversed(lw.inverses) if invs for inv in invs)
+    _apply_allows(bag, migration, text)
+    return LoweredMigration(tuple(lw.ops), down_ops, irreversible_at, non_transactional, tuple(bag.items), lw.schema)
+
+
+def _apply_allows(bag: DiagnosticBag, migration: ast.Migration, text: str) -> None:
+    """`-- migc: allow CODE[, CODE]` on the line before a statement silences those warnings in it."""
+    if "migc:" not in text:
+        return
+    lines = text.splitlines()
+    statements = [*migration.statements, *(migration.down or ())]
+    allowed: list[tuple[Span, set[str], Span]] = []  # statement span, codes, comment span
+    for stmt in statements:
+        line_no = stmt.span.line - 1
+        if line_no < 1:
+            continue
+        line = lines[line_no - 1].strip()
+        match = _ALLOW.search(line)
+        if match:
+            codes = {c.strip().upper() for c in match.group(1).replace(",", " ").split() if c.strip()}
+            col = lines[line_no - 1].index("--") + 1
+            allowed.append((stmt.span, codes, Span(line_no, col, line_no, len(lines[line_no - 1]) + 1)))
+    used: set[tuple[int, str]] = set()
+    kept = []
+    for d in bag.items:
+        silenced = False
+        if d.severity is Severity.WARNING:
+            for i, (span, codes, _) in enumerate(allowed):
+                if d.code in codes and _within(d.span, span):
+                    used.add((i, d.code))
+                    silenced = True
+        if not silenced:
+            kept.append(d)
+    bag.items[:] = kept
+    for i, (_, codes, comment) in enumerate(allowed):
+        for code in sorted(codes):
+            if (i, code) not in used:
+                bag.warning("W109", comment, f"`allow {code}` silences nothing here",
+                            "remove it, or move it to the line just before the statement it is meant for")
+
+
+def _within(inner: Span, outer: Span) -> bool:
+    return (outer.line, outer.col) <= (inner.line, inner.col) and (inner.line, inner.col) <= (outer.end_line, outer.end_col)

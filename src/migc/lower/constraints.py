@@ -1,0 +1,216 @@
+"""Column definitions and constraints: building them, checking them, and naming them as PostgreSQL
+would (sequences, then checks, then primary key / unique indexes, then foreign keys)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from migc.ir import exprs
+from migc.ir.model import Column, Constraint, ForeignKey, Name, Table
+from migc.lower import names
+from migc.lower.context import Lowering
+from migc.lower.expressions import check_boolean, check_default, columns_by_name
+from migc.source import Span
+from migc.syntax import ast
+
+
+@dataclass
+class Pending:
+    """A constraint before it has its final name."""
+
+    kind: str
+    explicit: ast.Ident | None
+    columns: tuple[str, ...]
+    span: Span
+    check: ast.Expr | None = None
+    references: ForeignKey | None = None  # set once resolved
+    fk_source: ast.ForeignKeyRef | None = None
+    not_valid: bool = False
+
+    def build(self, name: str) -> Constraint:
+        check_columns = exprs.column_names(self.check) if self.check is not None else ()
+        return Constraint(name, self.kind, check_columns if self.kind == "check" else self.columns,
+                          self.check, self.references, not self.not_valid)
+
+
+def build_column(lw: Lowering, table_name: Name, cdef: ast.ColumnDef) -> tuple[Column, list[Pending]] | None:
+    """A column and the constraints written on it; None if its type is unknown."""
+    lw.check_ident(cdef.name)
+    resolved = lw.resolve_type(cdef.type, allow_serial=True)
+    if resolved is None:
+        return None
+    sql_type, serial = resolved
+    col = Column(cdef.name.value, sql_type, not_null=serial, serial=serial)
+    pending: list[Pending] = []
+    seen_null: ast.ColumnModifier | None = None
+    for mod in cdef.modifiers:
+        if mod.constraint_name is not None:
+            lw.check_ident(mod.constraint_name)
+        match mod.kind:
+            case "pk":
+                col = replace(col, not_null=True)
+                pending.append(Pending("primary key", mod.constraint_name, (col.name,), mod.span))
+            case "unique":
+                pending.append(Pending("unique", mod.constraint_name, (col.name,), mod.span))
+            case "not null" | "null":
+                if seen_null is not None and seen_null.kind != mod.kind:
+                    lw.bag.error("E216", mod.span, f"column '{col.name}' is declared both null and not null")
+                seen_null = mod
+                if mod.kind == "not null":
+                    col = replace(col, not_null=True)
+            case "default":
+                assert mod.expr is not None
+                if serial or col.identity:
+                    lw.bag.error("E216", mod.span, f"column '{col.name}' has a generated value and a default")
+                check_default(lw, mod.expr, col)
+                col = replace(col, default=mod.expr)
+            case "check":
+                assert mod.expr is not None
+                pending.append(Pending("check", mod.constraint_name, (col.name,), mod.span, check=mod.expr))
+            case "references":
+                assert mod.references is not None
+                fk = mod.references
+                pending.append(Pending("foreign key", mod.constraint_name, (col.name,), mod.span,
+                                       fk_source=fk, not_valid=fk.not_valid))
+            case "identity":
+                if serial or col.default is not None:
+                    lw.bag.error("E216", mod.span, f"column '{col.name}' has a generated value and a default")
+                if sql_type.name not in ("smallint", "integer", "bigint") or sql_type.array_dims:
+                    lw.bag.error("E216", mod.span, f"identity column '{col.name}' must be smallint, integer or bigint")
+                col = replace(col, identity="always" if mod.identity_always else "by default", not_null=True)
+    if seen_null is not None and seen_null.kind == "null" and any(p.kind == "primary key" for p in pending):
+        lw.bag.error("E216", seen_null.span, f"primary key column '{col.name}' cannot be null")
+    return col, pending
+
+
+def table_constraint(tc: ast.TableConstraint) -> Pending:
+    cols = tuple(c.value for c in tc.columns)
+    if tc.kind == "check":
+        return Pending("check", tc.name, (), tc.span, check=tc.expr)
+    if tc.kind == "foreign key":
+        assert tc.references is not None
+        return Pending("foreign key", tc.name, cols, tc.span, fk_source=tc.references,
+                       not_valid=tc.references.not_valid)
+    return Pending(tc.kind, tc.name, cols, tc.span)
+
+
+def resolve(lw: Lowering, table: Table, pending: list[Pending]) -> list[Constraint] | None:
+    """Check every pending constraint against `table` (which already has all its columns) and name
+    it; None when any of them is wrong."""
+    ok = True
+    columns = columns_by_name(table.columns)
+    pks = [p for p in pending if p.kind == "primary key"]
+    if table.primary_key is not None and pks:
+        lw.bag.error("E208", pks[0].span, f"table '{table.name.display()}' already has a primary key "
+                     f"'{table.primary_key.name}'")
+        ok = False
+    for extra in pks[1:]:
+        lw.bag.error("E208", extra.span, f"table '{table.name.display()}' has more than one primary key")
+        ok = False
+    for p in pending:
+        for col in p.columns:
+            if col not in columns:
+                lw.bag.error("E103", p.span, f"table '{table.name.display()}' has no column '{col}'")
+                ok = False
+        if p.kind == "check" and p.check is not None:
+            before = len(lw.bag.items)
+            check_boolean(lw, p.check, columns, table.name.display(), "check expression")
+            ok = ok and len(lw.bag.items) == before
+        if p.kind == "foreign key":
+            ok = _resolve_fk(lw, table, p, [q for q in pending if q.kind in ("primary key", "unique")]) and ok
+        if p.not_valid and p.kind not in ("foreign key", "check"):
+            lw.bag.error("E217", p.span, "only foreign key and check constraints can be added not valid")
+            ok = False
+    return _name_all(lw, table, pending) if ok else None
+
+
+def _resolve_fk(lw: Lowering, table: Table, p: Pending, new_keys: list[Pending]) -> bool:
+    """Foreign keys are resolved once the table has all its columns: a table may reference itself,
+    through keys declared in the same statement (`new_keys`)."""
+    source = p.fk_source
+    assert source is not None
+    target_name = lw.name(source.table)
+    if target_name is None:
+        return False
+    target = table if target_name == table.name else lw.schema.tables.get(target_name)
+    if target is None:
+        lw.bag.error("E101", source.table.span, f"foreign key references unknown table '{target_name.display()}'")
+        return False
+    own_keys = new_keys if target is table else []
+    ref_cols = tuple(c.value for c in source.columns)
+    if not ref_cols:
+        pk = target.primary_key
+        if pk is None:
+            pk = next((Constraint("", "primary key", q.columns) for q in own_keys if q.kind == "primary key"), None)
+        if pk is None:
+            lw.bag.error("E202", source.table.span, f"table '{target_name.display()}' has no primary key to reference",
+                         "name the referenced column: references table (column)")
+            return False
+        ref_cols = pk.columns
+    if len(ref_cols) != len(p.columns):
+        lw.bag.error("E204", source.span, f"foreign key has {len(p.columns)} column(s) but references {len(ref_cols)}")
+        return False
+    for local, remote in zip(p.columns, ref_cols):
+        lcol, rcol = table.column(local), target.column(remote)
+        if rcol is None:
+            lw.bag.error("E103", source.span, f"table '{target_name.display()}' has no column '{remote}'")
+            return False
+        if lcol is not None and (lcol.type.name, lcol.type.array_dims, lcol.type.enum_schema) != (
+            rcol.type.name, rcol.type.array_dims, rcol.type.enum_schema
+        ):
+            lw.bag.error("E203", p.span, f"foreign key column '{local}' is {lcol.type.display()} but "
+                         f"'{target_name.display()}.{remote}' is {rcol.type.display()}",
+                         f"make both columns {rcol.type.display()}")
+            return False
+    keys = [set(c.columns) for c in target.constraints if c.has_index]
+    keys += [set(q.columns) for q in own_keys]
+    if set(ref_cols) not in keys:
+        lw.bag.error("E202", source.span, f"foreign key references {target_name.display()} ({', '.join(ref_cols)}), "
+                     "which is not a primary key or unique",
+                     f"add a unique constraint on {target_name.display()} ({', '.join(ref_cols)}) first")
+        return False
+    p.references = ForeignKey(target_name, ref_cols, source.on_delete, source.on_update)
+    return True
+
+
+def _name_all(lw: Lowering, table: Table, pending: list[Pending]) -> list[Constraint] | None:
+    schema = table.name.schema
+    relnames = lw.schema.relation_names(schema) | {c.sequence for c in table.columns if c.sequence}
+    connames = lw.schema.constraint_names(schema) | {c.name for c in table.constraints}
+    ok = True
+    for p in pending:  # explicit names first: PostgreSQL refuses duplicates
+        if p.explicit is None:
+            continue
+        taken = connames | (relnames if p.kind in ("primary key", "unique") else set())
+        if p.explicit.value in taken:
+            lw.bag.error("E108", p.explicit.span, f"constraint name '{p.explicit.value}' is already taken "
+                         f"in schema '{schema}'")
+            ok = False
+        connames.add(p.explicit.value)
+        if p.kind in ("primary key", "unique"):
+            relnames.add(p.explicit.value)
+    if not ok:
+        return None
+    chosen: dict[int, str] = {}
+    tname = table.name.name
+    for p in pending:
+        if p.kind == "check" and p.explicit is None:
+            cols = exprs.column_names(p.check) if p.check is not None else ()
+            chosen[id(p)] = names.choose_name(tname, cols[0] if len(cols) == 1 else None, "check", connames)
+            connames.add(chosen[id(p)])
+    for p in pending:
+        if p.kind in ("primary key", "unique") and p.explicit is None:
+            label = "pkey" if p.kind == "primary key" else "key"
+            addition = None if p.kind == "primary key" else names.join_column_names(p.columns)
+            chosen[id(p)] = names.choose_name(tname, addition, label, relnames | connames)
+            relnames.add(chosen[id(p)])
+            connames.add(chosen[id(p)])
+    for p in pending:
+        if p.kind == "foreign key" and p.explicit is None:
+            chosen[id(p)] = names.choose_name(tname, names.join_column_names(p.columns), "fkey", connames)
+            connames.add(chosen[id(p)])
+    return [p.build(p.explicit.value if p.explicit else chosen[id(p)]) for p in pending]
+
+
+def sequence_name(lw: Lowering, table: Name, column: str, also_taken: set[str]) -> str:
+    return names.choose_name(table.name, column, "seq", lw.schema.relation_names(table.schema) | also_taken)

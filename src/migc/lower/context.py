@@ -1,0 +1,169 @@
+"""The state of lowering one migration: the schema as replayed so far, the ops made, the problems
+found, and the lookups every statement needs (with "did you mean" hints)."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from migc.diagnostics import DiagnosticBag
+from migc.ir import ops as o
+from migc.ir.model import Column, EnumType, Index, Name, Table
+from migc.ir.schema import Schema
+from migc.ir.types import SERIAL_TYPES, SqlType, canonical_name, check_args
+from migc.lower.names import NAMEDATALEN
+from migc.source import Span
+from migc.syntax import ast
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
+    close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else None
+
+
+@dataclass
+class Lowering:
+    schema: Schema
+    bag: DiagnosticBag
+    in_down_block: bool = False
+    ops: list[o.Op] = field(default_factory=list)
+    created_tables: set[Name] = field(default_factory=set)  # made in this migration: their locks are harmless
+    inverses: list[tuple[o.Op, ...] | None] = field(default_factory=list)  # per op; None = irreversible
+    irreversible: list[tuple[o.Op, str]] = field(default_factory=list)
+
+    # ------------------------------------------------------------ ops
+
+    def emit(self, op: o.Op) -> None:
+        """Record an op; its inverse is taken now, from the schema before it (the op carries it)."""
+        try:
+            self.inverses.append(op.invert())
+        except o.Irreversible as why:
+            self.inverses.append(None)
+            self.irreversible.append((op, str(why)))
+        self.ops.append(op)
+        self.schema = self.schema.apply(op)
+
+    def existed_before(self, table: Name) -> bool:
+        return table not in self.created_tables
+
+    def warn(self, code: str, span: Span, message: str, hint: str | None = None) -> None:
+        if not self.in_down_block:  # a down block undoes: its drops are the point
+            self.bag.warning(code, span, message, hint)
+
+    # ------------------------------------------------------------ names
+
+    def check_ident(self, ident: ast.Ident) -> bool:
+        if len(ident.value.encode("utf-8")) > NAMEDATALEN - 1:
+            self.bag.error("E004", ident.span, f"identifier '{ident.value[:20]}...' is longer than 63 bytes",
+                           "PostgreSQL would silently truncate it; choose a shorter name")
+            return False
+        return True
+
+    def name(self, qname: ast.QName, *, new: bool = False) -> Name | None:
+        """Resolve a possibly schema-qualified name; the schema must exist."""
+        schema = qname.schema.value if qname.schema else "public"
+        if new and not self.check_ident(qname.name):
+            return None
+        if schema not in self.schema.schemas:
+            assert qname.schema is not None
+            self.bag.error("E111", qname.schema.span, f"unknown schema '{schema}'",
+                           did_you_mean(schema, self.schema.schemas) or f"create it first: create schema {schema}")
+            return None
+        return Name(schema, qname.name.value)
+
+    def table(self, qname: ast.QName) -> Table | None:
+        name = self.name(qname)
+        if name is None:
+            return None
+        table = self.schema.tables.get(name)
+        if table is None:
+            others = [n.name for n in self.schema.tables if n.schema == name.schema]
+            self.bag.error("E101", qname.span, f"unknown table '{name.display()}'", did_you_mean(name.name, others))
+        return table
+
+    def column(self, table: Table, ident: ast.Ident) -> Column | None:
+        col = table.column(ident.value)
+        if col is None:
+            self.bag.error("E103", ident.span, f"table '{table.name.display()}' has no column '{ident.value}'",
+                           did_you_mean(ident.value, [c.name for c in table.columns]))
+        return col
+
+    def enum(self, qname: ast.QName) -> EnumType | None:
+        name = self.name(qname)
+        if name is None:
+            return None
+        enum = self.schema.enums.get(name)
+        if enum is None:
+            self.bag.error("E109", qname.span, f"unknown enum '{name.display()}'",
+                           did_you_mean(name.name, [n.name for n in self.schema.enums]))
+        return enum
+
+    def index(self, qname: ast.QName) -> Index | None:
+        name = self.name(qname)
+        if name is None:
+            return None
+        index = self.schema.indexes.get(name)
+        if index is None:
+            for table in self.schema.tables.values():
+                c = table.constraint(name.name)
+                if table.name.schema == name.schema and c is not None and c.has_index:
+                    self.bag.error("E217", qname.span,
+                                   f"index '{name.display()}' belongs to constraint '{c.name}' of table "
+                                   f"'{table.name.display()}'",
+                                   f"drop the constraint instead: alter table {table.name.display()} drop constraint {c.name}")
+                    return None
+            self.bag.error("E105", qname.span, f"unknown index '{name.display()}'",
+                           did_you_mean(name.name, [n.name for n in self.schema.indexes if n.schema == name.schema]))
+        return index
+
+    def relation_free(self, name: Name, span: Span, code: str, what: str) -> bool:
+        """Tables, indexes, sequences and constraint indexes share one namespace per schema."""
+        if name.name in self.schema.relation_names(name.schema):
+            self.bag.error(code, span, f"{what} '{name.display()}': the name is already taken in schema '{name.schema}'")
+            return False
+        return True
+
+    # ------------------------------------------------------------ types
+
+    def resolve_type(self, ref: ast.TypeRef, *, allow_serial: bool = False) -> tuple[SqlType, bool] | None:
+        """The canonical type, and whether it was declared serial."""
+        qname = ref.name
+        base = qname.name.value
+        serial = False
+        if qname.schema is None and base in SERIAL_TYPES and allow_serial and not ref.args and not ref.array_dims:
+            return SqlType(SERIAL_TYPES[base]), True
+        canonical = canonical_name(base) if qname.schema is None else None
+        if canonical is not None:
+            problem = check_args(canonical, ref.args)
+            if problem:
+                self.bag.error("E114", ref.span, problem)
+                return None
+            return SqlType(canonical, ref.args, ref.array_dims), serial
+        schema = qname.schema.value if qname.schema else "public"
+        enum = self.schema.enums.get(Name(schema, base))
+        if enum is None:
+            hint = did_you_mean(base, [*_TYPE_WORDS, *(n.name for n in self.schema.enums)])
+            if base in SERIAL_TYPES:
+                hint = "serial types are only allowed as a column's type in create table / add column"
+            self.bag.error("E113", ref.span, f"unknown type '{base}'", hint)
+            return None
+        if ref.args:
+            self.bag.error("E114", ref.span, f"enum type {base} takes no modifiers")
+            return None
+        return SqlType(base, (), ref.array_dims, schema), False
+
+    def resolve_cast_type(self, ref: ast.TypeRef) -> SqlType | None:
+        resolved = self.resolve_type(ref)
+        return resolved[0] if resolved else None
+
+
+_TYPE_WORDS = [
+    "smallint", "int", "integer", "bigint", "serial", "bigserial", "real", "double precision", "numeric",
+    "decimal", "bool", "boolean", "text", "varchar", "char", "bytea", "uuid", "json", "jsonb", "date",
+    "time", "timetz", "timestamp", "timestamptz", "interval", "inet", "cidr", "macaddr",
+]
+
+
+def table_of(lw: Lowering, name: Name) -> Table:
+    return lw.schema.tables[name]

@@ -1,0 +1,61 @@
+"""Checking the expressions of defaults, checks, indexes and `using` against the table they touch."""
+
+from __future__ import annotations
+
+from migc.ir import exprs
+from migc.ir.model import Column, EnumType, Name
+from migc.ir.types import SqlType
+from migc.lower.context import Lowering, did_you_mean
+from migc.lower.typing import BOOLEAN, Typed, fits, infer
+from migc.syntax import ast
+
+
+def _lookup(lw: Lowering, columns: dict[str, Column], table: str, what: str):  # type: ignore[no-untyped-def]
+    def column(ref: ast.ColumnRef) -> SqlType | None:
+        col = columns.get(ref.name.value)
+        if col is None:
+            lw.bag.error("E103", ref.span, f"{what} names unknown column '{ref.name.value}' of table '{table}'",
+                         did_you_mean(ref.name.value, columns))
+            return None
+        return col.type
+
+    return column
+
+
+def check_default(lw: Lowering, expr: ast.Expr, column: Column) -> Typed:
+    """A default may not name columns, and its value must fit the column's type."""
+    for ref in exprs.column_refs(expr):
+        lw.bag.error("E210", ref.span, f"a default cannot refer to column '{ref.name.value}'",
+                     "to quote a string, use single quotes: 'text'")
+    typed = infer(expr, lambda ref: None, lw.resolve_cast_type)
+    problem = fits(typed, column.type)
+    if problem is None and typed.literal == "string" and column.type.is_enum and not column.type.array_dims:
+        enum = lw.schema.enums.get(Name(column.type.enum_schema or "public", column.type.name))
+        problem = _enum_label_problem(typed.value or "", enum)
+    if problem is not None:
+        lw.bag.error("E201", expr.span, f"default for column '{column.name}': {problem}")
+    return typed
+
+
+def _enum_label_problem(label: str, enum: EnumType | None) -> str | None:
+    if enum is None or label in enum.values:
+        return None
+    listed = ", ".join(f"'{v}'" for v in enum.values)
+    return f"'{label}' is not a label of enum {enum.name.display()} ({listed})"
+
+
+def check_boolean(lw: Lowering, expr: ast.Expr, columns: dict[str, Column], table: str, what: str) -> None:
+    """Check and where expressions: known columns, and a boolean result where the type is known."""
+    typed = infer(expr, _lookup(lw, columns, table, what), lw.resolve_cast_type)
+    if typed.type is not None and typed.type != BOOLEAN:
+        lw.bag.error("E211", expr.span, f"{what} must be boolean, not {typed.type.display()}")
+    elif typed.literal == "string" and typed.value is not None and fits(typed, BOOLEAN) is not None:
+        lw.bag.error("E211", expr.span, f"{what} must be boolean, not a string")
+
+
+def check_columns(lw: Lowering, expr: ast.Expr, columns: dict[str, Column], table: str, what: str) -> Typed:
+    return infer(expr, _lookup(lw, columns, table, what), lw.resolve_cast_type)
+
+
+def columns_by_name(columns: tuple[Column, ...] | list[Column]) -> dict[str, Column]:
+    return {c.name: c for c in columns}

@@ -1,0 +1,169 @@
+"""Inferring the type of an expression, as far as it can be known without a database, and whether
+a value of it fits a column. Unknown stays unknown: migc only reports what it can be sure of."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+from migc.ir.types import SqlType, assignable
+from migc.syntax import ast
+
+BOOLEAN = SqlType("boolean")
+TEXT = SqlType("text")
+INTEGER = SqlType("integer")
+BIGINT = SqlType("bigint")
+NUMERIC = SqlType("numeric")
+DOUBLE = SqlType("double precision")
+TIMESTAMPTZ = SqlType("timestamptz")
+UUID = SqlType("uuid")
+
+_FUNCTION_TYPES: dict[str, SqlType] = {
+    "now": TIMESTAMPTZ, "transaction_timestamp": TIMESTAMPTZ, "statement_timestamp": TIMESTAMPTZ,
+    "clock_timestamp": TIMESTAMPTZ, "gen_random_uuid": UUID, "uuid_generate_v4": UUID, "uuid_generate_v1": UUID,
+    "random": DOUBLE, "nextval": BIGINT, "currval": BIGINT,
+    "lower": TEXT, "upper": TEXT, "btrim": TEXT, "ltrim": TEXT, "rtrim": TEXT, "trim": TEXT, "concat": TEXT,
+    "concat_ws": TEXT, "substr": TEXT, "substring": TEXT, "replace": TEXT, "md5": TEXT, "left": TEXT,
+    "right": TEXT, "initcap": TEXT, "to_char": TEXT, "timeofday": TEXT, "repeat": TEXT, "lpad": TEXT, "rpad": TEXT,
+    "length": INTEGER, "char_length": INTEGER, "octet_length": INTEGER, "strpos": INTEGER,
+    "jsonb_build_object": SqlType("jsonb"), "jsonb_build_array": SqlType("jsonb"), "to_jsonb": SqlType("jsonb"),
+    "json_build_object": SqlType("json"), "json_build_array": SqlType("json"), "to_json": SqlType("json"),
+}
+
+# Functions whose value changes on every call: as an `add column` default they force a table rewrite.
+VOLATILE_FUNCTIONS = frozenset({
+    "random", "clock_timestamp", "gen_random_uuid", "uuid_generate_v1", "uuid_generate_v4", "nextval",
+    "timeofday", "setseed", "txid_current",
+})
+
+_VALUE_KEYWORD_TYPES = {
+    "current_timestamp": TIMESTAMPTZ, "current_date": SqlType("date"), "current_time": SqlType("timetz"),
+    "localtimestamp": SqlType("timestamp"), "localtime": SqlType("time"),
+    "current_user": TEXT, "session_user": TEXT, "current_role": TEXT,
+}
+
+_BOOL_STRINGS = {"t", "true", "y", "yes", "on", "1", "f", "false", "n", "no", "off", "0"}
+_UUID = re.compile(r"^\{?[0-9a-fA-F]{8}-?([0-9a-fA-F]{4}-?){3}[0-9a-fA-F]{12}\}?$")
+_INTEGER = re.compile(r"^\s*[-+]?\d+\s*$")
+_NUMBER = re.compile(r"^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$|^\s*[-+]?(NaN|Infinity|inf)\s*$", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class Typed:
+    """What an expression evaluates to. `type` None means unknown (or a bare literal: see `literal`)."""
+
+    type: SqlType | None
+    literal: str | None = None  # "string" | "null" for untyped literals PostgreSQL coerces on assignment
+    value: str | None = None  # the string literal's text
+
+
+UNKNOWN = Typed(None)
+
+# (expr whose column is unknown or not allowed, message) -> reported by the caller
+ColumnLookup = Callable[[ast.ColumnRef], SqlType | None]
+TypeResolver = Callable[[ast.TypeRef], SqlType | None]
+
+
+def infer(expr: ast.Expr, column: ColumnLookup, resolve: TypeResolver) -> Typed:
+    def go(e: ast.Expr) -> Typed:
+        match e:
+            case ast.Literal(kind="int", value=v):
+                return Typed(BIGINT if abs(int(v)) > 2**31 - 1 else INTEGER)
+            case ast.Literal(kind="decimal"):
+                return Typed(NUMERIC)
+            case ast.Literal(kind="string", value=v):
+                return Typed(None, "string", v)
+            case ast.Literal(kind="bool"):
+                return Typed(BOOLEAN)
+            case ast.Literal(kind="null"):
+                return Typed(None, "null")
+            case ast.ColumnRef():
+                return Typed(column(e))
+            case ast.ValueKeyword(name=name):
+                return Typed(_VALUE_KEYWORD_TYPES.get(name))
+            case ast.FuncCall(name=qname, args=args):
+                arg_types = [go(a) for a in args]
+                name = qname.name.value
+                if name == "coalesce":
+                    return next((t for t in arg_types if t.type is not None), UNKNOWN)
+                return Typed(_FUNCTION_TYPES.get(name)) if qname.schema is None else UNKNOWN
+            case ast.Paren(inner=inner):
+                return go(inner)
+            case ast.Cast(operand=operand, type=type_ref):
+                go(operand)
+                return Typed(resolve(type_ref))
+            case ast.Unary(op="not", operand=operand):
+                go(operand)
+                return Typed(BOOLEAN)
+            case ast.Unary(operand=operand):
+                inner = go(operand)
+                return inner if inner.type is not None and inner.type.category == "N" else UNKNOWN
+            case ast.Binary(op=op, left=left, right=right):
+                lt, rt = go(left), go(right)
+                if op in ("and", "or", "=", "<>", "!=", "<", "<=", ">", ">="):
+                    return Typed(BOOLEAN)
+                return _arithmetic(lt, rt)
+            case ast.IsNull() | ast.InList() | ast.Between() | ast.Like():
+                for child in _operands(e):
+                    go(child)
+                return Typed(BOOLEAN)
+        return UNKNOWN
+
+    return go(expr)
+
+
+def _operands(e: ast.Expr) -> tuple[ast.Expr, ...]:
+    from migc.ir.exprs import children
+
+    return children(e)
+
+
+def _arithmetic(lt: Typed, rt: Typed) -> Typed:
+    if lt.type is None or rt.type is None:
+        return UNKNOWN
+    if lt.type.category == "N" and rt.type.category == "N":
+        order = ["smallint", "integer", "bigint", "numeric", "real", "double precision"]
+        wider = max(lt.type.name, rt.type.name, key=lambda n: order.index(n) if n in order else 0)
+        return Typed(SqlType(wider))
+    if lt.type.category == "D" and rt.type.name == "interval":
+        return Typed(lt.type)
+    return UNKNOWN
+
+
+def is_volatile(expr: ast.Expr) -> bool:
+    from migc.ir.exprs import walk
+
+    return any(isinstance(e, ast.FuncCall) and e.name.name.value in VOLATILE_FUNCTIONS for e in walk(expr))
+
+
+def fits(value: Typed, column_type: SqlType) -> str | None:
+    """Why a value of this type cannot be assigned to the column, or None if it can (or may)."""
+    if value.literal == "null":
+        return None
+    if value.literal == "string":
+        return _string_fits(value.value or "", column_type)
+    if value.type is None:
+        return None
+    if assignable(value.type, column_type):
+        return None
+    return f"a value of type {value.type.display()} does not fit a column of type {column_type.display()}"
+
+
+def _string_fits(text: str, t: SqlType) -> str | None:
+    if t.array_dims:
+        return None if text.strip().startswith("{") else f"'{text}' is not an array literal (write '{{...}}')"
+    if t.is_enum:
+        return None  # checked against the enum's labels by the caller, who knows them
+    category = t.category
+    if category == "B" and text.strip().lower() not in _BOOL_STRINGS:
+        return f"'{text}' is not a boolean"
+    if category == "N":
+        pattern = _INTEGER if t.name in ("smallint", "integer", "bigint") else _NUMBER
+        if not pattern.match(text):
+            return f"'{text}' is not a valid {t.display()}"
+    if category == "U" and not _UUID.match(text.strip()):
+        return f"'{text}' is not a uuid"
+    if t.name in ("varchar", "char") and t.args and len(text) > t.args[0]:
+        return f"'{text}' is longer than {t.display()} allows"
+    return None
