@@ -70,9 +70,10 @@ def render_text(diag: Diagnostic, source_line: str | None) -> str:
     if source_line is not None and source_line.strip():
         shown = source_line.expandtabs(4) if "\t" not in source_line else source_line.replace("\t", " ")
         out.append(f"  {shown}")
-        width = 1
         if diag.span.end_line == diag.span.line:
             width = max(1, diag.span.end_col - diag.span.col)
+        else:  # a span over several lines: underline the rest of its first line
+            width = max(1, len(shown.rstrip()) - diag.span.col + 1)
         width = min(width, max(1, len(shown) - diag.span.col + 1))
         out.append("  " + " " * (diag.span.col - 1) + "^" * width)
     if diag.hint:

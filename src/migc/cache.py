@@ -1,0 +1,112 @@
+"""The compile cache in `.migc/`: compiled migrations keyed by a hash that chains each file's name
+and content with every earlier file's (and migc's own code), so an edit invalidates that file and
+everything after it. Schema snapshots every SNAPSHOT_EVERY migrations let a compile resume near an
+edit. Deleting `.migc/` is always safe; a cache that cannot be read is ignored."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import pickle
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from migc import __version__
+from migc.project import MigrationFile
+
+if TYPE_CHECKING:
+    from migc.compiled import Statement
+    from migc.ir.schema import Schema
+
+SNAPSHOT_EVERY = 100
+_FILE = "compiled.pickle"
+
+
+@functools.cache
+def _code_salt() -> bytes:
+    """migc's version plus the size and mtime of its own sources: a changed compiler invalidates."""
+    h = hashlib.sha256(__version__.encode())
+    root = Path(__file__).resolve().parent
+    for path in sorted(root.rglob("*")):
+        if path.suffix in (".py", ".j2", ".lark"):
+            st = path.stat()
+            h.update(f"{path.relative_to(root)}:{st.st_size}:{st.st_mtime_ns}".encode())
+    return h.digest()
+
+
+def chain_keys(files: list[MigrationFile]) -> list[str]:
+    h = hashlib.sha256(_code_salt())
+    keys = []
+    for f in files:
+        h.update(f.shown_path.encode() + b"\0" + hashlib.sha256(f.content).digest())
+        keys.append(h.copy().hexdigest())
+    return keys
+
+
+@dataclass
+class CacheData:
+    entries: dict[str, Any] = field(default_factory=dict)  # key -> compiler.CompiledEntry
+    snapshots: dict[str, Schema] = field(default_factory=dict)  # key -> schema after that migration
+    scripts: dict[str, tuple[Statement, ...]] = field(default_factory=dict)  # last key -> schema script
+    dirty: bool = False
+
+    @staticmethod
+    def empty() -> CacheData:
+        return CacheData()
+
+    def resume_point(self, keys: list[str]) -> tuple[int, Schema]:
+        """Where compiling must start, and the schema before that migration."""
+        from migc.ir.schema import Schema
+
+        prefix = 0
+        while prefix < len(keys) and keys[prefix] in self.entries:
+            prefix += 1
+        for j in range(prefix - 1, -1, -1):
+            if keys[j] in self.snapshots:
+                return j + 1, self.snapshots[keys[j]]
+        return 0, Schema()
+
+    def remember(self, index: int, entry: Any, schema: Schema, *, last: bool) -> None:
+        self.entries[entry.key] = entry
+        if last or index % SNAPSHOT_EVERY == SNAPSHOT_EVERY - 1:
+            self.snapshots[entry.key] = schema
+        self.dirty = True
+
+    def schema_script(self, keys: list[str], schema: Schema) -> tuple[Statement, ...]:
+        key = keys[-1] if keys else ""
+        if key not in self.scripts:
+            from migc.codegen.postgres import schema_script
+
+            self.scripts[key] = schema_script(schema)
+            self.dirty = True
+        return self.scripts[key]
+
+    def save(self, state_dir: Path, keys: list[str]) -> None:
+        """Keep only what the current files can use, and replace the file atomically."""
+        live = set(keys) | {""}
+        data = CacheData(
+            {k: v for k, v in self.entries.items() if k in live},
+            {k: v for k, v in self.snapshots.items() if k in live},
+            {k: v for k, v in self.scripts.items() if k in live},
+        )
+        try:
+            cache_dir = state_dir / "cache"
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=cache_dir, prefix=".compiled-")
+            with os.fdopen(fd, "wb") as out:
+                pickle.dump((data.entries, data.snapshots, data.scripts), out, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, cache_dir / _FILE)
+        except OSError:
+            pass  # a read-only checkout still compiles, just without a cache
+
+
+def load(state_dir: Path) -> CacheData:
+    try:
+        with open(state_dir / "cache" / _FILE, "rb") as f:
+            entries, snapshots, scripts = pickle.load(f)
+        return CacheData(entries, snapshots, scripts)
+    except Exception:  # missing, corrupt, or from another migc: start afresh
+        return CacheData()

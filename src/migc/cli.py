@@ -1,0 +1,200 @@
+"""The `migc` command line: arguments, rendering and exit codes, nothing else.
+
+Heavy libraries (lark, jinja2, psycopg) are imported inside the commands that need them, so that
+`migc --version` and a cached `migc check` start fast."""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import NoReturn, Optional
+
+import typer
+
+from migc import __version__
+from migc.errors import MigcError
+
+app = typer.Typer(
+    name="migc",
+    help="A compiler for database migrations: .mig files -> checked, typed IR -> PostgreSQL.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+
+
+DirOption = typer.Option(None, "--dir", help="The migrations directory (default: ./migrations or the config's dir).")
+
+
+def _config(directory: Optional[Path]):  # type: ignore[no-untyped-def]
+    from migc.project import load_config
+
+    return load_config(dir_override=directory)
+
+
+def _fail(message: str, hint: str | None = None) -> NoReturn:
+    typer.echo(f"error: {message}", err=True)
+    if hint:
+        typer.echo(f"  hint: {hint}", err=True)
+    raise typer.Exit(1)
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"migc {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _main(
+    version: bool = typer.Option(False, "--version", callback=_version_callback, is_eager=True,
+                                 help="Print the version and exit."),
+) -> None:
+    """migc: write schema changes in .mig files; check, preview and apply them."""
+
+
+def print_diagnostics(project, *, err: bool) -> None:  # type: ignore[no-untyped-def]
+    from migc.diagnostics import render_text
+
+    lines_of: dict[str, list[str]] = {}
+    for m in project.migrations:
+        lines_of[m.file.shown_path] = m.file.content.decode("utf-8", errors="replace").splitlines()
+    for d in project.diagnostics:
+        lines = lines_of.get(d.file, [])
+        source = lines[d.span.line - 1] if 0 < d.span.line <= len(lines) else None
+        typer.echo(render_text(d, source), err=err)
+
+
+def _summary(project) -> str:  # type: ignore[no-untyped-def]
+    errors = sum(1 for d in project.diagnostics if d.severity.value == "error")
+    warnings = len(project.diagnostics) - errors
+    count = len(project.migrations)
+    if not errors and not warnings:
+        return f"ok: {count} migration{'s' if count != 1 else ''} checked, no problems"
+    return (f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''} "
+            f"in {count} migration{'s' if count != 1 else ''}")
+
+
+@app.command()
+def check(
+    strict: bool = typer.Option(False, "--strict", help="Warnings fail the check too."),
+    format: Format = typer.Option(Format.text, "--format", help="text, or json for editors and CI."),
+    directory: Optional[Path] = DirOption,
+    no_cache: bool = typer.Option(False, "--no-cache", help="Compile everything afresh."),
+) -> None:
+    """Parse and check every migration. Exit 1 on errors (or on warnings with --strict)."""
+    from migc.commands import check as run_check
+    from migc.diagnostics import render_json
+
+    project = run_check(_config(directory), use_cache=not no_cache)
+    if format is Format.json:
+        typer.echo(render_json(project.diagnostics))
+    else:
+        print_diagnostics(project, err=False)
+        typer.echo(_summary(project), err=bool(project.diagnostics))
+    failing = not project.ok or (strict and project.diagnostics)
+    raise typer.Exit(1 if failing else 0)
+
+
+@app.command()
+def emit(
+    version: Optional[str] = typer.Argument(None, help="Only this migration (5 = 0005)."),
+    down: bool = typer.Option(False, "--down", help="Print the derived down SQL instead (newest first)."),
+    start: Optional[str] = typer.Option(None, "--from", help="First version of a range."),
+    end: Optional[str] = typer.Option(None, "--to", help="Last version of a range."),
+    directory: Optional[Path] = DirOption,
+) -> None:
+    """Print the PostgreSQL SQL of one migration, a range, or all."""
+    from migc.commands import emit as run_emit, parse_version
+    from migc.compiled import render_script
+
+    result = run_emit(
+        _config(directory),
+        parse_version(version, "VERSION") if version else None,
+        parse_version(start, "--from") if start else None,
+        parse_version(end, "--to") if end else None,
+        down,
+    )
+    if not result.project.ok:
+        print_diagnostics(result.project, err=True)
+        typer.echo(_summary(result.project), err=True)
+        raise typer.Exit(1)
+    out = []
+    for m, statements in result.sections:
+        note = " (runs outside a transaction)" if m.non_transactional else ""
+        out.append(f"-- migration {m.file.label} ({'down' if down else 'up'}){note}\n" + render_script(statements))
+    sys.stdout.write("\n".join(out))
+
+
+@app.command()
+def schema(directory: Optional[Path] = DirOption) -> None:
+    """Print the schema that all migrations build, as a runnable SQL script."""
+    from migc.commands import check as run_check
+    from migc.compiled import render_script
+
+    project = run_check(_config(directory))
+    if not project.ok:
+        print_diagnostics(project, err=True)
+        typer.echo(_summary(project), err=True)
+        raise typer.Exit(1)
+    sys.stdout.write(render_script(project.schema_sql))
+
+
+@app.command()
+def new(
+    slug: str = typer.Argument(..., help="What the migration does, e.g. add_users ([a-z0-9_]+)."),
+    timestamp: bool = typer.Option(False, "--timestamp", help="Version as YYYYMMDDHHMMSS instead of the next number."),
+    directory: Optional[Path] = DirOption,
+) -> None:
+    """Create the next migration file and print its path."""
+    from migc.commands import next_version_file
+    from migc.project import shown_path
+
+    typer.echo(shown_path(next_version_file(_config(directory), slug, timestamp)))
+
+
+def main() -> None:
+    """Console entry point: user errors become messages, never tracebacks (unless --debug)."""
+    debug = "--debug" in sys.argv or os.environ.get("MIGC_DEBUG") == "1"
+    if "--debug" in sys.argv:
+        sys.argv.remove("--debug")
+    try:
+        app(standalone_mode=False)
+    except MigcError as err:
+        if debug:
+            raise
+        try:
+            _fail(err.message, err.hint)
+        except typer.Exit as exit_:
+            sys.exit(exit_.exit_code)
+    except typer.Exit as exit_:
+        sys.exit(exit_.exit_code)
+    except KeyboardInterrupt:
+        typer.echo("interrupted", err=True)
+        sys.exit(130)
+    except Exception as err:  # a click usage error, or a bug in migc
+        _report_unexpected(err, debug)
+
+
+def _report_unexpected(err: Exception, debug: bool) -> NoReturn:
+    import click
+
+    if isinstance(err, click.exceptions.ClickException):
+        err.show()
+        sys.exit(err.exit_code)
+    if isinstance(err, click.exceptions.Abort):
+        typer.echo("aborted", err=True)
+        sys.exit(1)
+    if debug:
+        raise err
+    typer.echo(f"error: internal error in migc: {type(err).__name__}: {err}", err=True)
+    typer.echo("  hint: this is a bug; run again with --debug for the traceback and report it", err=True)
+    sys.exit(2)

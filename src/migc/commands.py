@@ -1,0 +1,80 @@
+"""Plain functions behind the compiler's CLI verbs. They return results; cli.py renders them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from migc.compiled import CompiledMigration, CompiledProject, Statement
+from migc.compiler import compile_project
+from migc.errors import MigcError
+from migc.project import MIGRATION_NAME, ProjectConfig, list_migrations
+
+
+def parse_version(text: str, option: str) -> int:
+    """Versions on the command line are numbers: 5 and 0005 are the same migration."""
+    if not text.isdigit():
+        raise MigcError(f"{option}: '{text}' is not a migration version", "versions are numbers, e.g. 7 or 0007")
+    return int(text)
+
+
+def check(config: ProjectConfig, *, use_cache: bool = True) -> CompiledProject:
+    return compile_project(config, use_cache=use_cache)
+
+
+@dataclass(frozen=True)
+class EmitResult:
+    project: CompiledProject
+    sections: list[tuple[CompiledMigration, tuple[Statement, ...]]]
+
+
+def select(project: CompiledProject, version: int | None, start: int | None, end: int | None) -> list[CompiledMigration]:
+    chosen = [
+        m for m in project.migrations
+        if (version is None or m.version == version)
+        and (start is None or m.version >= start)
+        and (end is None or m.version <= end)
+    ]
+    if version is not None and not chosen:
+        raise MigcError(f"no migration has version {version}", "`migc status` or `ls migrations/` lists them")
+    return chosen
+
+
+def emit(config: ProjectConfig, version: int | None, start: int | None, end: int | None, down: bool) -> EmitResult:
+    project = compile_project(config)
+    if not project.ok:
+        return EmitResult(project, [])
+    chosen = select(project, version, start, end)
+    if not down:
+        return EmitResult(project, [(m, m.up) for m in chosen])
+    sections = []
+    for m in reversed(chosen):  # down runs newest first
+        if m.down is None:
+            raise MigcError(f"migration {m.file.label} is irreversible: {m.irreversible_at}",
+                            "add a `down { ... }` block to it to make it reversible")
+        sections.append((m, m.down))
+    return EmitResult(project, sections)
+
+
+def next_version_file(config: ProjectConfig, slug: str, timestamp: bool) -> Path:
+    if not re.fullmatch(r"[a-z0-9_]+", slug):
+        raise MigcError(f"'{slug}' is not a valid migration slug", "use lower-case letters, digits and _, e.g. add_users")
+    directory = config.migrations_dir
+    directory.mkdir(parents=True, exist_ok=True)
+    files, _ = list_migrations(directory)
+    if timestamp:
+        version = datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S")
+        if files and int(version) <= files[-1].version:
+            version = str(files[-1].version + 1)
+    else:
+        highest = max((f.version for f in files), default=0)
+        version = f"{highest + 1:04d}"
+    path = directory / f"{version}_{slug}.mig"
+    if not MIGRATION_NAME.match(path.name):
+        raise MigcError(f"cannot make a migration file named {path.name}")
+    if path.exists():
+        raise MigcError(f"{path} already exists")
+    path.write_text(f"-- {slug.replace('_', ' ')}\n\n", encoding="utf-8")
+    return path

@@ -1,0 +1,113 @@
+"""The pipeline over a whole project: list files, parse, lower against the replayed schema, generate
+SQL; with a cache of compiled migrations keyed by content (each key chains every earlier file)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from migc.compiled import CompiledMigration, CompiledProject, Statement
+from migc.diagnostics import Diagnostic, Severity
+from migc.ir.schema import Schema
+from migc.project import MigrationFile, ProjectConfig, list_migrations
+from migc.source import Span
+from migc import cache as cache_mod
+
+
+@dataclass(frozen=True)
+class CompiledEntry:
+    """What the cache keeps of one migration."""
+
+    key: str
+    up: tuple[Statement, ...]
+    down: tuple[Statement, ...] | None
+    irreversible_at: str | None
+    non_transactional: bool
+    diagnostics: tuple[Diagnostic, ...]
+
+
+def _compile_one(f: MigrationFile, schema: Schema) -> tuple[CompiledEntry, Schema | None]:
+    """Compile one file against the schema before it; the schema after it, or None when the file
+    could not be parsed (later files cannot be checked against a schema we do not know)."""
+    from migc.codegen.postgres import render_ops
+    from migc.lower import lower_migration
+    from migc.syntax.parser import parse
+
+    try:
+        text = f.content.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = f.content[: err.start].count(b"\n") + 1
+        diag = Diagnostic("E002", Severity.ERROR, f"file is not valid UTF-8 (byte {err.start})", f.shown_path,
+                          Span.point(line, 1), "save the file as UTF-8")
+        return CompiledEntry("", (), None, None, False, (diag,)), None
+    migration, syntax = parse(text, f.shown_path)
+    if migration is None:
+        return CompiledEntry("", (), None, None, False, tuple(syntax)), None
+    lowered = lower_migration(migration, schema, f.shown_path, text)
+    irreversible = None
+    if lowered.irreversible_at is not None:
+        span, why = lowered.irreversible_at
+        irreversible = f"{f.shown_path}:{span.line}:{span.col}: {why}"
+    entry = CompiledEntry(
+        "", render_ops(lowered.ops),
+        render_ops(lowered.down_ops) if lowered.down_ops is not None else None,
+        irreversible, lowered.non_transactional, lowered.diagnostics,
+    )
+    return entry, lowered.schema_after
+
+
+def compile_project(config: ProjectConfig, *, use_cache: bool = True) -> CompiledProject:
+    files, file_diags = list_migrations(config.migrations_dir)
+    keys = cache_mod.chain_keys(files)
+    store = cache_mod.load(config.state_dir) if use_cache else cache_mod.CacheData.empty()
+    start, schema = store.resume_point(keys)
+    entries: list[CompiledEntry] = [store.entries[k] for k in keys[:start]]
+    broken = False
+    for i in range(start, len(files)):
+        f = files[i]
+        if broken:  # still parse, so every syntax error of the run is reported
+            from migc.syntax.parser import parse
+
+            try:
+                _, diags = parse(f.content.decode("utf-8"), f.shown_path)
+            except UnicodeDecodeError:
+                diags = []
+            entries.append(CompiledEntry(keys[i], (), None, None, False, tuple(diags)))
+            continue
+        entry, after = _compile_one(f, schema)
+        entry = CompiledEntry(keys[i], *(getattr(entry, n) for n in ("up", "down", "irreversible_at",
+                                                                      "non_transactional", "diagnostics")))
+        entries.append(entry)
+        if after is None or any(d.severity is Severity.ERROR for d in entry.diagnostics):
+            broken = after is None
+            if after is not None:
+                schema = after
+            continue
+        schema = after
+        store.remember(i, entry, schema, last=i == len(files) - 1)
+    ok_all = not broken and not any(d.severity is Severity.ERROR for e in entries for d in e.diagnostics)
+    schema_sql = store.schema_script(keys, schema) if ok_all else ()
+    if use_cache and store.dirty:
+        store.save(config.state_dir, keys)
+    diagnostics = sorted(
+        [*file_diags, *(_configured(d, config.lint) for e in entries for d in e.diagnostics)],
+        key=lambda d: d.sort_key,
+    )
+    diagnostics = [d for d in diagnostics if d is not None]
+    migrations = tuple(
+        CompiledMigration(f, e.up, e.down, e.irreversible_at, e.non_transactional,
+                          tuple(d for d in diagnostics if d.file == f.shown_path))
+        for f, e in zip(files, entries)
+    )
+    return CompiledProject(migrations, tuple(diagnostics), schema_sql)
+
+
+def _configured(d: Diagnostic, lint: dict[str, str]) -> Diagnostic:
+    """The project's `[lint]` table turns warning codes off or into errors."""
+    setting = lint.get(d.code)
+    if setting is None or d.severity is Severity.ERROR:
+        return d
+    if setting == "off":
+        return None  # type: ignore[return-value]
+    if setting == "error":
+        return Diagnostic(d.code, Severity.ERROR, d.message, d.file, d.span, d.hint)
+    return d
