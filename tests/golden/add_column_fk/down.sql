@@ -1,0 +1,2 @@
+-- drop column manager_id from users
+ALTER TABLE "public"."users" DROP COLUMN "manager_id";

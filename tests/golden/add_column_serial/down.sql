@@ -1,0 +1,2 @@
+-- drop column n from users
+ALTER TABLE "public"."users" DROP COLUMN "n";

@@ -1,0 +1,2 @@
+-- rename column email of users to mail
+ALTER TABLE "public"."users" RENAME COLUMN "email" TO "mail";

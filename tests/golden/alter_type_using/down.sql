@@ -1,0 +1,2 @@
+-- change type of t.code to text
+ALTER TABLE "public"."t" ALTER COLUMN "code" TYPE text;

@@ -1,0 +1,2 @@
+-- change type of t.code to integer
+ALTER TABLE "public"."t" ALTER COLUMN "code" TYPE integer USING "code"::int;

@@ -1,0 +1,2 @@
+-- drop index users_lower_idx
+DROP INDEX "public"."users_lower_idx";

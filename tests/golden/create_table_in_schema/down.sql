@@ -1,0 +1,2 @@
+-- drop table app.items
+DROP TABLE "app"."items";

@@ -1,0 +1,2 @@
+-- drop table User Accounts
+DROP TABLE "public"."User Accounts";

@@ -1,0 +1,2 @@
+-- drop table nodes
+DROP TABLE "public"."nodes";

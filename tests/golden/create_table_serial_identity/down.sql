@@ -1,0 +1,2 @@
+-- drop table events
+DROP TABLE "public"."events";

@@ -1,0 +1,2 @@
+-- drop column email from users
+ALTER TABLE "public"."users" DROP COLUMN "email";

@@ -1,0 +1,2 @@
+-- drop column org_id from users
+ALTER TABLE "public"."users" DROP COLUMN "org_id";

@@ -1,0 +1,2 @@
+-- drop column age from users
+ALTER TABLE "public"."users" DROP COLUMN "age";

@@ -1,0 +1,2 @@
+-- drop constraint users_age_check from users
+ALTER TABLE "public"."users" DROP CONSTRAINT "users_age_check";

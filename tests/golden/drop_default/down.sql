@@ -1,0 +1,2 @@
+-- set default of users.age
+ALTER TABLE "public"."users" ALTER COLUMN "age" SET DEFAULT 0;

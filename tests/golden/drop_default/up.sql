@@ -1,0 +1,2 @@
+-- drop default of users.age
+ALTER TABLE "public"."users" ALTER COLUMN "age" DROP DEFAULT;

@@ -1,0 +1,2 @@
+-- set not null on users.email
+ALTER TABLE "public"."users" ALTER COLUMN "email" SET NOT NULL;

@@ -1,0 +1,2 @@
+-- create schema app
+CREATE SCHEMA "app";

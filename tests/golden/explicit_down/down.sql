@@ -1,0 +1,2 @@
+-- sql: drop view v
+drop view v;

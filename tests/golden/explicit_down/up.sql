@@ -1,0 +1,2 @@
+-- sql: create view v as select 1 as one
+create view v as select 1 as one;

@@ -1,0 +1,2 @@
+-- drop table a_very_long_table_name_that_goes_on_and_on_forever_and_ever
+DROP TABLE "public"."a_very_long_table_name_that_goes_on_and_on_forever_and_ever";

@@ -1,0 +1,2 @@
+-- sql: drop view adults
+drop view adults;

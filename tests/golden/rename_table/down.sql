@@ -1,0 +1,2 @@
+-- rename table accounts to users
+ALTER TABLE "public"."accounts" RENAME TO "users";

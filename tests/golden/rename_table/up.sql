@@ -1,0 +1,2 @@
+-- rename table users to accounts
+ALTER TABLE "public"."users" RENAME TO "accounts";

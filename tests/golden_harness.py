@@ -1,0 +1,64 @@
+"""Golden cases: `tests/golden/<case>/` holds a small migrations project (`*.mig`); its last migration is
+the one under test. Beside it:
+
+- `up.sql`: exactly what `migc emit <last>` prints;
+- `down.sql`: exactly what `migc emit <last> --down` prints (absent when the migration is irreversible
+  or has errors);
+- `diagnostics.txt`: every diagnostic of the project, one `file:line:col: severity[CODE]` per line
+  (codes and spans, not wording).
+
+Set MIGC_UPDATE_GOLDEN=1 to (re)write the expected files from the current compiler, then review the diff.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from migc.compiled import CompiledProject, render_script
+from migc.compiler import compile_project
+from migc.project import ProjectConfig
+
+GOLDEN = Path(__file__).parent / "golden"
+UPDATE = os.environ.get("MIGC_UPDATE_GOLDEN") == "1"
+
+
+def cases() -> list[Path]:
+    return sorted(p for p in GOLDEN.iterdir() if p.is_dir() and any(p.glob("*.mig")))
+
+
+@dataclass(frozen=True)
+class Rendered:
+    project: CompiledProject
+    up: str | None
+    down: str | None
+    diagnostics: str
+
+
+def compile_case(case: Path) -> Rendered:
+    cwd = Path.cwd()
+    os.chdir(case)  # diagnostics name files relative to the case
+    try:
+        project = compile_project(ProjectConfig(migrations_dir=Path(".")), use_cache=False)
+    finally:
+        os.chdir(cwd)
+    diagnostics = "".join(
+        f"{d.file}:{d.span.line}:{d.span.col}: {d.severity.value}[{d.code}]\n" for d in project.diagnostics
+    )
+    if not project.ok:
+        return Rendered(project, None, None, diagnostics)
+    last = project.migrations[-1]
+    up = render_script(last.up)
+    down = render_script(last.down) if last.down is not None else None
+    return Rendered(project, up, down, diagnostics)
+
+
+def compare_or_update(path: Path, actual: str | None) -> str | None:
+    """The expected text (None: the file should not exist); in update mode, write `actual` first."""
+    if UPDATE:
+        if actual is None:
+            path.unlink(missing_ok=True)
+        else:
+            path.write_text(actual, encoding="utf-8")
+    return path.read_text(encoding="utf-8") if path.exists() else None
