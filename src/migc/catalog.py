@@ -117,6 +117,17 @@ def snapshot_session(session: Session, *, tracking: tuple[str, str] = DEFAULT_TR
     return catalog
 
 
+# what the compiler models (raw `sql` may add views, functions, triggers, which `migc schema` lacks)
+MODELED_SECTIONS = ("schemas", "enums", "tables", "sequences")
+
+
+def modeled_only(catalog: Catalog) -> Catalog:
+    """The parts of a catalog that the compiled schema describes: no views, functions, triggers."""
+    kept: Catalog = {section: dict(catalog[section]) for section in MODELED_SECTIONS}
+    kept["tables"] = {name: {k: v for k, v in table.items() if k != "triggers"} for name, table in kept["tables"].items()}
+    return kept
+
+
 # collection key -> how one of its members is named in a difference
 _MEMBER = {
     "schemas": "schema", "extensions": "extension", "tables": "table", "views": "view", "enums": "enum",

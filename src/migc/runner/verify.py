@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from migc.catalog import Catalog, describe_differences, snapshot, snapshot_session
+from migc.catalog import Catalog, describe_differences, modeled_only, snapshot, snapshot_session
 from migc.compiled import CompiledProject
 from migc.errors import MigcError
 from migc.project import ProjectConfig
@@ -58,7 +58,9 @@ def run_verify(
         expected = _compiled_schema_catalog(server, project, key)
         problems.extend(
             f"final schema: {line}"
-            for line in describe_differences(expected, final, "the compiled schema", "the migrated database")
+            for line in describe_differences(
+                modeled_only(expected), modeled_only(final), "the compiled schema", "the migrated database"
+            )
         )
     if problems:
         raise MigcError("verify found problems:\n" + "\n".join(f"  {p}" for p in problems),
@@ -80,7 +82,8 @@ def run_diff(
         live = snapshot_session(session, tracking=key)
         applied = {a.version for a in read_applied(session, tracking, create=False)}
     expected = _compiled_schema_catalog(scratch_server(config, target, out.note), project, key)
-    drift = describe_differences(expected, live, "the compiled schema", "the database")
+    # views, functions and triggers made by raw `sql` are not in the compiled schema: not drift
+    drift = describe_differences(modeled_only(expected), modeled_only(live), "the compiled schema", "the database")
     pending = [m for m in project.migrations if m.version not in applied]
     if pending:
         out.note(f"{len(pending)} migration(s) not applied yet (`migc status`); their changes show as drift")
