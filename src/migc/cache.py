@@ -22,7 +22,8 @@ if TYPE_CHECKING:
     from migc.ir.schema import Schema
 
 SNAPSHOT_EVERY = 100
-_FILE = "compiled.pickle"
+_FILE = "compiled.pickle"  # entries and schema scripts: all a no-change run reads
+_SNAPSHOTS = "snapshots.pickle"  # schema snapshots: read only to resume after an edit
 
 
 @functools.cache
@@ -49,21 +50,33 @@ def chain_keys(files: list[MigrationFile]) -> list[str]:
 @dataclass
 class CacheData:
     entries: dict[str, Any] = field(default_factory=dict)  # key -> compiler.CompiledEntry
-    snapshots: dict[str, Schema] = field(default_factory=dict)  # key -> schema after that migration
     scripts: dict[str, tuple[Statement, ...]] = field(default_factory=dict)  # last key -> schema script
+    state_dir: Path | None = None  # where the snapshots are, read on first use
     dirty: bool = False
+    _snapshots: dict[str, Schema] | None = None  # key -> schema after that migration
 
-    @staticmethod
-    def empty() -> CacheData:
-        return CacheData()
+    @property
+    def snapshots(self) -> dict[str, Schema]:
+        if self._snapshots is None:
+            self._snapshots = {}
+            if self.state_dir is not None:
+                try:
+                    with open(self.state_dir / "cache" / _SNAPSHOTS, "rb") as f:
+                        self._snapshots = pickle.load(f)
+                except Exception:
+                    pass  # missing or unreadable: compile from the start
+        return self._snapshots
 
-    def resume_point(self, keys: list[str]) -> tuple[int, Schema]:
-        """Where compiling must start, and the schema before that migration."""
-        from migc.ir.schema import Schema
-
+    def resume_point(self, keys: list[str]) -> tuple[int, Schema | None]:
+        """Where compiling must start, and the schema before that migration (None when nothing
+        needs compiling: then the schema is not needed, nor the IR imported)."""
         prefix = 0
         while prefix < len(keys) and keys[prefix] in self.entries:
             prefix += 1
+        if prefix == len(keys) and (keys[-1] if keys else "") in self.scripts:
+            return prefix, None
+        from migc.ir.schema import Schema
+
         for j in range(prefix - 1, -1, -1):
             if keys[j] in self.snapshots:
                 return j + 1, self.snapshots[keys[j]]
@@ -75,9 +88,10 @@ class CacheData:
             self.snapshots[entry.key] = schema
         self.dirty = True
 
-    def schema_script(self, keys: list[str], schema: Schema) -> tuple[Statement, ...]:
+    def schema_script(self, keys: list[str], schema: Schema | None) -> tuple[Statement, ...]:
         key = keys[-1] if keys else ""
         if key not in self.scripts:
+            assert schema is not None
             from migc.codegen.postgres import schema_script
 
             self.scripts[key] = schema_script(schema)
@@ -87,26 +101,29 @@ class CacheData:
     def save(self, state_dir: Path, keys: list[str]) -> None:
         """Keep only what the current files can use, and replace the file atomically."""
         live = set(keys) | {""}
-        data = CacheData(
-            {k: v for k, v in self.entries.items() if k in live},
-            {k: v for k, v in self.snapshots.items() if k in live},
-            {k: v for k, v in self.scripts.items() if k in live},
-        )
+        entries = {k: v for k, v in self.entries.items() if k in live}
+        scripts = {k: v for k, v in self.scripts.items() if k in live}
+        snapshots = {k: v for k, v in self.snapshots.items() if k in live}
         try:
             cache_dir = state_dir / "cache"
             cache_dir.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=cache_dir, prefix=".compiled-")
-            with os.fdopen(fd, "wb") as out:
-                pickle.dump((data.entries, data.snapshots, data.scripts), out, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, cache_dir / _FILE)
+            _write_atomically(cache_dir / _SNAPSHOTS, snapshots)
+            _write_atomically(cache_dir / _FILE, (entries, scripts))
         except OSError:
             pass  # a read-only checkout still compiles, just without a cache
+
+
+def _write_atomically(path: Path, data: object) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    with os.fdopen(fd, "wb") as out:
+        pickle.dump(data, out, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, path)
 
 
 def load(state_dir: Path) -> CacheData:
     try:
         with open(state_dir / "cache" / _FILE, "rb") as f:
-            entries, snapshots, scripts = pickle.load(f)
-        return CacheData(entries, snapshots, scripts)
+            entries, scripts = pickle.load(f)
+        return CacheData(entries, scripts, state_dir)
     except Exception:  # missing, corrupt, or from another migc: start afresh
-        return CacheData()
+        return CacheData(state_dir=state_dir)

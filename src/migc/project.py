@@ -140,10 +140,11 @@ def list_migrations(migrations_dir: Path) -> tuple[list[MigrationFile], list[Dia
         )
     diags: list[Diagnostic] = []
     files: list[MigrationFile] = []
+    shown_dir = shown_path(migrations_dir)  # resolved once, not per file
     for path in sorted(migrations_dir.iterdir()):
         if path.name.startswith(".") or path.suffix != ".mig" or not path.is_file():
             continue
-        shown = shown_path(path)
+        shown = path.name if shown_dir == "." else f"{shown_dir}/{path.name}"
         match = MIGRATION_NAME.match(path.name)
         if match is None:
             diags.append(Diagnostic(

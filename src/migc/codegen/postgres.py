@@ -16,11 +16,6 @@ from migc.ir.schema import Schema
 _SPLIT = re.compile(r"\n;\n")
 
 
-def _template_name(op: o.Op) -> str:
-    name = type(op).__name__.removesuffix("Op")
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower() + ".sql.j2"
-
-
 @functools.cache
 def _environment() -> Any:
     import jinja2
@@ -30,6 +25,7 @@ def _environment() -> Any:
         undefined=jinja2.StrictUndefined,
         autoescape=False,  # SQL, not HTML: quoting is the filters' job
         keep_trailing_newline=False,
+        auto_reload=False,  # templates ship with the package: no mtime check per render
     )
     env.filters.update(
         ident=quoting.ident,
@@ -43,8 +39,14 @@ def _environment() -> Any:
     return env
 
 
+@functools.cache
+def _template(op_type: type) -> Any:
+    name = re.sub(r"(?<!^)(?=[A-Z])", "_", op_type.__name__.removesuffix("Op")).lower() + ".sql.j2"
+    return _environment().get_template(name)
+
+
 def render_op(op: o.Op) -> list[Statement]:
-    text = _environment().get_template(_template_name(op)).render(op=op)
+    text = _template(type(op)).render(op=op)
     description = op.describe()
     if isinstance(op, o.RawSqlOp):  # the user's own SQL goes as written, in one piece
         return [Statement(description, text.strip().rstrip(";").rstrip())]

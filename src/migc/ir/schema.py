@@ -3,6 +3,7 @@ state_forwards): it trusts the op, which lowering has already checked against th
 
 from __future__ import annotations
 
+from collections.abc import Set
 from dataclasses import dataclass, field, replace
 
 from migc.ir import exprs
@@ -16,22 +17,25 @@ class Schema:
     tables: dict[Name, Table] = field(default_factory=dict)
     indexes: dict[Name, Index] = field(default_factory=dict)
     enums: dict[Name, EnumType] = field(default_factory=dict)
+    # per-schema name sets, built on first use and then carried from schema to schema by each op's
+    # delta (rebuilding them per statement made a 1000-migration compile quadratic)
+    _names: _NameIndex | None = field(default=None, compare=False, repr=False)
 
     # ------------------------------------------------------------ queries
 
-    def relation_names(self, schema: str) -> set[str]:
-        """Names taken in a schema's relation namespace: tables, indexes, constraint indexes, sequences."""
-        names = {n.name for n in self.tables if n.schema == schema}
-        names.update(n.name for n in self.indexes if n.schema == schema)
-        for table in self.tables.values():
-            if table.name.schema != schema:
-                continue
-            names.update(c.name for c in table.constraints if c.has_index)
-            names.update(c.sequence for c in table.columns if c.sequence)
-        return names
+    def _index(self) -> _NameIndex:
+        if self._names is None:
+            object.__setattr__(self, "_names", _NameIndex.build(self))
+        assert self._names is not None
+        return self._names
 
-    def constraint_names(self, schema: str) -> set[str]:
-        return {c.name for t in self.tables.values() if t.name.schema == schema for c in t.constraints}
+    def relation_names(self, schema: str) -> Set[str]:
+        """Names taken in a schema's relation namespace: tables, indexes, constraint indexes, sequences.
+        A live view: read it before the next `apply`."""
+        return self._index().relations.get(schema, _EMPTY)
+
+    def constraint_names(self, schema: str) -> Set[str]:
+        return self._index().constraints.get(schema, _EMPTY)
 
     def referencing(self, target: Name, column: str | None = None) -> list[tuple[Table, Constraint]]:
         """Foreign keys of *other* tables that point at `target` (at `column`, if given)."""
@@ -58,7 +62,88 @@ class Schema:
 
     def apply(self, op: o.Op) -> Schema:
         handler = _HANDLERS[type(op)]
-        return handler(self, op)  # type: ignore[operator]
+        after: Schema = handler(self, op)  # type: ignore[operator]
+        if self._names is not None:
+            # the index moves to the new schema and is updated in place (O(change), not O(schema));
+            # this schema rebuilds its own if it is ever asked again
+            names, self_names = self._names, None
+            object.__setattr__(self, "_names", self_names)
+            names.update(op)
+            object.__setattr__(after, "_names", names)
+        return after
+
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(self.__dict__)
+        state["_names"] = None  # derived: rebuilt on first use
+        return state
+
+
+def _relation_contrib(table: Table) -> set[str]:
+    return {table.name.name} | {c.name for c in table.constraints if c.has_index} | {
+        c.sequence for c in table.columns if c.sequence
+    }
+
+
+@dataclass
+class _NameIndex:
+    relations: dict[str, set[str]]
+    constraints: dict[str, set[str]]
+
+    @staticmethod
+    def build(s: Schema) -> _NameIndex:
+        rel: dict[str, set[str]] = {}
+        con: dict[str, set[str]] = {}
+        for t in s.tables.values():
+            rel.setdefault(t.name.schema, set()).update(_relation_contrib(t))
+            con.setdefault(t.name.schema, set()).update(c.name for c in t.constraints)
+        for i in s.indexes:
+            rel.setdefault(i.schema, set()).add(i.name)
+        return _NameIndex(rel, con)
+
+    def update(self, op: o.Op) -> None:
+        delta = _delta(op)
+        if delta is None:
+            return
+        schema, rel_add, rel_del, con_add, con_del = delta
+        rel = self.relations.setdefault(schema, set())
+        rel -= rel_del
+        rel |= rel_add
+        con = self.constraints.setdefault(schema, set())
+        con -= con_del
+        con |= con_add
+
+
+_Delta = tuple[str, frozenset[str], frozenset[str], frozenset[str], frozenset[str]]
+_NONE: frozenset[str] = frozenset()
+_EMPTY: frozenset[str] = frozenset()
+
+
+def _delta(op: o.Op) -> _Delta | None:
+    match op:
+        case o.CreateTableOp(table=t):
+            return t.name.schema, frozenset(_relation_contrib(t)), _NONE, frozenset(c.name for c in t.constraints), _NONE
+        case o.DropTableOp(table=t, indexes=indexes, incoming=incoming):
+            rel = _relation_contrib(t) | {i.name.name for i in indexes}
+            con = {c.name for c in t.constraints} | {c.name for _, c in incoming}
+            return t.name.schema, _NONE, frozenset(rel), _NONE, frozenset(con)
+        case o.RenameTableOp(old=old, new=new):
+            return old.schema, frozenset({new.name}), frozenset({old.name}), _NONE, _NONE
+        case o.AddColumnOp(table=t, column=col, constraints=cons):
+            rel = {c.name for c in cons if c.has_index} | ({col.sequence} if col.sequence else set())
+            return t.schema, frozenset(rel), _NONE, frozenset(c.name for c in cons), _NONE
+        case o.DropColumnOp(table=t, column=col, constraints=cons, indexes=indexes):
+            rel = {c.name for c in cons if c.has_index} | {i.name.name for i in indexes}
+            rel |= {col.sequence} if col.sequence else set()
+            return t.schema, _NONE, frozenset(rel), _NONE, frozenset(c.name for c in cons)
+        case o.AddConstraintOp(table=t, constraint=c):
+            return t.schema, frozenset({c.name}) if c.has_index else _NONE, _NONE, frozenset({c.name}), _NONE
+        case o.DropConstraintOp(table=t, constraint=c):
+            return t.schema, _NONE, frozenset({c.name}) if c.has_index else _NONE, _NONE, frozenset({c.name})
+        case o.CreateIndexOp(index=i):
+            return i.name.schema, frozenset({i.name.name}), _NONE, _NONE, _NONE
+        case o.DropIndexOp(index=i):
+            return i.name.schema, _NONE, frozenset({i.name.name}), _NONE, _NONE
+    return None
 
 
 def _with_tables(s: Schema, tables: dict[Name, Table], **kw: object) -> Schema:
@@ -91,14 +176,24 @@ def _drop_table(s: Schema, op: o.DropTableOp) -> Schema:
 
 
 def _rename_table(s: Schema, op: o.RenameTableOp) -> Schema:
-    tables: dict[Name, Table] = {}
-    for key, table in s.tables.items():
-        if key == op.old:
-            table = replace(table, name=op.new)
-            key = op.new
-        tables[key] = _retarget_fks(table, op.old, op.new)
-    indexes = {k: (replace(i, table=op.new) if i.table == op.old else i) for k, i in s.indexes.items()}
+    tables = dict(s.tables)
+    del tables[op.old]
+    tables[op.new] = replace(s.tables[op.old], name=op.new)
+    for key, table in tables.items():
+        if _references(table, op.old):
+            tables[key] = _retarget_fks(table, op.old, op.new)
+    indexes = dict(s.indexes)
+    for key, i in s.indexes.items():
+        if i.table == op.old:
+            indexes[key] = replace(i, table=op.new)
     return _with_tables(s, tables, indexes=indexes)
+
+
+def _references(table: Table, target: Name) -> bool:
+    for c in table.constraints:
+        if c.references is not None and c.references.table == target:
+            return True
+    return False
 
 
 def _retarget_fks(table: Table, old: Name, new: Name) -> Table:
@@ -140,33 +235,32 @@ def _rename_in_constraint(c: Constraint, old: str, new: str) -> Constraint:
 
 
 def _rename_column(s: Schema, op: o.RenameColumnOp) -> Schema:
-    tables: dict[Name, Table] = {}
-    for key, t in s.tables.items():
-        if key == op.table:
-            t = replace(
-                t,
-                columns=tuple(replace(c, name=op.new) if c.name == op.old else c for c in t.columns),
-                constraints=tuple(_rename_in_constraint(c, op.old, op.new) for c in t.constraints),
-            )
-        # foreign keys (of any table, itself included) into the renamed column follow it
-        if any(c.references and c.references.table == op.table for c in t.constraints):
-            t = replace(t, constraints=tuple(
+    old, new = op.old, op.new
+    tables = dict(s.tables)
+    t = tables[op.table]
+    tables[op.table] = replace(
+        t,
+        columns=tuple(replace(c, name=new) if c.name == old else c for c in t.columns),
+        constraints=tuple(_rename_in_constraint(c, old, new) for c in t.constraints),
+    )
+    # foreign keys (of any table, itself included) into the renamed column follow it
+    for key, t in tables.items():
+        if _references(t, op.table):
+            tables[key] = replace(t, constraints=tuple(
                 replace(c, references=replace(
-                    c.references, columns=tuple(op.new if x == op.old else x for x in c.references.columns)))
+                    c.references, columns=tuple(new if x == old else x for x in c.references.columns)))
                 if c.references and c.references.table == op.table else c
                 for c in t.constraints
             ))
-        tables[key] = t
-    indexes = {}
+    indexes = dict(s.indexes)
     for key, i in s.indexes.items():
-        if i.table == op.table and op.old in i.columns:
-            i = replace(
+        if i.table == op.table and old in i.columns:
+            indexes[key] = replace(
                 i,
-                elements=tuple(replace(e, expr=exprs.rename_column(e.expr, op.old, op.new)) for e in i.elements),
-                where=exprs.rename_column(i.where, op.old, op.new) if i.where is not None else None,
-                columns=tuple(op.new if x == op.old else x for x in i.columns),
+                elements=tuple(replace(e, expr=exprs.rename_column(e.expr, old, new)) for e in i.elements),
+                where=exprs.rename_column(i.where, old, new) if i.where is not None else None,
+                columns=tuple(new if x == old else x for x in i.columns),
             )
-        indexes[key] = i
     return _with_tables(s, tables, indexes=indexes)
 
 

@@ -175,14 +175,14 @@ def _resolve_fk(lw: Lowering, table: Table, p: Pending, new_keys: list[Pending])
 
 def _name_all(lw: Lowering, table: Table, pending: list[Pending]) -> list[Constraint] | None:
     schema = table.name.schema
-    relnames = lw.schema.relation_names(schema) | {c.sequence for c in table.columns if c.sequence}
-    connames = lw.schema.constraint_names(schema) | {c.name for c in table.constraints}
+    relnames = names.Taken(lw.schema.relation_names(schema), {c.sequence for c in table.columns if c.sequence})
+    connames = names.Taken(lw.schema.constraint_names(schema), {c.name for c in table.constraints})
     ok = True
     for p in pending:  # explicit names first: PostgreSQL refuses duplicates
         if p.explicit is None:
             continue
-        taken = connames | (relnames if p.kind in ("primary key", "unique") else set())
-        if p.explicit.value in taken:
+        in_use = p.explicit.value in connames or (p.kind in ("primary key", "unique") and p.explicit.value in relnames)
+        if in_use:
             lw.bag.error("E108", p.explicit.span, f"constraint name '{p.explicit.value}' is already taken "
                          f"in schema '{schema}'")
             ok = False
@@ -202,7 +202,7 @@ def _name_all(lw: Lowering, table: Table, pending: list[Pending]) -> list[Constr
         if p.kind in ("primary key", "unique") and p.explicit is None:
             label = "pkey" if p.kind == "primary key" else "key"
             addition = None if p.kind == "primary key" else names.join_column_names(p.columns)
-            chosen[id(p)] = names.choose_name(tname, addition, label, relnames | connames)
+            chosen[id(p)] = names.choose_name(tname, addition, label, names.Taken(relnames, connames))
             relnames.add(chosen[id(p)])
             connames.add(chosen[id(p)])
     for p in pending:
@@ -213,4 +213,4 @@ def _name_all(lw: Lowering, table: Table, pending: list[Pending]) -> list[Constr
 
 
 def sequence_name(lw: Lowering, table: Name, column: str, also_taken: set[str]) -> str:
-    return names.choose_name(table.name, column, "seq", lw.schema.relation_names(table.schema) | also_taken)
+    return names.choose_name(table.name, column, "seq", names.Taken(lw.schema.relation_names(table.schema), also_taken))

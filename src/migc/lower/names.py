@@ -5,7 +5,7 @@ A port of makeObjectName / ChooseRelationName / ChooseConstraintName / ChooseInd
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Collection, Container, Iterable
 
 from migc.syntax import ast
 
@@ -42,7 +42,22 @@ def make_object_name(name1: str, name2: str | None, label: str | None) -> str:
     return result
 
 
-def choose_name(name1: str, name2: str | None, label: str, taken: set[str]) -> str:
+class Taken:
+    """Names already used: large frozen sets from the schema plus the few chosen in this statement,
+    without copying the large ones."""
+
+    def __init__(self, *bases: Collection[str]) -> None:
+        self._bases = bases
+        self._extra: set[str] = set()
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._extra or any(name in b for b in self._bases)
+
+    def add(self, name: str) -> None:
+        self._extra.add(name)
+
+
+def choose_name(name1: str, name2: str | None, label: str, taken: Container[str]) -> str:
     """The first of name1_name2_label, ..._label1, ..._label2 ... not in `taken`."""
     candidate = make_object_name(name1, name2, label)
     attempt = 0

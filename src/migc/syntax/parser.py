@@ -35,8 +35,16 @@ def _pos(item: Any) -> Span | None:
 
 
 def _span(children: list[Any]) -> Span:
-    first = next((s for s in map(_pos, children) if s is not None), None)
-    last = next((s for s in map(_pos, reversed(children)) if s is not None), None)
+    """From the first positioned child to the last (placeholders for absent options are None)."""
+    first = last = None
+    for item in children:
+        first = _pos(item)
+        if first is not None:
+            break
+    for item in reversed(children):
+        last = _pos(item)
+        if last is not None:
+            break
     if first is None or last is None:
         return Span(1, 1, 1, 1)
     return Span(first.line, first.col, last.end_line, last.end_col)
@@ -101,8 +109,8 @@ def _build_transformer() -> Any:
             tok = c[0]
             span = _pos(tok) or Span(1, 1, 1, 1)
             if tok.type == "QUOTED_IDENT":
-                return ast.Ident(_unquote(str(tok), '"'), span, True)
-            return ast.Ident(str(tok).lower(), span)
+                return ast.Ident(_unquote(tok.value, '"'), span, True)
+            return ast.Ident(tok.value.lower(), span)
 
         def qname(self, c: list[Any]) -> ast.QName:
             idents = _nodes(c, ast.Ident)
@@ -115,7 +123,7 @@ def _build_transformer() -> Any:
             return ast.QName(None, ast.Ident("double precision", span), span)
 
         def type_args(self, c: list[Any]) -> _Args:
-            return _Args(tuple(int(t) for t in c if getattr(t, "type", None) == "INT"), _span(c))
+            return _Args(tuple(int(t.value) for t in c if getattr(t, "type", None) == "INT"), _span(c))
 
         def array_suffix(self, c: list[Any]) -> _Marker:
             return _Marker("array", None, _span(c))
@@ -135,7 +143,7 @@ def _build_transformer() -> Any:
             kind = {"INT": "int", "DECIMAL": "decimal", "STRING": "string", "TRUE": "bool", "FALSE": "bool"}.get(
                 tok.type, "null"
             )
-            value = _unquote(str(tok), "'") if kind == "string" else str(tok).lower()
+            value = _unquote(tok.value, "'") if kind == "string" else tok.value.lower()
             return ast.Literal(kind, value, _span(c))
 
         def column_ref(self, c: list[Any]) -> ast.ColumnRef | ast.ValueKeyword:
@@ -151,10 +159,10 @@ def _build_transformer() -> Any:
             return ast.Paren(_nodes(c, _EXPR_TYPES)[0], _span(c))
 
         def binary(self, c: list[Any]) -> ast.Binary:
-            return ast.Binary(str(c[1]).lower(), c[0], c[2], _span(c))
+            return ast.Binary(c[1].value.lower(), c[0], c[2], _span(c))
 
         def unary(self, c: list[Any]) -> ast.Unary:
-            return ast.Unary(str(c[0]).lower(), c[1], _span(c))
+            return ast.Unary(c[0].value.lower(), c[1], _span(c))
 
         def is_null(self, c: list[Any]) -> ast.IsNull:
             return ast.IsNull(c[0], False, _span(c))
@@ -204,7 +212,7 @@ def _build_transformer() -> Any:
             return self._mod("identity", c, identity_always=_tok(c, "ALWAYS") is not None)
 
         def fk_action(self, c: list[Any]) -> str:
-            return " ".join(str(c[0]).lower().split())
+            return " ".join(c[0].value.lower().split())
 
         def on_delete(self, c: list[Any]) -> _Marker:
             return _Marker("on delete", c[-1], _span(c))
@@ -331,8 +339,8 @@ def _build_transformer() -> Any:
             nulls = _tok(c, "NULLS_FIRST", "NULLS_LAST")
             return ast.IndexElem(
                 _nodes(c, _EXPR_TYPES)[0],
-                str(order).lower() if order is not None else None,
-                str(nulls).lower().split()[-1] if nulls is not None else None,
+                order.value.lower() if order is not None else None,
+                nulls.value.lower().split()[-1] if nulls is not None else None,
                 _span(c),
             )
 
@@ -353,7 +361,7 @@ def _build_transformer() -> Any:
 
         def _string_lits(self, c: list[Any]) -> list[ast.StringLit]:
             return [
-                ast.StringLit(_unquote(str(t), "'"), _pos(t) or Span(1, 1, 1, 1))
+                ast.StringLit(_unquote(t.value, "'"), _pos(t) or Span(1, 1, 1, 1))
                 for t in c if getattr(t, "type", None) == "STRING"
             ]
 
@@ -361,7 +369,7 @@ def _build_transformer() -> Any:
             return ast.CreateEnum(_nodes(c, ast.QName)[0], tuple(self._string_lits(c)), _span(c))
 
         def enum_position(self, c: list[Any]) -> _Marker:
-            return _Marker("position", (str(c[0]).lower(), self._string_lits(c)[0]), _span(c))
+            return _Marker("position", (c[0].value.lower(), self._string_lits(c)[0]), _span(c))
 
         def alter_enum(self, c: list[Any]) -> ast.AlterEnumAddValue:
             pos = _marker(c, "position")
@@ -378,7 +386,7 @@ def _build_transformer() -> Any:
 
         def _sql_body(self, c: list[Any]) -> str:
             tok = _tok(c, "STRING", "QUOTED_IDENT", "DOLLAR_STRING")
-            text = str(tok)
+            text = tok.value
             if tok.type == "DOLLAR_STRING":  # type: ignore[union-attr]
                 return text[2:-2].strip()
             return _unquote(text, text[0]).strip()
