@@ -64,7 +64,9 @@ def lower_migration(migration: ast.Migration, schema: Schema, file: str, text: s
         _lower_statements(down, migration.down)
         non_transactional = _concurrently(migration.down, bag) or non_transactional
         down_ops = tuple(down.ops)
-        if not bag.has_errors and not errors_before:
+        # raw sql is opaque to the model: a down block that uses it is trusted to do its job
+        opaque = any(isinstance(s, ast.RawSql) for s in migration.down)
+        if not bag.has_errors and not errors_before and not opaque:
             differences = schema_differences(expected=schema, actual=down.schema)
             if differences:
                 shown = "; ".join(differences[:3]) + (f"; and {len(differences) - 3} more" if len(differences) > 3 else "")
