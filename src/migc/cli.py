@@ -264,12 +264,12 @@ def main() -> None:
 
 
 def _report_unexpected(err: Exception, debug: bool) -> NoReturn:
-    import click
-
-    if isinstance(err, click.exceptions.ClickException):
-        err.show()
-        sys.exit(err.exit_code)
-    if isinstance(err, click.exceptions.Abort):
+    # click's usage errors (typer may vendor click, so recognise them by shape, not by class)
+    show, exit_code = getattr(err, "show", None), getattr(err, "exit_code", None)
+    if callable(show) and isinstance(exit_code, int):
+        show()
+        sys.exit(exit_code)
+    if type(err).__name__ == "Abort":
         typer.echo("aborted", err=True)
         sys.exit(1)
     if debug:

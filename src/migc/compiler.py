@@ -106,11 +106,8 @@ def _compile_project(config: ProjectConfig, use_cache: bool) -> CompiledProject:
     schema_sql = store.schema_script(keys, schema) if ok_all else ()  # cached whenever schema is None
     if use_cache and store.dirty:
         store.save(config.state_dir, keys)
-    diagnostics = sorted(
-        [*file_diags, *(_configured(d, config.lint) for e in entries for d in e.diagnostics)],
-        key=lambda d: d.sort_key,
-    )
-    diagnostics = [d for d in diagnostics if d is not None]
+    configured = (_configured(d, config.lint) for d in [*file_diags, *(d for e in entries for d in e.diagnostics)])
+    diagnostics = sorted((d for d in configured if d is not None), key=lambda d: d.sort_key)
     by_file: dict[str, list[Diagnostic]] = {}
     for d in diagnostics:
         by_file.setdefault(d.file, []).append(d)
@@ -122,13 +119,13 @@ def _compile_project(config: ProjectConfig, use_cache: bool) -> CompiledProject:
     return CompiledProject(migrations, tuple(diagnostics), schema_sql)
 
 
-def _configured(d: Diagnostic, lint: dict[str, str]) -> Diagnostic:
-    """The project's `[lint]` table turns warning codes off or into errors."""
+def _configured(d: Diagnostic, lint: dict[str, str]) -> Diagnostic | None:
+    """The project's `[lint]` table turns warning codes off (None) or into errors."""
     setting = lint.get(d.code)
     if setting is None or d.severity is Severity.ERROR:
         return d
     if setting == "off":
-        return None  # type: ignore[return-value]
+        return None
     if setting == "error":
         return Diagnostic(d.code, Severity.ERROR, d.message, d.file, d.span, d.hint)
     return d
