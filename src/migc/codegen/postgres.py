@@ -40,13 +40,14 @@ def _environment() -> Any:
 
 
 @functools.cache
-def _template(op_type: type) -> Any:
-    name = re.sub(r"(?<!^)(?=[A-Z])", "_", op_type.__name__.removesuffix("Op")).lower() + ".sql.j2"
+def _template(op_name: str) -> Any:
+    """CreateTableOp -> create_table.sql.j2"""
+    name = re.sub(r"(?<!^)(?=[A-Z])", "_", op_name.removesuffix("Op")).lower() + ".sql.j2"
     return _environment().get_template(name)
 
 
 def render_op(op: o.Op) -> list[Statement]:
-    text = _template(type(op)).render(op=op)
+    text = _template(type(op).__name__).render(op=op)
     description = op.describe()
     if isinstance(op, o.RawSqlOp):  # the user's own SQL goes as written, in one piece
         return [Statement(description, text.strip().rstrip(";").rstrip())]

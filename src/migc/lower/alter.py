@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any, Callable
+
 from migc.ir import ops as o
-from migc.ir.model import Name, Table
+from migc.ir.model import Constraint, Name, Table
 from migc.ir.types import assignable, narrows, rewrites_table
 from migc.lower.constraints import build_column, resolve, table_constraint
-from migc.lower.context import Lowering
+from migc.lower.context import Lowering, did_you_mean
 from migc.lower.expressions import check_columns, check_default, columns_by_name
 from migc.lower.tables import add_column_sequence
 from migc.lower.typing import fits, is_volatile
@@ -118,7 +120,7 @@ def _set_type(lw: Lowering, table: Table, action: ast.SetType) -> None:
         return
     if column.default is not None:
         typed = check_columns(lw, column.default, {}, table.name.display(), "default")
-        if fits(typed, new_type) is not None and not assignable_default(typed.type, new_type):
+        if fits(typed, new_type) is not None and not (typed.type and assignable(typed.type, new_type)):
             lw.bag.error("E213", action.span, f"the default of column '{column.name}' cannot be converted to "
                          f"{new_type.display()}", "drop the default first, then set a new one after the change")
             return
@@ -133,12 +135,6 @@ def _set_type(lw: Lowering, table: Table, action: ast.SetType) -> None:
     inverse_using = None if assignable(new_type, old_type) else o.cast_expr(column.name, old_type)
     lw.emit(o.AlterColumnTypeOp(table.name, column.name, old_type, new_type, action.using, inverse_using,
                                 action.span))
-
-
-def assignable_default(src: object, dst: object) -> bool:
-    from migc.ir.types import SqlType
-
-    return isinstance(src, SqlType) and isinstance(dst, SqlType) and assignable(src, dst)
 
 
 def _set_not_null(lw: Lowering, table: Table, action: ast.SetNotNull) -> None:
@@ -231,9 +227,7 @@ def _drop_constraint(lw: Lowering, table: Table, action: ast.DropConstraint) -> 
     lw.emit(o.DropConstraintOp(table.name, constraint, action.span))
 
 
-def _constraint(lw: Lowering, table: Table, ident: ast.Ident):  # type: ignore[no-untyped-def]
-    from migc.lower.context import did_you_mean
-
+def _constraint(lw: Lowering, table: Table, ident: ast.Ident) -> Constraint | None:
     constraint = table.constraint(ident.value)
     if constraint is None:
         lw.bag.error("E107", ident.span, f"table '{table.name.display()}' has no constraint '{ident.value}'",
@@ -241,7 +235,7 @@ def _constraint(lw: Lowering, table: Table, ident: ast.Ident):  # type: ignore[n
     return constraint
 
 
-_ACTIONS = {
+_ACTIONS: dict[type, Callable[[Lowering, Table, Any], None]] = {
     ast.AddColumn: _add_column, ast.DropColumn: _drop_column, ast.RenameColumn: _rename_column,
     ast.SetType: _set_type, ast.SetNotNull: _set_not_null, ast.DropNotNull: _drop_not_null,
     ast.SetDefault: _set_default, ast.DropDefault: _drop_default, ast.AddConstraint: _add_constraint,

@@ -5,7 +5,7 @@ A port of makeObjectName / ChooseRelationName / ChooseConstraintName / ChooseInd
 
 from __future__ import annotations
 
-from typing import Collection, Container, Iterable
+from typing import Container, Iterable
 
 from migc.syntax import ast
 
@@ -46,7 +46,7 @@ class Taken:
     """Names already used: large frozen sets from the schema plus the few chosen in this statement,
     without copying the large ones."""
 
-    def __init__(self, *bases: Collection[str]) -> None:
+    def __init__(self, *bases: Container[str]) -> None:
         self._bases = bases
         self._extra: set[str] = set()
 

@@ -97,8 +97,9 @@ def infer(expr: ast.Expr, column: ColumnLookup, resolve: TypeResolver) -> Typed:
                 go(operand)
                 return Typed(BOOLEAN)
             case ast.Unary(operand=operand):
-                inner = go(operand)
-                return inner if inner.type is not None and inner.type.category == "N" else UNKNOWN
+                operand_type = go(operand)
+                numeric = operand_type.type is not None and operand_type.type.category == "N"
+                return operand_type if numeric else UNKNOWN
             case ast.Binary(op=op, left=left, right=right):
                 lt, rt = go(left), go(right)
                 if op in ("and", "or", "=", "<>", "!=", "<", "<=", ">", ">="):

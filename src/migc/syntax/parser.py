@@ -103,7 +103,7 @@ _EXPR_TYPES = (
 def _build_transformer() -> Any:
     from lark import Transformer
 
-    class ToAst(Transformer):  # type: ignore[misc]
+    class ToAst(Transformer):  # type: ignore[type-arg]
         # ---- names and types
         def ident(self, c: list[Any]) -> ast.Ident:
             tok = c[0]
@@ -386,8 +386,9 @@ def _build_transformer() -> Any:
 
         def _sql_body(self, c: list[Any]) -> str:
             tok = _tok(c, "STRING", "QUOTED_IDENT", "DOLLAR_STRING")
-            text = tok.value
-            if tok.type == "DOLLAR_STRING":  # type: ignore[union-attr]
+            assert tok is not None
+            text: str = tok.value
+            if tok.type == "DOLLAR_STRING":
                 return text[2:-2].strip()
             return _unquote(text, text[0]).strip()
 
@@ -489,7 +490,8 @@ def parse(text: str, file: str) -> tuple[ast.Migration | None, list[Diagnostic]]
         message = f"unexpected {_token_text(err.token)}; expected {_describe_expected(set(err.expected))}"
         return None, [_syntax_error(file, span, message)]
     except UnexpectedCharacters as err:
-        char = text[err.pos_in_stream] if err.pos_in_stream < len(text) else ""
+        pos = err.pos_in_stream or 0
+        char = text[pos] if pos < len(text) else ""
         message = f"unexpected character {char!r}"
         if err.allowed:
             message += f"; expected {_describe_expected(set(err.allowed))}"
