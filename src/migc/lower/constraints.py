@@ -86,7 +86,7 @@ def build_column(lw: Lowering, table_name: Name, cdef: ast.ColumnDef) -> tuple[C
 def table_constraint(tc: ast.TableConstraint) -> Pending:
     cols = tuple(c.value for c in tc.columns)
     if tc.kind == "check":
-        return Pending("check", tc.name, (), tc.span, check=tc.expr)
+        return Pending("check", tc.name, (), tc.span, check=tc.expr, not_valid=tc.not_valid)
     if tc.kind == "foreign key":
         assert tc.references is not None
         return Pending("foreign key", tc.name, cols, tc.span, fk_source=tc.references,

@@ -168,6 +168,7 @@ class TableConstraint:
     columns: tuple[Ident, ...]
     expr: Expr | None = None
     references: ForeignKeyRef | None = None
+    not_valid: bool = False  # a check added `not valid` (a foreign key says so in `references`)
     span: Span = _span
 
 

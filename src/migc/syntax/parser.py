@@ -252,7 +252,7 @@ def _build_transformer() -> Any:
             return _Marker("unique", _marker(c, "idents").value, _span(c))  # type: ignore[union-attr]
 
         def check_tc(self, c: list[Any]) -> _Marker:
-            return _Marker("check", _nodes(c, _EXPR_TYPES)[0], _span(c))
+            return _Marker("check", (_nodes(c, _EXPR_TYPES)[0], _marker(c, "not valid") is not None), _span(c))
 
         def fk_tc(self, c: list[Any]) -> _Marker:
             lists = _markers(c, "idents")
@@ -266,7 +266,8 @@ def _build_transformer() -> Any:
             body = _nodes(c, _Marker)[0]
             span = _span(c)
             if body.kind == "check":
-                return ast.TableConstraint("check", name, (), expr=body.value, span=span)
+                expr, not_valid = body.value
+                return ast.TableConstraint("check", name, (), expr=expr, not_valid=not_valid, span=span)
             if body.kind == "foreign key":
                 columns, fk = body.value
                 return ast.TableConstraint("foreign key", name, columns, references=fk, span=span)

@@ -1,0 +1,2 @@
+-- sql: update users set age = 1
+update users set age = 1;

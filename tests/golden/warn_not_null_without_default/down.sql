@@ -1,0 +1,2 @@
+-- drop column code from users
+ALTER TABLE "public"."users" DROP COLUMN "code";

@@ -1,0 +1,2 @@
+-- rename table people to users
+ALTER TABLE "public"."people" RENAME TO "users";

@@ -1,0 +1,2 @@
+-- rename table users to people
+ALTER TABLE "public"."users" RENAME TO "people";

@@ -1,0 +1,2 @@
+-- change type of users.age to integer
+ALTER TABLE "public"."users" ALTER COLUMN "age" TYPE integer;

@@ -1,0 +1,2 @@
+-- drop column x from users
+ALTER TABLE "public"."users" DROP COLUMN "x";

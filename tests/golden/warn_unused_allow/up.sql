@@ -1,0 +1,2 @@
+-- add column x to users
+ALTER TABLE "public"."users" ADD COLUMN "x" integer;

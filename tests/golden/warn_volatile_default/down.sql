@@ -1,0 +1,2 @@
+-- drop column token from users
+ALTER TABLE "public"."users" DROP COLUMN "token";
