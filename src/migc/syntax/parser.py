@@ -489,7 +489,7 @@ def parse(text: str, file: str) -> tuple[ast.Migration | None, list[Diagnostic]]
         if err.token.type == "$END":
             span = _end_of_text(text)
         message = f"unexpected {_token_text(err.token)}; expected {_describe_expected(set(err.expected))}"
-        return None, [_syntax_error(file, span, message)]
+        return None, [_syntax_error(file, span, message, _misspelled_keyword(text, err.line))]
     except UnexpectedCharacters as err:
         pos = err.pos_in_stream or 0
         char = text[pos] if pos < len(text) else ""
@@ -511,8 +511,36 @@ def _end_of_text(text: str) -> Span:
     return Span.point(len(lines), len(lines[-1]) + 1)
 
 
-def _syntax_error(file: str, span: Span, message: str) -> Diagnostic:
-    return Diagnostic("E001", Severity.ERROR, message, file, span)
+def _syntax_error(file: str, span: Span, message: str, hint: str | None = None) -> Diagnostic:
+    return Diagnostic("E001", Severity.ERROR, message, file, span, hint)
+
+
+@functools.cache
+def _keywords() -> frozenset[str]:
+    """Every keyword of the grammar (the string terminals that are words)."""
+    return frozenset(
+        t.pattern.value.lower() for t in _parser().terminals
+        if t.pattern.type == "str" and t.pattern.value.isalpha()
+    )
+
+
+def _misspelled_keyword(text: str, line: int) -> str | None:
+    """An unknown word on the error's line (or the one before) that is a near miss of a keyword:
+    `add colum x int` fails later, at `int`, but the cause is `colum`."""
+    import difflib
+    import re
+
+    lines = text.splitlines()
+    words = re.findall(r"[A-Za-z_]+", " ".join(lines[max(0, line - 2):line]))
+    keywords = _keywords()
+    for word in reversed(words):
+        lower = word.lower()
+        if lower in keywords or len(lower) < 4:
+            continue
+        close = difflib.get_close_matches(lower, keywords, n=1, cutoff=0.8)
+        if close:
+            return f"'{word}' is not a keyword here: did you mean '{close[0]}'?"
+    return None
 
 
 ParseFn = Callable[[str, str], tuple[ast.Migration | None, list[Diagnostic]]]
