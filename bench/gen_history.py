@@ -575,7 +575,7 @@ class Generator:
     # ---- migrations
 
     OPS = [
-        ("create_table", 9), ("add_columns", 20), ("drop_column", 6), ("rename_column", 6),
+        ("create_table", 4), ("add_columns", 20), ("drop_column", 6), ("rename_column", 6),
         ("create_index", 12), ("drop_index", 4), ("set_default", 6), ("drop_default", 4),
         ("set_not_null", 4), ("drop_not_null", 4), ("change_type", 7), ("add_foreign_key", 10),
     ]
