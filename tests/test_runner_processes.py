@@ -108,8 +108,8 @@ def test_sigkill_mid_migration_leaves_nothing_half_applied(tmp_path: Path, fresh
     assert rows(fresh_db, "select to_regclass('b') is not null, to_regclass('c') is not null") == [(True, True)]
 
 
-def test_embedded_default_in_an_empty_directory(tmp_path: Path, run_migc: RunMigc) -> None:
-    project = tmp_path / "fresh project"
+def test_embedded_default_in_an_empty_directory(shared_tmp_path: Path, run_migc: RunMigc) -> None:
+    project = shared_tmp_path / "fresh project"
     (project / "migrations").mkdir(parents=True)
     (project / "migrations" / "0001_create_things.mig").write_text("create table things (id bigint pk, name text)\n")
 

@@ -26,6 +26,10 @@ class TrackingTable:
         return f"{quote_ident(self.schema)}.{quote_ident(self.table)}"
 
     @property
+    def key(self) -> tuple[str, str]:
+        return (self.schema, self.table)
+
+    @property
     def lock_key(self) -> int:
         """The advisory lock key: one per tracking table, so per project and database."""
         digest = hashlib.sha256(f"migc:{self.schema}.{self.table}".encode()).digest()
