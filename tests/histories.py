@@ -1,0 +1,797 @@
+"""Random *valid* migration histories in the .mig language, for the property tests.
+
+`histories()` is a hypothesis strategy. It builds 3-8 migrations of 1-4 statements each while keeping
+a small model of the schema they build (tables, columns, constraints, indexes, enums), so that every
+statement it writes is valid against the schema before it: names exist, foreign keys point at a
+primary key of the same type, nothing dropped is still referenced, type changes have an implicit
+cast, defaults fit their column's type.
+
+The model also predicts PostgreSQL's names for unnamed constraints and indexes (`t_a_key`, numbered
+on collision), so later statements can drop them by name. Every name the generator invents (tables,
+columns, explicit constraint/index/enum names) is free of `_`, so a generated name never collides
+with one PostgreSQL derives (those always contain `_`), and no derived name here is long enough to
+be truncated: the naming rules' hard cases are tests/test_naming_oracle.py's job.
+
+Constructs that hit a known, reported compiler bug are not generated; each bug has its own strict
+xfail example in test_property.py or test_naming_oracle.py:
+- two primary key / unique constraints on the same column list of one table (PostgreSQL merges
+  them inside one CREATE TABLE: in `create table`, in `schema_sql`, in the down of `drop table`);
+- `alter column type text` on a varchar column that has a default (PostgreSQL keeps the old
+  default expression, `'x'::character varying`, which `schema_sql` does not reproduce);
+- `alter column type` on a column that an `in (...)` check mentions (PostgreSQL re-parses the
+  check for the new type: neither the down nor `schema_sql` gives back the same stored check);
+- table constraints written between column definitions (PostgreSQL names constraints in written
+  order).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Callable
+
+from hypothesis import strategies as st
+
+CONSONANTS = "bcdfghjklmnpqrstvwxz"
+# words the .mig grammar (or SQL expressions) may read as keywords even where a name is meant
+RESERVED = frozenset({"sql", "pk"})
+COLUMN_POOL = ("id", "name", "email", "age", "score", "total", "kind", "code", "owner", "order", "note")
+TABLE_POOL = ("users", "orgs", "posts", "items", "events", "tags", "accounts", "invoices")
+BARE = re.compile(r"[a-z_][a-z0-9_]*")
+
+
+def ident(name: str) -> str:
+    """A name as written in a .mig file: bare when it is a plain lower-case identifier, else quoted."""
+    if BARE.fullmatch(name) and name not in RESERVED:
+        return name
+    return '"' + name.replace('"', '""') + '"'
+
+
+def string_literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+# ---------------------------------------------------------------- the model
+
+
+@dataclass
+class ColType:
+    kind: str  # bigint int text varchar bool timestamptz numeric enum
+    n: int | None = None  # varchar length, numeric precision
+    s: int | None = None  # numeric scale
+    enum: str | None = None
+
+    def mig(self, alias: int = 0) -> str:
+        match self.kind:
+            case "int":
+                return ("int", "integer", "int4")[alias % 3]
+            case "bigint":
+                return ("bigint", "int8")[alias % 2]
+            case "bool":
+                return ("bool", "boolean")[alias % 2]
+            case "varchar":
+                return f"varchar({self.n})"
+            case "numeric":
+                return f"numeric({self.n},{self.s})" if alias % 2 == 0 else f"decimal({self.n}, {self.s})"
+            case "enum":
+                assert self.enum is not None
+                return ident(self.enum)
+        return self.kind
+
+    @property
+    def textual(self) -> bool:
+        return self.kind in ("text", "varchar")
+
+    @property
+    def key_kind(self) -> bool:
+        """Types used for primary keys that foreign keys point at."""
+        return self.kind in ("bigint", "int", "text")
+
+
+@dataclass
+class Col:
+    name: str
+    type: ColType
+    not_null: bool = False
+    default: str | None = None
+
+
+@dataclass
+class Con:
+    name: str
+    kind: str  # pk unique check fk
+    cols: list[str]  # key columns; for a check, the distinct columns it mentions, in order
+    check: str | None = None  # template over {0}, {1}: the columns in `cols`
+    ref_table: str | None = None
+    ref_cols: list[str] = field(default_factory=list)
+    validated: bool = True
+
+
+@dataclass
+class Idx:
+    name: str
+    table: str
+    unique: bool
+    elems: list[tuple[str, str]]  # ("col" | "lower", column)
+    where: str | None = None  # the column of `where COLUMN is not null`
+
+
+@dataclass
+class Tbl:
+    name: str
+    cols: list[Col]
+    cons: list[Con] = field(default_factory=list)
+
+    def col(self, name: str) -> Col:
+        return next(c for c in self.cols if c.name == name)
+
+    @property
+    def pk(self) -> Con | None:
+        return next((c for c in self.cons if c.kind == "pk"), None)
+
+
+@dataclass
+class Model:
+    tables: dict[str, Tbl] = field(default_factory=dict)
+    indexes: dict[str, Idx] = field(default_factory=dict)
+    enums: dict[str, list[str]] = field(default_factory=dict)
+    used: set[str] = field(default_factory=set)  # every invented object name, never reused
+    freed_tables: set[str] = field(default_factory=set)  # table names renamed away or dropped
+
+    def relation_names(self) -> set[str]:
+        names = set(self.tables) | set(self.indexes)
+        names |= {c.name for t in self.tables.values() for c in t.cons if c.kind in ("pk", "unique")}
+        return names
+
+    def constraint_names(self) -> set[str]:
+        return {c.name for t in self.tables.values() for c in t.cons}
+
+    def referencing(self, table: str) -> list[tuple[Tbl, Con]]:
+        """Every foreign key (of any table, itself included) that points at `table`."""
+        return [(t, c) for t in self.tables.values() for c in t.cons if c.kind == "fk" and c.ref_table == table]
+
+    def referenced_columns(self, table: str) -> set[str]:
+        return {col for _, c in self.referencing(table) for col in c.ref_cols}
+
+    def in_fk(self, table: str, column: str) -> bool:
+        """The column is on either side of some foreign key."""
+        t = self.tables[table]
+        return column in self.referenced_columns(table) or any(
+            c.kind == "fk" and column in c.cols for c in t.cons
+        )
+
+    def fk_targets(self, kind: str, exclude: str | None = None) -> list[Tbl]:
+        """Tables whose single-column primary key has this type."""
+        found = []
+        for t in self.tables.values():
+            pk = t.pk
+            if t.name != exclude and pk is not None and len(pk.cols) == 1 and t.col(pk.cols[0]).type.kind == kind:
+                found.append(t)
+        return found
+
+
+def object_name(name1: str, name2: str | None, label: str, taken: set[str]) -> str:
+    """PostgreSQL's name1_name2_label, numbered on collision (names here are never truncated)."""
+    base = f"{name1}_{name2}" if name2 is not None else name1
+    candidate, attempt = f"{base}_{label}", 0
+    while candidate in taken:
+        attempt += 1
+        candidate = f"{base}_{label}{attempt}"
+    return candidate
+
+
+def index_addition(elems: list[tuple[str, str]]) -> str:
+    names: list[str] = []
+    for kind, col in elems:
+        orig = col if kind == "col" else "lower"
+        name, i = orig, 0
+        while name in names:
+            i += 1
+            name = f"{orig}{i}"
+        names.append(name)
+    return "_".join(names)
+
+
+# ---------------------------------------------------------------- the history
+
+
+@dataclass(frozen=True)
+class History:
+    migrations: tuple[tuple[str, ...], ...]  # statements per migration
+
+    def files(self) -> list[tuple[str, str]]:
+        """(file name, text) per migration."""
+        return [(f"{i + 1:04d}_step{i + 1}.mig", "\n".join(stmts) + "\n") for i, stmts in enumerate(self.migrations)]
+
+    def __repr__(self) -> str:  # how hypothesis shows a falsifying example
+        parts = [f"--- {name}\n{text}" for name, text in self.files()]
+        return "History(\n" + "".join(parts) + ")"
+
+
+class Generator:
+    """Draws one statement at a time, keeping `model` in step with what was written."""
+
+    def __init__(self, draw: Callable[[st.SearchStrategy], object]) -> None:  # type: ignore[type-arg]
+        self.draw = draw
+        self.m = Model()
+
+    # -------------------------------------------------------- drawing helpers
+
+    def pick(self, items):  # type: ignore[no-untyped-def]
+        items = list(items)
+        return self.draw(st.sampled_from(items))
+
+    def chance(self, percent: int) -> bool:
+        return bool(self.draw(st.integers(0, 99)) < percent)
+
+    def integer(self, lo: int, hi: int) -> int:
+        return int(self.draw(st.integers(lo, hi)))  # type: ignore[call-overload]
+
+    def _word(self) -> str:
+        if self.chance(10):  # a quoted name: capitals, a space, a multibyte letter
+            first = self.pick("BCDÉbcd")
+            return first + str(self.draw(st.text(alphabet="BCDbcdé ", min_size=1, max_size=4)))
+        return str(self.draw(st.text(alphabet=CONSONANTS, min_size=2, max_size=4)))
+
+    def fresh(self, taken: set[str], pool: tuple[str, ...] = ()) -> str:
+        if pool and self.chance(40):
+            base = self.pick(pool)
+        else:
+            base = self._word()
+        if base in RESERVED:
+            base += "x"
+        name, i = base, 1
+        while name in taken:
+            name = f"{base}{i}"
+            i += 1
+        return name
+
+    def fresh_object_name(self) -> str:
+        """A new name for a table, enum, explicit constraint or index: never used before."""
+        name = self.fresh(self.m.used | self.m.freed_tables)
+        self.m.used.add(name)
+        return name
+
+    def fresh_table_name(self) -> str:
+        free = sorted(self.m.freed_tables - self.m.relation_names() - set(self.m.enums))
+        if free and self.chance(35):  # a name a renamed or dropped table had: its old names stay taken
+            name = str(self.pick(free))
+            self.m.freed_tables.discard(name)
+            return name
+        name = self.fresh(self.m.used | self.m.freed_tables, TABLE_POOL)
+        self.m.used.add(name)
+        return name
+
+    def fresh_column_name(self, table: Tbl | list[Col]) -> str:
+        cols = table.cols if isinstance(table, Tbl) else table
+        return self.fresh({c.name for c in cols}, COLUMN_POOL)
+
+    def col_type(self, allow_enum: bool = True) -> ColType:
+        kinds = ["bigint", "int", "text", "varchar", "bool", "timestamptz", "numeric"]
+        if allow_enum and self.m.enums:
+            kinds.append("enum")
+        kind = self.pick(kinds)
+        if kind == "varchar":
+            return ColType("varchar", self.integer(1, 20))
+        if kind == "numeric":
+            p = self.integer(2, 12)
+            return ColType("numeric", p, self.integer(0, min(4, p - 2)))
+        if kind == "enum":
+            return ColType("enum", enum=self.pick(sorted(self.m.enums)))
+        return ColType(kind)
+
+    def default_for(self, t: ColType) -> str:
+        match t.kind:
+            case "bigint" | "int":
+                return str(self.integer(-50, 50))
+            case "text":
+                return string_literal(self.pick(["", "abc", "x y", "it's"]))
+            case "varchar":
+                assert t.n is not None
+                return string_literal(self.pick(["", "a", "abc", "hello"])[: t.n])
+            case "bool":
+                return self.pick(["true", "false"])
+            case "timestamptz":
+                return self.pick(["now()", "current_timestamp", "'2020-01-02 03:04:05+00'"])
+            case "numeric":
+                assert t.n is not None and t.s is not None
+                return self.pick(["0", "1", "42", "1.5"] if t.s > 0 else ["0", "7", "42"])
+            case "enum":
+                assert t.enum is not None
+                return string_literal(self.pick(self.m.enums[t.enum]))
+        raise AssertionError(t)
+
+    def check_for(self, t: ColType) -> str:
+        """A check template over one column {0}."""
+        match t.kind:
+            case "bigint" | "int" | "numeric":
+                return self.pick(["{0} >= 0", "{0} between -5 and 100", "{0} <> 7", "{0} in (1, 2, 3)"])
+            case "text" | "varchar":
+                return self.pick(["length({0}) > 0", "{0} <> ''", "{0} like 'a%'", "{0} not in ('x', 'y')"])
+            case "bool":
+                return self.pick(["{0} is not null", "{0} or {0} is null", "not {0}"])
+            case "timestamptz":
+                return self.pick(["{0} > '2000-01-01'", "{0} is not null"])
+            case "enum":
+                assert t.enum is not None
+                return "{0} <> " + string_literal(self.pick(self.m.enums[t.enum]))
+        raise AssertionError(t)
+
+    def two_column_check(self, a: Col, b: Col) -> str:
+        numeric = ("bigint", "int", "numeric")
+        if a.type.kind in numeric and b.type.kind in numeric and self.chance(50):
+            return "{0} <= {1}"
+        return self.pick(["{0} is not null or {1} is not null", "({0} is null) = ({1} is null)"])
+
+    @staticmethod
+    def render_check(template: str, cols: list[str]) -> str:
+        return template.format(*(ident(c) for c in cols))
+
+    def fk_clause(self, target: Tbl) -> str:
+        pk = target.pk
+        assert pk is not None
+        text = f"references {ident(target.name)}"
+        if self.chance(40):
+            text += f" ({ident(pk.cols[0])})"
+        for which in ("delete", "update"):
+            if self.chance(25):
+                text += f" on {which} " + self.pick(["cascade", "restrict", "set null", "no action", "set default"])
+        return text
+
+    def explicit(self) -> str | None:
+        return self.fresh_object_name() if self.chance(25) else None
+
+    # -------------------------------------------------------- statements
+
+    def statement(self) -> str:
+        m = self.m
+        options: list[str] = ["create_table"]
+        if len(m.tables) >= 4:
+            options = []
+        if m.tables:
+            options += ["alter"] * 8 + ["create_index"] * 2 + ["rename_table"]
+            if any(not m.referencing(t) or all(f.name == t for f, _ in m.referencing(t)) for t in m.tables):
+                options.append("drop_table")
+        if m.indexes:
+            options.append("drop_index")
+        if len(m.enums) < 3:
+            options.append("create_enum")
+        if any(not self._enum_users(e) for e in m.enums):
+            options.append("drop_enum")
+        choice = self.pick(options)
+        return getattr(self, choice)()
+
+    def _enum_users(self, enum: str) -> bool:
+        return any(c.type.enum == enum for t in self.m.tables.values() for c in t.cols)
+
+    # create table -------------------------------------------------
+
+    def create_table(self) -> str:
+        m = self.m
+        name = self.fresh_table_name()
+        cols: list[Col] = []
+        lines: list[str] = []
+        inline: list[tuple[str, Con, str]] = []  # (column, constraint, clause) in written order
+        ncols = self.integer(1, 5)
+        pk_style = self.pick(["inline", "inline", "table", "none", "two"] if ncols >= 2 else ["inline", "table", "none"])
+        pk_cols: list[str] = []
+        for i in range(ncols):
+            cname = self.fresh_column_name(cols)
+            target = None
+            if i > 0 and self.chance(25):
+                kinds = [k for k in ("bigint", "int", "text") if m.fk_targets(k)]
+                if kinds:
+                    target = self.pick(m.fk_targets(self.pick(kinds)))
+            if target is not None:
+                ctype = target.col(target.pk.cols[0]).type  # type: ignore[union-attr]
+                ctype = ColType(ctype.kind)
+            elif i == 0 and pk_style != "none":
+                ctype = ColType(self.pick(["bigint", "int", "text"]))
+            else:
+                ctype = self.col_type()
+            col = Col(cname, ctype)
+            mods: list[str] = []
+            is_pk = (i == 0 and pk_style in ("inline", "table", "two")) or (i == 1 and pk_style == "two")
+            if is_pk:
+                pk_cols.append(cname)
+                col.not_null = True
+                if pk_style == "inline":
+                    cn = self.explicit()
+                    con = Con(cn or "", "pk", [cname])
+                    clause = self.pick(["pk", "primary key"])
+                    inline.append((cname, con, clause))
+                    mods.append(("constraint " + ident(cn) + " " if cn else "") + clause)
+            if not is_pk and self.chance(25):
+                mods.append("not null")
+                col.not_null = True
+            elif not is_pk and self.chance(10):
+                mods.append("null")
+            if self.chance(30) and target is None:
+                col.default = self.default_for(ctype)
+                mods.append("default " + col.default)
+            if not is_pk and self.chance(15):
+                cn = self.explicit()
+                con = Con(cn or "", "unique", [cname])
+                inline.append((cname, con, "unique"))
+                mods.append(("constraint " + ident(cn) + " " if cn else "") + "unique")
+            if self.chance(20):
+                cn = self.explicit()
+                tmpl = self.check_for(ctype)
+                con = Con(cn or "", "check", [cname], check=tmpl)
+                clause = f"check ({self.render_check(tmpl, [cname])})"
+                inline.append((cname, con, clause))
+                mods.append(("constraint " + ident(cn) + " " if cn else "") + clause)
+            if target is not None:
+                cn = self.explicit()
+                clause = self.fk_clause(target)
+                con = Con(cn or "", "fk", [cname], ref_table=target.name, ref_cols=list(target.pk.cols))  # type: ignore[union-attr]
+                inline.append((cname, con, clause))
+                mods.append(("constraint " + ident(cn) + " " if cn else "") + clause)
+            cols.append(col)
+            lines.append(f"{ident(cname)} {ctype.mig(self.integer(0, 2))}" + "".join(" " + x for x in mods))
+        table_cons: list[Con] = []
+        if pk_style in ("table", "two"):
+            cn = self.explicit()
+            con = Con(cn or "", "pk", pk_cols)
+            table_cons.append(con)
+            lines.append(("constraint " + ident(cn) + " " if cn else "") + f"primary key ({', '.join(map(ident, pk_cols))})")
+        unique_lists = [pk_cols] + [c.cols for _, c, _ in inline if c.kind == "unique"]
+        for _ in range(self.integer(0, 2)):
+            kind = self.pick(["unique", "check", "fk"])
+            cn = self.explicit()
+            prefix = "constraint " + ident(cn) + " " if cn else ""
+            if kind == "unique":
+                ucols = self._some_columns(cols)
+                if ucols in unique_lists:  # PostgreSQL would merge it (see the module docstring)
+                    continue
+                unique_lists.append(ucols)
+                table_cons.append(Con(cn or "", "unique", ucols))
+                lines.append(prefix + f"unique ({', '.join(map(ident, ucols))})")
+            elif kind == "check":
+                ccols = self._some_columns(cols)
+                if len(ccols) == 1:
+                    tmpl = self.check_for(next(c for c in cols if c.name == ccols[0]).type)
+                else:
+                    tmpl = self.two_column_check(*(next(c for c in cols if c.name == x) for x in ccols))
+                table_cons.append(Con(cn or "", "check", ccols, check=tmpl))
+                lines.append(prefix + f"check ({self.render_check(tmpl, ccols)})")
+            else:
+                candidates = [c for c in cols if c.type.key_kind and m.fk_targets(c.type.kind)]
+                if not candidates:
+                    continue
+                local = self.pick(candidates)
+                target = self.pick(m.fk_targets(local.type.kind))
+                con = Con(cn or "", "fk", [local.name], ref_table=target.name, ref_cols=list(target.pk.cols))  # type: ignore[union-attr]
+                table_cons.append(con)
+                clause = self.fk_clause(target)
+                lines.append(prefix + f"foreign key ({ident(local.name)}) " + clause)
+        table = Tbl(name, cols)
+        all_cons = [c for _, c, _ in inline] + table_cons
+        self._name_in_create(table, [c for _, c, _ in inline], table_cons)
+        table.cons = all_cons
+        m.tables[name] = table
+        body = ",\n  ".join(lines)
+        return f"create table {ident(name)} (\n  {body}\n)"
+
+    def _some_columns(self, cols: list[Col]) -> list[str]:
+        if len(cols) >= 2 and self.chance(40):
+            a, b = self.draw(st.permutations([c.name for c in cols]))[:2]  # type: ignore[index]
+            return [a, b]
+        return [self.pick([c.name for c in cols])]
+
+    def _name_in_create(self, table: Tbl, inline: list[Con], table_level: list[Con]) -> None:
+        """PostgreSQL's order: check constraints, then the primary key, then unique constraints,
+        then foreign keys; each kind in written order (column constraints come first here)."""
+        ordered = inline + table_level
+        connames = self.m.constraint_names() | {c.name for c in ordered if c.name}
+        relnames = self.m.relation_names() | {table.name} | {c.name for c in ordered if c.name and c.kind in ("pk", "unique")}
+        for c in ordered:
+            if c.kind == "check" and not c.name:
+                c.name = object_name(table.name, c.cols[0] if len(c.cols) == 1 else None, "check", connames)
+                connames.add(c.name)
+        for c in sorted((c for c in ordered if c.kind in ("pk", "unique")), key=lambda c: c.kind != "pk"):
+            if not c.name:
+                addition = None if c.kind == "pk" else "_".join(c.cols)
+                c.name = object_name(table.name, addition, "pkey" if c.kind == "pk" else "key", connames | relnames)
+                connames.add(c.name)
+                relnames.add(c.name)
+        for c in ordered:
+            if c.kind == "fk" and not c.name:
+                c.name = object_name(table.name, "_".join(c.cols), "fkey", connames)
+                connames.add(c.name)
+
+    # alter table ---------------------------------------------------
+
+    def alter(self) -> str:
+        table = self.pick(sorted(self.m.tables))
+        actions = [self._alter_action(table)]
+        # several actions in one statement, applied in order
+        while self.chance(15) and len(actions) < 3:
+            actions.append(self._alter_action(table))
+        actions = [a for a in actions if a is not None]
+        if not actions:
+            return self.create_enum() if len(self.m.enums) < 5 else self.create_index()
+        return f"alter table {ident(table)} " + ", ".join(actions)
+
+    def _alter_action(self, table_name: str) -> str | None:
+        t = self.m.tables[table_name]
+        options = ["add_column", "add_column", "rename_column", "set_default", "drop_default",
+                   "set_not_null", "drop_not_null", "add_constraint", "add_constraint"]
+        if len(t.cols) >= 2 and self._droppable_columns(t):
+            options.append("drop_column")
+        if self._type_changes(t):
+            options += ["alter_type", "alter_type"]
+        if self._droppable_constraints(t):
+            options.append("drop_constraint")
+        if any(not c.validated for c in t.cons):
+            options.append("validate_constraint")
+        return getattr(self, "_" + self.pick(options))(t)
+
+    def _add_column(self, t: Tbl) -> str | None:
+        m = self.m
+        name = self.fresh_column_name(t)
+        target = None
+        if self.chance(20):
+            kinds = [k for k in ("bigint", "int", "text") if m.fk_targets(k)]
+            if kinds:
+                target = self.pick(m.fk_targets(self.pick(kinds)))
+        ctype = ColType(target.col(target.pk.cols[0]).type.kind) if target else self.col_type()  # type: ignore[union-attr]
+        col = Col(name, ctype)
+        mods: list[str] = []
+        new_cons: list[Con] = []
+        if self.chance(30):
+            mods.append("not null")
+            col.not_null = True
+        if target is None and (self.chance(35) or ctype.kind == "enum"):
+            col.default = self.default_for(ctype)
+            mods.append("default " + col.default)
+        if self.chance(15):
+            new_cons.append(Con(self.explicit() or "", "unique", [name]))
+            mods.append(("constraint " + ident(new_cons[-1].name) + " " if new_cons[-1].name else "") + "unique")
+        if self.chance(15):
+            tmpl = self.check_for(ctype)
+            new_cons.append(Con(self.explicit() or "", "check", [name], check=tmpl))
+            mods.append(("constraint " + ident(new_cons[-1].name) + " " if new_cons[-1].name else "")
+                        + f"check ({self.render_check(tmpl, [name])})")
+        if target is not None:
+            con = Con(self.explicit() or "", "fk", [name], ref_table=target.name, ref_cols=list(target.pk.cols))  # type: ignore[union-attr]
+            clause = self.fk_clause(target)
+            if self.chance(30):
+                clause += " not valid"
+                con.validated = False
+            new_cons.append(con)
+            mods.append(("constraint " + ident(con.name) + " " if con.name else "") + clause)
+        connames = self.m.constraint_names() | {c.name for c in new_cons if c.name}
+        relnames = self.m.relation_names() | {c.name for c in new_cons if c.name and c.kind == "unique"}
+        for kind, label in (("check", "check"), ("unique", "key"), ("fk", "fkey")):
+            for c in new_cons:
+                if c.kind == kind and not c.name:
+                    c.name = object_name(t.name, name, label, connames | (relnames if kind == "unique" else set()))
+                    connames.add(c.name)
+                    relnames.add(c.name)
+        t.cols.append(col)
+        t.cons.extend(new_cons)
+        word = self.pick(["add column", "add"])
+        return f"{word} {ident(name)} {ctype.mig(self.integer(0, 2))}" + "".join(" " + x for x in mods)
+
+    def _droppable_columns(self, t: Tbl) -> list[Col]:
+        referenced = self.m.referenced_columns(t.name)
+        return [c for c in t.cols if c.name not in referenced]
+
+    def _drop_column(self, t: Tbl) -> str:
+        col = self.pick(self._droppable_columns(t))
+        t.cols.remove(col)
+        t.cons = [c for c in t.cons if col.name not in c.cols]
+        for name, idx in list(self.m.indexes.items()):
+            if idx.table == t.name and col.name in [c for _, c in idx.elems] + [idx.where]:
+                del self.m.indexes[name]
+        return self.pick(["drop column ", "drop "]) + ident(col.name)
+
+    def _rename_column(self, t: Tbl) -> str:
+        col = self.pick(t.cols)
+        old = col.name
+        new = self.fresh_column_name(t)
+        col.name = new
+        for c in t.cons:
+            c.cols = [new if x == old else x for x in c.cols]
+        for _, fk in self.m.referencing(t.name):
+            fk.ref_cols = [new if x == old else x for x in fk.ref_cols]
+        for idx in self.m.indexes.values():
+            if idx.table == t.name:
+                idx.elems = [(k, new if c == old else c) for k, c in idx.elems]
+                idx.where = new if idx.where == old else idx.where
+        return f"rename column {ident(old)} to {ident(new)}"
+
+    def _type_changes(self, t: Tbl) -> list[tuple[Col, ColType]]:
+        changes: list[tuple[Col, ColType]] = []
+        for c in t.cols:
+            if self.m.in_fk(t.name, c.name):
+                continue
+            if any(k.kind == "check" and c.name in k.cols and " in (" in (k.check or "") for k in t.cons):
+                continue  # see the module docstring
+            if c.type.kind == "int":
+                changes.append((c, ColType("bigint")))
+                in_check = any(k.kind == "check" and c.name in k.cols for k in t.cons)
+                if not in_check:
+                    changes.append((c, ColType("text")))
+            elif c.type.kind == "varchar":
+                assert c.type.n is not None
+                changes.append((c, ColType("varchar", c.type.n + self.integer(1, 30))))
+                if c.default is None:  # see the module docstring
+                    changes.append((c, ColType("text")))
+        return changes
+
+    def _alter_type(self, t: Tbl) -> str:
+        col, new = self.pick(self._type_changes(t))
+        col.type = new
+        word = self.pick(["alter column", "alter"])
+        kw = self.pick(["type", "set data type"])
+        return f"{word} {ident(col.name)} {kw} {new.mig(self.integer(0, 2))}"
+
+    def _set_default(self, t: Tbl) -> str:
+        col = self.pick(t.cols)
+        col.default = self.default_for(col.type)
+        return f"alter column {ident(col.name)} set default {col.default}"
+
+    def _drop_default(self, t: Tbl) -> str:
+        with_default = [c for c in t.cols if c.default is not None]
+        col = self.pick(with_default) if with_default and self.chance(80) else self.pick(t.cols)
+        col.default = None
+        return f"alter column {ident(col.name)} drop default"
+
+    def _set_not_null(self, t: Tbl) -> str:
+        col = self.pick(t.cols)
+        col.not_null = True
+        return f"alter column {ident(col.name)} set not null"
+
+    def _drop_not_null(self, t: Tbl) -> str | None:
+        pk = t.pk
+        cols = [c for c in t.cols if pk is None or c.name not in pk.cols]
+        if not cols:
+            return None
+        col = self.pick(cols)
+        col.not_null = False
+        return f"alter column {ident(col.name)} drop not null"
+
+    def _add_constraint(self, t: Tbl) -> str | None:
+        m = self.m
+        kinds = ["unique", "check", "check"]
+        if t.pk is None:
+            kinds.append("pk")
+        fk_locals = [c for c in t.cols if c.type.key_kind and m.fk_targets(c.type.kind)]
+        if fk_locals:
+            kinds += ["fk", "fk"]
+        kind = self.pick(kinds)
+        cn = self.explicit()
+        prefix = "add " + ("constraint " + ident(cn) + " " if cn else "")
+        connames, relnames = m.constraint_names(), m.relation_names()
+        if kind in ("unique", "pk"):
+            cols = self._some_columns(t.cols)
+            if cols in [c.cols for c in t.cons if c.kind in ("unique", "pk")]:
+                return None  # a second key on the same columns: see the module docstring
+            con = Con(cn or object_name(t.name, None if kind == "pk" else "_".join(cols),
+                                        "pkey" if kind == "pk" else "key", connames | relnames), kind, cols)
+            if kind == "pk":
+                for c in cols:
+                    t.col(c).not_null = True
+            text = prefix + ("primary key" if kind == "pk" else "unique") + f" ({', '.join(map(ident, cols))})"
+        elif kind == "check":
+            cols = self._some_columns(t.cols)
+            if len(cols) == 1:
+                tmpl = self.check_for(t.col(cols[0]).type)
+            else:
+                tmpl = self.two_column_check(t.col(cols[0]), t.col(cols[1]))
+            con = Con(cn or object_name(t.name, cols[0] if len(cols) == 1 else None, "check", connames),
+                      "check", cols, check=tmpl)
+            text = prefix + f"check ({self.render_check(tmpl, cols)})"
+        else:
+            local = self.pick(fk_locals)
+            target = self.pick(m.fk_targets(local.type.kind))
+            con = Con(cn or object_name(t.name, local.name, "fkey", connames), "fk", [local.name],
+                      ref_table=target.name, ref_cols=list(target.pk.cols))  # type: ignore[union-attr]
+            clause = self.fk_clause(target)
+            if self.chance(35):
+                clause += " not valid"
+                con.validated = False
+            text = prefix + f"foreign key ({ident(local.name)}) " + clause
+        t.cons.append(con)
+        return text
+
+    def _droppable_constraints(self, t: Tbl) -> list[Con]:
+        depended = [set(fk.ref_cols) for _, fk in self.m.referencing(t.name)]
+        return [c for c in t.cons if not (c.kind in ("pk", "unique") and set(c.cols) in depended)]
+
+    def _drop_constraint(self, t: Tbl) -> str:
+        con = self.pick(self._droppable_constraints(t))
+        t.cons.remove(con)
+        return f"drop constraint {ident(con.name)}"
+
+    def _validate_constraint(self, t: Tbl) -> str:
+        con = self.pick([c for c in t.cons if not c.validated])
+        con.validated = True
+        return f"validate constraint {ident(con.name)}"
+
+    # other statements ------------------------------------------------
+
+    def rename_table(self) -> str:
+        old = self.pick(sorted(self.m.tables))
+        new = self.fresh_table_name()
+        t = self.m.tables.pop(old)
+        t.name = new
+        self.m.tables[new] = t
+        for other in self.m.tables.values():
+            for c in other.cons:
+                if c.ref_table == old:
+                    c.ref_table = new
+        for idx in self.m.indexes.values():
+            if idx.table == old:
+                idx.table = new
+        self.m.freed_tables.add(old)
+        return f"rename table {ident(old)} to {ident(new)}"
+
+    def drop_table(self) -> str:
+        droppable = [n for n in sorted(self.m.tables) if all(f.name == n for f, _ in self.m.referencing(n))]
+        name = self.pick(droppable)
+        del self.m.tables[name]
+        for iname, idx in list(self.m.indexes.items()):
+            if idx.table == name:
+                del self.m.indexes[iname]
+        self.m.freed_tables.add(name)
+        return f"drop table {ident(name)}"
+
+    def create_index(self) -> str:
+        t = self.m.tables[self.pick(sorted(self.m.tables))]
+        elems: list[tuple[str, str]] = []
+        for _ in range(self.integer(1, 2)):
+            col = self.pick(t.cols)
+            if col.type.textual and self.chance(40):
+                elems.append(("lower", col.name))
+            elif ("col", col.name) not in elems:
+                elems.append(("col", col.name))
+        unique = self.chance(25)
+        name = self.explicit()
+        if name is None:
+            name = object_name(t.name, index_addition(elems), "idx", self.m.relation_names())
+            written_name = ""
+        else:
+            written_name = ident(name) + " "
+        rendered = []
+        for kind, col in elems:
+            text = ident(col) if kind == "col" else f"lower({ident(col)})"
+            if self.chance(15):
+                text += " desc"
+            rendered.append(text)
+        where, where_col = "", None
+        if self.chance(15):
+            where_col = self.pick(t.cols).name
+            where = f" where {ident(where_col)} is not null"
+        self.m.indexes[name] = Idx(name, t.name, unique, elems, where_col)
+        return (f"create {'unique ' if unique else ''}index {written_name}on {ident(t.name)} "
+                f"({', '.join(rendered)}){where}")
+
+    def drop_index(self) -> str:
+        name = self.pick(sorted(self.m.indexes))
+        del self.m.indexes[name]
+        return f"drop index {ident(name)}"
+
+    def create_enum(self) -> str:
+        name = self.fresh_object_name()
+        labels = self.draw(st.lists(st.sampled_from(["new", "old", "a b", "it's", "Done", "x"]),
+                                    min_size=1, max_size=3, unique=True))
+        self.m.enums[name] = list(labels)  # type: ignore[arg-type]
+        return f"create enum {ident(name)} ({', '.join(string_literal(x) for x in labels)})"  # type: ignore[union-attr]
+
+    def drop_enum(self) -> str:
+        name = self.pick(sorted(e for e in self.m.enums if not self._enum_users(e)))
+        del self.m.enums[name]
+        return f"drop enum {ident(name)}"
+
+
+@st.composite
+def histories(draw, min_migrations: int = 3, max_migrations: int = 8, max_statements: int = 4) -> History:  # type: ignore[no-untyped-def]
+    gen = Generator(draw)
+    migrations = []
+    for _ in range(draw(st.integers(min_migrations, max_migrations))):
+        count = draw(st.integers(1, max_statements))
+        migrations.append(tuple(gen.statement() for _ in range(count)))
+    return History(tuple(migrations))

@@ -1,0 +1,270 @@
+"""Property: every random *valid* migration history (tests/histories.py) compiles without errors, and
+on a real PostgreSQL each migration's up, down, up round trip restores the catalog exactly; the names
+migc's model gives tables, columns, constraints and indexes are the ones in the catalog after every
+migration; and at the end the compiled schema (`project.schema_sql`), built in a second fresh
+database, gives the same catalog as the history did.
+
+Databases are made and dropped inside the test body, once per example (hypothesis runs the body
+many times within one call of the test function, so function-scoped fixtures cannot be used).
+"""
+
+from __future__ import annotations
+
+import tempfile
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+from hypothesis import HealthCheck, given, note, settings
+from hypothesis.control import currently_in_test_context
+
+from histories import History, histories
+from migc.catalog import Catalog, describe_differences, snapshot
+from migc.compiled import CompiledProject, Statement, render_script
+from migc.compiler import compile_project
+from migc.diagnostics import Severity
+from migc.ir.schema import Schema
+from migc.lower import lower_migration
+from migc.project import ProjectConfig, list_migrations
+from migc.runner.urls import with_database
+from migc.syntax.parser import parse
+
+PROPERTY_SETTINGS = settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example],
+)
+
+
+@contextmanager
+def scratch_database(server_url: str, prefix: str) -> Iterator[str]:
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"'.encode())
+    try:
+        yield with_database(server_url, name)
+    finally:
+        with psycopg.connect(server_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'.encode())
+
+
+def run_statements(url: str, statements: tuple[Statement, ...], what: str) -> None:
+    with psycopg.connect(url, autocommit=True) as conn:
+        for s in statements:
+            try:
+                conn.execute(s.sql.encode())  # bytes: run as written, no client-side placeholders
+            except psycopg.Error as exc:
+                raise AssertionError(f"{what}: PostgreSQL refused\n{s.sql}\n-> {exc}") from None
+
+
+def write_history(history: History, directory: Path) -> Path:
+    migrations = directory / "migrations"
+    migrations.mkdir()
+    for name, text in history.files():
+        (migrations / name).write_text(text, encoding="utf-8")
+    return migrations
+
+
+def model_schemas(migrations_dir: Path) -> list[Schema]:
+    """migc's modelled schema after each migration (the pipeline of compile_project, kept)."""
+    files, _ = list_migrations(migrations_dir)
+    schema, result = Schema(), []
+    for f in files:
+        text = f.content.decode("utf-8")
+        migration, _ = parse(text, f.shown_path)
+        assert migration is not None
+        schema = lower_migration(migration, schema, f.shown_path, text).schema_after
+        result.append(schema)
+    return result
+
+
+def names_in_model(schema: Schema) -> dict[str, Any]:
+    tables: dict[str, Any] = {}
+    for name, table in schema.tables.items():
+        indexes = {c.name for c in table.constraints if c.has_index} | {i.name.name for i in schema.indexes_of(name)}
+        tables[f"{name.schema}.{name.name}"] = {
+            "columns": sorted(c.name for c in table.columns),
+            "constraints": sorted(c.name for c in table.constraints),
+            "indexes": sorted(indexes),
+        }
+    return tables
+
+
+def names_in_catalog(catalog: Catalog) -> dict[str, Any]:
+    return {
+        key: {"columns": sorted(t["columns"]), "constraints": sorted(t["constraints"]), "indexes": sorted(t["indexes"])}
+        for key, t in catalog["tables"].items()
+    }
+
+
+def without_not_valid(catalog: Catalog, names: set[str]) -> Catalog:
+    """`validate constraint` has no down (by contract): forget the NOT VALID mark of those constraints."""
+    result = {**catalog, "tables": {}}
+    for key, table in catalog["tables"].items():
+        constraints = {
+            n: d.removesuffix(" NOT VALID") if n in names else d for n, d in table["constraints"].items()
+        }
+        result["tables"][key] = {**table, "constraints": constraints}
+    return result
+
+
+def validated_in(history: History, index: int) -> set[str]:
+    import re
+
+    found = set()
+    for stmt in history.migrations[index]:
+        for m in re.finditer(r'validate constraint ("(?:[^"]|"")*"|\w+)', stmt):
+            name = m.group(1)
+            found.add(name[1:-1].replace('""', '"') if name.startswith('"') else name)
+    return found
+
+
+def expect_no_differences(a: Any, b: Any, a_name: str, b_name: str, what: str) -> None:
+    differences = describe_differences(a, b, a_name, b_name)
+    assert not differences, what + ":\n  " + "\n  ".join(differences)
+
+
+def check_compiles(project: CompiledProject) -> None:
+    errors = [d for d in project.diagnostics if d.severity is Severity.ERROR]
+    assert not errors, "a valid history must compile:\n" + "\n".join(
+        f"{d.file}:{d.span.line}:{d.span.col}: {d.code}: {d.message}" for d in errors
+    )
+    for m in project.migrations:
+        assert m.down is not None, f"{m.file.label}: every generated statement is reversible ({m.irreversible_at})"
+        assert not m.non_transactional
+
+
+def check_history(server_url: str, history: History) -> None:
+    """Compile the history, then up / down / up each migration on a fresh database, comparing
+    catalogs; finally the compiled schema, built in a second fresh database, against the first."""
+    with tempfile.TemporaryDirectory() as tmp:
+        migrations_dir = write_history(history, Path(tmp))
+        project = compile_project(ProjectConfig(migrations_dir=migrations_dir), use_cache=False)
+        check_compiles(project)
+        schemas = model_schemas(migrations_dir)
+
+    with scratch_database(server_url, "migc_prop") as db:
+        for i, m in enumerate(project.migrations):
+            assert m.down is not None
+            if currently_in_test_context():
+                note(f"{m.file.label} up:\n{render_script(m.up)}\ndown:\n{render_script(m.down)}")
+            before = snapshot(db)
+            run_statements(db, m.up, f"{m.file.label} up")
+            after = snapshot(db)
+            expect_no_differences(names_in_model(schemas[i]), names_in_catalog(after), "migc's model", "the catalog",
+                                  f"{m.file.label}: the names in migc's model differ from PostgreSQL's after up")
+            run_statements(db, m.down, f"{m.file.label} down")
+            validated = validated_in(history, i)
+            expect_no_differences(without_not_valid(before, validated), without_not_valid(snapshot(db), validated),
+                                  "before up", "after down", f"{m.file.label}: down does not restore the catalog")
+            run_statements(db, m.up, f"{m.file.label} up again")
+            expect_no_differences(after, snapshot(db), "first up", "second up",
+                                  f"{m.file.label}: up after down differs from the first up")
+
+        with scratch_database(server_url, "migc_prop_model") as model_db:
+            run_statements(model_db, project.schema_sql, "schema_sql")
+            expect_no_differences(snapshot(model_db), snapshot(db), "schema_sql", "history",
+                                  "the compiled schema differs from the database the history built")
+
+
+@PROPERTY_SETTINGS
+@given(history=histories())
+def test_random_valid_history_round_trips_on_postgres(pg_server_url: str, history: History) -> None:
+    check_history(pg_server_url, history)
+
+
+# Hand-written histories: constructs the generator leaves out because of a reported bug (strict
+# xfail: each must start passing once its bug is fixed), and a few it rarely reaches.
+EXAMPLES = [
+    pytest.param(
+        History((
+            ("create table t (a int unique)",),
+            ("alter table t add constraint b unique (a)",),
+        )),
+        id="second-unique-on-same-column-in-schema-sql",
+        marks=pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
+            "bug: schema_sql (and the down of drop table) writes both unique constraints into one "
+            "CREATE TABLE, where PostgreSQL merges identical keys: constraint b is never created")),
+    ),
+    pytest.param(
+        History((
+            ("create table t (a int unique)",),
+            ("alter table t add constraint b unique (a)",),
+            ("drop table t",),
+        )),
+        id="drop-table-with-two-identical-uniques-down",
+        marks=pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
+            "bug: the down of drop table re-creates both unique constraints inside one CREATE TABLE, "
+            "where PostgreSQL merges identical keys: the down does not restore constraint b")),
+    ),
+    pytest.param(
+        History((
+            ("create table t (a varchar(5) default 'x')",),
+            ("alter table t alter column a type text",),
+        )),
+        id="varchar-default-then-type-text",
+        marks=pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
+            "bug: after varchar -> text, PostgreSQL keeps the default as 'x'::character varying; "
+            "schema_sql writes DEFAULT 'x' on a text column, stored as 'x'::text")),
+    ),
+    pytest.param(
+        History((
+            ("create table t (a int check (a in (1, 2)))",),
+            ("alter table t alter column a type bigint",),
+        )),
+        id="in-list-check-then-type-bigint",
+        marks=pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
+            "bug: after int -> bigint PostgreSQL keeps the check as a = ANY (ARRAY[1, 2]); schema_sql "
+            "writes a in (1, 2) on a bigint column, stored as a = ANY (ARRAY[1::bigint, 2::bigint])")),
+    ),
+    pytest.param(
+        History((
+            ("create table t (a varchar(5) check (a in ('x', 'y')))",),
+            ("alter table t alter column a type text",),
+        )),
+        id="in-list-check-then-type-text-and-back",
+        marks=pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
+            "bug: varchar -> text -> varchar (up, then down) re-parses the check twice: its stored "
+            "form is no longer the one before up (ARRAY['x'::character varying::text, ...])")),
+    ),
+    pytest.param(
+        History((
+            ("create table t (a int, b int, unique (a, b))",),
+            ("alter table t add unique (b, a)", "alter table t add constraint pk primary key (b)"),
+            ("drop table t",),
+        )),
+        id="keys-on-the-same-columns-in-another-order",
+    ),
+    pytest.param(
+        History((
+            ('create table "Ab Cé" ("Id" bigint pk, "x y" text check ("x y" <> \'\'))',
+             'create index on "Ab Cé" (lower("x y"))'),
+            ('rename table "Ab Cé" to "Ab"', 'alter table "Ab" rename column "x y" to "Z"'),
+            ('create table "Ab Cé" ("Id" bigint pk references "Ab", "x y" text check ("x y" <> \'\'))',
+             'create index on "Ab Cé" (lower("x y"))'),
+            ('alter table "Ab Cé" drop constraint "Ab Cé_pkey1", drop constraint "Ab Cé_x y_check1"',
+             'drop index "Ab Cé_lower_idx1"'),
+        )),
+        id="quoted-names-and-a-renamed-tables-names-stay-taken",
+    ),
+    pytest.param(
+        History((
+            ("create table p (id bigint pk)",
+             "create table c (id bigint pk, p bigint references p on delete cascade)"),
+            ("alter table p rename column id to ident", "rename table p to q"),
+            ("alter table c add constraint f foreign key (p) references q not valid",),
+            ("alter table c validate constraint f", "alter table c drop constraint c_p_fkey"),
+            ("alter table c drop column p",),
+        )),
+        id="foreign-keys-follow-renames-validate-and-drop-column",
+    ),
+]
+
+
+@pytest.mark.parametrize("history", EXAMPLES)
+def test_history_example(pg_server_url: str, history: History) -> None:
+    check_history(pg_server_url, history)
