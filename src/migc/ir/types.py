@@ -37,7 +37,6 @@ CATEGORY: dict[str, str] = {
 }
 
 INTEGER_TYPES = frozenset({"smallint", "integer", "bigint"})
-_NUMERIC_RANK = {"smallint": 1, "integer": 2, "bigint": 3, "numeric": 4, "real": 5, "double precision": 6}
 
 # which canonical types take which (count of) modifiers
 _ARGS_ALLOWED: dict[str, tuple[int, ...]] = {"varchar": (0, 1), "char": (0, 1), "numeric": (0, 1, 2)}
@@ -113,41 +112,67 @@ def assignable(src: SqlType, dst: SqlType) -> bool:
     return (src.category, dst.category) in {("D", "T")}  # timestamp -> time
 
 
+def _numeric_fits(src: tuple[int, ...], dst: tuple[int, ...]) -> bool:
+    """Does every numeric(src) value fit numeric(dst) exactly? () is unconstrained."""
+    if not dst:
+        return True
+    if not src:
+        return False
+    src_scale, dst_scale = (src[1] if len(src) > 1 else 0), (dst[1] if len(dst) > 1 else 0)
+    return dst_scale >= src_scale and dst[0] - dst_scale >= src[0] - src_scale
+
+
+def _length_fits(src: SqlType, dst: SqlType) -> bool:
+    """Does every src string fit dst? varchar without a length and text are unbounded."""
+    if dst.name == "text" or (dst.name == "varchar" and not dst.args):
+        return True
+    if src.name == "text" or not src.args:
+        return False
+    return dst.args[0] >= src.args[0]
+
+
 def rewrites_table(src: SqlType, dst: SqlType) -> bool:
     """Does `alter column type src -> dst` rewrite the table (and its indexes)?
     PostgreSQL skips the rewrite for binary-coercible changes that only relax a limit."""
     if src == dst:
         return False
-    if src.array_dims != dst.array_dims:
+    if src.array_dims != dst.array_dims or src.is_enum or dst.is_enum:
         return True
-    if src.name == "varchar" and dst.name == "varchar":
-        return bool(dst.args) and (not src.args or dst.args[0] < src.args[0])
-    if src.name == "varchar" and dst.name == "text":
-        return False
+    if src.name in ("varchar", "text") and dst.name in ("varchar", "text"):
+        return not _length_fits(src, dst)  # shortening must check (and PostgreSQL rewrites) every row
     if src.name == "numeric" and dst.name == "numeric":
-        # unconstrained, or more precision with the same scale, is a relabel only
-        if not dst.args:
-            return False
-        if not src.args:
-            return True
-        return not (len(src.args) == len(dst.args) and dst.args[0] >= src.args[0] and src.args[1:] == dst.args[1:])
-    if {src.name, dst.name} == {"timestamp", "timestamptz"}:
-        return True  # only free when the session time zone is UTC; assume the worst
-    return True
+        # more integer digits at the same scale, or dropping the limit, is a relabel only
+        same_scale = (src.args[1:] or (0,)) == (dst.args[1:] or (0,))
+        return not (not dst.args or (src.args and same_scale and dst.args[0] >= src.args[0]))
+    return True  # timestamp <-> timestamptz is free only when the session time zone is UTC
+
+
+_INTEGER_DIGITS = {"smallint": 5, "integer": 10, "bigint": 19}
+
+# numeric changes that keep every value exactly
+_EXACT_WIDENING = {
+    ("smallint", "integer"), ("smallint", "bigint"), ("smallint", "numeric"), ("smallint", "real"),
+    ("smallint", "double precision"), ("integer", "bigint"), ("integer", "numeric"),
+    ("integer", "double precision"), ("bigint", "numeric"), ("real", "double precision"),
+    ("real", "numeric"), ("double precision", "numeric"),
+}
 
 
 def narrows(src: SqlType, dst: SqlType) -> bool:
     """Can converting `src` to `dst` lose data (so a down migration cannot restore it)?"""
+    if src == dst:
+        return False
     if src.array_dims != dst.array_dims:
         return True
     if src.category == "N" and dst.category == "N":
-        return _NUMERIC_RANK.get(dst.name, 0) < _NUMERIC_RANK.get(src.name, 0) or (
-            src.name == dst.name == "numeric" and bool(dst.args) and (not src.args or dst.args < src.args)
-        )
+        if src.name == dst.name == "numeric":
+            return not _numeric_fits(src.args, dst.args)
+        if dst.name == "numeric" and dst.args:  # room for every digit of the source?
+            digits = _INTEGER_DIGITS.get(src.name)
+            return digits is None or dst.args[0] - (dst.args[1] if len(dst.args) > 1 else 0) < digits
+        return (src.name, dst.name) not in _EXACT_WIDENING
     if src.category == "S" and dst.category == "S":
-        if dst.name == "text":
-            return False
-        return not src.args or not dst.args or dst.args[0] < src.args[0] or src.name == "text"
+        return dst.name == "char" or src.name == "char" and dst.name != "text" or not _length_fits(src, dst)
     if dst.category == "S":
-        return False
-    return src.name != dst.name
+        return dst.name != "text" and not (dst.name == "varchar" and not dst.args)
+    return src.name != dst.name or src.args != dst.args

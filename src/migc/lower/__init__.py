@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Callable
 
@@ -11,6 +10,7 @@ from migc.ir import ops as o
 from migc.ir.diff import schema_differences
 from migc.ir.schema import Schema
 from migc.lower import alter, objects, tables
+from migc.lower.allow import apply_allows
 from migc.lower.context import Lowering
 from migc.source import Span
 from migc.syntax import ast
@@ -25,7 +25,6 @@ _STATEMENTS: dict[type, Callable[[Lowering, object], None]] = {
     ast.RawSql: objects.raw_sql,  # type: ignore[dict-item]
 }
 
-_ALLOW = re.compile(r"--\s*migc:\s*allow\s+([A-Za-z0-9_,\s]+)$")
 
 
 @dataclass(frozen=True)
@@ -81,45 +80,5 @@ def lower_migration(migration: ast.Migration, schema: Schema, file: str, text: s
                 "add a `down { ... }` block that undoes it, if it can be undone")
     else:
         down_ops = tuple(inv for invs in reversed(lw.inverses) if invs for inv in invs)
-    _apply_allows(bag, migration, text)
+    apply_allows(bag, [*migration.statements, *(migration.down or ())], text)
     return LoweredMigration(tuple(lw.ops), down_ops, irreversible_at, non_transactional, tuple(bag.items), lw.schema)
-
-
-def _apply_allows(bag: DiagnosticBag, migration: ast.Migration, text: str) -> None:
-    """`-- migc: allow CODE[, CODE]` on the line before a statement silences those warnings in it."""
-    if "migc:" not in text:
-        return
-    lines = text.splitlines()
-    statements = [*migration.statements, *(migration.down or ())]
-    allowed: list[tuple[Span, set[str], Span]] = []  # statement span, codes, comment span
-    for stmt in statements:
-        line_no = stmt.span.line - 1
-        if line_no < 1:
-            continue
-        line = lines[line_no - 1].strip()
-        match = _ALLOW.search(line)
-        if match:
-            codes = {c.strip().upper() for c in match.group(1).replace(",", " ").split() if c.strip()}
-            col = lines[line_no - 1].index("--") + 1
-            allowed.append((stmt.span, codes, Span(line_no, col, line_no, len(lines[line_no - 1]) + 1)))
-    used: set[tuple[int, str]] = set()
-    kept = []
-    for d in bag.items:
-        silenced = False
-        if d.severity is Severity.WARNING:
-            for i, (span, codes, _) in enumerate(allowed):
-                if d.code in codes and _within(d.span, span):
-                    used.add((i, d.code))
-                    silenced = True
-        if not silenced:
-            kept.append(d)
-    bag.items[:] = kept
-    for i, (_, codes, comment) in enumerate(allowed):
-        for code in sorted(codes):
-            if (i, code) not in used:
-                bag.warning("W109", comment, f"`allow {code}` silences nothing here",
-                            "remove it, or move it to the line just before the statement it is meant for")
-
-
-def _within(inner: Span, outer: Span) -> bool:
-    return (outer.line, outer.col) <= (inner.line, inner.col) and (inner.line, inner.col) <= (outer.end_line, outer.end_col)

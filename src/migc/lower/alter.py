@@ -49,6 +49,10 @@ def _add_column(lw: Lowering, table: Table, action: ast.AddColumn) -> None:
             lw.warn("W105", column.default.span, f"volatile default on new column '{column.name}' rewrites "
                     f"'{table.name.display()}' under an ACCESS EXCLUSIVE lock",
                     "add the column without a default, set the default, then backfill in batches")
+        elif column.serial or column.identity:  # every existing row takes a nextval(): a rewrite
+            lw.warn("W105", cdef.type.span, f"new {'serial' if column.serial else 'identity'} column "
+                    f"'{column.name}' rewrites '{table.name.display()}' under an ACCESS EXCLUSIVE lock",
+                    "add a nullable bigint column, backfill it in batches, then attach the sequence")
         for c in constraints:
             if c.kind == "foreign key" and c.validated:
                 lw.warn("W104", action.span, f"foreign key '{c.name}' on existing table '{table.name.display()}' "

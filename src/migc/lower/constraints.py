@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from migc.ir import exprs
-from migc.ir.model import Column, Constraint, ForeignKey, Name, Table
+from migc.ir.model import Column, Constraint, ForeignKey, Index, Name, Table
 from migc.lower import names
 from migc.lower.context import Lowering
 from migc.lower.expressions import check_boolean, check_default, columns_by_name
@@ -118,9 +118,6 @@ def resolve(lw: Lowering, table: Table, pending: list[Pending]) -> list[Constrai
             ok = ok and len(lw.bag.items) == before
         if p.kind == "foreign key":
             ok = _resolve_fk(lw, table, p, [q for q in pending if q.kind in ("primary key", "unique")]) and ok
-        if p.not_valid and p.kind not in ("foreign key", "check"):
-            lw.bag.error("E217", p.span, "only foreign key and check constraints can be added not valid")
-            ok = False
     return _name_all(lw, table, pending) if ok else None
 
 
@@ -164,6 +161,7 @@ def _resolve_fk(lw: Lowering, table: Table, p: Pending, new_keys: list[Pending])
             return False
     keys = [set(c.columns) for c in target.constraints if c.has_index]
     keys += [set(q.columns) for q in own_keys]
+    keys += [set(i.columns) for i in lw.schema.indexes_of(target.name) if _plain_unique(i)]
     if set(ref_cols) not in keys:
         lw.bag.error("E202", source.span, f"foreign key references {target_name.display()} ({', '.join(ref_cols)}), "
                      "which is not a primary key or unique",
@@ -171,6 +169,11 @@ def _resolve_fk(lw: Lowering, table: Table, p: Pending, new_keys: list[Pending])
         return False
     p.references = ForeignKey(target_name, ref_cols, source.on_delete, source.on_update)
     return True
+
+
+def _plain_unique(index: Index) -> bool:
+    """A unique index over plain columns, without a predicate, can back a foreign key too."""
+    return index.unique and index.where is None and all(isinstance(e.expr, ast.ColumnRef) for e in index.elements)
 
 
 def _name_all(lw: Lowering, table: Table, pending: list[Pending]) -> list[Constraint] | None:

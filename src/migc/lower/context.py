@@ -29,6 +29,8 @@ class Lowering:
     in_down_block: bool = False
     ops: list[o.Op] = field(default_factory=list)
     created_tables: set[Name] = field(default_factory=set)  # made in this migration: their locks are harmless
+    created_enums: set[Name] = field(default_factory=set)
+    created_schemas: set[str] = field(default_factory=set)
     inverses: list[tuple[o.Op, ...] | None] = field(default_factory=list)  # per op; None = irreversible
     irreversible: list[tuple[o.Op, str]] = field(default_factory=list)
 

@@ -79,6 +79,7 @@ def create_enum(lw: Lowering, stmt: ast.CreateEnum) -> None:
             lw.bag.error("E214", value.span, "enum labels are at most 63 bytes")
             return
         seen.add(value.value)
+    lw.created_enums.add(name)
     lw.emit(o.CreateEnumOp(EnumType(name, tuple(v.value for v in stmt.values)), stmt.span))
 
 
@@ -104,7 +105,11 @@ def rename_enum(lw: Lowering, stmt: ast.RenameEnum) -> None:
     if _type_taken(lw, new):
         lw.bag.error("E110", stmt.new_name.span, f"type '{new.display()}' already exists")
         return
-    lw.warn("W107", stmt.span, f"renaming enum '{enum.name.display()}' breaks code that casts to the old name")
+    if enum.name in lw.created_enums:
+        lw.created_enums.add(new)
+    else:
+        lw.warn("W107", stmt.span, f"renaming enum '{enum.name.display()}' breaks code that casts to the old name",
+                "create the new type, move columns to it, then drop the old one")
     lw.emit(o.RenameEnumOp(enum.name, new, stmt.span))
 
 

@@ -17,6 +17,7 @@ def create_schema(lw: Lowering, stmt: ast.CreateSchema) -> None:
     if stmt.name.value in lw.schema.schemas:
         lw.bag.error("E112", stmt.name.span, f"schema '{stmt.name.value}' already exists")
         return
+    lw.created_schemas.add(stmt.name.value)
     lw.emit(o.CreateSchemaOp(stmt.name.value, stmt.span))
 
 
@@ -30,7 +31,9 @@ def drop_schema(lw: Lowering, stmt: ast.DropSchema) -> None:
         what = f"it still holds {', '.join(sorted(in_use)[:5])}" if in_use else "public is the default schema"
         lw.bag.error("E215", stmt.span, f"cannot drop schema '{name}': {what}")
         return
-    lw.warn("W108", stmt.span, f"dropping schema '{name}' breaks code that still uses it")
+    if name not in lw.created_schemas:
+        lw.warn("W108", stmt.span, f"dropping schema '{name}' breaks code that still uses it",
+                "deploy code that no longer uses the schema first")
     lw.emit(o.DropSchemaOp(name, stmt.span))
 
 

@@ -1,0 +1,4 @@
+-- rename enum feeling to mood
+ALTER TYPE "public"."feeling" RENAME TO "mood";
+-- drop enum mood
+DROP TYPE "public"."mood";

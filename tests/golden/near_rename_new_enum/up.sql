@@ -1,0 +1,4 @@
+-- create enum mood
+CREATE TYPE "public"."mood" AS ENUM ('ok');
+-- rename enum mood to feeling
+ALTER TYPE "public"."mood" RENAME TO "feeling";
