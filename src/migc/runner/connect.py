@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 from migc.errors import MigcError
 from migc.project import ProjectConfig, shown_path
@@ -45,15 +45,44 @@ def migration_session(
     config: ProjectConfig, target: DatabaseTarget, *, lock_timeout_s: float | None
 ) -> Iterator[Session]:
     """The run's one connection; with `lock_timeout_s`, holding the advisory lock until it closes."""
-    session = connect(target, settings=session_settings(config))
+    writes = lock_timeout_s is not None
+    settings = session_settings(config)
+    if writes:
+        settings["synchronous_commit"] = "off"  # made up for by make_durable() before the run ends
+    session = connect(target, settings=settings)
     try:
         if session.server_version >= 140000:
             session.run(f"SET client_connection_check_interval = '{CLIENT_CHECK_INTERVAL}'")
         if lock_timeout_s is not None:
             acquire_lock(session, tracking_table(config), lock_timeout_s)
-        yield session
+        try:
+            yield session
+        except BaseException:
+            if writes and not session.broken:
+                with suppress(MigcError):  # the error in flight says more than this one would
+                    make_durable(session)
+            raise
+        if writes and not session.broken:
+            make_durable(session)
     finally:
         session.close()  # ends the session, which releases the advisory lock
+
+
+def make_durable(session: Session) -> None:
+    """Flush every commit of the run to disk (and to synchronous standbys).
+
+    The run's migrations commit with synchronous_commit off: each one is still atomic with its
+    tracking row, it just does not wait for its own WAL flush (about a tenth of the run's time on
+    a long history). One synchronous commit at the end flushes the WAL up to it, so all earlier
+    commits are durable before migc reports the run done. A server crash during the run can lose
+    the last migrations together with their tracking rows; the next `migc up` applies them again.
+    """
+    session.rollback_if_failed()
+    try:
+        session.run("SET synchronous_commit = on; BEGIN; SELECT txid_current(); COMMIT")
+    except SqlFailure as failure:
+        raise MigcError(f"could not make the run's changes durable: {failure.describe()}",
+                        "run `migc status` to see what is applied") from None
 
 
 def acquire_lock(session: Session, tracking: TrackingTable, timeout_s: float) -> None:
