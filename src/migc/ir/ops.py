@@ -138,10 +138,14 @@ class RenameColumnOp:
         return (RenameColumnOp(self.table, self.new, self.old, self.span),)
 
 
+def type_ref(t: SqlType) -> TypeRef:
+    qualified = QName(Ident(t.enum_schema), Ident(t.name)) if t.enum_schema else QName(None, Ident(t.name))
+    return TypeRef(qualified, t.args, t.array_dims)
+
+
 def cast_expr(column: str, to: SqlType) -> Expr:
     """`column::type`, for a `using` that PostgreSQL needs when no assignment cast exists."""
-    qualified = QName(Ident(to.enum_schema), Ident(to.name)) if to.enum_schema else QName(None, Ident(to.name))
-    return Cast(ColumnRef(Ident(column)), TypeRef(qualified, to.args, to.array_dims))
+    return Cast(ColumnRef(Ident(column)), type_ref(to))
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,15 +156,18 @@ class AlterColumnTypeOp:
     new_type: SqlType
     using: Expr | None
     inverse_using: Expr | None  # what the way back needs (None: an assignment cast exists)
+    reversible: bool = True  # False: PostgreSQL has no cast at all from the new type back
     span: Span = _span
 
     def describe(self) -> str:
         return f"change type of {_q(self.table)}.{self.column} to {self.new_type.display()}"
 
     def invert(self) -> tuple[Op, ...]:
+        if not self.reversible:
+            raise Irreversible(f"no cast from {self.new_type.display()} back to {self.old_type.display()}")
         back_using = self.inverse_using
         return (AlterColumnTypeOp(self.table, self.column, self.new_type, self.old_type, back_using,
-                                  self.using, self.span),)
+                                  self.using, True, self.span),)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field, replace
 from migc.ir import exprs
 from migc.ir import ops as o
 from migc.ir.model import Column, Constraint, EnumType, ForeignKey, Index, Name, Table
+from migc.ir.types import SqlType
+from migc.syntax.ast import Cast, Expr, Literal
 
 
 @dataclass(frozen=True)
@@ -274,7 +276,24 @@ def _update_column(s: Schema, table: Name, name: str, **changes: object) -> Sche
 
 
 def _alter_type(s: Schema, op: o.AlterColumnTypeOp) -> Schema:
-    return _update_column(s, op.table, op.column, type=op.new_type)
+    col = s.tables[op.table].column(op.column)
+    assert col is not None
+    default = _retyped_default(col.default, op.old_type, op.new_type)
+    return _update_column(s, op.table, op.column, type=op.new_type, default=default)
+
+
+def _retyped_default(default: Expr | None, old: SqlType, new: SqlType) -> Expr | None:
+    """PostgreSQL stores a string default as a constant of the column's type at the time; a type
+    change keeps that constant (`''::character varying` on a column now text). The model says so
+    with an explicit cast, which the way back removes again."""
+    if default is None or (old.name, old.enum_schema) == (new.name, new.enum_schema):
+        return default
+    if isinstance(default, Literal) and default.kind == "string":
+        return Cast(default, o.type_ref(SqlType(old.name, (), old.array_dims, old.enum_schema)))
+    if isinstance(default, Cast) and isinstance(default.operand, Literal) and default.operand.kind == "string":
+        if o.type_ref(SqlType(new.name, (), new.array_dims, new.enum_schema)) == default.type:
+            return default.operand
+    return default
 
 
 def _set_not_null(s: Schema, op: o.SetNotNullOp) -> Schema:

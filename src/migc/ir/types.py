@@ -131,6 +131,18 @@ def _length_fits(src: SqlType, dst: SqlType) -> bool:
     return dst.args[0] >= src.args[0]
 
 
+def castable(src: SqlType, dst: SqlType) -> bool:
+    """Is there a cast, explicit or not, from src to dst (so `using col::dst` works)?"""
+    if assignable(src, dst) or src.category == "S" or dst.category == "S":
+        return True  # strings convert to and from anything through its text form
+    if src.array_dims != dst.array_dims:
+        return False
+    pair = (src.category, dst.category)
+    if pair in {("D", "T"), ("D", "D"), ("T", "T"), ("N", "N"), ("J", "J"), ("A", "A")}:
+        return True
+    return {src.name, dst.name} == {"integer", "boolean"}  # int4 <-> bool exists, other widths do not
+
+
 def rewrites_table(src: SqlType, dst: SqlType) -> bool:
     """Does `alter column type src -> dst` rewrite the table (and its indexes)?
     PostgreSQL skips the rewrite for binary-coercible changes that only relax a limit."""

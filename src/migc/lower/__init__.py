@@ -80,5 +80,7 @@ def lower_migration(migration: ast.Migration, schema: Schema, file: str, text: s
                 "add a `down { ... }` block that undoes it, if it can be undone")
     else:
         down_ops = tuple(inv for invs in reversed(lw.inverses) if invs for inv in invs)
+    if migration.down is not None:  # the explicit down decides what comes back; don't claim it is empty
+        bag.items[:] = [d for d in bag.items if d.code != "W002"]
     apply_allows(bag, [*migration.statements, *(migration.down or ())], text)
     return LoweredMigration(tuple(lw.ops), down_ops, irreversible_at, non_transactional, tuple(bag.items), lw.schema)

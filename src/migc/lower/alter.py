@@ -6,7 +6,7 @@ from typing import Any, Callable
 
 from migc.ir import ops as o
 from migc.ir.model import Constraint, Name, Table
-from migc.ir.types import assignable, narrows, rewrites_table
+from migc.ir.types import assignable, castable, narrows, rewrites_table
 from migc.lower.constraints import build_column, resolve, table_constraint
 from migc.lower.context import Lowering, did_you_mean
 from migc.lower.expressions import check_columns, check_default, columns_by_name
@@ -138,7 +138,7 @@ def _set_type(lw: Lowering, table: Table, action: ast.SetType) -> None:
                     f"{new_type.display()} can lose data that the down migration cannot restore")
     inverse_using = None if assignable(new_type, old_type) else o.cast_expr(column.name, old_type)
     lw.emit(o.AlterColumnTypeOp(table.name, column.name, old_type, new_type, action.using, inverse_using,
-                                action.span))
+                                castable(new_type, old_type), action.span))
 
 
 def _set_not_null(lw: Lowering, table: Table, action: ast.SetNotNull) -> None:

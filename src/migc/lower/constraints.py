@@ -62,6 +62,8 @@ def build_column(lw: Lowering, table_name: Name, cdef: ast.ColumnDef) -> tuple[C
                 assert mod.expr is not None
                 if serial or col.identity:
                     lw.bag.error("E216", mod.span, f"column '{col.name}' has a generated value and a default")
+                elif col.default is not None:
+                    lw.bag.error("E216", mod.span, f"column '{col.name}' has more than one default")
                 check_default(lw, mod.expr, col)
                 col = replace(col, default=mod.expr)
             case "check":
@@ -98,6 +100,7 @@ def resolve(lw: Lowering, table: Table, pending: list[Pending]) -> list[Constrai
     """Check every pending constraint against `table` (which already has all its columns) and name
     it; None when any of them is wrong."""
     ok = True
+    pending = _without_redundant_keys(pending)
     columns = columns_by_name(table.columns)
     pks = [p for p in pending if p.kind == "primary key"]
     if table.primary_key is not None and pks:
@@ -171,6 +174,26 @@ def _resolve_fk(lw: Lowering, table: Table, p: Pending, new_keys: list[Pending])
     return True
 
 
+def _without_redundant_keys(pending: list[Pending]) -> list[Pending]:
+    """PostgreSQL keeps one index per key: `unique unique`, or `pk unique`, on the same columns make
+    one constraint (the primary key wins; an unnamed one takes the other's name)."""
+    keys = [p for p in pending if p.kind in ("primary key", "unique")]
+    pk = next((p for p in keys if p.kind == "primary key"), None)
+    final = [pk] if pk is not None else []
+    redundant: set[int] = set()
+    for p in keys:
+        if p is pk:
+            continue
+        prior = next((q for q in final if q.columns == p.columns), None)
+        if prior is None:
+            final.append(p)
+            continue
+        if prior.explicit is None:
+            prior.explicit = p.explicit
+        redundant.add(id(p))
+    return [p for p in pending if id(p) not in redundant]
+
+
 def _plain_unique(index: Index) -> bool:
     """A unique index over plain columns, without a predicate, can back a foreign key too."""
     return index.unique and index.where is None and all(isinstance(e.expr, ast.ColumnRef) for e in index.elements)
@@ -201,7 +224,8 @@ def _name_all(lw: Lowering, table: Table, pending: list[Pending]) -> list[Constr
             cols = exprs.column_names(p.check) if p.check is not None else ()
             chosen[id(p)] = names.choose_name(tname, cols[0] if len(cols) == 1 else None, "check", connames)
             connames.add(chosen[id(p)])
-    for p in pending:
+    # the primary key's index is built first, then the others in order
+    for p in sorted(pending, key=lambda q: q.kind != "primary key"):
         if p.kind in ("primary key", "unique") and p.explicit is None:
             label = "pkey" if p.kind == "primary key" else "key"
             addition = None if p.kind == "primary key" else names.join_column_names(p.columns)

@@ -1,0 +1,2 @@
+-- drop table u
+DROP TABLE "public"."u";
