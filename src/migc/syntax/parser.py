@@ -25,29 +25,42 @@ def grammar_text() -> str:
     return (Path(__file__).resolve().parents[3] / "grammar" / "migc.lark").read_text(encoding="utf-8")
 
 
-def _pos(item: Any) -> Span | None:
+def _start(item: Any) -> tuple[int, int] | None:
+    """Where a child starts: an AST node's span, a token's position, or None for a placeholder."""
     span = getattr(item, "span", None)
     if span is not None:
-        return span  # type: ignore[no-any-return]
-    if hasattr(item, "end_column") and getattr(item, "line", None) is not None:
-        return Span(item.line, item.column, item.end_line, item.end_column)
-    return None
+        return span.line, span.col
+    line = getattr(item, "line", None)
+    return (line, item.column) if line is not None else None
+
+
+def _end(item: Any) -> tuple[int, int] | None:
+    span = getattr(item, "span", None)
+    if span is not None:
+        return span.end_line, span.end_col
+    line = getattr(item, "end_line", None)
+    return (line, item.end_column) if line is not None else None
+
+
+def _pos(item: Any) -> Span | None:
+    start, end = _start(item), _end(item)
+    return Span(start[0], start[1], end[0], end[1]) if start and end else None
 
 
 def _span(children: list[Any]) -> Span:
     """From the first positioned child to the last (placeholders for absent options are None)."""
     first = last = None
     for item in children:
-        first = _pos(item)
+        first = _start(item)
         if first is not None:
             break
     for item in reversed(children):
-        last = _pos(item)
+        last = _end(item)
         if last is not None:
             break
     if first is None or last is None:
         return Span(1, 1, 1, 1)
-    return Span(first.line, first.col, last.end_line, last.end_col)
+    return Span(first[0], first[1], last[0], last[1])
 
 
 def _tok(children: list[Any], *types: str) -> Any | None:
