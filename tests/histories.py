@@ -14,10 +14,9 @@ be truncated: the naming rules' hard cases are tests/test_naming_oracle.py's job
 
 Constructs that hit a known, reported compiler bug are not generated; each bug has its own strict
 xfail example in test_property.py or test_naming_oracle.py:
-- two primary key / unique constraints on the same column list of one table (PostgreSQL merges
-  them inside one CREATE TABLE: in `create table`, in `schema_sql`, in the down of `drop table`);
-- `alter column type text` on a varchar column that has a default (PostgreSQL keeps the old
-  default expression, `'x'::character varying`, which `schema_sql` does not reproduce);
+- a key (primary key / unique) added by `alter table` on the same column list as an existing key
+  (`schema_sql` and the down of `drop table` write both into one CREATE TABLE, where PostgreSQL
+  merges them; within one `create table` they are generated, and merged like PostgreSQL does);
 - `alter column type` on a column that an `in (...)` check mentions (PostgreSQL re-parses the
   check for the new type: neither the down nor `schema_sql` gives back the same stored check);
 - table constraints written between column definitions (PostgreSQL names constraints in written
@@ -27,10 +26,23 @@ xfail example in test_property.py or test_naming_oracle.py:
 from __future__ import annotations
 
 import re
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Callable
+from pathlib import Path
+from typing import Any, Callable
 
+import psycopg
 from hypothesis import strategies as st
+
+from migc.catalog import Catalog, describe_differences
+from migc.compiled import Statement
+from migc.ir.schema import Schema
+from migc.lower import lower_migration
+from migc.project import list_migrations
+from migc.runner.urls import with_database
+from migc.syntax.parser import parse
 
 CONSONANTS = "bcdfghjklmnpqrstvwxz"
 # words the .mig grammar (or SQL expressions) may read as keywords even where a name is meant
@@ -409,7 +421,7 @@ class Generator:
             if self.chance(30) and target is None:
                 col.default = self.default_for(ctype)
                 mods.append("default " + col.default)
-            if not is_pk and self.chance(15):
+            if self.chance(8 if is_pk else 15):  # on a key column: redundant, PostgreSQL merges it
                 cn = self.explicit()
                 con = Con(cn or "", "unique", [cname])
                 inline.append((cname, con, "unique"))
@@ -435,16 +447,12 @@ class Generator:
             con = Con(cn or "", "pk", pk_cols)
             table_cons.append(con)
             lines.append(("constraint " + ident(cn) + " " if cn else "") + f"primary key ({', '.join(map(ident, pk_cols))})")
-        unique_lists = [pk_cols] + [c.cols for _, c, _ in inline if c.kind == "unique"]
         for _ in range(self.integer(0, 2)):
             kind = self.pick(["unique", "check", "fk"])
             cn = self.explicit()
             prefix = "constraint " + ident(cn) + " " if cn else ""
             if kind == "unique":
                 ucols = self._some_columns(cols)
-                if ucols in unique_lists:  # PostgreSQL would merge it (see the module docstring)
-                    continue
-                unique_lists.append(ucols)
                 table_cons.append(Con(cn or "", "unique", ucols))
                 lines.append(prefix + f"unique ({', '.join(map(ident, ucols))})")
             elif kind == "check":
@@ -466,9 +474,7 @@ class Generator:
                 clause = self.fk_clause(target)
                 lines.append(prefix + f"foreign key ({ident(local.name)}) " + clause)
         table = Tbl(name, cols)
-        all_cons = [c for _, c, _ in inline] + table_cons
-        self._name_in_create(table, [c for _, c, _ in inline], table_cons)
-        table.cons = all_cons
+        table.cons = self._name_in_create(table, [c for _, c, _ in inline] + table_cons)
         m.tables[name] = table
         body = ",\n  ".join(lines)
         return f"create table {ident(name)} (\n  {body}\n)"
@@ -479,10 +485,21 @@ class Generator:
             return [a, b]
         return [self.pick([c.name for c in cols])]
 
-    def _name_in_create(self, table: Tbl, inline: list[Con], table_level: list[Con]) -> None:
-        """PostgreSQL's order: check constraints, then the primary key, then unique constraints,
-        then foreign keys; each kind in written order (column constraints come first here)."""
-        ordered = inline + table_level
+    def _name_in_create(self, table: Tbl, written: list[Con]) -> list[Con]:
+        """The constraints PostgreSQL makes of one CREATE TABLE, named. Keys on the same column list
+        merge into one (the primary key first, then the others in written order; an unnamed key
+        takes the name of a named one merged into it). Names are chosen for check constraints, then
+        the primary key, then unique constraints, then foreign keys, each in written order (column
+        constraints come before table constraints here, as PostgreSQL writes them in order)."""
+        keys = sorted((c for c in written if c.kind in ("pk", "unique")), key=lambda c: c.kind != "pk")
+        kept: list[Con] = []
+        for c in keys:
+            prior = next((k for k in kept if k.cols == c.cols), None)
+            if prior is None:
+                kept.append(c)
+            elif not prior.name:
+                prior.name = c.name
+        ordered = [c for c in written if c.kind not in ("pk", "unique") or any(c is k for k in kept)]
         connames = self.m.constraint_names() | {c.name for c in ordered if c.name}
         relnames = self.m.relation_names() | {table.name} | {c.name for c in ordered if c.name and c.kind in ("pk", "unique")}
         for c in ordered:
@@ -499,6 +516,7 @@ class Generator:
             if c.kind == "fk" and not c.name:
                 c.name = object_name(table.name, "_".join(c.cols), "fkey", connames)
                 connames.add(c.name)
+        return ordered
 
     # alter table ---------------------------------------------------
 
@@ -617,8 +635,7 @@ class Generator:
             elif c.type.kind == "varchar":
                 assert c.type.n is not None
                 changes.append((c, ColType("varchar", c.type.n + self.integer(1, 30))))
-                if c.default is None:  # see the module docstring
-                    changes.append((c, ColType("text")))
+                changes.append((c, ColType("text")))
         return changes
 
     def _alter_type(self, t: Tbl) -> str:
@@ -795,3 +812,78 @@ def histories(draw, min_migrations: int = 3, max_migrations: int = 8, max_statem
         count = draw(st.integers(1, max_statements))
         migrations.append(tuple(gen.statement() for _ in range(count)))
     return History(tuple(migrations))
+
+
+# ---------------------------------------------------------------- databases and migc's model
+
+
+@contextmanager
+def scratch_database(server_url: str, prefix: str) -> Iterator[str]:
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"'.encode())
+    try:
+        yield with_database(server_url, name)
+    finally:
+        with psycopg.connect(server_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'.encode())
+
+
+def run_statements(url: str, statements: tuple[Statement, ...], what: str) -> None:
+    with psycopg.connect(url, autocommit=True) as conn:
+        for s in statements:
+            try:
+                conn.execute(s.sql.encode())  # bytes: run as written, no client-side placeholders
+            except psycopg.Error as exc:
+                raise AssertionError(f"{what}: PostgreSQL refused\n{s.sql}\n-> {exc}") from None
+
+
+def write_history(history: History, directory: Path) -> Path:
+    migrations = directory / "migrations"
+    migrations.mkdir()
+    for name, text in history.files():
+        (migrations / name).write_text(text, encoding="utf-8")
+    return migrations
+
+
+def model_schemas(migrations_dir: Path) -> list[Schema]:
+    """migc's modelled schema after each migration (the pipeline of compile_project, kept)."""
+    files, _ = list_migrations(migrations_dir)
+    schema, result = Schema(), []
+    for f in files:
+        text = f.content.decode("utf-8")
+        migration, _ = parse(text, f.shown_path)
+        assert migration is not None
+        schema = lower_migration(migration, schema, f.shown_path, text).schema_after
+        result.append(schema)
+    return result
+
+
+def names_in_model(schema: Schema) -> dict[str, Any]:
+    """Per table (`schema.table`): the names of its columns, constraints, indexes (those of primary
+    keys and unique constraints too) and owned sequences, as migc's model has them."""
+    tables: dict[str, Any] = {}
+    for name, table in schema.tables.items():
+        indexes = {c.name for c in table.constraints if c.has_index} | {i.name.name for i in schema.indexes_of(name)}
+        tables[f"{name.schema}.{name.name}"] = {
+            "columns": sorted(c.name for c in table.columns),
+            "constraints": sorted(c.name for c in table.constraints),
+            "indexes": sorted(indexes),
+            "sequences": sorted(f"{name.schema}.{c.sequence}" for c in table.columns if c.sequence),
+        }
+    return tables
+
+
+def names_in_catalog(catalog: Catalog) -> dict[str, Any]:
+    """The same names as PostgreSQL's catalog has them (a snapshot from migc.catalog)."""
+    tables: dict[str, Any] = {}
+    for key, t in catalog["tables"].items():
+        owned = [s for s, seq in catalog["sequences"].items() if (seq["owned_by"] or "").rsplit(".", 1)[0] == key]
+        tables[key] = {"columns": sorted(t["columns"]), "constraints": sorted(t["constraints"]),
+                       "indexes": sorted(t["indexes"]), "sequences": sorted(owned)}
+    return tables
+
+
+def expect_no_differences(a: Any, b: Any, a_name: str, b_name: str, what: str) -> None:
+    differences = describe_differences(a, b, a_name, b_name)
+    assert not differences, what + ":\n  " + "\n  ".join(differences)
