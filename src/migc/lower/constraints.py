@@ -82,6 +82,8 @@ def build_column(lw: Lowering, table_name: Name, cdef: ast.ColumnDef) -> tuple[C
                 col = replace(col, identity="always" if mod.identity_always else "by default", not_null=True)
     if seen_null is not None and seen_null.kind == "null" and any(p.kind == "primary key" for p in pending):
         lw.bag.error("E216", seen_null.span, f"primary key column '{col.name}' cannot be null")
+    elif seen_null is not None and seen_null.kind == "null" and col.identity:
+        lw.bag.error("E216", seen_null.span, f"identity column '{col.name}' cannot be null")
     return col, pending
 
 
@@ -182,8 +184,8 @@ def _without_redundant_keys(pending: list[Pending]) -> list[Pending]:
     final = [pk] if pk is not None else []
     redundant: set[int] = set()
     for p in keys:
-        if p is pk:
-            continue
+        if p.kind == "primary key":
+            continue  # a second primary key is never merged away: it is an error (E208)
         prior = next((q for q in final if q.columns == p.columns), None)
         if prior is None:
             final.append(p)
