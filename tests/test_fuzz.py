@@ -276,3 +276,27 @@ def test_end_of_file_error_is_on_the_last_line(content: bytes) -> None:
     assert d.code == "E001"
     assert d.span.line == 1, d
     check_diagnostic(d, {"migrations/0001_t.mig": content})
+
+
+LONG_OR_CHAIN = ("create table t (a int check (" + " or ".join(f"a = {i}" for i in range(1200)) + "))\n").encode()
+
+
+@pytest.mark.xfail(strict=True, raises=RecursionError, reason=(
+    "bug: expressions are walked recursively, one Python frame per operator: a check of ~1000 "
+    "`or` terms (or ~1000 nested parentheses) raises RecursionError out of compile_project"))
+def test_long_expression_does_not_crash_the_checker() -> None:
+    project = Project((("0001_t.mig", LONG_OR_CHAIN),))
+    with tempfile.TemporaryDirectory() as tmp:
+        result = compile_in(tmp, project)
+    assert result.ok, result.diagnostics
+
+
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
+    "bug: the same RecursionError makes `migc check` print `error: internal error in migc` and exit 2"))
+def test_long_expression_through_the_cli() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        migrations = write_project(Project((("0001_t.mig", LONG_OR_CHAIN),)), Path(tmp))
+        done = subprocess.run([sys.executable, "-m", "migc", "check", "--dir", str(migrations)], cwd=tmp,
+                              capture_output=True, text=True, timeout=120)
+    assert done.returncode in (0, 1), done.stderr
+    assert "internal error" not in done.stdout + done.stderr
