@@ -18,7 +18,7 @@ from pathlib import Path
 
 from migc.compiled import CompiledProject, render_script
 from migc.compiler import compile_project
-from migc.project import ProjectConfig
+from migc.project import ProjectConfig, load_config
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("MIGC_UPDATE_GOLDEN") == "1"
@@ -40,7 +40,10 @@ def compile_case(case: Path) -> Rendered:
     cwd = Path.cwd()
     os.chdir(case)  # diagnostics name files relative to the case
     try:
-        project = compile_project(ProjectConfig(migrations_dir=Path(".")), use_cache=False)
+        # a case may carry its own migc.toml (settings that change what is reported)
+        config = load_config(cwd=case, dir_override=Path(".")) if (case / "migc.toml").exists() \
+            else ProjectConfig(migrations_dir=Path("."))
+        project = compile_project(config, use_cache=False)
     finally:
         os.chdir(cwd)
     diagnostics = "".join(

@@ -38,8 +38,9 @@ def _code_salt() -> bytes:
     return h.digest()
 
 
-def chain_keys(files: list[MigrationFile]) -> list[str]:
-    h = hashlib.sha256(_code_salt())
+def chain_keys(files: list[MigrationFile], settings: str = "") -> list[str]:
+    """`settings`: the project settings that change what the compiler reports."""
+    h = hashlib.sha256(_code_salt() + settings.encode())
     keys = []
     for f in files:
         h.update(f.shown_path.encode() + b"\0" + hashlib.sha256(f.content).digest())

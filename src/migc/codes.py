@@ -52,7 +52,13 @@ WARNINGS: dict[str, str] = {
     "W106": "`not null` column without a default added to an existing table",
     "W107": "rename breaks running code",
     "W108": "drop breaks running code",
-    "W109": "unused `-- migc: allow` comment",
+    "W109": "unused or misplaced `-- migc: allow` comment",
+    "W110": "unique or primary key constraint added to an existing table",
+    "W111": "enum value added without before/after",
+    "W112": "char(n) column",
+    "W113": "timestamp without time zone column",
+    "W114": "int, smallint or serial primary key",
+    "W115": "lock on an existing table while the runner's lock_timeout is off",
 }
 
 

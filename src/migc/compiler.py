@@ -30,7 +30,11 @@ class CompiledEntry:
     diagnostics: tuple[Diagnostic, ...]
 
 
-def _compile_one(f: MigrationFile, schema: Schema) -> tuple[CompiledEntry, Schema | None]:
+def lock_timeout_off(config: ProjectConfig) -> bool:
+    return config.lock_timeout.strip().lower() in ("0", "0s", "0ms", "")
+
+
+def _compile_one(f: MigrationFile, schema: Schema, lock_off: bool) -> tuple[CompiledEntry, Schema | None]:
     """Compile one file against the schema before it; the schema after it, or None when the file
     could not be parsed (later files cannot be checked against a schema we do not know)."""
     from migc.codegen.postgres import render_ops
@@ -47,7 +51,7 @@ def _compile_one(f: MigrationFile, schema: Schema) -> tuple[CompiledEntry, Schem
     migration, syntax = parse(text, f.shown_path)
     if migration is None:
         return CompiledEntry("", (), None, None, False, tuple(syntax)), None
-    lowered = lower_migration(migration, schema, f.shown_path, text)
+    lowered = lower_migration(migration, schema, f.shown_path, text, lock_timeout_off=lock_off)
     irreversible = None
     if lowered.irreversible_at is not None:
         span, why = lowered.irreversible_at
@@ -74,7 +78,8 @@ def compile_project(config: ProjectConfig, *, use_cache: bool = True) -> Compile
 
 def _compile_project(config: ProjectConfig, use_cache: bool) -> CompiledProject:
     files, file_diags = list_migrations(config.migrations_dir)
-    keys = cache_mod.chain_keys(files)
+    lock_off = lock_timeout_off(config)
+    keys = cache_mod.chain_keys(files, f"lock_timeout_off={lock_off}")
     store = cache_mod.load(config.state_dir) if use_cache else cache_mod.CacheData()
     start, schema = store.resume_point(keys)
     entries: list[CompiledEntry] = [store.entries[k] for k in keys[:start]]
@@ -91,7 +96,7 @@ def _compile_project(config: ProjectConfig, use_cache: bool) -> CompiledProject:
             entries.append(CompiledEntry(keys[i], (), None, None, False, tuple(diags)))
             continue
         assert schema is not None
-        entry, after = _compile_one(f, schema)
+        entry, after = _compile_one(f, schema, lock_off)
         entry = CompiledEntry(keys[i], *(getattr(entry, n) for n in ("up", "down", "irreversible_at",
                                                                       "non_transactional", "diagnostics")))
         entries.append(entry)

@@ -9,7 +9,7 @@ from migc.diagnostics import Diagnostic, DiagnosticBag, Severity
 from migc.ir import ops as o
 from migc.ir.diff import schema_differences
 from migc.ir.schema import Schema
-from migc.lower import alter, objects, tables
+from migc.lower import alter, lints, objects, tables
 from migc.lower.allow import apply_allows
 from migc.lower.context import Lowering
 from migc.source import Span
@@ -50,10 +50,16 @@ def _concurrently(statements: tuple[ast.Statement, ...], bag: DiagnosticBag) -> 
     return bool(found)
 
 
-def lower_migration(migration: ast.Migration, schema: Schema, file: str, text: str) -> LoweredMigration:
+def lower_migration(
+    migration: ast.Migration, schema: Schema, file: str, text: str, *, lock_timeout_off: bool = False
+) -> LoweredMigration:
+    """`lock_timeout_off`: the runner will not set lock_timeout (the project turned it off)."""
     bag = DiagnosticBag(file)
     lw = Lowering(schema, bag)
     _lower_statements(lw, migration.statements)
+    if lock_timeout_off:
+        lints.lock_timeout(lw, any(isinstance(s, ast.RawSql) and "lock_timeout" in s.up.lower()
+                                   for s in migration.statements))
     non_transactional = _concurrently(migration.statements, bag)
     irreversible_at: tuple[Span, str] | None = None
     down_ops: tuple[o.Op, ...] | None

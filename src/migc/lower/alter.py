@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from migc.ir import ops as o
-from migc.ir.model import Constraint, Name, Table
+from migc.ir.model import Column, Constraint, Name, Table
 from migc.ir.types import assignable, castable, narrows, rewrites_table
+from migc.lower import lints
 from migc.lower.constraints import build_column, resolve, table_constraint
 from migc.lower.context import Lowering, did_you_mean
 from migc.lower.expressions import check_columns, check_default, columns_by_name
@@ -58,6 +59,10 @@ def _add_column(lw: Lowering, table: Table, action: ast.AddColumn) -> None:
                 lw.warn("W104", action.span, f"foreign key '{c.name}' on existing table '{table.name.display()}' "
                         "is validated under a lock on both tables",
                         "add the foreign key `not valid`, then `validate constraint` in a later migration")
+    lints.keys_on_existing_table(lw, table.name, constraints, action.span)
+    for key in constraints:
+        if key.kind == "primary key":
+            lints.primary_key_type(lw, with_column, key, cdef.type.span)
     lw.emit(o.AddColumnOp(table.name, column, tuple(constraints), action.span))
 
 
@@ -107,6 +112,7 @@ def _set_type(lw: Lowering, table: Table, action: ast.SetType) -> None:
         return
     new_type = resolved[0]
     old_type = column.type
+    lints.column_type(lw, Column(column.name, new_type), action.type.span)
     if action.using is not None:
         before = len(lw.bag.items)
         typed = check_columns(lw, action.using, columns_by_name(table.columns), table.name.display(), "using")
@@ -195,6 +201,9 @@ def _add_constraint(lw: Lowering, table: Table, action: ast.AddConstraint) -> No
         lw.warn("W104", action.span, f"{constraint.kind} '{constraint.name}' on existing table "
                 f"'{table.name.display()}' is checked against every row under a lock",
                 "add it `not valid`, then `validate constraint` in a later migration")
+    lints.keys_on_existing_table(lw, table.name, [constraint], action.span)
+    if constraint.kind == "primary key":
+        lints.primary_key_type(lw, table, constraint, action.span)
     if constraint.kind == "primary key":  # PostgreSQL makes the key columns not null: say so, to invert it
         for name in constraint.columns:
             col = table.column(name)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from migc.ir import exprs
 from migc.ir import ops as o
 from migc.ir.model import EnumType, Index, IndexElement, Name
-from migc.lower import names
+from migc.lower import lints, names
 from migc.lower.context import Lowering
 from migc.lower.expressions import check_boolean, check_columns, columns_by_name
 from migc.syntax import ast
@@ -93,8 +93,10 @@ def alter_enum(lw: Lowering, stmt: ast.AlterEnumAddValue) -> None:
     if stmt.anchor is not None and stmt.anchor.value not in enum.values:
         lw.bag.error("E214", stmt.anchor.span, f"enum {enum.name.display()} has no label '{stmt.anchor.value}'")
         return
-    lw.emit(o.AddEnumValueOp(enum.name, stmt.value.value, stmt.position, stmt.anchor.value if stmt.anchor else None,
-                             stmt.span))
+    op = o.AddEnumValueOp(enum.name, stmt.value.value, stmt.position, stmt.anchor.value if stmt.anchor else None,
+                          stmt.span)
+    lints.enum_position(lw, op)
+    lw.emit(op)
 
 
 def rename_enum(lw: Lowering, stmt: ast.RenameEnum) -> None:

@@ -7,6 +7,7 @@ from dataclasses import replace
 from migc.ir import ops as o
 from migc.ir.model import Column, Name, Table
 from migc.lower.constraints import Pending, build_column, resolve, sequence_name, table_constraint
+from migc.lower import lints
 from migc.lower.context import Lowering
 from migc.syntax import ast
 
@@ -73,7 +74,12 @@ def create_table(lw: Lowering, stmt: ast.CreateTable) -> None:
     if not ok or constraints is None:
         return
     lw.created_tables.add(name)
-    lw.emit(o.CreateTableOp(replace(table, constraints=tuple(constraints)), stmt.span))
+    created = replace(table, constraints=tuple(constraints))
+    type_spans = {c.name.value: c.type.span for c in stmt.columns}
+    for key in constraints:
+        if key.kind == "primary key":
+            lints.primary_key_type(lw, created, key, stmt.name.span, type_spans)
+    lw.emit(o.CreateTableOp(created, stmt.span))
 
 
 def _with_sequences(lw: Lowering, table: Name, columns: list[Column]) -> list[Column]:

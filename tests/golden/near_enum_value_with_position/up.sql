@@ -1,0 +1,2 @@
+-- add value 'owner' to enum user_role
+ALTER TYPE "public"."user_role" ADD VALUE 'owner' BEFORE 'admin';

@@ -1,0 +1,6 @@
+-- create table t
+CREATE TABLE "public"."t" (
+  "a" integer
+);
+-- add constraint t_a_key to t
+ALTER TABLE "public"."t" ADD CONSTRAINT "t_a_key" UNIQUE ("a");

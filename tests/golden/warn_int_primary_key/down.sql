@@ -1,0 +1,4 @@
+-- drop table u
+DROP TABLE "public"."u";
+-- drop table t
+DROP TABLE "public"."t";

@@ -1,0 +1,2 @@
+-- drop column bio from users
+ALTER TABLE "public"."users" DROP COLUMN "bio";

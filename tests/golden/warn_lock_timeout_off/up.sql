@@ -1,0 +1,2 @@
+-- add column bio to users
+ALTER TABLE "public"."users" ADD COLUMN "bio" text;

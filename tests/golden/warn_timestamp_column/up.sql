@@ -1,0 +1,6 @@
+-- create table t
+CREATE TABLE "public"."t" (
+  "id" bigint NOT NULL,
+  "at" timestamp,
+  CONSTRAINT "t_pkey" PRIMARY KEY ("id")
+);
