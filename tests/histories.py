@@ -362,19 +362,20 @@ class Generator:
 
     def statement(self) -> str:
         m = self.m
-        options: list[str] = ["create_table"]
-        if len(m.tables) >= 4:
-            options = []
+        options: list[str] = ["create_table"] * (4 - len(m.tables)) if len(m.tables) < 4 else []
         if m.tables:
-            options += ["alter"] * 8 + ["create_index"] * 2 + ["rename_table"]
+            options += ["alter"] * 12 + ["create_index"] * 3 + ["rename_table"]
             if any(not m.referencing(t) or all(f.name == t for f, _ in m.referencing(t)) for t in m.tables):
                 options.append("drop_table")
         if m.indexes:
             options.append("drop_index")
-        if len(m.enums) < 3:
+        if len(m.enums) < 2:
             options.append("create_enum")
-        if any(not self._enum_users(e) for e in m.enums):
-            options.append("drop_enum")
+        if self.chance(30):  # enums are few, and their statements simple
+            if any(not self._enum_users(e) for e in m.enums):
+                options.append("drop_enum")
+            if m.enums:
+                options.append("rename_enum")
         choice = self.pick(options)
         return getattr(self, choice)()
 
@@ -531,14 +532,21 @@ class Generator:
 
     def alter(self) -> str:
         table = self.pick(sorted(self.m.tables))
-        actions = [self._alter_action(table)]
+        actions = [self._some_alter_action(table)]
         # several actions in one statement, applied in order
         while self.chance(15) and len(actions) < 3:
-            actions.append(self._alter_action(table))
-        actions = [a for a in actions if a is not None]
-        if not actions:
-            return self.create_enum() if len(self.m.enums) < 5 else self.create_index()
+            actions.append(self._some_alter_action(table))
         return f"alter table {ident(table)} " + ", ".join(actions)
+
+    def _some_alter_action(self, table_name: str) -> str:
+        """An action that fits the table (an add column fits any)."""
+        for _ in range(4):
+            action = self._alter_action(table_name)
+            if action is not None:
+                return action
+        action = self._add_column(self.m.tables[table_name])
+        assert action is not None
+        return action
 
     def _alter_action(self, table_name: str) -> str | None:
         t = self.m.tables[table_name]
@@ -551,7 +559,7 @@ class Generator:
         if self._droppable_constraints(t):
             options.append("drop_constraint")
         if any(not c.validated for c in t.cons):
-            options.append("validate_constraint")
+            options += ["validate_constraint"] * 3
         return getattr(self, "_" + self.pick(options))(t)
 
     def _add_column(self, t: Tbl) -> str | None:
@@ -586,7 +594,7 @@ class Generator:
         if target is not None:
             con = Con(self.explicit() or "", "fk", [name], ref_table=target.name, ref_cols=list(target.pk.cols))  # type: ignore[union-attr]
             clause = self.fk_clause(target)
-            if self.chance(30):
+            if self.chance(40):
                 clause += " not valid"
                 con.validated = False
             new_cons.append(con)
@@ -737,7 +745,7 @@ class Generator:
             con = Con(cn or object_name(t.name, local.name, "fkey", connames), "fk", [local.name],
                       ref_table=target.name, ref_cols=list(target.pk.cols))  # type: ignore[union-attr]
             clause = self.fk_clause(target)
-            if self.chance(35):
+            if self.chance(50):
                 clause += " not valid"
                 con.validated = False
             text = prefix + f"foreign key ({ident(local.name)}) " + clause
@@ -827,6 +835,16 @@ class Generator:
                                     min_size=1, max_size=3, unique=True))
         self.m.enums[name] = list(labels)  # type: ignore[arg-type]
         return f"create enum {ident(name)} ({', '.join(string_literal(x) for x in labels)})"  # type: ignore[union-attr]
+
+    def rename_enum(self) -> str:
+        old = self.pick(sorted(self.m.enums))
+        new = self.fresh_object_name()
+        self.m.enums[new] = self.m.enums.pop(old)
+        for t in self.m.tables.values():
+            for c in t.cols:
+                if c.type.enum == old:
+                    c.type.enum = new
+        return f"rename enum {ident(old)} to {ident(new)}"
 
     def drop_enum(self) -> str:
         name = self.pick(sorted(e for e in self.m.enums if not self._enum_users(e)))

@@ -27,7 +27,7 @@ from migc.diagnostics import Severity
 from migc.project import ProjectConfig
 
 PROPERTY_SETTINGS = settings(
-    max_examples=30,
+    max_examples=40,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example],
 )
