@@ -242,34 +242,16 @@ CASES = {
              "constraint k2 unique (b), constraint k3 unique (b))"),
         both("create table u (a int unique, b int, primary key (a), unique (b, a), unique (a, b))"),
     ],
+    "constraints-named-in-written-order": [both("create table t (a int, check (a > 1), b int check (a > 2))")],
+    "index-on-trim": [both("create table t (b text)"), both("create index on t (trim(b))")],
+    "index-on-a-cast-expression": [both("create table t (a int, b int)"), both("create index on t (((a + b)::bigint))")],
     "not-null-names-do-not-disturb": [
         both("create table t (a int not null, b int not null check (b > 0), constraint t_b_check1 check (a > 0))"),
         both("alter table t add check (b > 1)"),
     ],
 }
 
-XFAIL_CASES = {
-    "constraints-named-in-written-order": (
-        [both("create table t (a int, check (a > 1), b int check (a > 2))")],
-        "bug: PostgreSQL names constraints in the order they are written; migc names all column "
-        "constraints before table constraints (t_a_check and t_a_check1 are swapped)",
-    ),
-    "index-on-trim": (
-        [both("create table t (b text)"), both("create index on t (trim(b))")],
-        "bug: PostgreSQL's grammar turns trim(b) into btrim(b), so the index is t_btrim_idx; migc names it "
-        "t_trim_idx",
-    ),
-    "index-on-a-cast-expression": (
-        [both("create table t (a int, b int)"), both("create index on t (((a + b)::bigint))")],
-        "bug: an index column that casts an expression is named after the type's internal name "
-        "(t_int8_idx); migc uses the type as written (t_bigint_idx)",
-    ),
-}
-
-
-@pytest.mark.parametrize("steps", [pytest.param(v, id=k) for k, v in CASES.items()]
-                         + [pytest.param(v, id=k, marks=pytest.mark.xfail(strict=True, raises=AssertionError, reason=r))
-                            for k, (v, r) in XFAIL_CASES.items()])
+@pytest.mark.parametrize("steps", [pytest.param(v, id=k) for k, v in CASES.items()])
 def test_names_match_postgres(pg_server_url: str, steps: list[Step]) -> None:
     check_names(pg_server_url, steps)
 

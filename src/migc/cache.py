@@ -110,8 +110,8 @@ class CacheData:
             cache_dir.mkdir(parents=True, exist_ok=True)
             _write_atomically(cache_dir / _SNAPSHOTS, snapshots)
             _write_atomically(cache_dir / _FILE, (entries, scripts))
-        except OSError:
-            pass  # a read-only checkout still compiles, just without a cache
+        except (OSError, RecursionError):
+            pass  # a read-only checkout (or an absurdly deep expression) compiles, just uncached
 
 
 def _write_atomically(path: Path, data: object) -> None:

@@ -4,6 +4,7 @@ SQL; with a cache of compiled migrations keyed by content (each key chains every
 from __future__ import annotations
 
 import gc
+import sys
 from dataclasses import dataclass
 
 from typing import TYPE_CHECKING
@@ -51,7 +52,12 @@ def _compile_one(f: MigrationFile, schema: Schema, lock_off: bool) -> tuple[Comp
     migration, syntax = parse(text, f.shown_path)
     if migration is None:
         return CompiledEntry("", (), None, None, False, tuple(syntax)), None
-    lowered = lower_migration(migration, schema, f.shown_path, text, lock_timeout_off=lock_off)
+    try:
+        lowered = lower_migration(migration, schema, f.shown_path, text, lock_timeout_off=lock_off)
+    except RecursionError:  # beyond even the raised limit: say so instead of crashing
+        diag = Diagnostic("E001", Severity.ERROR, "an expression in this file is nested too deeply for migc",
+                          f.shown_path, Span.point(1, 1), "split it, e.g. `a in (...)` instead of a long `or` chain")
+        return CompiledEntry("", (), None, None, False, (diag,)), None
     irreversible = None
     if lowered.irreversible_at is not None:
         span, why = lowered.irreversible_at
@@ -69,11 +75,19 @@ def compile_project(config: ProjectConfig, *, use_cache: bool = True) -> Compile
     # costs time (~15% of a 1000-migration compile). Reference counting still frees them.
     enabled = gc.isenabled()
     gc.disable()
+    # expressions are trees walked recursively: a check of a thousand `or` terms is a thousand
+    # frames deep, past Python's default limit of 1000
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, _RECURSION_LIMIT))
     try:
         return _compile_project(config, use_cache)
     finally:
+        sys.setrecursionlimit(limit)
         if enabled:
             gc.enable()
+
+
+_RECURSION_LIMIT = 20_000
 
 
 def _compile_project(config: ProjectConfig, use_cache: bool) -> CompiledProject:

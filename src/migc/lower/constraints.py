@@ -222,6 +222,7 @@ def _name_all(lw: Lowering, table: Table, pending: list[Pending]) -> list[Constr
         return None
     chosen: dict[int, str] = {}
     tname = table.name.name
+    pending = sorted(pending, key=lambda q: (q.span.line, q.span.col))  # PostgreSQL names in written order
     for p in pending:
         if p.kind == "check" and p.explicit is None:
             cols = exprs.column_names(p.check) if p.check is not None else ()

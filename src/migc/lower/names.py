@@ -80,6 +80,18 @@ def join_column_names(names: Iterable[str]) -> str:
     return buf
 
 
+# PostgreSQL's grammar rewrites some calls before naming sees them: trim(x) is btrim(x)
+_GRAMMAR_FUNCTIONS = {"trim": "btrim"}
+
+# a cast's column is named after the type's pg_type.typname, not the SQL spelling
+_INTERNAL_TYPE_NAMES = {
+    "int": "int4", "integer": "int4", "int4": "int4", "smallint": "int2", "int2": "int2",
+    "bigint": "int8", "int8": "int8", "real": "float4", "float4": "float4", "double precision": "float8",
+    "double": "float8", "float8": "float8", "bool": "bool", "boolean": "bool", "decimal": "numeric",
+    "char": "bpchar", "character": "bpchar", "character varying": "varchar",
+}
+
+
 def index_column_name(expr: ast.Expr) -> str:
     """FigureIndexColname: a column's own name, a function's name, a cast's operand or type; else 'expr'."""
     while isinstance(expr, ast.Paren):
@@ -88,10 +100,11 @@ def index_column_name(expr: ast.Expr) -> str:
         case ast.ColumnRef(name=name):
             return name.value
         case ast.FuncCall(name=qname):
-            return qname.name.value
+            return _GRAMMAR_FUNCTIONS.get(qname.name.value, qname.name.value)
         case ast.Cast(operand=operand, type=type_ref):
             inner = index_column_name(operand)
-            return inner if inner != "expr" else type_ref.name.name.value
+            written = type_ref.name.name.value
+            return inner if inner != "expr" else _INTERNAL_TYPE_NAMES.get(written, written)
         case ast.ValueKeyword(name=name):
             return name
     return "expr"

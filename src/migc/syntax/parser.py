@@ -520,7 +520,8 @@ def parse(text: str, file: str) -> tuple[ast.Migration | None, list[Diagnostic]]
 
 
 def _end_of_text(text: str) -> Span:
-    lines = text.rstrip().splitlines() or [""]
+    """Lines are counted at \n only, as Lark counts them (not at form feeds or U+2028)."""
+    lines = text.rstrip().split("\n")
     return Span.point(len(lines), len(lines[-1]) + 1)
 
 
