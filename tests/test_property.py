@@ -111,9 +111,6 @@ EXAMPLES = [
             ("alter table t add constraint b unique (a)",),
         )),
         id="second-unique-on-same-column-in-schema-sql",
-        marks=pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-            "bug: schema_sql (and the down of drop table) writes both unique constraints into one "
-            "CREATE TABLE, where PostgreSQL merges identical keys: constraint b is never created")),
     ),
     pytest.param(
         History((
@@ -122,9 +119,6 @@ EXAMPLES = [
             ("drop table t",),
         )),
         id="drop-table-with-two-identical-uniques-down",
-        marks=pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-            "bug: the down of drop table re-creates both unique constraints inside one CREATE TABLE, "
-            "where PostgreSQL merges identical keys: the down does not restore constraint b")),
     ),
     pytest.param(
         History((
@@ -159,9 +153,6 @@ EXAMPLES = [
             ("alter table t alter column id drop default",),
         )),
         id="serial-drop-default",
-        marks=pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-            "bug: a serial column's nextval() default is not a default in the model: `drop default` has "
-            "an empty down (the default is not restored) and schema_sql still writes the nextval() default")),
     ),
     pytest.param(
         History((
@@ -169,8 +160,6 @@ EXAMPLES = [
             ("alter table t alter column id set default 5",),
         )),
         id="serial-set-default",
-        marks=pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-            "bug: `set default` on a serial column is undone by `drop default`, not by restoring nextval()")),
     ),
     pytest.param(
         History((
@@ -178,9 +167,6 @@ EXAMPLES = [
             ("alter table t alter column a type bigint",),
         )),
         id="serial-type-bigint-keeps-an-integer-sequence",
-        marks=pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-            "bug: after int -> bigint on a serial column PostgreSQL keeps the sequence AS integer; "
-            "schema_sql (and the down of drop table) create it AS bigint")),
     ),
     pytest.param(
         History((

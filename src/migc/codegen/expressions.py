@@ -22,7 +22,7 @@ def _type_sql(t: ast.TypeRef) -> str:
 def _is_builtin(word: str) -> bool:
     from migc.ir.types import SERIAL_TYPES, canonical_name
 
-    return canonical_name(word) is not None or word in SERIAL_TYPES
+    return canonical_name(word) is not None or word in SERIAL_TYPES or word == "regclass"
 
 
 def render(e: Expr) -> str:

@@ -9,7 +9,7 @@ from typing import Any, Iterable
 from migc.codegen import expressions, quoting
 from migc.compiled import Statement
 from migc.ir import ops as o
-from migc.ir.model import Constraint, Index
+from migc.ir.model import Constraint, Index, Table
 from migc.ir.schema import Schema
 
 # Templates put a line holding only ";" between the statements of one op.
@@ -36,6 +36,7 @@ def _environment() -> Any:
         expr=expressions.render,
         index_element=expressions.index_element,
     )
+    env.globals["split_constraints"] = split_constraints
     return env
 
 
@@ -44,6 +45,23 @@ def _template(op_name: str) -> Any:
     """CreateTableOp -> create_table.sql.j2"""
     name = re.sub(r"(?<!^)(?=[A-Z])", "_", op_name.removesuffix("Op")).lower() + ".sql.j2"
     return _environment().get_template(name)
+
+
+def split_constraints(table: Table) -> tuple[list[Constraint], list[Constraint]]:
+    """Which constraints go inside CREATE TABLE and which are added after it: NOT VALID ones (only
+    ALTER TABLE can add those), and a second key on the same columns (CREATE TABLE would merge it
+    into the first; a model with both got them from separate ALTER TABLEs)."""
+    inline: list[Constraint] = []
+    later: list[Constraint] = []
+    key_columns: set[tuple[str, ...]] = set()
+    for c in table.constraints:
+        if not c.validated or (c.has_index and c.columns in key_columns):
+            later.append(c)
+            continue
+        if c.has_index:
+            key_columns.add(c.columns)
+        inline.append(c)
+    return inline, later
 
 
 def render_op(op: o.Op) -> list[Statement]:

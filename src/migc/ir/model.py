@@ -30,7 +30,9 @@ class Column:
     not_null: bool = False
     default: Expr | None = None
     identity: str | None = None  # "by default" | "always"
-    serial: bool = False  # declared serial: PostgreSQL made a sequence and a nextval() default
+    # declared serial: the type its sequence was made AS (which a later type change keeps); the
+    # nextval() default is an ordinary default, so `drop default` and its inverse are exact
+    serial: str | None = None
     sequence: str | None = None  # the owned sequence's name (serial or identity)
 
 

@@ -12,7 +12,7 @@ from migc.lower.constraints import build_column, resolve, table_constraint
 from migc.lower.context import Lowering, did_you_mean
 from migc.lower.expressions import check_columns, check_default, columns_by_name
 from migc.lower.tables import add_column_sequence
-from migc.lower.typing import fits, is_volatile
+from migc.lower.typing import fits, infer, is_volatile
 from migc.syntax import ast
 
 
@@ -46,14 +46,14 @@ def _add_column(lw: Lowering, table: Table, action: ast.AddColumn) -> None:
             lw.warn("W106", cdef.span, f"adding not null column '{column.name}' without a default fails once "
                     f"'{table.name.display()}' has rows",
                     "add it nullable (or with a default), backfill, then set not null")
-        if column.default is not None and is_volatile(column.default):
-            lw.warn("W105", column.default.span, f"volatile default on new column '{column.name}' rewrites "
-                    f"'{table.name.display()}' under an ACCESS EXCLUSIVE lock",
-                    "add the column without a default, set the default, then backfill in batches")
-        elif column.serial or column.identity:  # every existing row takes a nextval(): a rewrite
+        if column.serial or column.identity:  # every existing row takes a nextval(): a rewrite
             lw.warn("W105", cdef.type.span, f"new {'serial' if column.serial else 'identity'} column "
                     f"'{column.name}' rewrites '{table.name.display()}' under an ACCESS EXCLUSIVE lock",
                     "add a nullable bigint column, backfill it in batches, then attach the sequence")
+        elif column.default is not None and is_volatile(column.default):
+            lw.warn("W105", column.default.span, f"volatile default on new column '{column.name}' rewrites "
+                    f"'{table.name.display()}' under an ACCESS EXCLUSIVE lock",
+                    "add the column without a default, set the default, then backfill in batches")
         for c in constraints:
             if c.kind == "foreign key" and c.validated:
                 lw.warn("W104", action.span, f"foreign key '{c.name}' on existing table '{table.name.display()}' "
@@ -128,8 +128,8 @@ def _set_type(lw: Lowering, table: Table, action: ast.SetType) -> None:
                      f"{old_type.display()} to {new_type.display()} automatically",
                      f"add a using expression: using {column.name}::{new_type.display()}")
         return
-    if column.default is not None:
-        typed = check_columns(lw, column.default, {}, table.name.display(), "default")
+    if column.default is not None:  # checked when it was set: only its type matters now
+        typed = infer(column.default, lambda ref: None, lw.known_type)
         if fits(typed, new_type) is not None and not (typed.type and assignable(typed.type, new_type)):
             lw.bag.error("E213", action.span, f"the default of column '{column.name}' cannot be converted to "
                          f"{new_type.display()}", "drop the default first, then set a new one after the change")

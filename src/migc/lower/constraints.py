@@ -40,7 +40,7 @@ def build_column(lw: Lowering, table_name: Name, cdef: ast.ColumnDef) -> tuple[C
     if resolved is None:
         return None
     sql_type, serial = resolved
-    col = Column(cdef.name.value, sql_type, not_null=serial, serial=serial)
+    col = Column(cdef.name.value, sql_type, not_null=serial, serial=sql_type.name if serial else None)
     lints.column_type(lw, col, cdef.type.span)
     pending: list[Pending] = []
     seen_null: ast.ColumnModifier | None = None

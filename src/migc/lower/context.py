@@ -155,6 +155,15 @@ class Lowering:
             return None
         return SqlType(base, (), ref.array_dims, schema), False
 
+    def known_type(self, ref: ast.TypeRef) -> SqlType | None:
+        """The type, without reporting anything when it is unknown (regclass, say)."""
+        qname = ref.name
+        canonical = canonical_name(qname.name.value) if qname.schema is None else None
+        if canonical is not None:
+            return SqlType(canonical, ref.args, ref.array_dims)
+        name = Name(qname.schema.value if qname.schema else "public", qname.name.value)
+        return SqlType(name.name, (), ref.array_dims, name.schema) if name in self.schema.enums else None
+
     def resolve_cast_type(self, ref: ast.TypeRef) -> SqlType | None:
         resolved = self.resolve_type(ref)
         return resolved[0] if resolved else None

@@ -90,9 +90,19 @@ def _with_sequences(lw: Lowering, table: Name, columns: list[Column]) -> list[Co
         if c.serial or c.identity:
             seq = sequence_name(lw, table, c.name, taken)
             taken.add(seq)
-            c = replace(c, sequence=seq)
+            c = replace(c, sequence=seq, default=nextval(Name(table.schema, seq)) if c.serial else c.default)
         result.append(c)
     return result
+
+
+def nextval(sequence: Name) -> ast.Expr:
+    """nextval('"schema"."seq"'::regclass), the default PostgreSQL gives a serial column."""
+    def quoted(name: str) -> str:  # the regclass text names the sequence as SQL would
+        return '"' + name.replace('"', '""') + '"'
+
+    qualified = f"{quoted(sequence.schema)}.{quoted(sequence.name)}"
+    regclass = ast.TypeRef(ast.QName(None, ast.Ident("regclass")), (), 0)
+    return ast.FuncCall(ast.QName(None, ast.Ident("nextval")), (ast.Cast(ast.Literal("string", qualified), regclass),))
 
 
 def add_column_sequence(lw: Lowering, table: Name, column: Column) -> Column:
