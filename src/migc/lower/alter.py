@@ -59,6 +59,10 @@ def _add_column(lw: Lowering, table: Table, action: ast.AddColumn) -> None:
                 lw.warn("W104", action.span, f"foreign key '{c.name}' on existing table '{table.name.display()}' "
                         "is validated under a lock on both tables",
                         "add the foreign key `not valid`, then `validate constraint` in a later migration")
+            elif c.kind == "check" and c.validated:
+                lw.warn("W104", action.span, f"check '{c.name}' on existing table '{table.name.display()}' is "
+                        "checked against every row under an ACCESS EXCLUSIVE lock",
+                        "add the column first, then add the check `not valid` and validate it later")
     lints.keys_on_existing_table(lw, table.name, constraints, action.span)
     for key in constraints:
         if key.kind == "primary key":
@@ -113,6 +117,10 @@ def _set_type(lw: Lowering, table: Table, action: ast.SetType) -> None:
     new_type = resolved[0]
     old_type = column.type
     lints.column_type(lw, Column(column.name, new_type), action.type.span)
+    pk = table.primary_key
+    if pk is not None and column.name in pk.columns:
+        retyped = table.with_column(Column(column.name, new_type, serial=column.serial))
+        lints.primary_key_type(lw, retyped, Constraint(pk.name, pk.kind, (column.name,)), action.type.span)
     if action.using is not None:
         before = len(lw.bag.items)
         typed = check_columns(lw, action.using, columns_by_name(table.columns), table.name.display(), "using")

@@ -78,6 +78,9 @@ def locked_table(op: o.Op) -> Name | None:
         return None if op.concurrently else op.index.table
     if isinstance(op, o.DropTableOp):
         return op.table.name
+    if isinstance(op, o.CreateTableOp):  # a foreign key locks the table it references
+        refs = [c.references.table for c in op.table.constraints if c.references is not None]
+        return next((t for t in refs if t != op.table.name), None)
     if isinstance(op, o.RenameTableOp):
         return op.old
     if isinstance(op, _LOCKING):

@@ -125,6 +125,9 @@ def drop_enum(lw: Lowering, stmt: ast.DropEnum) -> None:
         lw.bag.error("E215", stmt.span, f"cannot drop enum '{enum.name.display()}': column "
                      f"'{table.name.display()}.{column.name}' uses it")
         return
+    if enum.name not in lw.created_enums:
+        lw.warn("W108", stmt.span, f"dropping enum '{enum.name.display()}' breaks code that still casts to it",
+                "deploy code that no longer uses the type first")
     lw.emit(o.DropEnumOp(enum, stmt.span))
 
 

@@ -1,0 +1,2 @@
+-- drop column score from users
+ALTER TABLE "public"."users" DROP COLUMN "score";

@@ -1,0 +1,2 @@
+-- drop enum user_role
+DROP TYPE "public"."user_role";

@@ -1,0 +1,2 @@
+-- drop table invites
+DROP TABLE "public"."invites";
