@@ -3,7 +3,6 @@ the up SQL runs, the modelled schema equals the real catalog, and the down SQL r
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,9 +10,9 @@ import psycopg
 import pytest
 
 from golden_harness import cases, compare_or_update, compile_case
+from histories import scratch_database
 from migc.catalog import describe_differences, snapshot
 from migc.compiled import Statement
-from migc.runner.urls import with_database
 
 CASES = cases()
 
@@ -34,14 +33,8 @@ def _run(url: str, statements: tuple[Statement, ...]) -> None:
 
 @pytest.fixture
 def second_db(pg_server_url: str) -> Iterator[str]:
-    name = f"migc_model_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(pg_server_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"'.encode())
-    try:
-        yield with_database(pg_server_url, name)
-    finally:
-        with psycopg.connect(pg_server_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'.encode())
+    with scratch_database(pg_server_url, "migc_model") as url:
+        yield url
 
 
 ROUND_TRIP = [c for c in CASES if compile_case(c).project.ok]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from migc.codegen.quoting import qname
 from migc.ir import ops as o
 from migc.ir.model import Column, Name, Table
 from migc.lower.constraints import Pending, build_column, resolve, sequence_name, table_constraint
@@ -97,10 +98,7 @@ def _with_sequences(lw: Lowering, table: Name, columns: list[Column]) -> list[Co
 
 def nextval(sequence: Name) -> ast.Expr:
     """nextval('"schema"."seq"'::regclass), the default PostgreSQL gives a serial column."""
-    def quoted(name: str) -> str:  # the regclass text names the sequence as SQL would
-        return '"' + name.replace('"', '""') + '"'
-
-    qualified = f"{quoted(sequence.schema)}.{quoted(sequence.name)}"
+    qualified = qname(sequence)  # the regclass text names the sequence as SQL would
     regclass = ast.TypeRef(ast.QName(None, ast.Ident("regclass")), (), 0)
     return ast.FuncCall(ast.QName(None, ast.Ident("nextval")), (ast.Cast(ast.Literal("string", qualified), regclass),))
 

@@ -8,12 +8,9 @@ from datetime import datetime
 from typing import Any
 
 from migc import __version__
+from migc.codegen.quoting import ident as quote_ident
 from migc.compiled import CompiledMigration, render_script
 from migc.runner.session import Session
-
-
-def quote_ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 @dataclass(frozen=True)
