@@ -281,6 +281,9 @@ SHORT_TABLES = ["t", "u", "t_a", "t_a_b", "t_pkey", "t_a_idx", "t_a_key", "users
 LONG_TABLES = [LONG, LONG + "_x", LONG + "_yy", LONG63, JP, E31, "Big Table", "Ça"]
 COLUMNS = ["a", "b", "a_b", "id", "pkey", "key", COL40, COL50, COL50[:-1] + "z", "列名", E31[:20], "Mixed Case"]
 TYPES = ["int", "bigint", "text"]
+# written the same in .mig and PostgreSQL; a cast names an index column after pg_type.typname
+CAST_TYPES = ["int", "integer", "int4", "bigint", "int8", "smallint", "real", "double precision", "float8", "numeric",
+              "decimal", "numeric(10,2)", "text", "varchar", "varchar(20)", "char(5)", "bool", "boolean"]
 
 
 @dataclass
@@ -366,7 +369,9 @@ def create_table_step(draw, tables: Tables) -> tuple[Step, str, TableState]:  # 
             if fitting:
                 target = draw(st.sampled_from(fitting))
                 after.append(f"foreign key ({', '.join(map(quote, chosen))}) references {target[0]}")
-    text = f"create table {key} ({', '.join(elements + after)})"
+    for constraint in after:  # table constraints may stand anywhere among the columns
+        elements.insert(draw(st.integers(0, len(elements))), constraint)
+    text = f"create table {key} ({', '.join(elements)})"
     return both(text), key, state
 
 
@@ -387,14 +392,17 @@ def step(draw, tables: Tables) -> tuple[Step, str | None, TableState | None, str
         elems = []
         for _ in range(draw(st.integers(1, 3))):
             c = draw(st.sampled_from(names))
-            form = draw(st.sampled_from(["col", "col", "lower", "plus", "coalesce", "paren", "cast"]))
-            if form in ("lower",) and t.columns[c] != "text":
+            form = draw(st.sampled_from(["col", "col", "lower", "plus", "coalesce", "paren", "cast", "cast_expr",
+                                         "trim"]))
+            if form in ("lower", "trim") and t.columns[c] != "text":
                 form = "col"
-            if form in ("plus", "coalesce") and t.columns[c] == "text":
+            if form in ("plus", "coalesce", "cast_expr") and t.columns[c] == "text":
                 form = "col"
+            type_name = draw(st.sampled_from(CAST_TYPES))
             elems.append({"col": quote(c), "lower": f"lower({quote(c)})", "plus": f"({quote(c)} + 1)",
                           "coalesce": f"coalesce({quote(c)}, 0)", "paren": f"({quote(c)})",
-                          "cast": f"({quote(c)}::text)"}[form])
+                          "cast": f"({quote(c)}::{type_name})", "cast_expr": f"(({quote(c)} + 1)::{type_name})",
+                          "trim": f"trim({quote(c)})"}[form])
         unique = draw(st.booleans())
         return both(f"create {'unique ' if unique else ''}index on {key} ({', '.join(elems)})"), None, None, None
     if kind == "add_constraint":
