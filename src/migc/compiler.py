@@ -32,7 +32,7 @@ class CompiledEntry:
 
 
 def lock_timeout_off(config: ProjectConfig) -> bool:
-    return config.lock_timeout.strip().lower() in ("0", "0s", "0ms", "")
+    return config.lock_timeout.strip().lower() in ("0", "0s", "0ms")
 
 
 def _compile_one(f: MigrationFile, schema: Schema, lock_off: bool) -> tuple[CompiledEntry, Schema | None]:
