@@ -23,8 +23,6 @@ xfail example in test_property.py or test_naming_oracle.py:
   default: the down does not restore it, and after `drop default` the model still has it);
 - `alter column type` on a serial column (PostgreSQL leaves its sequence `AS integer`; the model
   makes it bigint, in `schema_sql` and in the down of `drop table`);
-- table constraints written between column definitions (PostgreSQL names constraints in written
-  order).
 """
 
 from __future__ import annotations
@@ -388,12 +386,13 @@ class Generator:
         m = self.m
         name = self.fresh_table_name()
         cols: list[Col] = []
-        lines: list[str] = []
         inline: list[tuple[str, Con, str]] = []  # (column, constraint, clause) in written order
         ncols = self.integer(1, 5)
         pk_style = self.pick(["inline", "inline", "table", "none", "two"] if ncols >= 2 else ["inline", "table", "none"])
         pk_cols: list[str] = []
+        entries: list[tuple[str, list[Con]]] = []  # lines of the statement and their constraints
         for i in range(ncols):
+            before = len(inline)
             cname = self.fresh_column_name(cols)
             target = None
             if i > 0 and self.chance(25):
@@ -450,13 +449,17 @@ class Generator:
                 inline.append((cname, con, clause))
                 mods.append(("constraint " + ident(cn) + " " if cn else "") + clause)
             cols.append(col)
-            lines.append(f"{ident(cname)} {type_text}" + "".join(" " + x for x in mods))
+            entries.append((f"{ident(cname)} {type_text}" + "".join(" " + x for x in mods),
+                            [c for _, c, _ in inline[before:]]))
         table_cons: list[Con] = []
+        tc_entries: list[tuple[str, list[Con]]] = []
+        lines = []
         if pk_style in ("table", "two"):
             cn = self.explicit()
             con = Con(cn or "", "pk", pk_cols)
             table_cons.append(con)
             lines.append(("constraint " + ident(cn) + " " if cn else "") + f"primary key ({', '.join(map(ident, pk_cols))})")
+            tc_entries.append((lines[-1], [con]))
         for _ in range(self.integer(0, 2)):
             kind = self.pick(["unique", "check", "fk"])
             cn = self.explicit()
@@ -465,6 +468,7 @@ class Generator:
                 ucols = self._some_columns(cols)
                 table_cons.append(Con(cn or "", "unique", ucols))
                 lines.append(prefix + f"unique ({', '.join(map(ident, ucols))})")
+                tc_entries.append((lines[-1], [table_cons[-1]]))
             elif kind == "check":
                 ccols = self._some_columns(cols)
                 if len(ccols) == 1:
@@ -473,6 +477,7 @@ class Generator:
                     tmpl = self.two_column_check(*(next(c for c in cols if c.name == x) for x in ccols))
                 table_cons.append(Con(cn or "", "check", ccols, check=tmpl))
                 lines.append(prefix + f"check ({self.render_check(tmpl, ccols)})")
+                tc_entries.append((lines[-1], [table_cons[-1]]))
             else:
                 candidates = [c for c in cols if c.type.key_kind and m.fk_targets(c.type.kind)]
                 if not candidates:
@@ -483,8 +488,12 @@ class Generator:
                 table_cons.append(con)
                 clause = self.fk_clause(target)
                 lines.append(prefix + f"foreign key ({ident(local.name)}) " + clause)
+                tc_entries.append((lines[-1], [con]))
         table = Tbl(name, cols)
-        table.cons = self._name_in_create(table, [c for _, c, _ in inline] + table_cons)
+        for entry in tc_entries:  # table constraints may stand among the columns: names follow written order
+            entries.insert(self.integer(0, len(entries)) if self.chance(30) else len(entries), entry)
+        lines = [text for text, _ in entries]
+        table.cons = self._name_in_create(table, [c for _, cs in entries for c in cs])
         m.tables[name] = table
         body = ",\n  ".join(lines)
         return f"create table {ident(name)} (\n  {body}\n)"
@@ -499,8 +508,7 @@ class Generator:
         """The constraints PostgreSQL makes of one CREATE TABLE, named. Keys on the same column list
         merge into one (the primary key first, then the others in written order; an unnamed key
         takes the name of a named one merged into it). Names are chosen for check constraints, then
-        the primary key, then unique constraints, then foreign keys, each in written order (column
-        constraints come before table constraints here, as PostgreSQL writes them in order)."""
+        the primary key, then unique constraints, then foreign keys, each in written order."""
         keys = sorted((c for c in written if c.kind in ("pk", "unique")), key=lambda c: c.kind != "pk")
         kept: list[Con] = []
         for c in keys:
