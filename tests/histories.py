@@ -12,17 +12,10 @@ columns, explicit constraint/index/enum names) is free of `_`, so a generated na
 with one PostgreSQL derives (those always contain `_`), and no derived name here is long enough to
 be truncated: the naming rules' hard cases are tests/test_naming_oracle.py's job.
 
-Constructs that hit a known, reported compiler bug are not generated; each bug has its own strict
-xfail example in test_property.py or test_naming_oracle.py:
-- a key (primary key / unique) added by `alter table` on the same column list as an existing key
-  (`schema_sql` and the down of `drop table` write both into one CREATE TABLE, where PostgreSQL
-  merges them; within one `create table` they are generated, and merged like PostgreSQL does);
+Constructs that hit a known, reported compiler bug are not generated; each such bug has its own
+strict xfail example in test_property.py:
 - `alter column type` on a column that an `in (...)` check mentions (PostgreSQL re-parses the
-  check for the new type: neither the down nor `schema_sql` gives back the same stored check);
-- `set default` / `drop default` on a serial column (its nextval() default is not modelled as a
-  default: the down does not restore it, and after `drop default` the model still has it);
-- `alter column type` on a serial column (PostgreSQL leaves its sequence `AS integer`; the model
-  makes it bigint, in `schema_sql` and in the down of `drop table`);
+  check for the new type: neither the down nor `schema_sql` gives back the same stored check).
 """
 
 from __future__ import annotations
@@ -665,12 +658,10 @@ class Generator:
                 continue
             if any(k.kind == "check" and c.name in k.cols and " in (" in (k.check or "") for k in t.cons):
                 continue  # see the module docstring
-            if c.generated == "serial":
-                continue  # see the module docstring
             if c.type.kind == "int":
                 changes.append((c, ColType("bigint")))
                 in_check = any(k.kind == "check" and c.name in k.cols for k in t.cons)
-                if not in_check and c.generated is None:
+                if not in_check and c.generated != "identity":
                     changes.append((c, ColType("text")))
             elif c.type.kind == "varchar":
                 assert c.type.n is not None
@@ -686,7 +677,7 @@ class Generator:
         return f"{word} {ident(col.name)} {kw} {new.mig(self.integer(0, 2))}"
 
     def _set_default(self, t: Tbl) -> str | None:
-        cols = [c for c in t.cols if c.generated is None]  # serial: see the module docstring
+        cols = [c for c in t.cols if c.generated != "identity"]
         if not cols:
             return None
         col = self.pick(cols)
@@ -695,7 +686,7 @@ class Generator:
 
     def _drop_default(self, t: Tbl) -> str | None:
         with_default = [c for c in t.cols if c.default is not None]
-        plain = [c for c in t.cols if c.generated is None]  # serial: see the module docstring
+        plain = [c for c in t.cols if c.generated != "identity"]
         if not plain:
             return None
         col = self.pick(with_default) if with_default and self.chance(80) else self.pick(plain)
@@ -730,8 +721,6 @@ class Generator:
         connames, relnames = m.constraint_names(), m.relation_names()
         if kind in ("unique", "pk"):
             cols = self._some_columns(t.cols)
-            if cols in [c.cols for c in t.cons if c.kind in ("unique", "pk")]:
-                return None  # a second key on the same columns: see the module docstring
             con = Con(cn or object_name(t.name, None if kind == "pk" else "_".join(cols),
                                         "pkey" if kind == "pk" else "key", connames | relnames), kind, cols)
             if kind == "pk":
