@@ -55,11 +55,13 @@ WORDS = [
     "now()", "current_timestamp", "true", "null::int", "'x'::text", "1e999", "9" * 40, "-0", ".5", "$$", "$$ $$",
     "'", "''", '"', '""', '"a""b"', "(", ")", "((", "))", "[", "]", "{", "}", ",", ";", ";;", ".", "::", ":", "=",
     "<>", "!=", "+", "-", "*", "/", "%", "--", "-- migc: allow W101", "/*", "*/", "/* x */", "\\", "`", "@", "#",
-    "é", "日本", "\u00a0", "\r", "\r\n", "\t", "\ufeff", "\x00",
+    "é", "日本", "\u00a0", "\u2028", "\u2029", "\x0b", "\x0c", "\x1c", "\x85", "\r", "\r\n", "\t", "\ufeff", "\x00",
+    "(" * 40, ")" * 40, " or a = 1" * 30,
     "😀", "\u0301", "\ud7ff", "x" * 64, '"' + "é" * 32 + '"', "users", "id", "email",
 ]
 
-OTHER_LINE_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+# Python's str.splitlines breaks lines at these too; PostgreSQL, Lark and migc's spans only at \n
+OTHER_LINE_BREAKS = re.compile("[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 TOKEN = re.compile(r"\s+|[A-Za-z_][A-Za-z0-9_]*|'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|\$\$.*?\$\$|\d+|.", re.S)
 
 
@@ -163,8 +165,9 @@ def fuzzed_projects(draw) -> Project:  # type: ignore[no-untyped-def]
         files = files[: k + 1 + draw(st.integers(0, len(files) - k - 1))]
     if draw(st.integers(0, 19)) == 0:  # a file named against the rules
         files.append((draw(st.sampled_from(["1_Bad-Name.mig", "x_y.mig", "0001_dup.mig", "0002_.mig"])), b""))
-    # characters Python counts as line breaks and Lark does not: a reported bug (see below)
-    assume(not any(OTHER_LINE_BREAKS.search(content.decode("utf-8", errors="replace")) for _, content in files))
+    # allow comments in a file with other line breaks: a reported bug (see the xfail test below)
+    assume(not any(b"migc:" in content.lower() and OTHER_LINE_BREAKS.search(content.decode("utf-8", "replace"))
+                   for _, content in files))
     return Project(tuple(files))
 
 
@@ -244,7 +247,8 @@ def test_cli_check_exits_0_or_1_and_prints_diagnostics(project: Project) -> None
     assert "Traceback" not in out and "Traceback" not in err
     files = {f"migrations/{name}": content for name, content in project.files}
     reported = 0
-    for line in (out + "\n" + err).split("\n"):
+    printed = (out + "\n" + err).split("\n")
+    for n, line in enumerate(printed):
         if line.startswith(" "):  # the source line, the caret, the hint under a diagnostic
             continue
         if "error" not in line and "warning[" not in line:
@@ -256,9 +260,17 @@ def test_cli_check_exits_0_or_1_and_prints_diagnostics(project: Project) -> None
         assert match["path"] in files, f"names a file that is not in the project: {line!r}"
         assert span_inside(files[match["path"]], int(match["line"]), int(match["col"])), f"outside the file: {line!r}"
         reported += match["severity"] == "error"
+        content = files[match["path"]].decode("utf-8", errors="replace")
+        if not OTHER_LINE_BREAKS.search(content.replace("\r\n", "\n")):  # else: a reported bug, see below
+            source = content.split("\n")[int(match["line"]) - 1].removesuffix("\r")
+            if source.strip():  # the diagnostic's own line is shown under it
+                assert printed[n + 1] == "  " + source.replace("\t", " "), f"wrong source line under {line!r}"
     assert (done.returncode == 1) == (reported > 0), "exit code 1 exactly when errors are reported"
 
 
+# Bugs these tests found (fixed in 1d9303f): an end-of-file syntax error counted lines with
+# str.splitlines, which also breaks at form feeds, vertical tabs, U+2028...; and expressions of ~1000
+# operators raised RecursionError out of compile_project (`migc check` exited 2, "internal error").
 @pytest.mark.parametrize("content", [
     pytest.param(b"create table t (\x0ca int", id="form-feed"),
     pytest.param("create table t (\u2028a int".encode(), id="line-separator"),
@@ -291,3 +303,32 @@ def test_long_expression_through_the_cli() -> None:
                               capture_output=True, text=True, timeout=120)
     assert done.returncode in (0, 1), done.stderr
     assert "internal error" not in done.stdout + done.stderr
+
+
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
+    "bug: allow comments are found with str.splitlines (src/migc/lower/allow.py), which breaks lines at a "
+    "form feed too: the comment is taken for line 2, W101 is not silenced and W109 is reported"))
+def test_allow_comment_after_a_form_feed() -> None:
+    project = Project((("0001_a.mig", b"create table t (a int)\n"),
+                       ("0002_b.mig", b"\x0c-- migc: allow W101\ncreate index on t (a)\n")))
+    with tempfile.TemporaryDirectory() as tmp:
+        result = compile_in(tmp, project)
+    assert [(d.code, d.span.line) for d in result.diagnostics] == []
+
+
+@pytest.mark.parametrize("content, line", [
+    pytest.param(b"\x0c\ncreate table t (a int)\ncreate table t (b int)\n", 3, id="form-feed"),
+    pytest.param(b"create table t (a int)\rcreate table t (b int)\r", 1, id="carriage-returns"),
+])
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
+    "bug: `migc check` picks the source line to show with str.splitlines (src/migc/cli.py), which also "
+    "breaks at form feeds and lone carriage returns: it shows another line than the diagnostic's"))
+def test_cli_shows_the_diagnostics_own_line(content: bytes, line: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        migrations = write_project(Project((("0001_t.mig", content),)), Path(tmp))
+        done = subprocess.run([sys.executable, "-m", "migc", "check", "--dir", str(migrations)], cwd=tmp,
+                              capture_output=True, text=True, timeout=120)
+    printed = done.stdout.split("\n")
+    header = next(i for i, text in enumerate(printed) if "error[E102]" in text)
+    assert printed[header].startswith(f"migrations/0001_t.mig:{line}:")
+    assert printed[header + 1] == "  create table t (b int)", printed[header: header + 3]
