@@ -159,11 +159,23 @@ def _set_not_null(lw: Lowering, table: Table, action: ast.SetNotNull) -> None:
     column = lw.column(table, action.column)
     if column is None:
         return
-    if lw.existed_before(table.name) and not column.not_null:
+    if lw.existed_before(table.name) and not column.not_null and not _proven_not_null(table, column.name):
         lw.warn("W102", action.span, f"set not null on '{column.name}' scans '{table.name.display()}' under an "
                 "ACCESS EXCLUSIVE lock",
                 f"add check ({column.name} is not null) not valid, validate constraint, then set not null")
     lw.emit(o.SetNotNullOp(table.name, column.name, not column.not_null, action.span))
+
+
+def _proven_not_null(table: Table, column: str) -> bool:
+    """A validated `check (column is not null)` lets PostgreSQL (12+) set not null without a scan."""
+    for c in table.constraints:
+        expr = c.check
+        while isinstance(expr, ast.Paren):
+            expr = expr.inner
+        if c.validated and isinstance(expr, ast.IsNull) and expr.negated and \
+                isinstance(expr.operand, ast.ColumnRef) and expr.operand.name.value == column:
+            return True
+    return False
 
 
 def _drop_not_null(lw: Lowering, table: Table, action: ast.DropNotNull) -> None:

@@ -1,0 +1,2 @@
+-- drop not null on users.nickname
+ALTER TABLE "public"."users" ALTER COLUMN "nickname" DROP NOT NULL;

@@ -1,0 +1,2 @@
+-- set not null on users.nickname
+ALTER TABLE "public"."users" ALTER COLUMN "nickname" SET NOT NULL;
