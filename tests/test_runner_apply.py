@@ -19,7 +19,7 @@ from conftest import MakeMigration
 
 
 def project(*migrations: CompiledMigration) -> CompiledProject:
-    return CompiledProject(migrations=tuple(migrations), diagnostics=(), schema_sql=())
+    return CompiledProject(migrations=tuple(migrations), diagnostics=())
 
 
 def config_for(tmp_path: Path, **overrides: Any) -> ProjectConfig:

@@ -19,7 +19,7 @@ from conftest import MakeMigration
 
 
 def project(schema: list[str], *migrations: CompiledMigration) -> CompiledProject:
-    return CompiledProject(tuple(migrations), (), tuple(Statement("schema", s) for s in schema))
+    return CompiledProject(tuple(migrations), (), lambda: tuple(Statement("schema", s) for s in schema))
 
 
 def output() -> tuple[Output, io.StringIO]:

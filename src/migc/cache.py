@@ -74,8 +74,8 @@ class CacheData:
         prefix = 0
         while prefix < len(keys) and keys[prefix] in self.entries:
             prefix += 1
-        if prefix == len(keys) and (keys[-1] if keys else "") in self.scripts:
-            return prefix, None
+        if prefix == len(keys):
+            return prefix, None  # nothing to compile; the final schema is read only if asked for
         from migc.ir.schema import Schema
 
         for j in range(prefix - 1, -1, -1):
@@ -100,7 +100,8 @@ class CacheData:
         return self.scripts[key]
 
     def save(self, state_dir: Path, keys: list[str]) -> None:
-        """Keep only what the current files can use, and replace the file atomically."""
+        """Keep only what the current files can use, and replace the files atomically."""
+        self.dirty = False
         live = set(keys) | {""}
         entries = {k: v for k, v in self.entries.items() if k in live}
         scripts = {k: v for k, v in self.scripts.items() if k in live}

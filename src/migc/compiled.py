@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
+from dataclasses import dataclass, field
+from typing import Callable
 
 from migc.diagnostics import Diagnostic, has_errors
 from migc.project import MigrationFile
@@ -34,11 +36,17 @@ class CompiledMigration:
 class CompiledProject:
     migrations: tuple[CompiledMigration, ...]
     diagnostics: tuple[Diagnostic, ...]  # every problem of the run, sorted by file and position
-    schema_sql: tuple[Statement, ...]  # the final schema as a runnable script
+    # builds the final schema's script on first use: `check` never needs it
+    build_schema_sql: Callable[[], tuple[Statement, ...]] = field(default=tuple, compare=False, repr=False)
 
     @property
     def ok(self) -> bool:
         return not has_errors(self.diagnostics)
+
+    @functools.cached_property
+    def schema_sql(self) -> tuple[Statement, ...]:
+        """The schema all migrations build, as a runnable script (empty when there are errors)."""
+        return self.build_schema_sql()
 
 
 def render_script(statements: tuple[Statement, ...] | list[Statement]) -> str:

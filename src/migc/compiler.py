@@ -122,9 +122,24 @@ def _compile_project(config: ProjectConfig, use_cache: bool) -> CompiledProject:
         schema = after
         store.remember(i, entry, schema, last=i == len(files) - 1)
     ok_all = not broken and not any(d.severity is Severity.ERROR for e in entries for d in e.diagnostics)
-    schema_sql = store.schema_script(keys, schema) if ok_all else ()  # cached whenever schema is None
     if use_cache and store.dirty:
         store.save(config.state_dir, keys)
+
+    def build_schema_sql() -> tuple[Statement, ...]:
+        if not ok_all:
+            return ()
+        final = schema if schema is not None else store.snapshots.get(keys[-1]) if keys else None
+        if final is None and (keys[-1] if keys else "") not in store.scripts:
+            from migc.ir.schema import Schema
+
+            if keys:  # no snapshot to build from (an older cache): compile afresh
+                return compile_project(config, use_cache=False).schema_sql
+            final = Schema()
+        script = store.schema_script(keys, final)
+        if use_cache and store.dirty:
+            store.save(config.state_dir, keys)
+        return script
+
     configured = (_configured(d, config.lint) for d in [*file_diags, *(d for e in entries for d in e.diagnostics)])
     diagnostics = sorted((d for d in configured if d is not None), key=lambda d: d.sort_key)
     by_file: dict[str, list[Diagnostic]] = {}
@@ -135,7 +150,7 @@ def _compile_project(config: ProjectConfig, use_cache: bool) -> CompiledProject:
                           tuple(by_file.get(f.shown_path, ())))
         for f, e in zip(files, entries)
     )
-    return CompiledProject(migrations, tuple(diagnostics), schema_sql)
+    return CompiledProject(migrations, tuple(diagnostics), build_schema_sql)
 
 
 def _configured(d: Diagnostic, lint: dict[str, str]) -> Diagnostic | None:
