@@ -290,6 +290,17 @@ SHORT_TABLES = ["t", "u", "t_a", "t_a_b", "t_pkey", "t_a_idx", "t_a_key", "users
 LONG_TABLES = [LONG, LONG + "_x", LONG + "_yy", LONG63, JP, E31, "Big Table", "Ça"]
 COLUMNS = ["a", "b", "a_b", "id", "pkey", "key", COL40, COL50, COL50[:-1] + "z", "列名", E31[:20], "Mixed Case"]
 TYPES = ["int", "bigint", "text"]
+# explicit constraint names, some of them the very names PostgreSQL would derive
+EXPLICIT_NAMES = ["k", "t_a_key", "t_a_check", "t_check", "t_pkey", "t_a_fkey", "t_a_idx", "u_b_key", "t_a_b_key",
+                  LONG + "_key", "Ça_a_key"]
+
+
+def explicit(tables: Tables) -> st.SearchStrategy[str]:
+    """Mostly no name; else `constraint NAME`, a name no constraint has yet (PostgreSQL allows one
+    name on several tables, migc wants constraint names unique in their schema: E108, by design)."""
+    free = [n for n in EXPLICIT_NAMES if n not in tables.constraint_names]
+    named = st.sampled_from(free).map(lambda n: f"constraint {quote(n)} ") if free else st.just("")
+    return st.one_of(st.just(""), st.just(""), st.just(""), named)
 # written the same in .mig and PostgreSQL; a cast names an index column after pg_type.typname
 CAST_TYPES = ["int", "integer", "int4", "bigint", "int8", "smallint", "real", "double precision", "float8", "numeric",
               "decimal", "numeric(10,2)", "text", "varchar", "varchar(20)", "char(5)", "bool", "boolean"]
@@ -306,6 +317,7 @@ class Tables:
 
     def __init__(self) -> None:
         self.tables: dict[str, TableState] = {}
+        self.constraint_names: set[str] = set()  # in any schema, as PostgreSQL has them
 
     def targets(self) -> list[tuple[str, TableState]]:
         return [(n, t) for n, t in self.tables.items() if t.pk]
@@ -329,7 +341,7 @@ def create_table_step(draw, tables: Tables) -> tuple[Step, str, TableState]:  # 
     counter = draw(st.integers(100, 900))
     cols: list[tuple[str, str]] = []
     elements: list[str] = []
-    after: list[str] = []  # table constraints, written after the columns
+    after: list[tuple[str, bool]] = []  # table constraints, and whether they may stand among the columns
     state = TableState({}, [])
     pk_style = draw(st.sampled_from(["column", "table", "none"]))
     for i, c in enumerate(names):
@@ -347,39 +359,40 @@ def create_table_step(draw, tables: Tables) -> tuple[Step, str, TableState]:  # 
         state.columns[c] = base_type
         cols.append((c, base_type))
         if i == 0 and pk_style == "column":
-            col_sql += " primary key"
+            col_sql += f" {draw(explicit(tables))}primary key"
             state.pk = [c]
         if draw(st.integers(0, 4)) == 0:
-            col_sql += " unique"
+            col_sql += f" {draw(explicit(tables))}unique"
         if draw(st.integers(0, 3)) == 0:
             counter += 1
             # a column constraint may name another (earlier) column: PostgreSQL names it after that one
             other = draw(st.sampled_from(cols))
-            col_sql += f" check ({_check_text([other], counter)})"
+            col_sql += f" {draw(explicit(tables))}check ({_check_text([other], counter)})"
         if draw(st.integers(0, 4)) == 0:
             col_sql += " not null"
         if target is not None:
-            col_sql += f" references {target[0]}"
+            col_sql += f" {draw(explicit(tables))}references {target[0]}"
         elements.append(col_sql)
     if pk_style == "table":  # a key on the same columns as another merges with it
         state.pk = draw(st.lists(st.sampled_from(names), min_size=1, max_size=2, unique=True))
-        after.append(f"primary key ({', '.join(map(quote, state.pk))})")
+        after.append((f"{draw(explicit(tables))}primary key ({', '.join(map(quote, state.pk))})", True))
     for _ in range(draw(st.integers(0, 3))):
         kind = draw(st.sampled_from(["unique", "check", "check", "fk"]))
         chosen = draw(st.lists(st.sampled_from(names), min_size=0 if kind == "check" else 1, max_size=3, unique=True))
-        if kind == "unique":
-            after.append(f"unique ({', '.join(map(quote, chosen))})")
+        named = draw(explicit(tables))
+        if kind == "unique":  # a named one stays after the columns: see test_merged_keys_keep_the_first_written_name
+            after.append((f"{named}unique ({', '.join(map(quote, chosen))})", not named))
         elif kind == "check":
             counter += 1
-            after.append(f"check ({_check_text([(c, state.columns[c]) for c in chosen], counter)})")
+            after.append((f"{named}check ({_check_text([(c, state.columns[c]) for c in chosen], counter)})", True))
         elif kind == "fk":
             fitting = [(n, t) for n, t in tables.targets()
                        if len(t.pk) == len(chosen) and [t.columns[p] for p in t.pk] == [state.columns[c] for c in chosen]]
             if fitting:
                 target = draw(st.sampled_from(fitting))
-                after.append(f"foreign key ({', '.join(map(quote, chosen))}) references {target[0]}")
-    for constraint in after:  # table constraints may stand anywhere among the columns
-        elements.insert(draw(st.integers(0, len(elements))), constraint)
+                after.append((f"{named}foreign key ({', '.join(map(quote, chosen))}) references {target[0]}", True))
+    for constraint, movable in after:  # table constraints may stand anywhere among the columns
+        elements.insert(draw(st.integers(0, len(elements))) if movable else len(elements), constraint)
     text = f"create table {key} ({', '.join(elements)})"
     return both(text), key, state
 
@@ -459,6 +472,9 @@ def test_generated_names_match_postgres(pg_server_url: str, data: st.DataObject)
         with psycopg.connect(db, autocommit=True) as conn:
             conn.execute(accepted[0].sql.encode())
             for _ in range(data.draw(st.integers(1, 8), label="steps")):
+                tables.constraint_names = {name for (name,) in conn.execute(
+                    b"select conname from pg_constraint c join pg_namespace n on n.oid = c.connamespace "
+                    b"where nspname in ('public', 'app')")}
                 s, key, state, old_key = data.draw(step(tables))
                 try:
                     conn.execute(s.sql.encode())
