@@ -71,6 +71,7 @@ def check_history(server_url: str, history: History) -> None:
         project = compile_project(ProjectConfig(migrations_dir=migrations_dir), use_cache=False)
         check_compiles(project)
         schemas = model_schemas(migrations_dir)
+        schema_sql = project.schema_sql  # built on first use: while the files are still there
 
     with scratch_database(server_url, "migc_prop") as db:
         for i, m in enumerate(project.migrations):
@@ -91,7 +92,7 @@ def check_history(server_url: str, history: History) -> None:
                                   f"{m.file.label}: up after down differs from the first up")
 
         with scratch_database(server_url, "migc_prop_model") as model_db:
-            run_statements(model_db, project.schema_sql, "schema_sql")
+            run_statements(model_db, schema_sql, "schema_sql")
             expect_no_differences(snapshot(model_db), snapshot(db), "schema_sql", "history",
                                   "the compiled schema differs from the database the history built")
 
