@@ -305,9 +305,6 @@ def test_long_expression_through_the_cli() -> None:
     assert "internal error" not in done.stdout + done.stderr
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "bug: allow comments are found with str.splitlines (src/migc/lower/allow.py), which breaks lines at a "
-    "form feed too: the comment is taken for line 2, W101 is not silenced and W109 is reported"))
 def test_allow_comment_after_a_form_feed() -> None:
     project = Project((("0001_a.mig", b"create table t (a int)\n"),
                        ("0002_b.mig", b"\x0c-- migc: allow W101\ncreate index on t (a)\n")))
@@ -320,9 +317,6 @@ def test_allow_comment_after_a_form_feed() -> None:
     pytest.param(b"\x0c\ncreate table t (a int)\ncreate table t (b int)\n", 3, id="form-feed"),
     pytest.param(b"create table t (a int)\rcreate table t (b int)\r", 1, id="carriage-returns"),
 ])
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "bug: `migc check` picks the source line to show with str.splitlines (src/migc/cli.py), which also "
-    "breaks at form feeds and lone carriage returns: it shows another line than the diagnostic's"))
 def test_cli_shows_the_diagnostics_own_line(content: bytes, line: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         migrations = write_project(Project((("0001_t.mig", content),)), Path(tmp))

@@ -257,10 +257,6 @@ def test_names_match_postgres(pg_server_url: str, steps: list[Step]) -> None:
     check_names(pg_server_url, steps)
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "bug: PostgreSQL merges unique constraints on the same columns within one CREATE TABLE and keeps "
-    "the first one written (k1); migc keeps the column's constraint (k2) when a table constraint "
-    "is written before the column"))
 def test_merged_keys_keep_the_first_written_name(pg_server_url: str) -> None:
     check_names(pg_server_url, [both("create table t (constraint k1 unique (a), a int constraint k2 unique)")])
 

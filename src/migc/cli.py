@@ -63,10 +63,11 @@ def _main(
 
 def print_diagnostics(project, *, err: bool) -> None:  # type: ignore[no-untyped-def]
     from migc.diagnostics import render_text
+    from migc.source import source_lines
 
     lines_of: dict[str, list[str]] = {}
     for m in project.migrations:
-        lines_of[m.file.shown_path] = m.file.content.decode("utf-8", errors="replace").splitlines()
+        lines_of[m.file.shown_path] = source_lines(m.file.content.decode("utf-8", errors="replace"))
     for d in project.diagnostics:
         lines = lines_of.get(d.file, [])
         source = lines[d.span.line - 1] if 0 < d.span.line <= len(lines) else None

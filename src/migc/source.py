@@ -29,6 +29,12 @@ class Span:
 NO_SPAN = Span(1, 1, 1, 1)
 
 
+def source_lines(text: str) -> list[str]:
+    """Lines as the parser counts them: at \n only (not at form feeds, lone \r or U+2028, which
+    str.splitlines also breaks at), without a Windows line end's \r."""
+    return [line.removesuffix("\r") for line in text.split("\n")]
+
+
 @dataclass(frozen=True, slots=True)
 class SourceFile:
     path: str  # as shown to the user (relative where possible)
@@ -40,7 +46,7 @@ class SourceFile:
         return SourceFile(shown_as, path.read_bytes().decode("utf-8"))
 
     def line_text(self, line: int) -> str:
-        lines = self.text.splitlines()
+        lines = source_lines(self.text)
         if 1 <= line <= len(lines):
             return lines[line - 1]
         return ""

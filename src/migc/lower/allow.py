@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from migc.diagnostics import DiagnosticBag, Severity
-from migc.source import Span
+from migc.source import Span, source_lines
 from migc.syntax import ast
 
 _ALLOW = re.compile(r"--\s*migc:\s*allow\b(.*)$", re.IGNORECASE)
@@ -34,7 +34,7 @@ def _parse_codes(rest: str) -> list[str]:
 def apply_allows(bag: DiagnosticBag, statements: list[ast.Statement], text: str) -> None:
     if "migc:" not in text.lower():  # the common case: no allow comment at all
         return
-    lines = text.splitlines()
+    lines = source_lines(text)
     starts = {s.span.line: s.span for s in statements}
     allows: list[_Allow] = []
     for number, line in enumerate(lines, 1):

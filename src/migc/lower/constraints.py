@@ -180,7 +180,7 @@ def _resolve_fk(lw: Lowering, table: Table, p: Pending, new_keys: list[Pending])
 def _without_redundant_keys(pending: list[Pending]) -> list[Pending]:
     """PostgreSQL keeps one index per key: `unique unique`, or `pk unique`, on the same columns make
     one constraint (the primary key wins; an unnamed one takes the other's name)."""
-    keys = [p for p in pending if p.kind in ("primary key", "unique")]
+    keys = sorted((p for p in pending if p.kind in ("primary key", "unique")), key=lambda q: (q.span.line, q.span.col))
     pk = next((p for p in keys if p.kind == "primary key"), None)
     final = [pk] if pk is not None else []
     redundant: set[int] = set()

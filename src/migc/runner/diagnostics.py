@@ -10,6 +10,7 @@ from migc.diagnostics import Diagnostic, Severity, render_text
 from migc.errors import MigcError
 from migc.project import ProjectConfig
 from migc.runner.report import Output
+from migc.source import source_lines
 
 
 def compile_checked(config: ProjectConfig, out: Output) -> CompiledProject:
@@ -32,7 +33,7 @@ def print_diagnostics(out: Output, diags: Iterable[Diagnostic]) -> None:
     for diag in diags:
         if diag.file not in lines:
             try:
-                lines[diag.file] = Path(diag.file).read_text(encoding="utf-8").splitlines()
+                lines[diag.file] = source_lines(Path(diag.file).read_text(encoding="utf-8"))
             except (OSError, UnicodeDecodeError):
                 lines[diag.file] = []
         source = lines[diag.file]

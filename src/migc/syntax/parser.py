@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from migc.diagnostics import Diagnostic, Severity
-from migc.source import Span
+from migc.source import Span, source_lines
 from migc.syntax import ast
 
 VALUE_KEYWORDS = frozenset({
@@ -544,7 +544,7 @@ def _misspelled_keyword(text: str, line: int) -> str | None:
     import difflib
     import re
 
-    lines = text.splitlines()
+    lines = source_lines(text)
     words = re.findall(r"[A-Za-z_]+", " ".join(lines[max(0, line - 2):line]))
     keywords = _keywords()
     for word in reversed(words):
