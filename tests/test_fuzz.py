@@ -313,11 +313,15 @@ def test_allow_comment_after_a_form_feed() -> None:
     assert [(d.code, d.span.line) for d in result.diagnostics] == []
 
 
-@pytest.mark.parametrize("content, line", [
-    pytest.param(b"\x0c\ncreate table t (a int)\ncreate table t (b int)\n", 3, id="form-feed"),
-    pytest.param(b"create table t (a int)\rcreate table t (b int)\r", 1, id="carriage-returns"),
+@pytest.mark.parametrize("content, line, shown", [
+    pytest.param(b"\x0c\ncreate table t (a int)\ncreate table t (b int)\n", 3, "  create table t (b int)",
+                 id="form-feed"),
+    # lone carriage returns do not end a line (the parser counts \n): the one line is shown whole,
+    # its \r as a space, so the caret stays under the column
+    pytest.param(b"create table t (a int)\rcreate table t (b int)\r", 1,
+                 "  create table t (a int) create table t (b int)", id="carriage-returns"),
 ])
-def test_cli_shows_the_diagnostics_own_line(content: bytes, line: int) -> None:
+def test_cli_shows_the_diagnostics_own_line(content: bytes, line: int, shown: str) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         migrations = write_project(Project((("0001_t.mig", content),)), Path(tmp))
         done = subprocess.run([sys.executable, "-m", "migc", "check", "--dir", str(migrations)], cwd=tmp,
@@ -325,4 +329,4 @@ def test_cli_shows_the_diagnostics_own_line(content: bytes, line: int) -> None:
     printed = done.stdout.split("\n")
     header = next(i for i, text in enumerate(printed) if "error[E102]" in text)
     assert printed[header].startswith(f"migrations/0001_t.mig:{line}:")
-    assert printed[header + 1] == "  create table t (b int)", printed[header: header + 3]
+    assert printed[header + 1] == shown, printed[header: header + 3]

@@ -68,7 +68,9 @@ def render_text(diag: Diagnostic, source_line: str | None) -> str:
     """`path:line:col: error[CODE]: message`, the source line, a caret, and the hint."""
     out = [f"{diag.file}:{diag.span.line}:{diag.span.col}: {diag.severity.value}[{diag.code}]: {diag.message}"]
     if source_line is not None and source_line.strip():
-        shown = source_line.expandtabs(4) if "\t" not in source_line else source_line.replace("\t", " ")
+        # one character for one, so the caret stays under its column: tabs and control characters
+        # (a stray \r, a form feed) are shown as spaces
+        shown = "".join(" " if ch == "\t" or not ch.isprintable() else ch for ch in source_line)
         out.append(f"  {shown}")
         if diag.span.end_line == diag.span.line:
             width = max(1, diag.span.end_col - diag.span.col)
