@@ -13,13 +13,10 @@ with one PostgreSQL derives (those always contain `_`), and no derived name here
 be truncated: the naming rules' hard cases are tests/test_naming_oracle.py's job.
 
 Constructs that hit a known, reported compiler bug are not generated; each such bug has its own
-strict xfail example in test_property.py or test_naming_oracle.py:
+strict xfail example in test_property.py:
 - `alter column type` on a column that an `in (...)` or `coalesce(...)` check or index expression
   mentions (PostgreSQL re-parses them for the new type, adding casts: neither the down nor
-  `schema_sql` gives back the same stored expression);
-- a named unique table constraint written before a column that has a named unique constraint on
-  the same column (PostgreSQL merges them and keeps the first written name; migc keeps the
-  column's).
+  `schema_sql` gives back the same stored expression).
 """
 
 from __future__ import annotations
@@ -490,8 +487,7 @@ class Generator:
                 tc_entries.append((lines[-1], [con]))
         table = Tbl(name, cols)
         for entry in tc_entries:  # table constraints may stand among the columns: names follow written order
-            movable = not (entry[1][0].kind == "unique" and entry[1][0].name)  # see the module docstring
-            entries.insert(self.integer(0, len(entries)) if movable and self.chance(30) else len(entries), entry)
+            entries.insert(self.integer(0, len(entries)) if self.chance(30) else len(entries), entry)
         lines = [text for text, _ in entries]
         table.cons = self._name_in_create(table, [c for _, cs in entries for c in cs])
         m.tables[name] = table
