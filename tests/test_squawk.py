@@ -499,8 +499,7 @@ def case_config(case: Path) -> ProjectConfig:
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory: pytest.TempPathFactory) -> list[CaseRun]:
     binary = squawk_binary()
-    if binary is None:
-        pytest.skip("squawk is not installed (pip install -e '.[test]' installs squawk-cli)")
+    assert binary is not None, "squawk is not installed: pip install -e '.[test]' installs squawk-cli"
     tmp = tmp_path_factory.mktemp("squawk")
     compiled = {}
     for case in cases():
