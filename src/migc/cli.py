@@ -100,7 +100,7 @@ def check(
         typer.echo(render_json(project.diagnostics))
     else:
         print_diagnostics(project, err=False)
-        typer.echo(_summary(project), err=bool(project.diagnostics))
+        typer.echo(_summary(project))
     failing = not project.ok or (strict and project.diagnostics)
     raise typer.Exit(1 if failing else 0)
 
