@@ -62,16 +62,10 @@ def _main(
 
 
 def print_diagnostics(project, *, err: bool) -> None:  # type: ignore[no-untyped-def]
-    from migc.diagnostics import render_text
-    from migc.source import source_lines
+    from migc.diagnostics import render_all
 
-    lines_of: dict[str, list[str]] = {}
-    for m in project.migrations:
-        lines_of[m.file.shown_path] = source_lines(m.file.content.decode("utf-8", errors="replace"))
-    for d in project.diagnostics:
-        lines = lines_of.get(d.file, [])
-        source = lines[d.span.line - 1] if 0 < d.span.line <= len(lines) else None
-        typer.echo(render_text(d, source), err=err)
+    for text in render_all(project.diagnostics, project.contents):
+        typer.echo(text, err=err)
 
 
 def _summary(project) -> str:  # type: ignore[no-untyped-def]
@@ -114,14 +108,15 @@ def emit(
     directory: Optional[Path] = DirOption,
 ) -> None:
     """Print the PostgreSQL SQL of one migration, a range, or all."""
-    from migc.commands import emit as run_emit, parse_version
+    from migc.commands import emit as run_emit
+    from migc.project import parse_version
     from migc.compiled import render_script
 
     result = run_emit(
         _config(directory),
-        parse_version(version, "VERSION") if version else None,
-        parse_version(start, "--from") if start else None,
-        parse_version(end, "--to") if end else None,
+        parse_version(version, "VERSION"),
+        parse_version(start, "--from"),
+        parse_version(end, "--to"),
         down,
     )
     if not result.project.ok:
@@ -182,7 +177,8 @@ def up(
                                         help="Apply even though applied migrations were modified or are missing."),
 ) -> None:
     """Apply pending migrations in order, each in its own transaction."""
-    from migc.runner.commands import RunOptions, parse_version, run_up
+    from migc.project import parse_version
+    from migc.runner.commands import RunOptions, run_up
     from migc.runner.report import Output
 
     options = RunOptions(database_url, lock_timeout, dry_run)
@@ -200,7 +196,8 @@ def down(
     lock_timeout: float = LockTimeoutOption,
 ) -> None:
     """Revert applied migrations, latest first, with the down SQL stored when they were applied."""
-    from migc.runner.commands import RunOptions, parse_version, run_down
+    from migc.project import parse_version
+    from migc.runner.commands import RunOptions, run_down
     from migc.runner.report import Output
 
     options = RunOptions(database_url, lock_timeout, dry_run)

@@ -13,13 +13,6 @@ from migc.errors import MigcError
 from migc.project import MIGRATION_NAME, ProjectConfig, list_migrations
 
 
-def parse_version(text: str, option: str) -> int:
-    """Versions on the command line are numbers: 5 and 0005 are the same migration."""
-    if not text.isdigit():
-        raise MigcError(f"{option}: '{text}' is not a migration version", "versions are numbers, e.g. 7 or 0007")
-    return int(text)
-
-
 def check(config: ProjectConfig, *, use_cache: bool = True) -> CompiledProject:
     return compile_project(config, use_cache=use_cache)
 

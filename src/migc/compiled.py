@@ -43,6 +43,11 @@ class CompiledProject:
     def ok(self) -> bool:
         return not has_errors(self.diagnostics)
 
+    @property
+    def contents(self) -> dict[str, bytes]:
+        """Each migration's bytes by the path its diagnostics name."""
+        return {m.file.shown_path: m.file.content for m in self.migrations}
+
     @functools.cached_property
     def schema_sql(self) -> tuple[Statement, ...]:
         """The schema all migrations build, as a runnable script (empty when there are errors)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import gc
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from typing import TYPE_CHECKING
 
@@ -111,8 +111,7 @@ def _compile_project(config: ProjectConfig, use_cache: bool) -> CompiledProject:
             continue
         assert schema is not None
         entry, after = _compile_one(f, schema, lock_off)
-        entry = CompiledEntry(keys[i], *(getattr(entry, n) for n in ("up", "down", "irreversible_at",
-                                                                      "non_transactional", "diagnostics")))
+        entry = replace(entry, key=keys[i])
         entries.append(entry)
         if after is None or any(d.severity is Severity.ERROR for d in entry.diagnostics):
             broken = after is None

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Iterable
+from pathlib import Path
+from typing import Iterable, Iterator, Mapping
 
-from migc.source import Span
+from migc.source import Span, source_lines
 
 
 class Severity(str, Enum):
@@ -81,6 +82,21 @@ def render_text(diag: Diagnostic, source_line: str | None) -> str:
     if diag.hint:
         out.append(f"  hint: {diag.hint}")
     return "\n".join(out)
+
+
+def render_all(diags: Iterable[Diagnostic], contents: Mapping[str, bytes]) -> Iterator[str]:
+    """Each diagnostic rendered with its source line. `contents`: the files' bytes where the caller
+    already has them (a compile does); any other file is read once from disk."""
+    lines: dict[str, list[str]] = {}
+    for d in diags:
+        if d.file not in lines:
+            try:
+                data = contents[d.file] if d.file in contents else Path(d.file).read_bytes()
+                lines[d.file] = source_lines(data.decode("utf-8", errors="replace"))
+            except OSError:
+                lines[d.file] = []
+        source = lines[d.file]
+        yield render_text(d, source[d.span.line - 1] if 0 < d.span.line <= len(source) else None)
 
 
 def render_json(diags: Iterable[Diagnostic]) -> str:

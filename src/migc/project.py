@@ -106,6 +106,15 @@ def load_config(cwd: Path | None = None, dir_override: Path | None = None) -> Pr
     )
 
 
+def parse_version(text: str | None, option: str) -> int | None:
+    """Versions on the command line are numbers: 5 and 0005 are the same migration."""
+    if text is None:
+        return None
+    if not text.isdigit():
+        raise MigcError(f"{option}: '{text}' is not a migration version", "versions are numbers, e.g. 7 or 0007")
+    return int(text)
+
+
 @dataclass(frozen=True)
 class MigrationFile:
     version: int

@@ -6,7 +6,7 @@ they take no part in equality."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from migc.ir.model import Column, Constraint, EnumType, Index, Name, Table
 from migc.ir.types import SqlType
@@ -375,6 +375,3 @@ Op = (
     | CreateEnumOp | DropEnumOp | AddEnumValueOp | RenameEnumOp | RawSqlOp
 )
 
-
-def with_span(op: Op, span: Span) -> Op:
-    return replace(op, span=span)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from migc.diagnostics import Diagnostic, DiagnosticBag, Severity
+from migc.diagnostics import Diagnostic, DiagnosticBag
 from migc.ir import ops as o
 from migc.ir.diff import schema_differences
 from migc.ir.schema import Schema

@@ -175,6 +175,3 @@ _TYPE_WORDS = [
     "time", "timetz", "timestamp", "timestamptz", "interval", "inet", "cidr", "macaddr",
 ]
 
-
-def table_of(lw: Lowering, name: Name) -> Table:
-    return lw.schema.tables[name]

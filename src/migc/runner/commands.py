@@ -197,12 +197,3 @@ def _print_status_table(out: Output, statuses: list[MigrationStatus]) -> None:
         out.line(f"{s.version_text:<{width_v}}  {s.name:<{width_n}}  {s.state.value:<8}  {when}".rstrip())
     counts = {state: sum(1 for s in statuses if s.state is state) for state in State}
     out.note(", ".join(f"{n} {state.value}" for state, n in counts.items() if n))
-
-
-def parse_version(text: str | None, option: str) -> int | None:
-    """Versions on the command line are numbers: 5 and 0005 are the same migration."""
-    if text is None:
-        return None
-    if not text.isdigit():
-        raise MigcError(f"{option}: '{text}' is not a migration version", "versions are numbers, e.g. 7 or 0007")
-    return int(text)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from importlib import resources
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from migc.diagnostics import Diagnostic, Severity
 from migc.source import Span, source_lines
@@ -556,5 +556,3 @@ def _misspelled_keyword(text: str, line: int) -> str | None:
             return f"'{word}' is not a keyword here: did you mean '{close[0]}'?"
     return None
 
-
-ParseFn = Callable[[str, str], tuple[ast.Migration | None, list[Diagnostic]]]
