@@ -3,8 +3,14 @@ only add a column at the end, so no down migration can put a dropped column back
 
 from __future__ import annotations
 
-from migc.ir.model import Column, Constraint, Table
+from collections.abc import Callable, Set as AbstractSet
+from typing import TypeVar
+
+from migc.ir.model import Column, Constraint, Name, Table
 from migc.ir.schema import Schema
+
+
+K = TypeVar("K", str, Name)
 
 
 def _column_words(c: Column) -> str:
@@ -44,29 +50,22 @@ def _table_differences(expected: Table, actual: Table) -> list[str]:
     return out
 
 
+def _presence(kind: str, expected: AbstractSet[K], actual: AbstractSet[K], show: Callable[[K], str]) -> list[str]:
+    """`kind X is missing` / `kind X should not exist`, in name order."""
+    return [f"{kind} {show(k)} is missing" for k in sorted(expected - actual)] + [
+        f"{kind} {show(k)} should not exist" for k in sorted(actual - expected)]
+
+
 def schema_differences(expected: Schema, actual: Schema) -> list[str]:
-    out: list[str] = []
-    for s in sorted(expected.schemas - actual.schemas):
-        out.append(f"schema {s} is missing")
-    for s in sorted(actual.schemas - expected.schemas):
-        out.append(f"schema {s} should not exist")
-    for t in sorted(expected.tables.keys() - actual.tables.keys()):
-        out.append(f"table {t.display()} is missing")
-    for t in sorted(actual.tables.keys() - expected.tables.keys()):
-        out.append(f"table {t.display()} should not exist")
+    out = _presence("schema", expected.schemas, actual.schemas, str)
+    out += _presence("table", expected.tables.keys(), actual.tables.keys(), Name.display)
     for t in sorted(expected.tables.keys() & actual.tables.keys()):
         out.extend(_table_differences(expected.tables[t], actual.tables[t]))
-    for i in sorted(expected.indexes.keys() - actual.indexes.keys()):
-        out.append(f"index {i.display()} is missing")
-    for i in sorted(actual.indexes.keys() - expected.indexes.keys()):
-        out.append(f"index {i.display()} should not exist")
+    out += _presence("index", expected.indexes.keys(), actual.indexes.keys(), Name.display)
     for i in sorted(expected.indexes.keys() & actual.indexes.keys()):
         if expected.indexes[i] != actual.indexes[i]:
             out.append(f"index {i.display()} differs")
-    for e in sorted(expected.enums.keys() - actual.enums.keys()):
-        out.append(f"enum {e.display()} is missing")
-    for e in sorted(actual.enums.keys() - expected.enums.keys()):
-        out.append(f"enum {e.display()} should not exist")
+    out += _presence("enum", expected.enums.keys(), actual.enums.keys(), Name.display)
     for e in sorted(expected.enums.keys() & actual.enums.keys()):
         if expected.enums[e] != actual.enums[e]:
             out.append(f"enum {e.display()} has labels {list(actual.enums[e].values)}, expected "
