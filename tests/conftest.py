@@ -40,7 +40,8 @@ from typing import Any
 
 import pytest
 
-from migc.compiled import CompiledMigration, Statement
+from migc.codegen.statement import SqlStatement
+from migc.compiled import CompiledMigration
 from migc.project import MigrationFile
 from migc.runner.urls import with_database
 
@@ -115,8 +116,8 @@ def make_migration(tmp_path: Path) -> MakeMigration:
         file = MigrationFile(version, version_text, slug, path, f"migrations/{path.name}", content)
         return CompiledMigration(
             file=file,
-            up=tuple(Statement(f"statement {i + 1}", sql) for i, sql in enumerate(up)),
-            down=None if down is None else tuple(Statement(f"undo {i + 1}", sql) for i, sql in enumerate(down)),
+            up=tuple(SqlStatement(f"statement {i + 1}", sql) for i, sql in enumerate(up)),
+            down=None if down is None else tuple(SqlStatement(f"undo {i + 1}", sql) for i, sql in enumerate(down)),
             irreversible_at=irreversible_at if down is None else None,
             non_transactional=non_transactional,
             diagnostics=(),

@@ -16,7 +16,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from migc.compiled import CompiledProject, render_script
+from migc.codegen.statement import render_script
+from migc.compiled import CompiledProject
 from migc.compiler import compile_project
 from migc.project import ProjectConfig, load_config
 

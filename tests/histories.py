@@ -32,8 +32,8 @@ from typing import Any, Callable
 import psycopg
 from hypothesis import strategies as st
 
-from migc.catalog import Catalog, describe_differences
-from migc.compiled import Statement
+from migc.runner.catalog import Catalog, describe_differences
+from migc.codegen.statement import SqlStatement
 from migc.ir.schema import Schema
 from migc.lower import lower_migration
 from migc.project import list_migrations
@@ -884,7 +884,7 @@ def scratch_database(server_url: str, prefix: str) -> Iterator[str]:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'.encode())
 
 
-def run_statements(url: str, statements: tuple[Statement, ...], what: str) -> None:
+def run_statements(url: str, statements: tuple[SqlStatement, ...], what: str) -> None:
     with psycopg.connect(url, autocommit=True) as conn:
         for s in statements:
             try:
@@ -930,7 +930,7 @@ def names_in_model(schema: Schema) -> dict[str, Any]:
 
 
 def names_in_catalog(catalog: Catalog) -> dict[str, Any]:
-    """The same names as PostgreSQL's catalog has them (a snapshot from migc.catalog)."""
+    """The same names as PostgreSQL's catalog has them (a snapshot from migc.runner.catalog)."""
     tables: dict[str, Any] = {}
     for key, t in catalog["tables"].items():
         owned = [s for s, seq in catalog["sequences"].items() if (seq["owned_by"] or "").rsplit(".", 1)[0] == key]

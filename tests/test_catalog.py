@@ -5,7 +5,7 @@ from __future__ import annotations
 import psycopg
 import pytest
 
-from migc.catalog import describe_differences, snapshot
+from migc.runner.catalog import describe_differences, snapshot
 from migc.runner.urls import with_database
 
 

@@ -11,8 +11,8 @@ import pytest
 
 from golden_harness import cases, compare_or_update, compile_case
 from histories import scratch_database
-from migc.catalog import describe_differences, snapshot
-from migc.compiled import Statement
+from migc.runner.catalog import describe_differences, snapshot
+from migc.codegen.statement import SqlStatement
 
 CASES = cases()
 
@@ -25,7 +25,7 @@ def test_golden_output(case: Path) -> None:
     assert rendered.down == compare_or_update(case / "down.sql", rendered.down)
 
 
-def _run(url: str, statements: tuple[Statement, ...]) -> None:
+def _run(url: str, statements: tuple[SqlStatement, ...]) -> None:
     with psycopg.connect(url, autocommit=True) as conn:
         for s in statements:
             conn.execute(s.sql.encode())  # bytes: run as written, no client-side placeholders

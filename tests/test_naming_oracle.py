@@ -29,8 +29,9 @@ from hypothesis.control import currently_in_test_context
 
 from histories import (expect_no_differences, model_schemas, names_in_catalog, names_in_model, run_statements,
                        scratch_database)
-from migc.catalog import snapshot
-from migc.compiled import CompiledProject, Statement
+from migc.runner.catalog import snapshot
+from migc.codegen.statement import SqlStatement
+from migc.compiled import CompiledProject
 from migc.compiler import compile_project
 from migc.diagnostics import Severity
 from migc.project import ProjectConfig
@@ -91,7 +92,7 @@ def check_names(server_url: str, steps: list[Step], pg_db: str | None = None) ->
         compare(pg_db)
         return
     with scratch_database(server_url, "migc_names_pg") as db:
-        run_statements(db, tuple(Statement("step", s.sql) for s in steps), "the plain DDL")
+        run_statements(db, tuple(SqlStatement("step", s.sql) for s in steps), "the plain DDL")
         compare(db)
 
 

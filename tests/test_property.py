@@ -20,8 +20,9 @@ from hypothesis.control import currently_in_test_context
 
 from histories import (History, expect_no_differences, histories, model_schemas, names_in_catalog, names_in_model,
                        run_statements, scratch_database, write_history)
-from migc.catalog import Catalog, snapshot
-from migc.compiled import CompiledProject, render_script
+from migc.runner.catalog import Catalog, snapshot
+from migc.codegen.statement import render_script
+from migc.compiled import CompiledProject
 from migc.compiler import compile_project
 from migc.diagnostics import Severity
 from migc.project import ProjectConfig

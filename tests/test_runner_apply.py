@@ -12,7 +12,7 @@ import pytest
 from migc.compiled import CompiledMigration, CompiledProject
 from migc.errors import MigcError
 from migc.project import ProjectConfig
-from migc.runner.commands import RunOptions, run_down, run_status, run_up
+from migc.runner.run_commands import RunOptions, run_down, run_status, run_up
 from migc.runner.report import Output
 
 from conftest import MakeMigration
@@ -95,7 +95,7 @@ def test_up_to_stops_at_the_version(tmp_path: Path, fresh_db: str, make_migratio
 def test_failure_on_second_statement_leaves_database_and_tracking_unchanged(
     tmp_path: Path, fresh_db: str, make_migration: MakeMigration
 ) -> None:
-    from migc.catalog import snapshot
+    from migc.runner.catalog import snapshot
 
     good = make_migration(1, ["create table a (id int)"], ["drop table a"])
     bad = make_migration(2, ["create table b (id int)", "alter table b add column y nosuchtype", "create table c ()"],

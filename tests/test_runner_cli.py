@@ -12,7 +12,7 @@ from typing import Any
 import psycopg
 import pytest
 
-from migc.catalog import describe_differences, snapshot
+from migc.runner.catalog import describe_differences, snapshot
 
 REPO = Path(__file__).resolve().parent.parent
 GOLDEN = REPO / "tests" / "golden"
@@ -87,7 +87,7 @@ def test_golden_case_verifies_and_goes_up_down_up(case: Path, tmp_path: Path, fr
 
     from migc.errors import MigcError
     from migc.project import ProjectConfig
-    from migc.runner.commands import RunOptions, run_down, run_up
+    from migc.runner.run_commands import RunOptions, run_down, run_up
     from migc.runner.report import Output
     from migc.runner.verify import run_verify
 

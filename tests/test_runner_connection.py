@@ -14,7 +14,7 @@ import pytest
 
 from migc.errors import MigcError
 from migc.project import ProjectConfig
-from migc.runner.commands import RunOptions, run_status
+from migc.runner.run_commands import RunOptions, run_status
 from migc.runner.report import Output
 from migc.runner.session import connect
 from migc.runner.urls import DatabaseTarget, database_name, redact_text, redact_url, with_database

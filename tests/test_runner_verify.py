@@ -8,10 +8,11 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from migc.compiled import CompiledMigration, CompiledProject, Statement
+from migc.codegen.statement import SqlStatement
+from migc.compiled import CompiledMigration, CompiledProject
 from migc.errors import MigcError
 from migc.project import ProjectConfig
-from migc.runner.commands import RunOptions, run_up
+from migc.runner.run_commands import RunOptions, run_up
 from migc.runner.report import Output
 from migc.runner.verify import run_diff, run_verify
 
@@ -19,7 +20,7 @@ from conftest import MakeMigration
 
 
 def project(schema: list[str], *migrations: CompiledMigration) -> CompiledProject:
-    return CompiledProject(tuple(migrations), (), lambda: tuple(Statement("schema", s) for s in schema))
+    return CompiledProject(tuple(migrations), (), lambda: tuple(SqlStatement("schema", s) for s in schema))
 
 
 def output() -> tuple[Output, io.StringIO]:

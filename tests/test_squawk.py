@@ -32,7 +32,8 @@ from pglast.parser import ParseError
 
 from golden_harness import GOLDEN, cases, compile_case
 from migc.codes import ERRORS, WARNINGS
-from migc.compiled import CompiledMigration, render_script
+from migc.codegen.statement import render_script
+from migc.compiled import CompiledMigration
 from migc.compiler import lock_timeout_off
 from migc.project import ProjectConfig, load_config
 

@@ -18,7 +18,7 @@ from migc import __version__
 from migc.project import MigrationFile
 
 if TYPE_CHECKING:
-    from migc.compiled import Statement
+    from migc.codegen.statement import SqlStatement
     from migc.ir.schema import Schema
 
 SNAPSHOT_EVERY = 100
@@ -51,7 +51,7 @@ def chain_keys(files: list[MigrationFile], settings: str = "") -> list[str]:
 @dataclass
 class CacheData:
     entries: dict[str, Any] = field(default_factory=dict)  # key -> compiler.CompiledEntry
-    scripts: dict[str, tuple[Statement, ...]] = field(default_factory=dict)  # last key -> schema script
+    scripts: dict[str, tuple[SqlStatement, ...]] = field(default_factory=dict)  # last key -> schema script
     state_dir: Path | None = None  # where the snapshots are, read on first use
     dirty: bool = False
     _snapshots: dict[str, Schema] | None = None  # key -> schema after that migration
@@ -89,15 +89,10 @@ class CacheData:
             self.snapshots[entry.key] = schema
         self.dirty = True
 
-    def schema_script(self, keys: list[str], schema: Schema | None) -> tuple[Statement, ...]:
-        key = keys[-1] if keys else ""
-        if key not in self.scripts:
-            assert schema is not None
-            from migc.codegen.postgres import schema_script
-
-            self.scripts[key] = schema_script(schema)
-            self.dirty = True
-        return self.scripts[key]
+    def remember_script(self, key: str, script: tuple[SqlStatement, ...]) -> None:
+        """The final schema's script, for the history whose last key is `key`."""
+        self.scripts[key] = script
+        self.dirty = True
 
     def save(self, state_dir: Path, keys: list[str]) -> None:
         """Keep only what the current files can use, and replace the files atomically."""

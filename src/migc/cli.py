@@ -86,7 +86,7 @@ def check(
     no_cache: bool = typer.Option(False, "--no-cache", help="Compile everything afresh."),
 ) -> None:
     """Parse and check every migration. Exit 1 on errors (or on warnings with --strict)."""
-    from migc.commands import check as run_check
+    from migc.compile_commands import check as run_check
     from migc.diagnostics import render_json
 
     project = run_check(_config(directory), use_cache=not no_cache)
@@ -108,9 +108,9 @@ def emit(
     directory: Optional[Path] = DirOption,
 ) -> None:
     """Print the PostgreSQL SQL of one migration, a range, or all."""
-    from migc.commands import emit as run_emit
+    from migc.compile_commands import emit as run_emit
     from migc.project import parse_version
-    from migc.compiled import render_script
+    from migc.codegen.statement import render_script
 
     result = run_emit(
         _config(directory),
@@ -133,8 +133,8 @@ def emit(
 @app.command()
 def schema(directory: Optional[Path] = DirOption) -> None:
     """Print the schema that all migrations build, as a runnable SQL script."""
-    from migc.commands import check as run_check
-    from migc.compiled import render_script
+    from migc.compile_commands import check as run_check
+    from migc.codegen.statement import render_script
 
     project = run_check(_config(directory))
     if not project.ok:
@@ -151,7 +151,7 @@ def new(
     directory: Optional[Path] = DirOption,
 ) -> None:
     """Create the next migration file and print its path."""
-    from migc.commands import next_version_file
+    from migc.compile_commands import next_version_file
     from migc.project import shown_path
 
     typer.echo(shown_path(next_version_file(_config(directory), slug, timestamp)))
@@ -178,7 +178,7 @@ def up(
 ) -> None:
     """Apply pending migrations in order, each in its own transaction."""
     from migc.project import parse_version
-    from migc.runner.commands import RunOptions, run_up
+    from migc.runner.run_commands import RunOptions, run_up
     from migc.runner.report import Output
 
     options = RunOptions(database_url, lock_timeout, dry_run)
@@ -197,7 +197,7 @@ def down(
 ) -> None:
     """Revert applied migrations, latest first, with the down SQL stored when they were applied."""
     from migc.project import parse_version
-    from migc.runner.commands import RunOptions, run_down
+    from migc.runner.run_commands import RunOptions, run_down
     from migc.runner.report import Output
 
     options = RunOptions(database_url, lock_timeout, dry_run)
@@ -211,7 +211,7 @@ def status(
     directory: Optional[Path] = DirOption,
 ) -> None:
     """List every migration: applied / pending / modified / missing. Exit 1 on modified or missing."""
-    from migc.runner.commands import RunOptions, run_status
+    from migc.runner.run_commands import RunOptions, run_status
     from migc.runner.report import Output
 
     raise typer.Exit(run_status(_config(directory), Output(), RunOptions(database_url), fmt=format.value))
@@ -220,7 +220,7 @@ def status(
 @app.command()
 def verify(database_url: Optional[str] = DatabaseUrlOption, directory: Optional[Path] = DirOption) -> None:
     """On a scratch database: up, down, up for each migration; then compare with the compiled schema."""
-    from migc.runner.commands import RunOptions
+    from migc.runner.run_commands import RunOptions
     from migc.runner.report import Output
     from migc.runner.verify import run_verify
 
@@ -230,7 +230,7 @@ def verify(database_url: Optional[str] = DatabaseUrlOption, directory: Optional[
 @app.command()
 def diff(database_url: Optional[str] = DatabaseUrlOption, directory: Optional[Path] = DirOption) -> None:
     """Compare the compiled schema with the live database. Exit 1 on drift."""
-    from migc.runner.commands import RunOptions
+    from migc.runner.run_commands import RunOptions
     from migc.runner.report import Output
     from migc.runner.verify import run_diff
 

@@ -6,23 +6,16 @@ import functools
 from dataclasses import dataclass, field
 from typing import Callable
 
+from migc.codegen.statement import SqlStatement
 from migc.diagnostics import Diagnostic, has_errors
 from migc.project import MigrationFile
 
 
 @dataclass(frozen=True)
-class Statement:
-    """One SQL statement, with the `-- description` comment that precedes it in emitted SQL."""
-
-    description: str
-    sql: str  # no trailing semicolon
-
-
-@dataclass(frozen=True)
 class CompiledMigration:
     file: MigrationFile
-    up: tuple[Statement, ...]
-    down: tuple[Statement, ...] | None  # None when irreversible
+    up: tuple[SqlStatement, ...]
+    down: tuple[SqlStatement, ...] | None  # None when irreversible
     irreversible_at: str | None  # "path:line:col: what" of the first irreversible operation
     non_transactional: bool  # contains `concurrently`: run statement by statement, no transaction
     diagnostics: tuple[Diagnostic, ...]
@@ -37,7 +30,7 @@ class CompiledProject:
     migrations: tuple[CompiledMigration, ...]
     diagnostics: tuple[Diagnostic, ...]  # every problem of the run, sorted by file and position
     # builds the final schema's script on first use: `check` never needs it
-    build_schema_sql: Callable[[], tuple[Statement, ...]] = field(default=tuple, compare=False, repr=False)
+    build_schema_sql: Callable[[], tuple[SqlStatement, ...]] = field(default=tuple, compare=False, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -49,11 +42,7 @@ class CompiledProject:
         return {m.file.shown_path: m.file.content for m in self.migrations}
 
     @functools.cached_property
-    def schema_sql(self) -> tuple[Statement, ...]:
+    def schema_sql(self) -> tuple[SqlStatement, ...]:
         """The schema all migrations build, as a runnable script (empty when there are errors)."""
         return self.build_schema_sql()
 
-
-def render_script(statements: tuple[Statement, ...] | list[Statement]) -> str:
-    """Statements as a psql-runnable script, each preceded by its description."""
-    return "".join(f"-- {s.description}\n{s.sql};\n" for s in statements)

@@ -10,7 +10,8 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from migc import cache as cache_mod
-from migc.compiled import CompiledMigration, CompiledProject, Statement
+from migc.codegen.statement import SqlStatement
+from migc.compiled import CompiledMigration, CompiledProject
 from migc.diagnostics import Diagnostic, Severity
 from migc.project import MigrationFile, ProjectConfig, list_migrations
 from migc.source import Span
@@ -24,8 +25,8 @@ class CompiledEntry:
     """What the cache keeps of one migration."""
 
     key: str
-    up: tuple[Statement, ...]
-    down: tuple[Statement, ...] | None
+    up: tuple[SqlStatement, ...]
+    down: tuple[SqlStatement, ...] | None
     irreversible_at: str | None
     non_transactional: bool
     diagnostics: tuple[Diagnostic, ...]
@@ -38,6 +39,7 @@ def lock_timeout_off(config: ProjectConfig) -> bool:
 def _compile_one(f: MigrationFile, schema: Schema, lock_off: bool) -> tuple[CompiledEntry, Schema | None]:
     """Compile one file against the schema before it; the schema after it, or None when the file
     could not be parsed (later files cannot be checked against a schema we do not know)."""
+    import migc.kinds  # noqa: F401  (registers every statement kind)
     from migc.codegen.postgres import render_ops
     from migc.lower import lower_migration
     from migc.syntax.parser import parse
@@ -63,8 +65,8 @@ def _compile_one(f: MigrationFile, schema: Schema, lock_off: bool) -> tuple[Comp
         span, why = lowered.irreversible_at
         irreversible = f"{f.shown_path}:{span.line}:{span.col}: {why}"
     entry = CompiledEntry(
-        "", render_ops(lowered.ops),
-        render_ops(lowered.down_ops) if lowered.down_ops is not None else None,
+        "", render_ops(lowered.ops, lowered.groups),
+        render_ops(lowered.down_ops, lowered.down_groups) if lowered.down_ops is not None else None,
         irreversible, lowered.non_transactional, lowered.diagnostics,
     )
     return entry, lowered.schema_after
@@ -101,6 +103,7 @@ def _compile_project(config: ProjectConfig, use_cache: bool) -> CompiledProject:
     for i in range(start, len(files)):
         f = files[i]
         if broken:  # still parse, so every syntax error of the run is reported
+            import migc.kinds  # noqa: F401  (registers every statement kind)
             from migc.syntax.parser import parse
 
             try:
@@ -124,7 +127,7 @@ def _compile_project(config: ProjectConfig, use_cache: bool) -> CompiledProject:
     if use_cache and store.dirty:
         store.save(config.state_dir, keys)
 
-    def build_schema_sql() -> tuple[Statement, ...]:
+    def build_schema_sql() -> tuple[SqlStatement, ...]:
         if not ok_all:
             return ()
         final = schema if schema is not None else store.snapshots.get(keys[-1]) if keys else None
@@ -134,7 +137,11 @@ def _compile_project(config: ProjectConfig, use_cache: bool) -> CompiledProject:
             if keys:  # no snapshot to build from (an older cache): compile afresh
                 return compile_project(config, use_cache=False).schema_sql
             final = Schema()
-        script = store.schema_script(keys, final)
+        key = keys[-1] if keys else ""
+        if key not in store.scripts:
+            assert final is not None
+            store.remember_script(key, schema_script(final))
+        script = store.scripts[key]
         if use_cache and store.dirty:
             store.save(config.state_dir, keys)
         return script
@@ -150,6 +157,15 @@ def _compile_project(config: ProjectConfig, use_cache: bool) -> CompiledProject:
         for f, e in zip(files, entries)
     )
     return CompiledProject(migrations, tuple(diagnostics), build_schema_sql)
+
+
+def schema_script(schema: Schema) -> tuple[SqlStatement, ...]:
+    """The SQL that builds `schema` from nothing (`migc schema`)."""
+    import migc.kinds  # noqa: F401  (registers every statement kind)
+    from migc.codegen.postgres import render_ops
+    from migc.ir.creation import schema_ops
+
+    return render_ops(schema_ops(schema))
 
 
 def _configured(d: Diagnostic, lint: dict[str, str]) -> Diagnostic | None:

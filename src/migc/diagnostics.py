@@ -60,6 +60,14 @@ class DiagnosticBag:
     def has_errors(self) -> bool:
         return any(d.severity is Severity.ERROR for d in self.items)
 
+    def mark(self) -> int:
+        """A point to ask `errors_since` about."""
+        return len(self.items)
+
+    def errors_since(self, mark: int) -> bool:
+        """Was an error (not a warning) reported since `mark`?"""
+        return any(d.severity is Severity.ERROR for d in self.items[mark:])
+
 
 def has_errors(diags: Iterable[Diagnostic]) -> bool:
     return any(d.severity is Severity.ERROR for d in diags)

@@ -1,19 +1,47 @@
-"""Op -> PostgreSQL statements, one Jinja2 template per op, chosen by the op's class name."""
+"""Ops -> PostgreSQL statements, through each op's Jinja2 template (`Op.TEMPLATE`, or for an action
+of ALTER TABLE its `BEFORE` / `ACTION` / `AFTER`). Every template can use the shared macros of
+templates/_defs.sql.j2 as `d`; names and literals reach SQL only through the quoting filters.
+
+The actions of one `alter table` statement become one ALTER TABLE: PostgreSQL rewrites (and scans)
+the table once for all of them, under one lock, instead of once per action. They are merged while
+the result is the same as running them in the order written (see `TableAction`) and none conflicts
+with another (one column's type changed twice)."""
 
 from __future__ import annotations
 
 import functools
-import re
-from typing import Any, Iterable
+from collections.abc import Iterable, Sequence
+from typing import Any
 
-from migc.codegen import expressions, quoting
-from migc.compiled import Statement
-from migc.ir import ops as o
-from migc.ir.model import Constraint, Index, Table
-from migc.ir.schema import Schema
+from migc import quoting
+from migc.codegen.statement import SqlStatement
+from migc.expr import Expr, index_element_sql
+from migc.ir.model import IndexElement, Name
+from migc.ir.op import Op, TableAction
+from migc.ir.types import SqlType
 
-# Templates put a line holding only ";" between the statements of one op.
-_SPLIT = re.compile(r"\n;\n")
+NEXT = "\x00"  # what a template writes between two statements (no SQL text can hold a NUL)
+
+
+def _index_element(el: IndexElement) -> str:
+    inner = index_element_sql(el.expr)
+    if el.order:
+        inner += f" {el.order.upper()}"
+    if el.nulls:
+        inner += f" NULLS {el.nulls.upper()}"
+    return inner
+
+
+def _qname(name: Name) -> str:
+    return quoting.qualified(name.schema, name.name)
+
+
+def _sqltype(t: SqlType) -> str:
+    return t.sql()
+
+
+def _expr(e: Expr) -> str:
+    return e.sql()
 
 
 @functools.cache
@@ -30,72 +58,90 @@ def _environment() -> Any:
     env.filters.update(
         ident=quoting.ident,
         idents=lambda names: ", ".join(quoting.ident(n) for n in names),
-        qname=quoting.qname,
+        qname=_qname,
         literal=quoting.literal,
-        sqltype=quoting.sql_type,
-        expr=expressions.render,
-        index_element=expressions.index_element,
+        sqltype=_sqltype,
+        expr=_expr,
+        index_element=_index_element,
     )
+    env.globals["NEXT"] = NEXT
     return env
 
 
 @functools.cache
-def _template(op_name: str) -> Any:
-    """CreateTableOp -> create_table.sql.j2"""
-    name = re.sub(r"(?<!^)(?=[A-Z])", "_", op_name.removesuffix("Op")).lower() + ".sql.j2"
-    return _environment().get_template(name)
+def compile_template(source: str) -> Any:
+    """A template's source, compiled once; `d` is the shared macros wherever the source uses them."""
+    if "d." in source:
+        source = '{% import "_defs.sql.j2" as d %}' + source
+    return _environment().from_string(source)
 
 
-def split_constraints(table: Table) -> tuple[list[Constraint], list[Constraint]]:
-    """Which constraints go inside CREATE TABLE and which are added after it: NOT VALID ones (only
-    ALTER TABLE can add those), and a second key on the same columns (CREATE TABLE would merge it
-    into the first; a model with both got them from separate ALTER TABLEs)."""
-    inline: list[Constraint] = []
-    later: list[Constraint] = []
-    key_columns: set[tuple[str, ...]] = set()
-    for c in table.constraints:
-        if not c.validated or (c.has_index and c.columns in key_columns):
-            later.append(c)
-            continue
-        if c.has_index:
-            key_columns.add(c.columns)
-        inline.append(c)
-    return inline, later
-
-
-def render_op(op: o.Op) -> list[Statement]:
-    template = _template(type(op).__name__)
+def _render(source: str, op: Op) -> str:
+    template = compile_template(source)
     # A shared context (its variables passed in, globals included) skips the per-render copy of the
     # environment's globals that Template.render makes: 2.4x faster over a 1000-migration history.
-    context = template.new_context({"op": op, "split_constraints": split_constraints}, shared=True)
-    text = "".join(template.root_render_func(context))
+    context = template.new_context({"op": op, "NEXT": NEXT}, shared=True)
+    return "".join(template.root_render_func(context))
+
+
+def _statements(text: str) -> list[str]:
+    return [part.strip() for part in text.split(NEXT) if part.strip()]
+
+
+def render_op(op: Op) -> list[SqlStatement]:
     description = op.describe()
-    if isinstance(op, o.RawSqlOp):  # the user's own SQL goes as written, in one piece
-        return [Statement(description, text.strip().rstrip(";").rstrip())]
-    return [Statement(description, part.strip()) for part in _SPLIT.split(text) if part.strip()]
+    verbatim = op.verbatim_sql()
+    if verbatim is not None:  # the user's own SQL goes as written, in one piece
+        return [SqlStatement(description, verbatim.strip().rstrip(";").rstrip())]
+    if isinstance(op, TableAction):
+        return _render_actions([op])
+    return [SqlStatement(description, sql) for sql in _statements(_render(op.TEMPLATE, op))]
 
 
-def render_ops(ops: Iterable[o.Op]) -> tuple[Statement, ...]:
-    return tuple(s for op in ops for s in render_op(op))
+def _render_actions(actions: Sequence[TableAction]) -> list[SqlStatement]:
+    """One ALTER TABLE for all of `actions` (one table), with their own statements around it."""
+    before = [SqlStatement(a.describe(), sql) for a in actions if a.BEFORE for sql in _statements(_render(a.BEFORE, a))]
+    after = [SqlStatement(a.describe(), sql) for a in actions if a.AFTER for sql in _statements(_render(a.AFTER, a))]
+    alter = f"ALTER TABLE {_qname(actions[0].table)} " + ", ".join(_render(a.ACTION, a).strip() for a in actions)
+    return [*before, SqlStatement("; ".join(a.describe() for a in actions), alter), *after]
 
 
-def schema_ops(schema: Schema) -> list[o.Op]:
-    """Ops that build `schema` from nothing: schemas, enums, tables (with their own constraints),
-    indexes, then foreign keys between tables, so creation order never matters."""
-    result: list[o.Op] = [o.CreateSchemaOp(s) for s in sorted(schema.schemas - {"public"})]
-    result += [o.CreateEnumOp(e) for _, e in sorted(schema.enums.items())]
-    foreign: list[tuple[Any, Constraint]] = []
-    for name, table in sorted(schema.tables.items()):
-        own = tuple(c for c in table.constraints if c.kind != "foreign key")
-        foreign += [(name, c) for c in table.constraints if c.kind == "foreign key"]
-        from dataclasses import replace
-
-        result.append(o.CreateTableOp(replace(table, constraints=own)))
-    indexes: list[Index] = [i for _, i in sorted(schema.indexes.items())]
-    result += [o.CreateIndexOp(i, False) for i in indexes]
-    result += [o.AddConstraintOp(t, c) for t, c in foreign]
-    return result
+def _joins(run: list[TableAction], op: TableAction) -> bool:
+    """May `op` join the ALTER TABLE of `run`: the same table, no conflict, and the same effect as
+    running them one by one (PostgreSQL runs a later pass later: `op` may overtake only actions
+    that share no column or constraint with it)."""
+    if op.table != run[-1].table or any(a.merge_conflict(op) for a in run):
+        return False
+    overtaken = [a for a in run if a.PASS > op.PASS]
+    return not overtaken or not op.touches() & frozenset().union(*(a.touches() for a in overtaken))
 
 
-def schema_script(schema: Schema) -> tuple[Statement, ...]:
-    return render_ops(schema_ops(schema))
+def render_ops(ops: Iterable[Op], groups: Iterable[int] | None = None) -> tuple[SqlStatement, ...]:
+    """The statements of `ops`; consecutive actions on one table from the same statement (`groups`:
+    per op, the statement it came from; None: every op its own) share one ALTER TABLE."""
+    out: list[SqlStatement] = []
+    run: list[TableAction] = []
+    run_group: int | None = None
+    for op, group in zip(ops, groups if groups is not None else _each()):
+        if isinstance(op, TableAction):
+            if run and group == run_group and _joins(run, op):
+                run.append(op)
+                continue
+            if run:
+                out += _render_actions(run)
+            run, run_group = [op], group
+            continue
+        if run:
+            out += _render_actions(run)
+            run = []
+        out += render_op(op)
+    if run:
+        out += _render_actions(run)
+    return tuple(out)
+
+
+def _each() -> Iterable[int]:
+    n = 0
+    while True:
+        n -= 1
+        yield n

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Set as AbstractSet
 from typing import TypeVar
 
-from migc.ir.model import Column, Constraint, Name, Table
+from migc.ir.model import Column, Constraint, HasAttrs, Name, Table
 from migc.ir.schema import Schema
 
 
@@ -24,9 +24,23 @@ def _column_words(c: Column) -> str:
     return " ".join(words)
 
 
+def _attr_differences(what: str, expected: HasAttrs, actual: HasAttrs) -> list[str]:
+    """`comment of table users is 'x', expected 'y'`, for each attribute that differs."""
+    out = []
+    for key in sorted({k for k, _ in expected.attrs} | {k for k, _ in actual.attrs}):
+        e, a = expected.attr(key), actual.attr(key)
+        if e != a:
+            out.append(f"{key} of {what} is {_shown(a)}, expected {_shown(e)}")
+    return out
+
+
+def _shown(value: object) -> str:
+    return "none" if value is None else repr(value)
+
+
 def _table_differences(expected: Table, actual: Table) -> list[str]:
-    out: list[str] = []
     name = expected.name.display()
+    out = _attr_differences(f"table {name}", expected, actual)
     exp_cols = {c.name: c for c in expected.columns}
     act_cols = {c.name: c for c in actual.columns}
     for col in sorted(exp_cols.keys() - act_cols.keys()):
@@ -35,6 +49,8 @@ def _table_differences(expected: Table, actual: Table) -> list[str]:
         out.append(f"column {name}.{col} should not exist")
     for col in sorted(exp_cols.keys() & act_cols.keys()):
         e, a = exp_cols[col], act_cols[col]
+        out += _attr_differences(f"column {name}.{col}", e, a)
+        e, a = e.without_attrs(), a.without_attrs()
         if e != a:
             out.append(f"column {name}.{col} is {_column_words(a)}, expected {_column_words(e)}"
                        if _column_words(a) != _column_words(e) else f"column {name}.{col} differs (default or sequence)")
@@ -63,11 +79,14 @@ def schema_differences(expected: Schema, actual: Schema) -> list[str]:
         out.extend(_table_differences(expected.tables[t], actual.tables[t]))
     out += _presence("index", expected.indexes.keys(), actual.indexes.keys(), Name.display)
     for i in sorted(expected.indexes.keys() & actual.indexes.keys()):
-        if expected.indexes[i] != actual.indexes[i]:
+        e_index, a_index = expected.indexes[i], actual.indexes[i]
+        out += _attr_differences(f"index {i.display()}", e_index, a_index)
+        if e_index.without_attrs() != a_index.without_attrs():
             out.append(f"index {i.display()} differs")
     out += _presence("enum", expected.enums.keys(), actual.enums.keys(), Name.display)
     for e in sorted(expected.enums.keys() & actual.enums.keys()):
-        if expected.enums[e] != actual.enums[e]:
+        out += _attr_differences(f"enum {e.display()}", expected.enums[e], actual.enums[e])
+        if expected.enums[e].values != actual.enums[e].values:
             out.append(f"enum {e.display()} has labels {list(actual.enums[e].values)}, expected "
                        f"{list(expected.enums[e].values)}")
     return out

@@ -1,12 +1,21 @@
 """The objects of the modelled catalog: names, columns, constraints, indexes, tables, enums.
-All frozen; a change makes new objects (see schema.py)."""
+All frozen; a change makes new objects (see schema.py).
+
+Every object also carries `attrs`: properties that other statement kinds hang on it (a comment, for
+one), in the way PostgreSQL keeps them apart from the object's own definition (pg_description is keyed
+by the object's oid). Because they travel with the object, a renamed table keeps its comment, a
+dropped one takes it along, and the op that drops it can give it back.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import TypeVar
 
+from migc.expr import Expr
 from migc.ir.types import SqlType
-from migc.syntax.ast import Expr
+
+Attrs = tuple[tuple[str, object], ...]  # (name, value) pairs, sorted by name: hashable, comparable
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -23,8 +32,58 @@ class Name:
         return Name(self.schema, name)
 
 
+@dataclass(frozen=True, slots=True, order=True)
+class ObjectRef:
+    """Which object a statement is about: ("table", users), ("column", users, "email"), ("index", ...)."""
+
+    kind: str  # "schema" | "table" | "column" | "index" | "enum"
+    name: Name  # for a schema: Name(schema, "")
+    column: str | None = None
+
+    def display(self) -> str:
+        if self.kind == "schema":
+            return f"schema {self.name.schema}"
+        if self.column is not None:
+            return f"{self.kind} {self.name.display()}.{self.column}"
+        return f"{self.kind} {self.name.display()}"
+
+    @staticmethod
+    def table(name: Name) -> ObjectRef:
+        return ObjectRef("table", name)
+
+    @staticmethod
+    def of_column(table: Name, column: str) -> ObjectRef:
+        return ObjectRef("column", table, column)
+
+
+A = TypeVar("A", bound="HasAttrs")
+
+
+class HasAttrs:
+    """`attrs` access for the model objects (all frozen dataclasses with an `attrs` field)."""
+
+    __slots__ = ()
+    attrs: Attrs
+
+    def attr(self, key: str) -> object | None:
+        for k, v in self.attrs:
+            if k == key:
+                return v
+        return None
+
+    def with_attr(self: A, key: str, value: object | None) -> A:
+        """The same object with `key` set to `value` (None removes it)."""
+        kept = tuple((k, v) for k, v in self.attrs if k != key)
+        if value is not None:
+            kept = tuple(sorted((*kept, (key, value)), key=lambda kv: kv[0]))
+        return replace(self, attrs=kept)  # type: ignore[type-var]
+
+    def without_attrs(self: A) -> A:
+        return replace(self, attrs=()) if self.attrs else self  # type: ignore[type-var]
+
+
 @dataclass(frozen=True, slots=True)
-class Column:
+class Column(HasAttrs):
     name: str
     type: SqlType
     not_null: bool = False
@@ -34,6 +93,7 @@ class Column:
     # nextval() default is an ordinary default, so `drop default` and its inverse are exact
     serial: str | None = None
     sequence: str | None = None  # the owned sequence's name (serial or identity)
+    attrs: Attrs = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +120,14 @@ class Constraint:
 
 
 @dataclass(frozen=True, slots=True)
+class OnTable:
+    """A constraint together with the table it belongs to (what re-creating it needs)."""
+
+    table: Name
+    constraint: Constraint
+
+
+@dataclass(frozen=True, slots=True)
 class IndexElement:
     expr: Expr
     order: str | None = None
@@ -67,20 +135,30 @@ class IndexElement:
 
 
 @dataclass(frozen=True, slots=True)
-class Index:
+class Index(HasAttrs):
     name: Name  # indexes live in their table's schema
     table: Name
     unique: bool
     elements: tuple[IndexElement, ...]
     where: Expr | None = None
     columns: tuple[str, ...] = ()  # every column the index mentions, for drop column
+    attrs: Attrs = ()
+
+    @property
+    def ref(self) -> ObjectRef:
+        return ObjectRef("index", self.name)
 
 
 @dataclass(frozen=True, slots=True)
-class Table:
+class Table(HasAttrs):
     name: Name
     columns: tuple[Column, ...]
     constraints: tuple[Constraint, ...] = ()
+    attrs: Attrs = ()
+
+    @property
+    def ref(self) -> ObjectRef:
+        return ObjectRef("table", self.name)
 
     def column(self, name: str) -> Column | None:
         for c in self.columns:
@@ -105,8 +183,29 @@ class Table:
         """Replace the column of the same name."""
         return replace(self, columns=tuple(column if c.name == column.name else c for c in self.columns))
 
+    def bare(self) -> Table:
+        """The table as CREATE TABLE makes it: no attributes on it or its columns."""
+        if not self.attrs and not any(c.attrs for c in self.columns):
+            return self
+        return replace(self, attrs=(), columns=tuple(c.without_attrs() for c in self.columns))
+
+    def references(self, target: Name) -> bool:
+        return any(c.references is not None and c.references.table == target for c in self.constraints)
+
 
 @dataclass(frozen=True, slots=True)
-class EnumType:
+class EnumType(HasAttrs):
     name: Name
     values: tuple[str, ...]
+    attrs: Attrs = ()
+
+    @property
+    def ref(self) -> ObjectRef:
+        return ObjectRef("enum", self.name)
+
+
+@dataclass(frozen=True, slots=True)
+class Namespace:
+    """A schema, as an object to create (the model keeps schemas as a set of names)."""
+
+    name: str

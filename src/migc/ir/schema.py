@@ -1,16 +1,25 @@
-"""`Schema`: the modelled catalog. `apply(op)` is the pure state transition (Django's
-state_forwards): it trusts the op, which lowering has already checked against this schema."""
+"""`Schema`: the modelled catalog, and the transitions ops make of it.
+
+A `Schema` is a value: `apply(op)` returns a new one (the op's own `apply` says how, through the
+`with_*` / `without_*` transitions below) and leaves this one as it was. One thing is shared: the
+per-schema sets of names taken (relations, constraints), which lowering asks about for every new
+name. Rebuilding them per statement made a long history quadratic, so they are built once, on first
+use, and then handed from each schema to the next with only the change applied; a schema that gave
+its sets away rebuilds its own if it is ever asked again.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Set
+from collections.abc import Iterable, Set
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
-from migc.ir import exprs
-from migc.ir import ops as o
-from migc.ir.model import Column, Constraint, EnumType, ForeignKey, Index, Name, Table
-from migc.ir.types import SqlType
-from migc.syntax.ast import Cast, Expr, Literal
+from migc.ir.model import Column, Constraint, EnumType, ForeignKey, HasAttrs, Index, Name, ObjectRef, Table
+
+if TYPE_CHECKING:
+    from migc.ir.op import Op
+
+_EMPTY: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -19,8 +28,6 @@ class Schema:
     tables: dict[Name, Table] = field(default_factory=dict)
     indexes: dict[Name, Index] = field(default_factory=dict)
     enums: dict[Name, EnumType] = field(default_factory=dict)
-    # per-schema name sets, built on first use and then carried from schema to schema by each op's
-    # delta (rebuilding them per statement made a 1000-migration compile quadratic)
     _names: _NameIndex | None = field(default=None, compare=False, repr=False)
 
     # ------------------------------------------------------------ queries
@@ -33,7 +40,7 @@ class Schema:
 
     def relation_names(self, schema: str) -> Set[str]:
         """Names taken in a schema's relation namespace: tables, indexes, constraint indexes, sequences.
-        A live view: read it before the next `apply`."""
+        A live view: read it before the next transition."""
         return self._index().relations.get(schema, _EMPTY)
 
     def constraint_names(self, schema: str) -> Set[str]:
@@ -60,19 +67,115 @@ class Schema:
             if c.type.is_enum and (c.type.enum_schema, c.type.name) == (enum.schema, enum.name)
         ]
 
+    def lookup(self, ref: ObjectRef) -> HasAttrs | None:
+        """The object a reference names, if it exists."""
+        if ref.kind == "table":
+            return self.tables.get(ref.name)
+        if ref.kind == "column":
+            table = self.tables.get(ref.name)
+            return table.column(ref.column or "") if table is not None else None
+        if ref.kind == "index":
+            return self.indexes.get(ref.name)
+        if ref.kind == "enum":
+            return self.enums.get(ref.name)
+        return None
+
     # ------------------------------------------------------------ transitions
 
-    def apply(self, op: o.Op) -> Schema:
-        handler = _HANDLERS[type(op)]
-        after: Schema = handler(self, op)  # type: ignore[operator]
+    def apply(self, op: Op) -> Schema:
+        return op.apply(self)
+
+    def _moved(self, **changes: object) -> Schema:
+        """A new schema with `changes`; the name sets move to it (see the module's docstring)."""
+        after = replace(self, _names=None, **changes)  # type: ignore[arg-type]
         if self._names is not None:
-            # the index moves to the new schema and is updated in place (O(change), not O(schema));
-            # this schema rebuilds its own if it is ever asked again
-            names, self_names = self._names, None
-            object.__setattr__(self, "_names", self_names)
-            names.update(op)
-            object.__setattr__(after, "_names", names)
+            object.__setattr__(after, "_names", self._names)
+            object.__setattr__(self, "_names", None)
         return after
+
+    def with_schema(self, name: str) -> Schema:
+        return self._moved(schemas=self.schemas | {name})
+
+    def without_schema(self, name: str) -> Schema:
+        return self._moved(schemas=self.schemas - {name})
+
+    def with_table(self, table: Table, *, replacing: Name | None = None) -> Schema:
+        """Add `table`, or replace the table named `replacing` (default: the same name) by it."""
+        old_name = replacing or table.name
+        old = self.tables.get(old_name)
+        tables = dict(self.tables)
+        if replacing is not None and replacing != table.name:
+            del tables[replacing]
+        tables[table.name] = table
+        names = self._names
+        after = self._moved(tables=tables)
+        if names is not None:
+            names.replace_table(old, table)
+        return after
+
+    def with_tables(self, changed: Iterable[Table]) -> Schema:
+        """Replace several tables (by name) at once, e.g. every table whose foreign keys follow a rename."""
+        result = self
+        for table in changed:
+            result = result.with_table(table)
+        return result
+
+    def without_table(self, name: Name) -> Schema:
+        old = self.tables[name]
+        tables = {k: v for k, v in self.tables.items() if k != name}
+        names = self._names
+        after = self._moved(tables=tables)
+        if names is not None:
+            names.replace_table(old, None)
+        return after
+
+    def with_index(self, index: Index, *, replacing: Name | None = None) -> Schema:
+        indexes = dict(self.indexes)
+        if replacing is not None and replacing != index.name:
+            del indexes[replacing]
+        old = self.indexes.get(replacing or index.name)
+        indexes[index.name] = index
+        names = self._names
+        after = self._moved(indexes=indexes)
+        if names is not None:
+            names.replace_index(old.name if old else None, index.name)
+        return after
+
+    def without_indexes(self, gone: Iterable[Name]) -> Schema:
+        gone = set(gone)
+        if not gone:
+            return self
+        names = self._names
+        after = self._moved(indexes={k: v for k, v in self.indexes.items() if k not in gone})
+        if names is not None:
+            for name in gone:
+                names.replace_index(name, None)
+        return after
+
+    def with_enum(self, enum: EnumType, *, replacing: Name | None = None) -> Schema:
+        enums = dict(self.enums)
+        if replacing is not None and replacing != enum.name:
+            del enums[replacing]
+        enums[enum.name] = enum
+        return self._moved(enums=enums)
+
+    def without_enum(self, name: Name) -> Schema:
+        return self._moved(enums={k: v for k, v in self.enums.items() if k != name})
+
+    def with_attr(self, ref: ObjectRef, key: str, value: object | None) -> Schema:
+        """Set (None: remove) an attribute of the object `ref` names; the object must exist."""
+        if ref.kind == "table":
+            return self.with_table(self.tables[ref.name].with_attr(key, value))
+        if ref.kind == "column":
+            table = self.tables[ref.name]
+            column = table.column(ref.column or "")
+            assert column is not None
+            return self.with_table(table.with_column(column.with_attr(key, value)))
+        if ref.kind == "index":
+            return self.with_index(self.indexes[ref.name].with_attr(key, value))
+        if ref.kind == "enum":
+            return self.with_enum(self.enums[ref.name].with_attr(key, value))
+        raise ValueError(f"{ref.kind} objects have no attributes in the model")
 
     def __getstate__(self) -> dict[str, object]:
         state = dict(self.__dict__)
@@ -80,7 +183,8 @@ class Schema:
         return state
 
 
-def _relation_contrib(table: Table) -> set[str]:
+def _relation_names(table: Table) -> set[str]:
+    """The names a table takes in its schema's relation namespace."""
     return {table.name.name} | {c.name for c in table.constraints if c.has_index} | {
         c.sequence for c in table.columns if c.sequence
     }
@@ -93,312 +197,26 @@ class _NameIndex:
 
     @staticmethod
     def build(s: Schema) -> _NameIndex:
-        rel: dict[str, set[str]] = {}
-        con: dict[str, set[str]] = {}
+        index = _NameIndex({}, {})
         for t in s.tables.values():
-            rel.setdefault(t.name.schema, set()).update(_relation_contrib(t))
-            con.setdefault(t.name.schema, set()).update(c.name for c in t.constraints)
+            index.replace_table(None, t)
         for i in s.indexes:
-            rel.setdefault(i.schema, set()).add(i.name)
-        return _NameIndex(rel, con)
+            index.replace_index(None, i)
+        return index
+
+    def replace_table(self, old: Table | None, new: Table | None) -> None:
+        if old is not None:
+            self.relations.get(old.name.schema, set()).difference_update(_relation_names(old))
+            self.constraints.get(old.name.schema, set()).difference_update(c.name for c in old.constraints)
+        if new is not None:
+            self.relations.setdefault(new.name.schema, set()).update(_relation_names(new))
+            self.constraints.setdefault(new.name.schema, set()).update(c.name for c in new.constraints)
+
+    def replace_index(self, old: Name | None, new: Name | None) -> None:
+        if old is not None:
+            self.relations.get(old.schema, set()).discard(old.name)
+        if new is not None:
+            self.relations.setdefault(new.schema, set()).add(new.name)
 
-    def update(self, op: o.Op) -> None:
-        delta = _delta(op)
-        if delta is None:
-            return
-        schema, rel_add, rel_del, con_add, con_del = delta
-        rel = self.relations.setdefault(schema, set())
-        rel -= rel_del
-        rel |= rel_add
-        con = self.constraints.setdefault(schema, set())
-        con -= con_del
-        con |= con_add
-
-
-_Delta = tuple[str, frozenset[str], frozenset[str], frozenset[str], frozenset[str]]
-_NONE: frozenset[str] = frozenset()
-_EMPTY: frozenset[str] = frozenset()
-
-
-def _delta(op: o.Op) -> _Delta | None:
-    match op:
-        case o.CreateTableOp(table=t):
-            return t.name.schema, frozenset(_relation_contrib(t)), _NONE, frozenset(c.name for c in t.constraints), _NONE
-        case o.DropTableOp(table=t, indexes=indexes, incoming=incoming):
-            rel = _relation_contrib(t) | {i.name.name for i in indexes}
-            con = {c.name for c in t.constraints} | {c.name for _, c in incoming}
-            return t.name.schema, _NONE, frozenset(rel), _NONE, frozenset(con)
-        case o.RenameTableOp(old=old, new=new):
-            return old.schema, frozenset({new.name}), frozenset({old.name}), _NONE, _NONE
-        case o.AddColumnOp(table=t, column=col, constraints=cons):
-            rel = {c.name for c in cons if c.has_index} | ({col.sequence} if col.sequence else set())
-            return t.schema, frozenset(rel), _NONE, frozenset(c.name for c in cons), _NONE
-        case o.DropColumnOp(table=t, column=col, constraints=cons, indexes=indexes):
-            rel = {c.name for c in cons if c.has_index} | {i.name.name for i in indexes}
-            rel |= {col.sequence} if col.sequence else set()
-            return t.schema, _NONE, frozenset(rel), _NONE, frozenset(c.name for c in cons)
-        case o.AddConstraintOp(table=t, constraint=c):
-            return t.schema, frozenset({c.name}) if c.has_index else _NONE, _NONE, frozenset({c.name}), _NONE
-        case o.DropConstraintOp(table=t, constraint=c):
-            return t.schema, _NONE, frozenset({c.name}) if c.has_index else _NONE, _NONE, frozenset({c.name})
-        case o.CreateIndexOp(index=i):
-            return i.name.schema, frozenset({i.name.name}), _NONE, _NONE, _NONE
-        case o.DropIndexOp(index=i):
-            return i.name.schema, _NONE, frozenset({i.name.name}), _NONE, _NONE
-    return None
-
-
-def _with_tables(s: Schema, tables: dict[Name, Table], **kw: object) -> Schema:
-    return replace(s, tables=tables, **kw)  # type: ignore[arg-type]
-
-
-def _create_schema(s: Schema, op: o.CreateSchemaOp) -> Schema:
-    return replace(s, schemas=s.schemas | {op.name})
-
-
-def _drop_schema(s: Schema, op: o.DropSchemaOp) -> Schema:
-    return replace(s, schemas=s.schemas - {op.name})
-
-
-def _create_table(s: Schema, op: o.CreateTableOp) -> Schema:
-    tables = dict(s.tables)
-    tables[op.table.name] = op.table
-    return _with_tables(s, tables)
-
-
-def _drop_table(s: Schema, op: o.DropTableOp) -> Schema:
-    name = op.table.name
-    tables = {k: v for k, v in s.tables.items() if k != name}
-    for other, fk in op.incoming:
-        if other in tables:
-            t = tables[other]
-            tables[other] = replace(t, constraints=tuple(c for c in t.constraints if c.name != fk.name))
-    indexes = {k: v for k, v in s.indexes.items() if v.table != name}
-    return _with_tables(s, tables, indexes=indexes)
-
-
-def _rename_table(s: Schema, op: o.RenameTableOp) -> Schema:
-    tables = dict(s.tables)
-    del tables[op.old]
-    tables[op.new] = replace(s.tables[op.old], name=op.new)
-    for key, table in tables.items():
-        if _references(table, op.old):
-            tables[key] = _retarget_fks(table, op.old, op.new)
-    indexes = dict(s.indexes)
-    for key, i in s.indexes.items():
-        if i.table == op.old:
-            indexes[key] = replace(i, table=op.new)
-    return _with_tables(s, tables, indexes=indexes)
-
-
-def _references(table: Table, target: Name) -> bool:
-    for c in table.constraints:
-        if c.references is not None and c.references.table == target:
-            return True
-    return False
-
-
-def _retarget_fks(table: Table, old: Name, new: Name) -> Table:
-    if not any(c.references and c.references.table == old for c in table.constraints):
-        return table
-    return replace(table, constraints=tuple(
-        replace(c, references=replace(c.references, table=new)) if c.references and c.references.table == old else c
-        for c in table.constraints
-    ))
-
-
-def _add_column(s: Schema, op: o.AddColumnOp) -> Schema:
-    tables = dict(s.tables)
-    t = tables[op.table]
-    tables[op.table] = replace(t, columns=t.columns + (op.column,), constraints=t.constraints + op.constraints)
-    return _with_tables(s, tables)
-
-
-def _drop_column(s: Schema, op: o.DropColumnOp) -> Schema:
-    tables = dict(s.tables)
-    t = tables[op.table]
-    gone = {c.name for c in op.constraints}
-    tables[op.table] = replace(
-        t,
-        columns=tuple(c for c in t.columns if c.name != op.column.name),
-        constraints=tuple(c for c in t.constraints if c.name not in gone),
-    )
-    dropped = {i.name for i in op.indexes}
-    indexes = {k: v for k, v in s.indexes.items() if k not in dropped}
-    return _with_tables(s, tables, indexes=indexes)
-
-
-def _rename_in_constraint(c: Constraint, old: str, new: str) -> Constraint:
-    return replace(
-        c,
-        columns=tuple(new if x == old else x for x in c.columns),
-        check=exprs.rename_column(c.check, old, new) if c.check is not None else None,
-    )
-
-
-def _rename_column(s: Schema, op: o.RenameColumnOp) -> Schema:
-    old, new = op.old, op.new
-    tables = dict(s.tables)
-    t = tables[op.table]
-    tables[op.table] = replace(
-        t,
-        columns=tuple(replace(c, name=new) if c.name == old else c for c in t.columns),
-        constraints=tuple(_rename_in_constraint(c, old, new) for c in t.constraints),
-    )
-    # foreign keys (of any table, itself included) into the renamed column follow it
-    for key, t in tables.items():
-        if _references(t, op.table):
-            tables[key] = replace(t, constraints=tuple(
-                replace(c, references=replace(
-                    c.references, columns=tuple(new if x == old else x for x in c.references.columns)))
-                if c.references and c.references.table == op.table else c
-                for c in t.constraints
-            ))
-    indexes = dict(s.indexes)
-    for key, i in s.indexes.items():
-        if i.table == op.table and old in i.columns:
-            indexes[key] = replace(
-                i,
-                elements=tuple(replace(e, expr=exprs.rename_column(e.expr, old, new)) for e in i.elements),
-                where=exprs.rename_column(i.where, old, new) if i.where is not None else None,
-                columns=tuple(new if x == old else x for x in i.columns),
-            )
-    return _with_tables(s, tables, indexes=indexes)
-
-
-def _update_column(s: Schema, table: Name, name: str, **changes: object) -> Schema:
-    tables = dict(s.tables)
-    t = tables[table]
-    col = t.column(name)
-    assert col is not None
-    tables[table] = t.with_column(replace(col, **changes))  # type: ignore[arg-type]
-    return _with_tables(s, tables)
-
-
-def _alter_type(s: Schema, op: o.AlterColumnTypeOp) -> Schema:
-    col = s.tables[op.table].column(op.column)
-    assert col is not None
-    default = _retyped_default(col.default, op.old_type, op.new_type)
-    return _update_column(s, op.table, op.column, type=op.new_type, default=default)
-
-
-def _retyped_default(default: Expr | None, old: SqlType, new: SqlType) -> Expr | None:
-    """PostgreSQL stores a string default as a constant of the column's type at the time; a type
-    change keeps that constant (`''::character varying` on a column now text). The model says so
-    with an explicit cast, which the way back removes again."""
-    if default is None or (old.name, old.enum_schema) == (new.name, new.enum_schema):
-        return default
-    if isinstance(default, Literal) and default.kind == "string":
-        return Cast(default, o.type_ref(SqlType(old.name, (), old.array_dims, old.enum_schema)))
-    if isinstance(default, Cast) and isinstance(default.operand, Literal) and default.operand.kind == "string":
-        if o.type_ref(SqlType(new.name, (), new.array_dims, new.enum_schema)) == default.type:
-            return default.operand
-    return default
-
-
-def _set_not_null(s: Schema, op: o.SetNotNullOp) -> Schema:
-    return _update_column(s, op.table, op.column, not_null=True)
-
-
-def _drop_not_null(s: Schema, op: o.DropNotNullOp) -> Schema:
-    return _update_column(s, op.table, op.column, not_null=False)
-
-
-def _set_default(s: Schema, op: o.SetDefaultOp) -> Schema:
-    return _update_column(s, op.table, op.column, default=op.default)
-
-
-def _drop_default(s: Schema, op: o.DropDefaultOp) -> Schema:
-    return _update_column(s, op.table, op.column, default=None)
-
-
-def _add_constraint(s: Schema, op: o.AddConstraintOp) -> Schema:
-    tables = dict(s.tables)
-    t = tables[op.table]
-    # lowering emits SetNotNullOp before a primary key on nullable columns, so the inverse is exact
-    tables[op.table] = replace(t, constraints=t.constraints + (op.constraint,))
-    return _with_tables(s, tables)
-
-
-def _drop_constraint(s: Schema, op: o.DropConstraintOp) -> Schema:
-    tables = dict(s.tables)
-    t = tables[op.table]
-    tables[op.table] = replace(t, constraints=tuple(c for c in t.constraints if c.name != op.constraint.name))
-    return _with_tables(s, tables)
-
-
-def _validate_constraint(s: Schema, op: o.ValidateConstraintOp) -> Schema:
-    tables = dict(s.tables)
-    t = tables[op.table]
-    tables[op.table] = replace(
-        t, constraints=tuple(replace(c, validated=True) if c.name == op.name else c for c in t.constraints)
-    )
-    return _with_tables(s, tables)
-
-
-def _create_index(s: Schema, op: o.CreateIndexOp) -> Schema:
-    indexes = dict(s.indexes)
-    indexes[op.index.name] = op.index
-    return replace(s, indexes=indexes)
-
-
-def _drop_index(s: Schema, op: o.DropIndexOp) -> Schema:
-    return replace(s, indexes={k: v for k, v in s.indexes.items() if k != op.index.name})
-
-
-def _create_enum(s: Schema, op: o.CreateEnumOp) -> Schema:
-    enums = dict(s.enums)
-    enums[op.enum.name] = op.enum
-    return replace(s, enums=enums)
-
-
-def _drop_enum(s: Schema, op: o.DropEnumOp) -> Schema:
-    return replace(s, enums={k: v for k, v in s.enums.items() if k != op.enum.name})
-
-
-def _add_enum_value(s: Schema, op: o.AddEnumValueOp) -> Schema:
-    enums = dict(s.enums)
-    e = enums[op.enum]
-    values = list(e.values)
-    if op.anchor is None:
-        values.append(op.value)
-    else:
-        at = values.index(op.anchor)
-        values.insert(at if op.position == "before" else at + 1, op.value)
-    enums[op.enum] = replace(e, values=tuple(values))
-    return replace(s, enums=enums)
-
-
-def _rename_enum(s: Schema, op: o.RenameEnumOp) -> Schema:
-    enums = {(op.new if k == op.old else k): (replace(v, name=op.new) if k == op.old else v) for k, v in s.enums.items()}
-    old, new = (op.old.schema, op.old.name), (op.new.schema, op.new.name)
-    tables: dict[Name, Table] = {}
-    for key, t in s.tables.items():
-        cols = tuple(
-            replace(c, type=c.type.with_name(op.new.schema, op.new.name),
-                    default=exprs.rename_type(c.default, old, new) if c.default is not None else None)
-            if c.type.is_enum and (c.type.enum_schema, c.type.name) == old else c
-            for c in t.columns
-        )
-        tables[key] = replace(t, columns=cols) if cols != t.columns else t
-    return _with_tables(s, tables, enums=enums)
-
-
-def _raw_sql(s: Schema, op: o.RawSqlOp) -> Schema:
-    return s  # opaque to the model
-
-
-_HANDLERS = {
-    o.CreateSchemaOp: _create_schema, o.DropSchemaOp: _drop_schema,
-    o.CreateTableOp: _create_table, o.DropTableOp: _drop_table, o.RenameTableOp: _rename_table,
-    o.AddColumnOp: _add_column, o.DropColumnOp: _drop_column, o.RenameColumnOp: _rename_column,
-    o.AlterColumnTypeOp: _alter_type, o.SetNotNullOp: _set_not_null, o.DropNotNullOp: _drop_not_null,
-    o.SetDefaultOp: _set_default, o.DropDefaultOp: _drop_default,
-    o.AddConstraintOp: _add_constraint, o.DropConstraintOp: _drop_constraint,
-    o.ValidateConstraintOp: _validate_constraint,
-    o.CreateIndexOp: _create_index, o.DropIndexOp: _drop_index,
-    o.CreateEnumOp: _create_enum, o.DropEnumOp: _drop_enum, o.AddEnumValueOp: _add_enum_value,
-    o.RenameEnumOp: _rename_enum, o.RawSqlOp: _raw_sql,
-}
 
 __all__ = ["Schema", "Column", "Constraint", "EnumType", "ForeignKey", "Index", "Name", "Table"]

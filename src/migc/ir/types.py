@@ -1,42 +1,12 @@
-"""Canonical PostgreSQL types, and which values PostgreSQL converts into which without a cast."""
+"""Canonical PostgreSQL types, and which values PostgreSQL converts into which (with or without a
+cast), which changes rewrite a table and which lose data."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-# alias -> (canonical name, category). Categories follow pg_type.typcategory loosely:
-# N numeric, S string, B boolean, D date/timestamp, T time of day, I interval, U uuid, X bytea,
-# J json, A network address, M macaddr, E enum.
-_ALIASES: dict[str, str] = {
-    "smallint": "smallint", "int2": "smallint",
-    "int": "integer", "integer": "integer", "int4": "integer",
-    "bigint": "bigint", "int8": "bigint",
-    "real": "real", "float4": "real",
-    "double precision": "double precision", "double": "double precision", "float8": "double precision",
-    "numeric": "numeric", "decimal": "numeric",
-    "bool": "boolean", "boolean": "boolean",
-    "text": "text",
-    "varchar": "varchar", "character varying": "varchar",
-    "char": "char", "character": "char", "bpchar": "char",
-    "bytea": "bytea", "uuid": "uuid", "json": "json", "jsonb": "jsonb",
-    "date": "date",
-    "time": "time", "timetz": "timetz",
-    "timestamp": "timestamp", "timestamptz": "timestamptz",
-    "interval": "interval", "inet": "inet", "cidr": "cidr", "macaddr": "macaddr",
-}
-
-# serial types are integers with a sequence default: canonical base type + the sequence flag.
-SERIAL_TYPES: dict[str, str] = {"serial": "integer", "serial4": "integer", "bigserial": "bigint",
-                                "serial8": "bigint", "smallserial": "smallint", "serial2": "smallint"}
-
-CATEGORY: dict[str, str] = {
-    "smallint": "N", "integer": "N", "bigint": "N", "real": "N", "double precision": "N", "numeric": "N",
-    "text": "S", "varchar": "S", "char": "S", "boolean": "B", "date": "D", "timestamp": "D",
-    "timestamptz": "D", "time": "T", "timetz": "T", "interval": "I", "uuid": "U", "bytea": "X",
-    "json": "J", "jsonb": "J", "inet": "A", "cidr": "A", "macaddr": "M",
-}
-
-INTEGER_TYPES = frozenset({"smallint", "integer", "bigint"})
+from migc import quoting
+from migc.typenames import CATEGORY, SERIAL_TYPES, canonical_name
 
 # which canonical types take which (count of) modifiers
 _ARGS_ALLOWED: dict[str, tuple[int, ...]] = {"varchar": (0, 1), "char": (0, 1), "numeric": (0, 1, 2)}
@@ -67,16 +37,22 @@ class SqlType:
         """The same type after its enum was renamed."""
         return SqlType(name, self.args, self.array_dims, schema)
 
+    def sql(self) -> str:
+        """The type as emitted SQL spells it."""
+        if self.is_enum:
+            base = quoting.qualified(self.enum_schema or "public", self.name)
+        else:
+            base = self.name
+            if self.args:
+                base += "(" + ",".join(str(a) for a in self.args) + ")"
+        return base + "[]" * self.array_dims
+
     def display(self) -> str:
         """How messages name the type."""
         base = f"{self.enum_schema}.{self.name}" if self.enum_schema and self.enum_schema != "public" else self.name
         if self.args:
             base += "(" + ",".join(map(str, self.args)) + ")"
         return base + "[]" * self.array_dims
-
-
-def canonical_name(name: str) -> str | None:
-    return _ALIASES.get(name)
 
 
 def check_args(name: str, args: tuple[int, ...]) -> str | None:
@@ -187,3 +163,7 @@ def narrows(src: SqlType, dst: SqlType) -> bool:
     if dst.category == "S":
         return dst.name != "text" and not (dst.name == "varchar" and not dst.args)
     return src.name != dst.name or src.args != dst.args
+
+
+__all__ = ["SqlType", "SERIAL_TYPES", "assignable", "canonical_name", "castable", "check_args", "narrows",
+           "rewrites_table"]

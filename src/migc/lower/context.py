@@ -7,14 +7,15 @@ import difflib
 from dataclasses import dataclass, field
 from typing import Iterable
 
+from migc import typenames
 from migc.diagnostics import DiagnosticBag
-from migc.ir import ops as o
+from migc.expr import Ident, QName, TypeRef
 from migc.ir.model import Column, EnumType, Index, Name, Table
+from migc.ir.op import Irreversible, Op
 from migc.ir.schema import Schema
 from migc.ir.types import SERIAL_TYPES, SqlType, canonical_name, check_args
 from migc.lower.names import NAMEDATALEN
 from migc.source import Span
-from migc.syntax import ast
 
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
@@ -27,23 +28,31 @@ class Lowering:
     schema: Schema
     bag: DiagnosticBag
     in_down_block: bool = False
-    ops: list[o.Op] = field(default_factory=list)
+    ops: list[Op] = field(default_factory=list)
+    groups: list[int] = field(default_factory=list)  # per op: the statement it came from (see `statement`)
+    group: int = 0
     created_tables: set[Name] = field(default_factory=set)  # made in this migration: their locks are harmless
     created_enums: set[Name] = field(default_factory=set)
     created_schemas: set[str] = field(default_factory=set)
-    inverses: list[tuple[o.Op, ...] | None] = field(default_factory=list)  # per op; None = irreversible
-    irreversible: list[tuple[o.Op, str]] = field(default_factory=list)
+    inverses: list[tuple[Op, ...] | None] = field(default_factory=list)  # per op; None = irreversible
+    irreversible: list[tuple[Op, str]] = field(default_factory=list)
 
     # ------------------------------------------------------------ ops
 
-    def emit(self, op: o.Op) -> None:
+    def statement(self) -> None:
+        """The ops emitted from here on come from the next statement (codegen merges the actions of
+        one `alter table` into one ALTER TABLE, never those of two)."""
+        self.group += 1
+
+    def emit(self, op: Op) -> None:
         """Record an op; its inverse is taken now, from the schema before it (the op carries it)."""
         try:
             self.inverses.append(op.invert())
-        except o.Irreversible as why:
+        except Irreversible as why:
             self.inverses.append(None)
             self.irreversible.append((op, str(why)))
         self.ops.append(op)
+        self.groups.append(self.group)
         self.schema = self.schema.apply(op)
 
     def existed_before(self, table: Name) -> bool:
@@ -55,16 +64,16 @@ class Lowering:
 
     # ------------------------------------------------------------ names
 
-    def check_ident(self, ident: ast.Ident) -> bool:
+    def check_ident(self, ident: Ident) -> bool:
         if len(ident.value.encode("utf-8")) > NAMEDATALEN - 1:
             self.bag.error("E004", ident.span, f"identifier '{ident.value[:20]}...' is longer than 63 bytes",
                            "PostgreSQL would silently truncate it; choose a shorter name")
             return False
         return True
 
-    def name(self, qname: ast.QName, *, new: bool = False) -> Name | None:
+    def name(self, qname: QName, *, new: bool = False) -> Name | None:
         """Resolve a possibly schema-qualified name; the schema must exist."""
-        schema = qname.schema.value if qname.schema else "public"
+        schema = qname.schema_name
         if new and not self.check_ident(qname.name):
             return None
         if schema not in self.schema.schemas:
@@ -74,7 +83,7 @@ class Lowering:
             return None
         return Name(schema, qname.name.value)
 
-    def table(self, qname: ast.QName) -> Table | None:
+    def table(self, qname: QName) -> Table | None:
         name = self.name(qname)
         if name is None:
             return None
@@ -84,14 +93,14 @@ class Lowering:
             self.bag.error("E101", qname.span, f"unknown table '{name.display()}'", did_you_mean(name.name, others))
         return table
 
-    def column(self, table: Table, ident: ast.Ident) -> Column | None:
+    def column(self, table: Table, ident: Ident) -> Column | None:
         col = table.column(ident.value)
         if col is None:
             self.bag.error("E103", ident.span, f"table '{table.name.display()}' has no column '{ident.value}'",
                            did_you_mean(ident.value, [c.name for c in table.columns]))
         return col
 
-    def enum(self, qname: ast.QName) -> EnumType | None:
+    def enum(self, qname: QName) -> EnumType | None:
         name = self.name(qname)
         if name is None:
             return None
@@ -101,7 +110,7 @@ class Lowering:
                            did_you_mean(name.name, [n.name for n in self.schema.enums]))
         return enum
 
-    def index(self, qname: ast.QName) -> Index | None:
+    def index(self, qname: QName) -> Index | None:
         name = self.name(qname)
         if name is None:
             return None
@@ -128,7 +137,7 @@ class Lowering:
 
     # ------------------------------------------------------------ types
 
-    def resolve_type(self, ref: ast.TypeRef, *, allow_serial: bool = False) -> tuple[SqlType, bool] | None:
+    def resolve_type(self, ref: TypeRef, *, allow_serial: bool = False) -> tuple[SqlType, bool] | None:
         """The canonical type, and whether it was declared serial."""
         qname = ref.name
         base = qname.name.value
@@ -142,10 +151,10 @@ class Lowering:
                 self.bag.error("E114", ref.span, problem)
                 return None
             return SqlType(canonical, ref.args, ref.array_dims), serial
-        schema = qname.schema.value if qname.schema else "public"
+        schema = qname.schema_name
         enum = self.schema.enums.get(Name(schema, base))
         if enum is None:
-            hint = did_you_mean(base, [*_TYPE_WORDS, *(n.name for n in self.schema.enums)])
+            hint = did_you_mean(base, [*typenames.SUGGESTIONS, *(n.name for n in self.schema.enums)])
             if base in SERIAL_TYPES:
                 hint = "serial types are only allowed as a column's type in create table / add column"
             self.bag.error("E113", ref.span, f"unknown type '{base}'", hint)
@@ -155,23 +164,15 @@ class Lowering:
             return None
         return SqlType(base, (), ref.array_dims, schema), False
 
-    def known_type(self, ref: ast.TypeRef) -> SqlType | None:
+    def known_type(self, ref: TypeRef) -> SqlType | None:
         """The type, without reporting anything when it is unknown (regclass, say)."""
         qname = ref.name
         canonical = canonical_name(qname.name.value) if qname.schema is None else None
         if canonical is not None:
             return SqlType(canonical, ref.args, ref.array_dims)
-        name = Name(qname.schema.value if qname.schema else "public", qname.name.value)
+        name = Name(qname.schema_name, qname.name.value)
         return SqlType(name.name, (), ref.array_dims, name.schema) if name in self.schema.enums else None
 
-    def resolve_cast_type(self, ref: ast.TypeRef) -> SqlType | None:
+    def resolve_cast_type(self, ref: TypeRef) -> SqlType | None:
         resolved = self.resolve_type(ref)
         return resolved[0] if resolved else None
-
-
-_TYPE_WORDS = [
-    "smallint", "int", "integer", "bigint", "serial", "bigserial", "real", "double precision", "numeric",
-    "decimal", "bool", "boolean", "text", "varchar", "char", "bytea", "uuid", "json", "jsonb", "date",
-    "time", "timetz", "timestamp", "timestamptz", "interval", "inet", "cidr", "macaddr",
-]
-

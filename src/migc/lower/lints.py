@@ -4,7 +4,6 @@ and locks taken without a lock_timeout. Each warning has a code, a span and a sa
 
 from __future__ import annotations
 
-from migc.ir import ops as o
 from migc.ir.model import Column, Constraint, Name, Table
 from migc.lower.context import Lowering
 from migc.source import Span
@@ -57,35 +56,11 @@ def keys_on_existing_table(lw: Lowering, table: Name, constraints: list[Constrai
                     "enforces uniqueness and can back foreign keys")
 
 
-def enum_position(lw: Lowering, op: o.AddEnumValueOp) -> None:
+def enum_position(lw: Lowering, enum: Name, value: str, anchor: str | None, span: Span) -> None:
     """W111: without before/after the label sorts last; say where it belongs."""
-    if op.anchor is None:
-        lw.warn("W111", op.span, f"'{op.value}' is added at the end of enum {op.enum.display()}, so it "
+    if anchor is None:
+        lw.warn("W111", span, f"'{value}' is added at the end of enum {enum.display()}, so it "
                 "sorts after every existing label", "say where it belongs: add value '...' before/after '...'")
-
-
-# ops that take a lock on an existing table that blocks reads or writes until they finish
-_LOCKING = (
-    o.DropTableOp, o.RenameTableOp, o.AddColumnOp, o.DropColumnOp, o.RenameColumnOp, o.AlterColumnTypeOp,
-    o.SetNotNullOp, o.DropNotNullOp, o.SetDefaultOp, o.DropDefaultOp, o.AddConstraintOp, o.DropConstraintOp,
-    o.ValidateConstraintOp, o.CreateIndexOp, o.DropIndexOp,
-)
-
-
-def locked_table(op: o.Op) -> Name | None:
-    """The existing table an op locks, if it waits for a lock that queues other queries behind it."""
-    if isinstance(op, (o.CreateIndexOp, o.DropIndexOp)):
-        return None if op.concurrently else op.index.table
-    if isinstance(op, o.DropTableOp):
-        return op.table.name
-    if isinstance(op, o.CreateTableOp):  # a foreign key locks the table it references
-        refs = [c.references.table for c in op.table.constraints if c.references is not None]
-        return next((t for t in refs if t != op.table.name), None)
-    if isinstance(op, o.RenameTableOp):
-        return op.old
-    if isinstance(op, _LOCKING):
-        return op.table
-    return None
 
 
 def lock_timeout(lw: Lowering, sets_its_own: bool) -> None:
@@ -94,7 +69,8 @@ def lock_timeout(lw: Lowering, sets_its_own: bool) -> None:
     if sets_its_own:
         return
     for op in lw.ops:
-        table = locked_table(op)
+        lock = op.lock()
+        table = lock.table if lock is not None else None
         if table is not None and lw.existed_before(table):
             lw.warn("W115", op.span, f"'{op.describe()}' waits for a lock on '{table.display()}' with no "
                     "lock_timeout: every query on the table queues behind it",

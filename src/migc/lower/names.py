@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Container, Iterable
 
-from migc.syntax import ast
+from migc.expr import Expr
 
 NAMEDATALEN = 64  # identifiers are at most NAMEDATALEN - 1 = 63 bytes
 
@@ -80,41 +80,12 @@ def join_column_names(names: Iterable[str]) -> str:
     return buf
 
 
-# PostgreSQL's grammar rewrites some calls before naming sees them: trim(x) is btrim(x)
-_GRAMMAR_FUNCTIONS = {"trim": "btrim"}
-
-# a cast's column is named after the type's pg_type.typname, not the SQL spelling
-_INTERNAL_TYPE_NAMES = {
-    "int": "int4", "integer": "int4", "int4": "int4", "smallint": "int2", "int2": "int2",
-    "bigint": "int8", "int8": "int8", "real": "float4", "float4": "float4", "double precision": "float8",
-    "double": "float8", "float8": "float8", "bool": "bool", "boolean": "bool", "decimal": "numeric",
-    "char": "bpchar", "character": "bpchar", "character varying": "varchar",
-}
-
-
-def index_column_name(expr: ast.Expr) -> str:
-    """FigureIndexColname: a column's own name, a function's name, a cast's operand or type; else 'expr'."""
-    while isinstance(expr, ast.Paren):
-        expr = expr.inner
-    match expr:
-        case ast.ColumnRef(name=name):
-            return name.value
-        case ast.FuncCall(name=qname):
-            return _GRAMMAR_FUNCTIONS.get(qname.name.value, qname.name.value)
-        case ast.Cast(operand=operand, type=type_ref):
-            inner = index_column_name(operand)
-            written = type_ref.name.name.value
-            return inner if inner != "expr" else _INTERNAL_TYPE_NAMES.get(written, written)
-        case ast.ValueKeyword(name=name):
-            return name
-    return "expr"
-
-
-def index_column_names(exprs: Iterable[ast.Expr]) -> list[str]:
-    """ChooseIndexColumnNames: per-column names made unique within the index (lower, lower1, ...)."""
+def index_column_names(exprs: Iterable[Expr]) -> list[str]:
+    """ChooseIndexColumnNames: per-column names made unique within the index (lower, lower1, ...);
+    each expression's own name is FigureIndexColname's (`Expr.index_column_name`)."""
     result: list[str] = []
     for expr in exprs:
-        origname = index_column_name(expr)
+        origname = expr.index_column_name()
         name = origname
         i = 0
         while name in result:

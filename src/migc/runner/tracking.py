@@ -8,8 +8,9 @@ from datetime import datetime
 from typing import Any
 
 from migc import __version__
-from migc.codegen.quoting import ident as quote_ident
-from migc.compiled import CompiledMigration, render_script
+from migc.quoting import ident as quote_ident
+from migc.codegen.statement import render_script
+from migc.compiled import CompiledMigration
 from migc.runner.session import Session
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from migc.catalog import (
+from migc.runner.catalog import (
     Catalog,
     describe_differences,
     ignoring_validation,
@@ -14,9 +14,9 @@ from migc.compiled import CompiledMigration, CompiledProject
 from migc.errors import MigcError
 from migc.project import ProjectConfig
 from migc.runner.apply import Script, apply_down, apply_up, run_statements
-from migc.runner.commands import RunOptions, read_applied
+from migc.runner.run_commands import RunOptions, read_applied
 from migc.runner.connect import resolve_target, tracking_table
-from migc.runner.diagnostics import compile_checked
+from migc.runner.precheck import compile_checked
 from migc.runner.failure import MigrationRef
 from migc.runner.report import Output
 from migc.runner.scratch import scratch_database, scratch_server

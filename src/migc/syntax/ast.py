@@ -1,135 +1,72 @@
-"""Frozen AST nodes of the .mig language. Every node has a span; spans never take part in equality,
-so two expressions written alike compare equal wherever they stand."""
+"""The AST: the frozen nodes the parser builds, with spans that never take part in equality.
+
+This module holds what every statement kind shares: the base classes `Statement` (one `.mig`
+statement) and `AlterAction` (one action of `alter table`), the parts of column and table
+definitions that several statements take (`ColumnDef`, `TableConstraint`, ...), and `Migration`,
+the file. Each statement's own node lives with the rest of its kind in `migc/kinds/`, and every
+node's builder stands beside it (`@builder("rule")`, see tree.py). Expressions, names and types are
+the one expression tree of `migc.expr`.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import Any
 
-from migc.source import NO_SPAN, Span
-
-_span = field(default=NO_SPAN, compare=False, repr=False)
-
-
-@dataclass(frozen=True, slots=True)
-class Ident:
-    value: str  # folded to lower case unless it was quoted
-    span: Span = _span
-    quoted: bool = field(default=False, compare=False, repr=False)
-
-
-@dataclass(frozen=True, slots=True)
-class QName:
-    schema: Ident | None
-    name: Ident
-    span: Span = _span
-
-
-@dataclass(frozen=True, slots=True)
-class TypeRef:
-    name: QName  # `double precision` arrives as QName(None, "double precision")
-    args: tuple[int, ...]
-    array_dims: int
-    span: Span = _span
+from migc.expr import Expr, Ident, QName, TypeRef
+from migc.source import Span
+from migc.tree import (
+    Marker,
+    Node,
+    builder,
+    has_token,
+    marker,
+    marker_value,
+    markers,
+    node,
+    nodes,
+    optional,
+    span_of,
+    string_value,
+    token_span,
+)
+from migc.tree import span_field as _span
 
 
-# ------------------------------------------------------------------ expressions
+class Statement(Node):
+    """Base of the statement nodes (each kind's module defines its own)."""
+
+    __slots__ = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Literal:
-    kind: str  # "int" | "decimal" | "string" | "bool" | "null"
-    value: str  # the literal's value: digits, the unescaped string, "true"/"false", "null"
-    span: Span = _span
+class AlterAction(Node):
+    """Base of the actions of `alter table` (comma-separated, each its own op)."""
+
+    __slots__ = ()
 
 
-@dataclass(frozen=True, slots=True)
-class ColumnRef:
-    name: Ident
-    span: Span = _span
+# ------------------------------------------------------------------ shared parts
 
 
 @dataclass(frozen=True, slots=True)
-class ValueKeyword:
-    name: str  # current_timestamp, current_date, ...
+class StringLit(Node):
+    value: str
     span: Span = _span
 
 
-@dataclass(frozen=True, slots=True)
-class FuncCall:
-    name: QName
-    args: tuple[Expr, ...]
-    span: Span = _span
+def string_lits(c: list[Any]) -> list[StringLit]:
+    """The 'string' tokens among a rule's children, as nodes."""
+    return [StringLit(string_value(t), token_span(t)) for t in c if getattr(t, "type", None) == "STRING"]
+
+
+@builder("ident_list")
+def _ident_list(c: list[Any]) -> Marker:
+    return Marker("idents", tuple(nodes(c, Ident)), span_of(c))
 
 
 @dataclass(frozen=True, slots=True)
-class Binary:
-    op: str  # "or" "and" "=" "<>" "+" ... (lower case; != is kept as written)
-    left: Expr
-    right: Expr
-    span: Span = _span
-
-
-@dataclass(frozen=True, slots=True)
-class Unary:
-    op: str  # "not" | "-" | "+"
-    operand: Expr
-    span: Span = _span
-
-
-@dataclass(frozen=True, slots=True)
-class IsNull:
-    operand: Expr
-    negated: bool
-    span: Span = _span
-
-
-@dataclass(frozen=True, slots=True)
-class InList:
-    operand: Expr
-    items: tuple[Expr, ...]
-    negated: bool
-    span: Span = _span
-
-
-@dataclass(frozen=True, slots=True)
-class Between:
-    operand: Expr
-    low: Expr
-    high: Expr
-    negated: bool
-    span: Span = _span
-
-
-@dataclass(frozen=True, slots=True)
-class Like:
-    operand: Expr
-    pattern: Expr
-    op: str  # "like" | "ilike"
-    negated: bool
-    span: Span = _span
-
-
-@dataclass(frozen=True, slots=True)
-class Cast:
-    operand: Expr
-    type: TypeRef
-    span: Span = _span
-
-
-@dataclass(frozen=True, slots=True)
-class Paren:
-    inner: Expr
-    span: Span = _span
-
-
-Expr = Literal | ColumnRef | ValueKeyword | FuncCall | Binary | Unary | IsNull | InList | Between | Like | Cast | Paren
-
-
-# ------------------------------------------------------------------ column and table constraints
-
-
-@dataclass(frozen=True, slots=True)
-class ForeignKeyRef:
+class ForeignKeyRef(Node):
+    ARGS = ("table", "columns")
     table: QName
     columns: tuple[Ident, ...]  # empty: the referenced table's primary key
     on_delete: str | None  # "cascade" | "restrict" | "set null" | "set default" | "no action"
@@ -138,13 +75,39 @@ class ForeignKeyRef:
     span: Span = _span
 
 
+@builder("fk_action")
+def _fk_action(c: list[Any]) -> str:
+    return " ".join(c[0].value.lower().split())
+
+
+@builder("on_delete")
+def _on_delete(c: list[Any]) -> Marker:
+    return Marker("on delete", c[-1], span_of(c))
+
+
+@builder("on_update")
+def _on_update(c: list[Any]) -> Marker:
+    return Marker("on update", c[-1], span_of(c))
+
+
+@builder("not_valid")
+def _not_valid(c: list[Any]) -> Marker:
+    return Marker("not valid", True, span_of(c))
+
+
+def _fk_ref(table: QName, columns: tuple[Ident, ...], c: list[Any]) -> ForeignKeyRef:
+    return ForeignKeyRef(table, columns, marker_value(c, "on delete"), marker_value(c, "on update"),
+                         marker(c, "not valid") is not None, span_of(c))
+
+
 @dataclass(frozen=True, slots=True)
-class ColumnModifier:
+class ColumnModifier(Node):
     """One modifier of a column definition.
 
     kind: "pk" | "unique" | "not null" | "null" | "default" | "check" | "references" | "identity"
     """
 
+    ARGS = ("constraint_name", "expr", "references")
     kind: str
     constraint_name: Ident | None = None
     expr: Expr | None = None  # default / check
@@ -153,16 +116,63 @@ class ColumnModifier:
     span: Span = _span
 
 
+def _modifier(kind: str) -> Any:
+    def build(c: list[Any]) -> ColumnModifier:
+        return ColumnModifier(kind, span=span_of(c))
+
+    return build
+
+
+builder("pk_mod")(_modifier("pk"))
+builder("unique_mod")(_modifier("unique"))
+builder("not_null_mod")(_modifier("not null"))
+builder("null_mod")(_modifier("null"))
+
+
+@builder("default_mod")
+def _default_mod(c: list[Any]) -> ColumnModifier:
+    return ColumnModifier("default", expr=node(c, Expr), span=span_of(c))
+
+
+@builder("check_mod")
+def _check_mod(c: list[Any]) -> ColumnModifier:
+    return ColumnModifier("check", expr=node(c, Expr), span=span_of(c))
+
+
+@builder("identity_mod")
+def _identity_mod(c: list[Any]) -> ColumnModifier:
+    return ColumnModifier("identity", identity_always=has_token(c, "ALWAYS"), span=span_of(c))
+
+
+@builder("references_mod")
+def _references_mod(c: list[Any]) -> ColumnModifier:
+    fk = _fk_ref(node(c, QName), tuple(nodes(c, Ident)), c)
+    return ColumnModifier("references", references=fk, span=span_of(c))
+
+
+@builder("named_mod")
+def _named_mod(c: list[Any]) -> ColumnModifier:
+    inner = node(c, ColumnModifier)
+    return ColumnModifier(inner.kind, node(c, Ident), inner.expr, inner.references, inner.identity_always, span_of(c))
+
+
 @dataclass(frozen=True, slots=True)
-class ColumnDef:
+class ColumnDef(Node):
+    ARGS = ("name", "type", "modifiers")
     name: Ident
     type: TypeRef
     modifiers: tuple[ColumnModifier, ...]
     span: Span = _span
 
 
+@builder("column_def")
+def _column_def(c: list[Any]) -> ColumnDef:
+    return ColumnDef(c[0], c[1], tuple(nodes(c, ColumnModifier)), span_of(c))
+
+
 @dataclass(frozen=True, slots=True)
-class TableConstraint:
+class TableConstraint(Node):
+    ARGS = ("name", "columns", "expr", "references")
     kind: str  # "primary key" | "unique" | "check" | "foreign key"
     name: Ident | None
     columns: tuple[Ident, ...]
@@ -172,201 +182,65 @@ class TableConstraint:
     span: Span = _span
 
 
-# ------------------------------------------------------------------ statements
+@builder("pk_tc")
+def _pk_tc(c: list[Any]) -> Marker:
+    return Marker("primary key", marker_value(c, "idents"), span_of(c))
+
+
+@builder("unique_tc")
+def _unique_tc(c: list[Any]) -> Marker:
+    return Marker("unique", marker_value(c, "idents"), span_of(c))
+
+
+@builder("check_tc")
+def _check_tc(c: list[Any]) -> Marker:
+    return Marker("check", (node(c, Expr), marker(c, "not valid") is not None), span_of(c))
+
+
+@builder("fk_tc")
+def _fk_tc(c: list[Any]) -> Marker:
+    lists = markers(c, "idents")
+    fk = _fk_ref(node(c, QName), lists[1].value if len(lists) > 1 else (), c)
+    return Marker("foreign key", (lists[0].value, fk), span_of(c))
+
+
+@builder("table_constraint")
+def _table_constraint(c: list[Any]) -> TableConstraint:
+    name = optional(c, Ident)
+    body = node(c, Marker)
+    span = span_of(c)
+    if body.kind == "check":
+        expr, not_valid = body.value
+        return TableConstraint("check", name, (), expr=expr, not_valid=not_valid, span=span)
+    if body.kind == "foreign key":
+        columns, fk = body.value
+        return TableConstraint("foreign key", name, columns, references=fk, span=span)
+    return TableConstraint(body.kind, name, body.value, span=span)
+
+
+# ------------------------------------------------------------------ the file
 
 
 @dataclass(frozen=True, slots=True)
-class CreateSchema:
-    name: Ident
-    span: Span = _span
-
-
-@dataclass(frozen=True, slots=True)
-class DropSchema:
-    name: Ident
-    span: Span = _span
-
-
-@dataclass(frozen=True, slots=True)
-class CreateTable:
-    name: QName
-    columns: tuple[ColumnDef, ...]
-    constraints: tuple[TableConstraint, ...]
-    span: Span = _span
-
-
-@dataclass(frozen=True, slots=True)
-class DropTable:
-    name: QName
-    span: Span = _span
-
-
-@dataclass(frozen=True, slots=True)
-class RenameTable:
-    name: QName
-    new_name: Ident
-    span: Span = _span
-
-
-@dataclass(frozen=True, slots=True)
-class AddColumn:
-    column: ColumnDef
-    span: Span = _span
-
-
-@dataclass(frozen=True, slots=True)
-class DropColumn:
-    column: Ident
-    span: Span = _span
-
-
-@dataclass(frozen=True, slots=True)
-class RenameColumn:
-    column: Ident
-    new_name: Ident
-    span: Span = _span
-
-
-@dataclass(frozen=True, slots=True)
-class AddConstraint:
-    constraint: TableConstraint
-    span: Span = _span
-
-
-@dataclass(frozen=True, slots=True)
-class ValidateConstraint:
-    name: Ident
-    span: Span = _span
-
-
-@dataclass(frozen=True, slots=True)
-class DropConstraint:
-    name: Ident
-    span: Span = _span
-
-
-@dataclass(frozen=True, slots=True)
-class SetType:
-    column: Ident
-    type: TypeRef
-    using: Expr | None
-    span: Span = _span
-
-
-@dataclass(frozen=True, slots=True)
-class SetNotNull:
-    column: Ident
-    span: Span = _span
-
-
-@dataclass(frozen=True, slots=True)
-class DropNotNull:
-    column: Ident
-    span: Span = _span
-
-
-@dataclass(frozen=True, slots=True)
-class SetDefault:
-    column: Ident
-    expr: Expr
-    span: Span = _span
-
-
-@dataclass(frozen=True, slots=True)
-class DropDefault:
-    column: Ident
-    span: Span = _span
-
-
-AlterAction = (
-    AddColumn | DropColumn | RenameColumn | AddConstraint | ValidateConstraint | DropConstraint
-    | SetType | SetNotNull | DropNotNull | SetDefault | DropDefault
-)
-
-
-@dataclass(frozen=True, slots=True)
-class AlterTable:
-    name: QName
-    actions: tuple[AlterAction, ...]
-    span: Span = _span
-
-
-@dataclass(frozen=True, slots=True)
-class IndexElem:
-    expr: Expr
-    order: str | None  # "asc" | "desc"
-    nulls: str | None  # "first" | "last"
-    span: Span = _span
-
-
-@dataclass(frozen=True, slots=True)
-class CreateIndex:
-    name: Ident | None
-    table: QName
-    unique: bool
-    concurrently: bool
-    elements: tuple[IndexElem, ...]
-    where: Expr | None
-    span: Span = _span
-
-
-@dataclass(frozen=True, slots=True)
-class DropIndex:
-    name: QName
-    concurrently: bool
-    span: Span = _span
-
-
-@dataclass(frozen=True, slots=True)
-class StringLit:
-    value: str
-    span: Span = _span
-
-
-@dataclass(frozen=True, slots=True)
-class CreateEnum:
-    name: QName
-    values: tuple[StringLit, ...]
-    span: Span = _span
-
-
-@dataclass(frozen=True, slots=True)
-class AlterEnumAddValue:
-    name: QName
-    value: StringLit
-    position: str | None  # "before" | "after"
-    anchor: StringLit | None
-    span: Span = _span
-
-
-@dataclass(frozen=True, slots=True)
-class RenameEnum:
-    name: QName
-    new_name: Ident
-    span: Span = _span
-
-
-@dataclass(frozen=True, slots=True)
-class DropEnum:
-    name: QName
-    span: Span = _span
-
-
-@dataclass(frozen=True, slots=True)
-class RawSql:
-    up: str
-    down: str | None
-    span: Span = _span
-
-
-Statement = (
-    CreateSchema | DropSchema | CreateTable | DropTable | RenameTable | AlterTable
-    | CreateIndex | DropIndex | CreateEnum | AlterEnumAddValue | RenameEnum | DropEnum | RawSql
-)
-
-
-@dataclass(frozen=True, slots=True)
-class Migration:
+class Migration(Node):
+    ARGS = ("statements", "down")
     statements: tuple[Statement, ...]
     down: tuple[Statement, ...] | None  # the explicit `down { }` block, if any
     down_span: Span | None = None
+
+
+@builder("down_block")
+def _down_block(c: list[Any]) -> Marker:
+    return Marker("down block", tuple(nodes(c, Statement)), span_of(c))
+
+
+@builder("start")
+def _start(c: list[Any]) -> Migration:
+    down = marker(c, "down block")
+    return Migration(tuple(nodes(c, Statement)), down.value if down else None, down.span if down else None)
+
+
+__all__ = [
+    "AlterAction", "ColumnDef", "ColumnModifier", "Expr", "ForeignKeyRef", "Ident", "Migration", "QName",
+    "Statement", "StringLit", "TableConstraint", "TypeRef", "string_lits",
+]

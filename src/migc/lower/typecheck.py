@@ -7,8 +7,8 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
+from migc import expr as ex
 from migc.ir.types import SqlType, assignable
-from migc.syntax import ast
 
 BOOLEAN = SqlType("boolean")
 TEXT = SqlType("text")
@@ -60,64 +60,60 @@ class Typed:
 
 UNKNOWN = Typed(None)
 
-# (expr whose column is unknown or not allowed, message) -> reported by the caller
-ColumnLookup = Callable[[ast.ColumnRef], SqlType | None]
-TypeResolver = Callable[[ast.TypeRef], SqlType | None]
+ColumnLookup = Callable[[ex.ColumnRef], SqlType | None]  # reports an unknown column itself
+TypeResolver = Callable[[ex.TypeRef], SqlType | None]
+
+_BOOLEAN_OPERATORS = frozenset({"and", "or", "=", "<>", "!=", "<", "<=", ">", ">="})
 
 
-def infer(expr: ast.Expr, column: ColumnLookup, resolve: TypeResolver) -> Typed:
-    def go(e: ast.Expr) -> Typed:
+def infer(expr: ex.Expr, column: ColumnLookup, resolve: TypeResolver) -> Typed:
+    """The expression's type; every column it names goes through `column` (which reports unknown
+    ones). A form this function does not know is typed by its class (a `Predicate` is boolean) or
+    left unknown, after its operands are checked."""
+
+    def go(e: ex.Expr) -> Typed:
         match e:
-            case ast.Literal(kind="int", value=v):
+            case ex.Literal(kind="int", value=v):
                 return Typed(BIGINT if abs(int(v)) > 2**31 - 1 else INTEGER)
-            case ast.Literal(kind="decimal"):
+            case ex.Literal(kind="decimal"):
                 return Typed(NUMERIC)
-            case ast.Literal(kind="string", value=v):
+            case ex.Literal(kind="string", value=v):
                 return Typed(None, "string", v)
-            case ast.Literal(kind="bool"):
+            case ex.Literal(kind="bool"):
                 return Typed(BOOLEAN)
-            case ast.Literal(kind="null"):
+            case ex.Literal(kind="null"):
                 return Typed(None, "null")
-            case ast.ColumnRef():
+            case ex.ColumnRef():
                 return Typed(column(e))
-            case ast.ValueKeyword(name=name):
+            case ex.ValueKeyword(name=name):
                 return Typed(_VALUE_KEYWORD_TYPES.get(name))
-            case ast.FuncCall(name=qname, args=args):
+            case ex.FuncCall(name=qname, args=args):
                 arg_types = [go(a) for a in args]
                 name = qname.name.value
                 if name == "coalesce":
                     return next((t for t in arg_types if t.type is not None), UNKNOWN)
                 return Typed(_FUNCTION_TYPES.get(name)) if qname.schema is None else UNKNOWN
-            case ast.Paren(inner=inner):
+            case ex.Paren(inner=inner):
                 return go(inner)
-            case ast.Cast(operand=operand, type=type_ref):
+            case ex.Cast(operand=operand, type=type_ref):
                 go(operand)
                 return Typed(resolve(type_ref))
-            case ast.Unary(op="not", operand=operand):
+            case ex.Unary(op="not", operand=operand):
                 go(operand)
                 return Typed(BOOLEAN)
-            case ast.Unary(operand=operand):
+            case ex.Unary(operand=operand):
                 operand_type = go(operand)
                 numeric = operand_type.type is not None and operand_type.type.category == "N"
                 return operand_type if numeric else UNKNOWN
-            case ast.Binary(op=op, left=left, right=right):
+            case ex.Binary(op=op, left=left, right=right):
                 lt, rt = go(left), go(right)
-                if op in ("and", "or", "=", "<>", "!=", "<", "<=", ">", ">="):
-                    return Typed(BOOLEAN)
-                return _arithmetic(lt, rt)
-            case ast.IsNull() | ast.InList() | ast.Between() | ast.Like():
-                for child in _operands(e):
-                    go(child)
-                return Typed(BOOLEAN)
-        return UNKNOWN
+                return Typed(BOOLEAN) if op in _BOOLEAN_OPERATORS else _arithmetic(lt, rt)
+        for child in e.children():  # any other form: its operands are still checked
+            if isinstance(child, ex.Expr):
+                go(child)
+        return Typed(BOOLEAN) if isinstance(e, ex.Predicate) else UNKNOWN
 
     return go(expr)
-
-
-def _operands(e: ast.Expr) -> tuple[ast.Expr, ...]:
-    from migc.ir.exprs import children
-
-    return children(e)
 
 
 def _arithmetic(lt: Typed, rt: Typed) -> Typed:
@@ -132,10 +128,8 @@ def _arithmetic(lt: Typed, rt: Typed) -> Typed:
     return UNKNOWN
 
 
-def is_volatile(expr: ast.Expr) -> bool:
-    from migc.ir.exprs import walk
-
-    return any(isinstance(e, ast.FuncCall) and e.name.name.value in VOLATILE_FUNCTIONS for e in walk(expr))
+def is_volatile(expr: ex.Expr) -> bool:
+    return any(call.name.name.value in VOLATILE_FUNCTIONS for call in expr.find_all(ex.FuncCall))
 
 
 def fits(value: Typed, column_type: SqlType) -> str | None:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from migc.compiled import CompiledMigration, CompiledProject, render_script
+from migc.codegen.statement import render_script
+from migc.compiled import CompiledMigration, CompiledProject
 from migc.errors import MigcError
 from migc.project import ProjectConfig, list_migrations
 from migc.runner.apply import apply_down, apply_up
 from migc.runner.connect import migration_session, resolve_target, tracking_table
-from migc.runner.diagnostics import compile_checked, print_diagnostics
+from migc.runner.precheck import compile_checked, print_diagnostics
 from migc.runner.report import Output, format_ms
 from migc.runner.session import Session
 from migc.runner.status import MigrationStatus, State, classify, tampered

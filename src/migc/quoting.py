@@ -1,11 +1,9 @@
-"""The only ways a name or a literal reaches SQL: these functions, used as Jinja filters."""
+"""The only ways a name or a literal reaches SQL. A leaf module: expressions, codegen, lowering and
+the runner all quote through it."""
 
 from __future__ import annotations
 
 import re
-
-from migc.ir.model import Name
-from migc.ir.types import SqlType
 
 _PLAIN = re.compile(r"^[a-z_][a-z0-9_]*$")
 
@@ -15,8 +13,8 @@ def ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def qname(name: Name) -> str:
-    return f"{ident(name.schema)}.{ident(name.name)}"
+def qualified(schema: str, name: str) -> str:
+    return f"{ident(schema)}.{ident(name)}"
 
 
 def literal(value: str) -> str:
@@ -28,16 +26,3 @@ def func_name(name: str) -> str:
     """Function names stay bare when plain lower-case words: `coalesce`, `trim` and friends are
     keywords with their own syntax, which a quoted name would not reach. Anything else is quoted."""
     return name if _PLAIN.match(name) else ident(name)
-
-
-_TYPE_SQL = {"timetz": "timetz", "timestamptz": "timestamptz"}
-
-
-def sql_type(t: SqlType) -> str:
-    if t.is_enum:
-        base = f"{ident(t.enum_schema or 'public')}.{ident(t.name)}"
-    else:
-        base = _TYPE_SQL.get(t.name, t.name)
-        if t.args:
-            base += "(" + ",".join(str(a) for a in t.args) + ")"
-    return base + "[]" * t.array_dims

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from migc.compiled import CompiledMigration, CompiledProject, Statement
+from migc.codegen.statement import SqlStatement
+from migc.compiled import CompiledMigration, CompiledProject
 from migc.compiler import compile_project
 from migc.errors import MigcError
 from migc.project import MIGRATION_NAME, ProjectConfig, list_migrations
@@ -20,7 +21,7 @@ def check(config: ProjectConfig, *, use_cache: bool = True) -> CompiledProject:
 @dataclass(frozen=True)
 class EmitResult:
     project: CompiledProject
-    sections: list[tuple[CompiledMigration, tuple[Statement, ...]]]
+    sections: list[tuple[CompiledMigration, tuple[SqlStatement, ...]]]
 
 
 def select(project: CompiledProject, version: int | None, start: int | None, end: int | None) -> list[CompiledMigration]:

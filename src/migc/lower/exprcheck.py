@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from migc.ir import exprs
+from collections.abc import Callable
+
+from migc import expr as ex
 from migc.ir.model import Column, EnumType, Name
 from migc.ir.types import SqlType
 from migc.lower.context import Lowering, did_you_mean
-from migc.lower.typing import BOOLEAN, Typed, fits, infer
-from migc.syntax import ast
+from migc.lower.typecheck import BOOLEAN, Typed, fits, infer
 
 
-def _lookup(lw: Lowering, columns: dict[str, Column], table: str, what: str):  # type: ignore[no-untyped-def]
-    def column(ref: ast.ColumnRef) -> SqlType | None:
+def _lookup(lw: Lowering, columns: dict[str, Column], table: str, what: str) -> Callable[[ex.ColumnRef], SqlType | None]:
+    def column(ref: ex.ColumnRef) -> SqlType | None:
         col = columns.get(ref.name.value)
         if col is None:
             lw.bag.error("E103", ref.span, f"{what} names unknown column '{ref.name.value}' of table '{table}'",
@@ -22,9 +23,9 @@ def _lookup(lw: Lowering, columns: dict[str, Column], table: str, what: str):  #
     return column
 
 
-def check_default(lw: Lowering, expr: ast.Expr, column: Column) -> Typed:
+def check_default(lw: Lowering, expr: ex.Expr, column: Column) -> Typed:
     """A default may not name columns, and its value must fit the column's type."""
-    for ref in exprs.column_refs(expr):
+    for ref in expr.column_refs():
         lw.bag.error("E210", ref.span, f"a default cannot refer to column '{ref.name.value}'",
                      "to quote a string, use single quotes: 'text'")
     typed = infer(expr, lambda ref: None, lw.resolve_cast_type)
@@ -44,7 +45,7 @@ def _enum_label_problem(label: str, enum: EnumType | None) -> str | None:
     return f"'{label}' is not a label of enum {enum.name.display()} ({listed})"
 
 
-def check_boolean(lw: Lowering, expr: ast.Expr, columns: dict[str, Column], table: str, what: str) -> None:
+def check_boolean(lw: Lowering, expr: ex.Expr, columns: dict[str, Column], table: str, what: str) -> None:
     """Check and where expressions: known columns, and a boolean result where the type is known."""
     typed = infer(expr, _lookup(lw, columns, table, what), lw.resolve_cast_type)
     if typed.type is not None and typed.type != BOOLEAN:
@@ -53,7 +54,7 @@ def check_boolean(lw: Lowering, expr: ast.Expr, columns: dict[str, Column], tabl
         lw.bag.error("E211", expr.span, f"{what} must be boolean, not a string")
 
 
-def check_columns(lw: Lowering, expr: ast.Expr, columns: dict[str, Column], table: str, what: str) -> Typed:
+def check_columns(lw: Lowering, expr: ex.Expr, columns: dict[str, Column], table: str, what: str) -> Typed:
     return infer(expr, _lookup(lw, columns, table, what), lw.resolve_cast_type)
 
 

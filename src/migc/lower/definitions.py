@@ -1,15 +1,17 @@
-"""Column definitions and constraints: building them, checking them, and naming them as PostgreSQL
-would (sequences, then checks, then primary key / unique indexes, then foreign keys)."""
+"""Column definitions and constraints, which `create table`, `add column` and `add constraint` share:
+building them, checking them, and naming them as PostgreSQL would (sequences, then checks, then
+primary key / unique indexes, then foreign keys)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from migc.ir import exprs
+from migc import expr as ex
+from migc import quoting
 from migc.ir.model import Column, Constraint, ForeignKey, Index, Name, Table
 from migc.lower import lints, names
 from migc.lower.context import Lowering
-from migc.lower.expressions import check_boolean, check_default, columns_by_name
+from migc.lower.exprcheck import check_boolean, check_default, columns_by_name
 from migc.source import Span
 from migc.syntax import ast
 
@@ -22,13 +24,13 @@ class Pending:
     explicit: ast.Ident | None
     columns: tuple[str, ...]
     span: Span
-    check: ast.Expr | None = None
+    check: ex.Expr | None = None
     references: ForeignKey | None = None  # set once resolved
     fk_source: ast.ForeignKeyRef | None = None
     not_valid: bool = False
 
     def build(self, name: str) -> Constraint:
-        check_columns = exprs.column_names(self.check) if self.check is not None else ()
+        check_columns = self.check.column_names() if self.check is not None else ()
         return Constraint(name, self.kind, check_columns if self.kind == "check" else self.columns,
                           self.check, self.references, not self.not_valid)
 
@@ -119,9 +121,9 @@ def resolve(lw: Lowering, table: Table, pending: list[Pending]) -> list[Constrai
                 lw.bag.error("E103", p.span, f"table '{table.name.display()}' has no column '{col}'")
                 ok = False
         if p.kind == "check" and p.check is not None:
-            before = len(lw.bag.items)
+            mark = lw.bag.mark()
             check_boolean(lw, p.check, columns, table.name.display(), "check expression")
-            ok = ok and len(lw.bag.items) == before
+            ok = ok and not lw.bag.errors_since(mark)
         if p.kind == "foreign key":
             ok = _resolve_fk(lw, table, p, [q for q in pending if q.kind in ("primary key", "unique")]) and ok
     return _name_all(lw, table, pending) if ok else None
@@ -199,7 +201,7 @@ def _without_redundant_keys(pending: list[Pending]) -> list[Pending]:
 
 def _plain_unique(index: Index) -> bool:
     """A unique index over plain columns, without a predicate, can back a foreign key too."""
-    return index.unique and index.where is None and all(isinstance(e.expr, ast.ColumnRef) for e in index.elements)
+    return index.unique and index.where is None and all(isinstance(e.expr, ex.ColumnRef) for e in index.elements)
 
 
 def _name_all(lw: Lowering, table: Table, pending: list[Pending]) -> list[Constraint] | None:
@@ -225,7 +227,7 @@ def _name_all(lw: Lowering, table: Table, pending: list[Pending]) -> list[Constr
     pending = sorted(pending, key=lambda q: (q.span.line, q.span.col))  # PostgreSQL names in written order
     for p in pending:
         if p.kind == "check" and p.explicit is None:
-            cols = exprs.column_names(p.check) if p.check is not None else ()
+            cols = p.check.column_names() if p.check is not None else ()
             chosen[id(p)] = names.choose_name(tname, cols[0] if len(cols) == 1 else None, "check", connames)
             connames.add(chosen[id(p)])
     # the primary key's index is built first, then the others in order
@@ -245,3 +247,23 @@ def _name_all(lw: Lowering, table: Table, pending: list[Pending]) -> list[Constr
 
 def sequence_name(lw: Lowering, table: Name, column: str, also_taken: set[str]) -> str:
     return names.choose_name(table.name, column, "seq", names.Taken(lw.schema.relation_names(table.schema), also_taken))
+
+
+def with_sequences(lw: Lowering, table: Name, columns: list[Column]) -> list[Column]:
+    """serial and identity columns own a sequence named table_column_seq (numbered on collision)."""
+    taken: set[str] = set()
+    result = []
+    for c in columns:
+        if c.serial or c.identity:
+            seq = sequence_name(lw, table, c.name, taken)
+            taken.add(seq)
+            c = replace(c, sequence=seq, default=nextval(Name(table.schema, seq)) if c.serial else c.default)
+        result.append(c)
+    return result
+
+
+def nextval(sequence: Name) -> ex.Expr:
+    """nextval('"schema"."seq"'::regclass), the default PostgreSQL gives a serial column."""
+    text = quoting.qualified(sequence.schema, sequence.name)  # the regclass text names it as SQL would
+    regclass = ex.TypeRef(ex.QName(None, ex.Ident("regclass")), (), 0)
+    return ex.FuncCall(ex.QName(None, ex.Ident("nextval")), (ex.Cast(ex.Literal("string", text), regclass),))

@@ -1,0 +1,694 @@
+"""The column actions of `alter table`: add / drop / rename column, change its type, set or drop its
+not null and its default."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from migc.expr import Cast, ColumnRef, Expr, Ident, IsNull, Literal, Paren, TypeRef
+from migc.ir.catalog import USER_NS, CatalogSection, catalog_section, not_extension_member, qualified
+from migc.ir.creation import attribute_ops, creation_ops, recreation_ops
+from migc.ir.model import Column, Constraint, Index, Name, ObjectRef, OnTable, Table
+from migc.ir.op import (
+    PASS_ADD_COL,
+    PASS_ALTER_TYPE,
+    PASS_COL_ATTRS,
+    PASS_ADD_OTHERCONSTR,
+    PASS_DROP,
+    Irreversible,
+    Lock,
+    Op,
+    TableAction,
+    columns_touched,
+    constraint_touched,
+)
+from migc.ir.schema import Schema
+from migc.ir.types import SqlType, assignable, castable, narrows, rewrites_table
+from migc.lower import lints
+from migc.lower.context import Lowering
+from migc.lower.definitions import build_column, resolve, with_sequences
+from migc.lower.dispatch import lowers_action
+from migc.lower.exprcheck import check_columns, check_default, columns_by_name
+from migc.lower.typecheck import fits, infer, is_volatile
+from migc.source import Span
+from migc.syntax.ast import AlterAction, ColumnDef
+from migc.tree import Marker, builder, marker_value, node, nodes, span_of
+from migc.tree import span_field as _span
+
+# ------------------------------------------------------------------ syntax
+
+
+@dataclass(frozen=True, slots=True)
+class AddColumn(AlterAction):
+    ARGS = ("column",)
+    column: ColumnDef
+    span: Span = _span
+
+
+@dataclass(frozen=True, slots=True)
+class DropColumn(AlterAction):
+    ARGS = ("column",)
+    column: Ident
+    span: Span = _span
+
+
+@dataclass(frozen=True, slots=True)
+class RenameColumn(AlterAction):
+    ARGS = ("column", "new_name")
+    column: Ident
+    new_name: Ident
+    span: Span = _span
+
+
+@dataclass(frozen=True, slots=True)
+class SetType(AlterAction):
+    ARGS = ("column", "type", "using")
+    column: Ident
+    type: TypeRef
+    using: Expr | None
+    span: Span = _span
+
+
+@dataclass(frozen=True, slots=True)
+class SetNotNull(AlterAction):
+    ARGS = ("column",)
+    column: Ident
+    span: Span = _span
+
+
+@dataclass(frozen=True, slots=True)
+class DropNotNull(AlterAction):
+    ARGS = ("column",)
+    column: Ident
+    span: Span = _span
+
+
+@dataclass(frozen=True, slots=True)
+class SetDefault(AlterAction):
+    ARGS = ("column", "expr")
+    column: Ident
+    expr: Expr
+    span: Span = _span
+
+
+@dataclass(frozen=True, slots=True)
+class DropDefault(AlterAction):
+    ARGS = ("column",)
+    column: Ident
+    span: Span = _span
+
+
+@builder("add_column")
+def _add_column(c: list[Any]) -> AddColumn:
+    return AddColumn(node(c, ColumnDef), span_of(c))
+
+
+@builder("drop_column")
+def _drop_column(c: list[Any]) -> DropColumn:
+    return DropColumn(node(c, Ident), span_of(c))
+
+
+@builder("rename_column")
+def _rename_column(c: list[Any]) -> RenameColumn:
+    old, new = nodes(c, Ident)
+    return RenameColumn(old, new, span_of(c))
+
+
+@builder("using")
+def _using(c: list[Any]) -> Marker:
+    return Marker("using", node(c, Expr), span_of(c))
+
+
+@builder("set_type")
+def _set_type(c: list[Any]) -> SetType:
+    return SetType(node(c, Ident), node(c, TypeRef), marker_value(c, "using"), span_of(c))
+
+
+@builder("set_not_null")
+def _set_not_null(c: list[Any]) -> SetNotNull:
+    return SetNotNull(node(c, Ident), span_of(c))
+
+
+@builder("drop_not_null")
+def _drop_not_null(c: list[Any]) -> DropNotNull:
+    return DropNotNull(node(c, Ident), span_of(c))
+
+
+@builder("set_default")
+def _set_default(c: list[Any]) -> SetDefault:
+    return SetDefault(node(c, Ident), node(c, Expr), span_of(c))
+
+
+@builder("drop_default")
+def _drop_default(c: list[Any]) -> DropDefault:
+    return DropDefault(node(c, Ident), span_of(c))
+
+
+# ------------------------------------------------------------------ ops
+
+
+def _column_lock(table: Name) -> Lock:
+    return Lock(table, "ACCESS EXCLUSIVE")
+
+
+def _on(table: Name, column: str) -> str:
+    return f"{table.display()}.{column}"
+
+
+@dataclass(frozen=True, slots=True)
+class AddColumnOp(TableAction):
+    table: Name
+    column: Column
+    constraints: tuple[Constraint, ...]  # declared on the column itself
+    span: Span = _span
+    PASS = PASS_ADD_COL
+    BEFORE = "{{ d.sequences_before(op.table, [op.column]) }}"
+    ACTION = "ADD COLUMN {{ d.column(op.table, op.column) }}{% for k in op.constraints %}, ADD {{ d.constraint(k) }}{% endfor %}"
+    AFTER = "{{ d.sequences_after(op.table, [op.column]) }}"
+
+    def apply(self, schema: Schema) -> Schema:
+        t = schema.tables[self.table]
+        return schema.with_table(replace(t, columns=t.columns + (self.column,), constraints=t.constraints + self.constraints))
+
+    def invert(self) -> tuple[Op, ...]:
+        return (DropColumnOp(self.table, self.column, (), (), self.span),)
+
+    def touches(self) -> frozenset[str]:
+        return columns_touched(self.column.name).union(*(constraint_touched(c) for c in self.constraints))
+
+    def describe(self) -> str:
+        return f"add column {self.column.name} to {self.table.display()}"
+
+    def lock(self) -> Lock | None:
+        return _column_lock(self.table)
+
+    def creates(self) -> tuple[ObjectRef, ...]:
+        return (ObjectRef.of_column(self.table, self.column.name),)
+
+
+@dataclass(frozen=True, slots=True)
+class DropColumnOp(TableAction):
+    table: Name
+    column: Column  # with its attributes (a comment), to give them back
+    constraints: tuple[Constraint, ...]  # every constraint of the table that mentions the column
+    indexes: tuple[Index, ...]  # every index that mentions the column
+    span: Span = _span
+    PASS = PASS_DROP
+    ACTION = "DROP COLUMN {{ op.column.name|ident }}"
+
+    def apply(self, schema: Schema) -> Schema:
+        t = schema.tables[self.table]
+        gone = {c.name for c in self.constraints}
+        after = schema.with_table(replace(
+            t,
+            columns=tuple(c for c in t.columns if c.name != self.column.name),
+            constraints=tuple(c for c in t.constraints if c.name not in gone),
+        ))
+        return after.without_indexes(i.name for i in self.indexes)
+
+    def invert(self) -> tuple[Op, ...]:
+        ops: list[Op] = [AddColumnOp(self.table, self.column.without_attrs(), (), self.span)]
+        for c in self.constraints:
+            ops += creation_ops(OnTable(self.table, c))
+        for index in self.indexes:
+            ops += recreation_ops(index)
+        ops += attribute_ops(ObjectRef.of_column(self.table, self.column.name), self.column)
+        return tuple(ops)
+
+    def describe(self) -> str:
+        return f"drop column {self.column.name} from {self.table.display()}"
+
+    def touches(self) -> frozenset[str]:
+        return columns_touched(self.column.name).union(*(constraint_touched(c) for c in self.constraints))
+
+    def lock(self) -> Lock | None:
+        return _column_lock(self.table)
+
+
+@dataclass(frozen=True, slots=True)
+class RenameColumnOp(Op):
+    table: Name
+    old: str
+    new: str
+    span: Span = _span
+    TEMPLATE = "ALTER TABLE {{ op.table|qname }} RENAME COLUMN {{ op.old|ident }} TO {{ op.new|ident }}"
+
+    def apply(self, schema: Schema) -> Schema:
+        old, new = self.old, self.new
+        t = schema.tables[self.table]
+        after = schema.with_table(replace(
+            t,
+            columns=tuple(replace(c, name=new) if c.name == old else c for c in t.columns),
+            constraints=tuple(_rename_in_constraint(c, old, new) for c in t.constraints),
+        ))
+        # foreign keys (of any table, itself included) into the renamed column follow it
+        after = after.with_tables(_follow_fks(t, self.table, old, new)
+                                  for t in list(after.tables.values()) if t.references(self.table))
+        for index in [i for i in after.indexes.values() if i.table == self.table and old in i.columns]:
+            after = after.with_index(replace(
+                index,
+                elements=tuple(replace(e, expr=e.expr.with_column_renamed(old, new)) for e in index.elements),
+                where=index.where.with_column_renamed(old, new) if index.where is not None else None,
+                columns=tuple(new if x == old else x for x in index.columns),
+            ))
+        return after
+
+    def invert(self) -> tuple[Op, ...]:
+        return (RenameColumnOp(self.table, self.new, self.old, self.span),)
+
+    def describe(self) -> str:
+        return f"rename column {self.old} of {self.table.display()} to {self.new}"
+
+    def lock(self) -> Lock | None:
+        return _column_lock(self.table)
+
+    def renames(self) -> tuple[ObjectRef, ObjectRef] | None:
+        return ObjectRef.of_column(self.table, self.old), ObjectRef.of_column(self.table, self.new)
+
+
+def _rename_in_constraint(c: Constraint, old: str, new: str) -> Constraint:
+    return replace(
+        c,
+        columns=tuple(new if x == old else x for x in c.columns),
+        check=c.check.with_column_renamed(old, new) if c.check is not None else None,
+    )
+
+
+def _follow_fks(table: Table, target: Name, old: str, new: str) -> Table:
+    return replace(table, constraints=tuple(
+        replace(c, references=replace(c.references, columns=tuple(new if x == old else x for x in c.references.columns)))
+        if c.references and c.references.table == target else c
+        for c in table.constraints
+    ))
+
+
+def _type_ref(t: SqlType) -> TypeRef:
+    from migc.expr import QName
+
+    qualified = QName(Ident(t.enum_schema), Ident(t.name)) if t.enum_schema else QName(None, Ident(t.name))
+    return TypeRef(qualified, t.args, t.array_dims)
+
+
+def cast_expr(column: str, to: SqlType) -> Expr:
+    """`column::type`, for a `using` that PostgreSQL needs when no assignment cast exists."""
+    return Cast(ColumnRef(Ident(column)), _type_ref(to))
+
+
+@dataclass(frozen=True, slots=True)
+class AlterColumnTypeOp(TableAction):
+    table: Name
+    column: str
+    old_type: SqlType
+    new_type: SqlType
+    using: Expr | None
+    inverse_using: Expr | None  # what the way back needs (None: an assignment cast exists)
+    reversible: bool = True  # False: PostgreSQL has no cast at all from the new type back
+    span: Span = _span
+    PASS = PASS_ALTER_TYPE
+    ACTION = ("ALTER COLUMN {{ op.column|ident }} TYPE {{ op.new_type|sqltype }}"
+              "{% if op.using is not none %} USING {{ op.using|expr }}{% endif %}")
+
+    def touches(self) -> frozenset[str]:
+        return columns_touched(self.column, *(self.using.column_names() if self.using is not None else ()))
+
+    def merge_conflict(self, other: TableAction) -> bool:
+        """PostgreSQL refuses to change one column's type twice in one ALTER TABLE."""
+        return isinstance(other, AlterColumnTypeOp) and other.column == self.column
+
+    def apply(self, schema: Schema) -> Schema:
+        table = schema.tables[self.table]
+        col = table.column(self.column)
+        assert col is not None
+        default = _retyped_default(col.default, self.old_type, self.new_type)
+        return schema.with_table(table.with_column(replace(col, type=self.new_type, default=default)))
+
+    def invert(self) -> tuple[Op, ...]:
+        if not self.reversible:
+            raise Irreversible(f"no cast from {self.new_type.display()} back to {self.old_type.display()}")
+        return (AlterColumnTypeOp(self.table, self.column, self.new_type, self.old_type, self.inverse_using,
+                                  self.using, True, self.span),)
+
+    def describe(self) -> str:
+        return f"change type of {_on(self.table, self.column)} to {self.new_type.display()}"
+
+    def lock(self) -> Lock | None:
+        return _column_lock(self.table)
+
+
+def _retyped_default(default: Expr | None, old: SqlType, new: SqlType) -> Expr | None:
+    """PostgreSQL stores a string default as a constant of the column's type at the time; a type
+    change keeps that constant (`''::character varying` on a column now text). The model says so
+    with an explicit cast, which the way back removes again."""
+    if default is None or (old.name, old.enum_schema) == (new.name, new.enum_schema):
+        return default
+    if isinstance(default, Literal) and default.kind == "string":
+        return Cast(default, _type_ref(SqlType(old.name, (), old.array_dims, old.enum_schema)))
+    if isinstance(default, Cast) and isinstance(default.operand, Literal) and default.operand.kind == "string":
+        if _type_ref(SqlType(new.name, (), new.array_dims, new.enum_schema)) == default.type:
+            return default.operand
+    return default
+
+
+def _with_column(schema: Schema, table: Name, name: str, **changes: Any) -> Schema:
+    t = schema.tables[table]
+    col = t.column(name)
+    assert col is not None
+    return schema.with_table(t.with_column(replace(col, **changes)))
+
+
+@dataclass(frozen=True, slots=True)
+class SetNotNullOp(TableAction):
+    table: Name
+    column: str
+    changed: bool = True  # False: the column was already not null, so the way back does nothing
+    span: Span = _span
+    PASS = PASS_COL_ATTRS
+    ACTION = "ALTER COLUMN {{ op.column|ident }} SET NOT NULL"
+
+    def apply(self, schema: Schema) -> Schema:
+        return _with_column(schema, self.table, self.column, not_null=True)
+
+    def invert(self) -> tuple[Op, ...]:
+        return (DropNotNullOp(self.table, self.column, self.changed, self.span),) if self.changed else ()
+
+    def describe(self) -> str:
+        return f"set not null on {_on(self.table, self.column)}"
+
+    def touches(self) -> frozenset[str]:
+        return columns_touched(self.column)
+
+    def lock(self) -> Lock | None:
+        return _column_lock(self.table)
+
+
+@dataclass(frozen=True, slots=True)
+class DropNotNullOp(TableAction):
+    table: Name
+    column: str
+    changed: bool = True  # False: the column was already nullable
+    span: Span = _span
+    PASS = PASS_DROP
+    ACTION = "ALTER COLUMN {{ op.column|ident }} DROP NOT NULL"
+
+    def apply(self, schema: Schema) -> Schema:
+        return _with_column(schema, self.table, self.column, not_null=False)
+
+    def invert(self) -> tuple[Op, ...]:
+        return (SetNotNullOp(self.table, self.column, self.changed, self.span),) if self.changed else ()
+
+    def describe(self) -> str:
+        return f"drop not null on {_on(self.table, self.column)}"
+
+    def touches(self) -> frozenset[str]:
+        return columns_touched(self.column)
+
+    def lock(self) -> Lock | None:
+        return _column_lock(self.table)
+
+
+@dataclass(frozen=True, slots=True)
+class SetDefaultOp(TableAction):
+    table: Name
+    column: str
+    default: Expr
+    previous: Expr | None
+    span: Span = _span
+    PASS = PASS_ADD_OTHERCONSTR
+    ACTION = "ALTER COLUMN {{ op.column|ident }} SET DEFAULT {{ op.default|expr }}"
+
+    def apply(self, schema: Schema) -> Schema:
+        return _with_column(schema, self.table, self.column, default=self.default)
+
+    def invert(self) -> tuple[Op, ...]:
+        if self.previous is None:
+            return (DropDefaultOp(self.table, self.column, self.default, self.span),)
+        return (SetDefaultOp(self.table, self.column, self.previous, self.default, self.span),)
+
+    def describe(self) -> str:
+        return f"set default of {_on(self.table, self.column)}"
+
+    def touches(self) -> frozenset[str]:
+        return columns_touched(self.column)
+
+    def lock(self) -> Lock | None:
+        return _column_lock(self.table)
+
+
+@dataclass(frozen=True, slots=True)
+class DropDefaultOp(TableAction):
+    table: Name
+    column: str
+    previous: Expr | None  # None: there was no default, so the way back does nothing
+    span: Span = _span
+    PASS = PASS_DROP
+    ACTION = "ALTER COLUMN {{ op.column|ident }} DROP DEFAULT"
+
+    def apply(self, schema: Schema) -> Schema:
+        return _with_column(schema, self.table, self.column, default=None)
+
+    def invert(self) -> tuple[Op, ...]:
+        if self.previous is None:
+            return ()
+        return (SetDefaultOp(self.table, self.column, self.previous, None, self.span),)
+
+    def describe(self) -> str:
+        return f"drop default of {_on(self.table, self.column)}"
+
+    def touches(self) -> frozenset[str]:
+        return columns_touched(self.column)
+
+    def lock(self) -> Lock | None:
+        return _column_lock(self.table)
+
+
+# ------------------------------------------------------------------ lowering
+
+
+@lowers_action(AddColumn)
+def _lower_add(lw: Lowering, table: Table, action: AddColumn) -> None:
+    cdef = action.column
+    if table.column(cdef.name.value) is not None:
+        lw.bag.error("E104", cdef.name.span, f"table '{table.name.display()}' already has a column '{cdef.name.value}'")
+        return
+    built = build_column(lw, table.name, cdef)
+    if built is None:
+        return
+    column, pending = built
+    column = with_sequences(lw, table.name, [column])[0]
+    with_column = Table(table.name, table.columns + (column,), table.constraints)
+    constraints = resolve(lw, with_column, pending)
+    if constraints is None:
+        return
+    if lw.existed_before(table.name):
+        has_value = column.default is not None or column.serial or column.identity is not None
+        if column.not_null and not has_value:
+            lw.warn("W106", cdef.span, f"adding not null column '{column.name}' without a default fails once "
+                    f"'{table.name.display()}' has rows",
+                    "add it nullable (or with a default), backfill, then set not null")
+        if column.serial or column.identity:  # every existing row takes a nextval(): a rewrite
+            lw.warn("W105", cdef.type.span, f"new {'serial' if column.serial else 'identity'} column "
+                    f"'{column.name}' rewrites '{table.name.display()}' under an ACCESS EXCLUSIVE lock",
+                    "add a nullable bigint column, backfill it in batches, then attach the sequence")
+        elif column.default is not None and is_volatile(column.default):
+            lw.warn("W105", column.default.span, f"volatile default on new column '{column.name}' rewrites "
+                    f"'{table.name.display()}' under an ACCESS EXCLUSIVE lock",
+                    "add the column without a default, set the default, then backfill in batches")
+        for c in constraints:
+            if c.kind == "foreign key" and c.validated:
+                lw.warn("W104", action.span, f"foreign key '{c.name}' on existing table '{table.name.display()}' "
+                        "is validated under a lock on both tables",
+                        "add the foreign key `not valid`, then `validate constraint` in a later migration")
+            elif c.kind == "check" and c.validated:
+                lw.warn("W104", action.span, f"check '{c.name}' on existing table '{table.name.display()}' is "
+                        "checked against every row under an ACCESS EXCLUSIVE lock",
+                        "add the column first, then add the check `not valid` and validate it later")
+    lints.keys_on_existing_table(lw, table.name, constraints, action.span)
+    for key in constraints:
+        if key.kind == "primary key":
+            lints.primary_key_type(lw, with_column, key, cdef.type.span)
+    lw.emit(AddColumnOp(table.name, column, tuple(constraints), action.span))
+
+
+@lowers_action(DropColumn)
+def _lower_drop(lw: Lowering, table: Table, action: DropColumn) -> None:
+    column = lw.column(table, action.column)
+    if column is None:
+        return
+    name = column.name
+    for other in lw.schema.tables.values():
+        for fk in other.constraints:
+            ref = fk.references
+            if ref is not None and ref.table == table.name and name in ref.columns and not (
+                other.name == table.name and name in fk.columns
+            ):
+                lw.bag.error("E205", action.span, f"cannot drop column '{name}': foreign key '{fk.name}' of table "
+                             f"'{other.name.display()}' references it",
+                             f"drop that constraint first: alter table {other.name.display()} drop constraint {fk.name}")
+                return
+    constraints = tuple(c for c in table.constraints if name in c.columns)
+    indexes = tuple(i for i in lw.schema.indexes_of(table.name) if name in i.columns)
+    if lw.existed_before(table.name):
+        lw.warn("W108", action.span, f"dropping column '{name}' breaks code that still reads or writes it",
+                "stop using the column in code (and deploy) before dropping it")
+        lw.warn("W002", action.span, f"dropping column '{name}' deletes its data; the down migration "
+                "re-adds the column empty")
+    lw.emit(DropColumnOp(table.name, column, constraints, indexes, action.span))
+
+
+@lowers_action(RenameColumn)
+def _lower_rename(lw: Lowering, table: Table, action: RenameColumn) -> None:
+    column = lw.column(table, action.column)
+    if column is None or not lw.check_ident(action.new_name):
+        return
+    if table.column(action.new_name.value) is not None:
+        lw.bag.error("E104", action.new_name.span, f"table '{table.name.display()}' already has a column "
+                     f"'{action.new_name.value}'")
+        return
+    if lw.existed_before(table.name):
+        lw.warn("W107", action.span, f"renaming column '{column.name}' breaks code that uses the old name",
+                "expand-contract: add the new column, backfill, dual-write, switch reads, then drop the old one")
+    lw.emit(RenameColumnOp(table.name, column.name, action.new_name.value, action.span))
+
+
+@lowers_action(SetType)
+def _lower_set_type(lw: Lowering, table: Table, action: SetType) -> None:
+    column = lw.column(table, action.column)
+    resolved = lw.resolve_type(action.type)
+    if column is None or resolved is None:
+        return
+    new_type = resolved[0]
+    old_type = column.type
+    lints.column_type(lw, Column(column.name, new_type), action.type.span)
+    pk = table.primary_key
+    if pk is not None and column.name in pk.columns:
+        retyped = table.with_column(Column(column.name, new_type, serial=column.serial))
+        lints.primary_key_type(lw, retyped, Constraint(pk.name, pk.kind, (column.name,)), action.type.span)
+    if action.using is not None:
+        mark = lw.bag.mark()
+        typed = check_columns(lw, action.using, columns_by_name(table.columns), table.name.display(), "using")
+        if lw.bag.errors_since(mark):
+            return
+        problem = fits(typed, new_type)
+        if problem is not None:
+            lw.bag.error("E213", action.using.span, f"using expression: {problem}",
+                         f"cast it: using ({column.name})::{new_type.display()}")
+            return
+    elif not assignable(old_type, new_type):
+        lw.bag.error("E213", action.type.span, f"column '{column.name}' cannot be converted from "
+                     f"{old_type.display()} to {new_type.display()} automatically",
+                     f"add a using expression: using {column.name}::{new_type.display()}")
+        return
+    if column.default is not None:  # checked when it was set: only its type matters now
+        typed = infer(column.default, lambda ref: None, lw.known_type)
+        if fits(typed, new_type) is not None and not (typed.type and assignable(typed.type, new_type)):
+            lw.bag.error("E213", action.span, f"the default of column '{column.name}' cannot be converted to "
+                         f"{new_type.display()}", "drop the default first, then set a new one after the change")
+            return
+    if lw.existed_before(table.name):
+        if rewrites_table(old_type, new_type):
+            lw.warn("W103", action.span, f"changing '{column.name}' from {old_type.display()} to "
+                    f"{new_type.display()} rewrites '{table.name.display()}' under an ACCESS EXCLUSIVE lock",
+                    "expand-contract: add a new column of the new type, backfill, switch, drop the old one")
+        if narrows(old_type, new_type):
+            lw.warn("W002", action.span, f"changing '{column.name}' from {old_type.display()} to "
+                    f"{new_type.display()} can lose data that the down migration cannot restore")
+    inverse_using = None if assignable(new_type, old_type) else cast_expr(column.name, old_type)
+    lw.emit(AlterColumnTypeOp(table.name, column.name, old_type, new_type, action.using, inverse_using,
+                              castable(new_type, old_type), action.span))
+
+
+def proven_not_null(table: Table, column: str) -> bool:
+    """A validated `check (column is not null)` lets PostgreSQL (12+) set not null without a scan."""
+    for c in table.constraints:
+        expr = c.check
+        while isinstance(expr, Paren):
+            expr = expr.inner
+        if c.validated and isinstance(expr, IsNull) and expr.negated and \
+                isinstance(expr.operand, ColumnRef) and expr.operand.name.value == column:
+            return True
+    return False
+
+
+@lowers_action(SetNotNull)
+def _lower_set_not_null(lw: Lowering, table: Table, action: SetNotNull) -> None:
+    column = lw.column(table, action.column)
+    if column is None:
+        return
+    if lw.existed_before(table.name) and not column.not_null and not proven_not_null(table, column.name):
+        lw.warn("W102", action.span, f"set not null on '{column.name}' scans '{table.name.display()}' under an "
+                "ACCESS EXCLUSIVE lock",
+                f"add check ({column.name} is not null) not valid, validate constraint, then set not null")
+    lw.emit(SetNotNullOp(table.name, column.name, not column.not_null, action.span))
+
+
+@lowers_action(DropNotNull)
+def _lower_drop_not_null(lw: Lowering, table: Table, action: DropNotNull) -> None:
+    column = lw.column(table, action.column)
+    if column is None:
+        return
+    pk = table.primary_key
+    if pk is not None and column.name in pk.columns:
+        lw.bag.error("E217", action.span, f"column '{column.name}' is in primary key '{pk.name}': it stays not null")
+        return
+    if column.identity is not None:
+        lw.bag.error("E217", action.span, f"identity column '{column.name}' stays not null")
+        return
+    lw.emit(DropNotNullOp(table.name, column.name, column.not_null, action.span))
+
+
+@lowers_action(SetDefault)
+def _lower_set_default(lw: Lowering, table: Table, action: SetDefault) -> None:
+    column = lw.column(table, action.column)
+    if column is None:
+        return
+    if column.identity is not None:
+        lw.bag.error("E216", action.span, f"identity column '{column.name}' cannot have a default")
+        return
+    mark = lw.bag.mark()
+    check_default(lw, action.expr, column)
+    if not lw.bag.errors_since(mark):
+        lw.emit(SetDefaultOp(table.name, column.name, action.expr, column.default, action.span))
+
+
+@lowers_action(DropDefault)
+def _lower_drop_default(lw: Lowering, table: Table, action: DropDefault) -> None:
+    column = lw.column(table, action.column)
+    if column is not None:
+        lw.emit(DropDefaultOp(table.name, column.name, column.default, action.span))
+
+
+# ------------------------------------------------------------------ catalog
+
+catalog_section(CatalogSection(
+    "tables/*/columns", "column",
+    f"""SELECT n.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,
+            pg_get_expr(ad.adbin, ad.adrelid), a.attidentity::text, a.attgenerated::text,
+            CASE WHEN a.attcollation <> t.typcollation THEN a.attcollation::regcollation::text END
+        FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+        JOIN pg_type t ON t.oid = a.atttypid
+        LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+        WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p') AND {USER_NS}""",
+    lambda row: ((qualified(row[0], row[1]), row[2]), {
+        "type": row[3], "not_null": row[4], "default": row[5],
+        "identity": row[6] or None, "generated": row[7] or None, "collation": row[8],
+    }),
+))
+
+# serial and identity columns own their sequences
+catalog_section(CatalogSection(
+    "sequences", "sequence",
+    f"""SELECT n.nspname, c.relname, format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement,
+            s.seqmin, s.seqmax, s.seqcycle,
+            (SELECT tn.nspname || '.' || tc.relname || '.' || ta.attname FROM pg_depend d
+               JOIN pg_class tc ON tc.oid = d.refobjid JOIN pg_namespace tn ON tn.oid = tc.relnamespace
+               JOIN pg_attribute ta ON ta.attrelid = d.refobjid AND ta.attnum = d.refobjsubid
+             WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype IN ('a', 'i')
+               AND d.refobjsubid > 0 LIMIT 1)
+        FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE {USER_NS} AND {not_extension_member('pg_class', 'c.oid')}""",
+    lambda row: ((qualified(row[0], row[1]),), {
+        "type": row[2], "start": row[3], "increment": row[4], "min": row[5], "max": row[6], "cycle": row[7],
+        "owned_by": row[8],
+    }),
+))

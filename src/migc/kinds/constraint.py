@@ -1,0 +1,227 @@
+"""The constraint actions of `alter table`: add, validate and drop a constraint."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from migc.expr import Ident
+from migc.ir.catalog import USER_NS, CatalogSection, catalog_section, not_extension_member, qualified
+from migc.ir.creation import creator
+from migc.ir.model import Constraint, Name, OnTable, Table
+from migc.ir.op import PASS_ADD_CONSTR, PASS_DROP, PASS_MISC, Lock, Op, TableAction, constraint_touched
+from migc.ir.schema import Schema
+from migc.kinds.column import SetNotNullOp
+from migc.lower import lints
+from migc.lower.context import Lowering, did_you_mean
+from migc.lower.definitions import resolve, table_constraint
+from migc.lower.dispatch import lowers_action
+from migc.source import Span
+from migc.syntax.ast import AlterAction, TableConstraint
+from migc.tree import builder, node, span_of
+from migc.tree import span_field as _span
+
+# ------------------------------------------------------------------ syntax
+
+
+@dataclass(frozen=True, slots=True)
+class AddConstraint(AlterAction):
+    ARGS = ("constraint",)
+    constraint: TableConstraint
+    span: Span = _span
+
+
+@dataclass(frozen=True, slots=True)
+class ValidateConstraint(AlterAction):
+    ARGS = ("name",)
+    name: Ident
+    span: Span = _span
+
+
+@dataclass(frozen=True, slots=True)
+class DropConstraint(AlterAction):
+    ARGS = ("name",)
+    name: Ident
+    span: Span = _span
+
+
+@builder("add_constraint")
+def _add_constraint(c: list[Any]) -> AddConstraint:
+    return AddConstraint(node(c, TableConstraint), span_of(c))
+
+
+@builder("validate_constraint")
+def _validate_constraint(c: list[Any]) -> ValidateConstraint:
+    return ValidateConstraint(node(c, Ident), span_of(c))
+
+
+@builder("drop_constraint")
+def _drop_constraint(c: list[Any]) -> DropConstraint:
+    return DropConstraint(node(c, Ident), span_of(c))
+
+
+# ------------------------------------------------------------------ ops
+
+
+def _lock(op: AddConstraintOp | DropConstraintOp | ValidateConstraintOp) -> Lock:
+    return Lock(op.table, "ACCESS EXCLUSIVE")
+
+
+@dataclass(frozen=True, slots=True)
+class AddConstraintOp(TableAction):
+    table: Name
+    constraint: Constraint
+    span: Span = _span
+    PASS = PASS_ADD_CONSTR
+    ACTION = "ADD {{ d.constraint(op.constraint) }}"
+
+    @property
+    def not_valid(self) -> bool:
+        return not self.constraint.validated
+
+    def apply(self, schema: Schema) -> Schema:
+        t = schema.tables[self.table]
+        # lowering emits SetNotNullOp before a primary key on nullable columns, so the inverse is exact
+        return schema.with_table(replace(t, constraints=t.constraints + (self.constraint,)))
+
+    def invert(self) -> tuple[Op, ...]:
+        return (DropConstraintOp(self.table, self.constraint, self.span),)
+
+    def describe(self) -> str:
+        return f"add constraint {self.constraint.name} to {self.table.display()}"
+
+    def touches(self) -> frozenset[str]:
+        return constraint_touched(self.constraint)
+
+    def lock(self) -> Lock | None:
+        return _lock(self)
+
+
+@dataclass(frozen=True, slots=True)
+class DropConstraintOp(TableAction):
+    table: Name
+    constraint: Constraint
+    span: Span = _span
+    PASS = PASS_DROP
+    ACTION = "DROP CONSTRAINT {{ op.constraint.name|ident }}"
+
+    def apply(self, schema: Schema) -> Schema:
+        t = schema.tables[self.table]
+        return schema.with_table(replace(t, constraints=tuple(c for c in t.constraints if c.name != self.constraint.name)))
+
+    def invert(self) -> tuple[Op, ...]:
+        return (AddConstraintOp(self.table, self.constraint, self.span),)
+
+    def describe(self) -> str:
+        return f"drop constraint {self.constraint.name} from {self.table.display()}"
+
+    def touches(self) -> frozenset[str]:
+        return constraint_touched(self.constraint)
+
+    def lock(self) -> Lock | None:
+        return _lock(self)
+
+
+@dataclass(frozen=True, slots=True)
+class ValidateConstraintOp(TableAction):
+    table: Name
+    name: str
+    span: Span = _span
+    PASS = PASS_MISC
+    ACTION = "VALIDATE CONSTRAINT {{ op.name|ident }}"
+
+    def apply(self, schema: Schema) -> Schema:
+        t = schema.tables[self.table]
+        return schema.with_table(replace(
+            t, constraints=tuple(replace(c, validated=True) if c.name == self.name else c for c in t.constraints)
+        ))
+
+    def invert(self) -> tuple[Op, ...]:
+        return ()  # a validated constraint stays valid: nothing to undo
+
+    def describe(self) -> str:
+        return f"validate constraint {self.name} on {self.table.display()}"
+
+    def touches(self) -> frozenset[str]:
+        return frozenset({f"constraint:{self.name}"})
+
+    def lock(self) -> Lock | None:
+        return _lock(self)
+
+
+@creator(OnTable)
+def _create(on: OnTable) -> tuple[Op, ...]:
+    return (AddConstraintOp(on.table, on.constraint),)
+
+
+# ------------------------------------------------------------------ lowering
+
+
+@lowers_action(AddConstraint)
+def _lower_add(lw: Lowering, table: Table, action: AddConstraint) -> None:
+    constraints = resolve(lw, table, [table_constraint(action.constraint)])
+    if constraints is None:
+        return
+    constraint = constraints[0]
+    if lw.existed_before(table.name) and constraint.kind in ("foreign key", "check") and constraint.validated:
+        lw.warn("W104", action.span, f"{constraint.kind} '{constraint.name}' on existing table "
+                f"'{table.name.display()}' is checked against every row under a lock",
+                "add it `not valid`, then `validate constraint` in a later migration")
+    lints.keys_on_existing_table(lw, table.name, [constraint], action.span)
+    if constraint.kind == "primary key":
+        lints.primary_key_type(lw, table, constraint, action.span)
+        for name in constraint.columns:  # PostgreSQL makes the key columns not null: say so, to invert it
+            col = table.column(name)
+            if col is not None and not col.not_null:
+                lw.emit(SetNotNullOp(table.name, name, True, action.span))
+    lw.emit(AddConstraintOp(table.name, constraint, action.span))
+
+
+@lowers_action(ValidateConstraint)
+def _lower_validate(lw: Lowering, table: Table, action: ValidateConstraint) -> None:
+    constraint = _constraint(lw, table, action.name)
+    if constraint is None:
+        return
+    if constraint.kind not in ("foreign key", "check"):
+        lw.bag.error("E217", action.name.span, f"constraint '{constraint.name}' is a {constraint.kind}: "
+                     "only foreign key and check constraints can be validated")
+        return
+    lw.emit(ValidateConstraintOp(table.name, constraint.name, action.span))
+
+
+@lowers_action(DropConstraint)
+def _lower_drop(lw: Lowering, table: Table, action: DropConstraint) -> None:
+    constraint = _constraint(lw, table, action.name)
+    if constraint is None:
+        return
+    if constraint.has_index:
+        for other in lw.schema.tables.values():
+            for fk in other.constraints:
+                ref = fk.references
+                if ref is not None and ref.table == table.name and set(ref.columns) == set(constraint.columns):
+                    if other.name == table.name and fk.name == constraint.name:
+                        continue
+                    lw.bag.error("E205", action.span, f"cannot drop constraint '{constraint.name}': foreign key "
+                                 f"'{fk.name}' of table '{other.name.display()}' depends on it")
+                    return
+    lw.emit(DropConstraintOp(table.name, constraint, action.span))
+
+
+def _constraint(lw: Lowering, table: Table, ident: Ident) -> Constraint | None:
+    constraint = table.constraint(ident.value)
+    if constraint is None:
+        lw.bag.error("E107", ident.span, f"table '{table.name.display()}' has no constraint '{ident.value}'",
+                     did_you_mean(ident.value, [c.name for c in table.constraints]))
+    return constraint
+
+
+# ------------------------------------------------------------------ catalog
+
+# NOT NULL constraints (PostgreSQL 18 names them) are compared through the columns' nullability
+catalog_section(CatalogSection(
+    "tables/*/constraints", "constraint",
+    f"""SELECT n.nspname, c.relname, con.conname, pg_get_constraintdef(con.oid, true)
+        FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE con.contype <> 'n' AND c.relkind IN ('r', 'p') AND {USER_NS}""",
+    lambda row: ((qualified(row[0], row[1]), row[2]), row[3]),
+))

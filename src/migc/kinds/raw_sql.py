@@ -1,0 +1,122 @@
+"""`sql "..." [down "..."]`: SQL the language has no statement for, run as written and opaque to the
+model (data changes are raw by design)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from migc.ir.op import Irreversible, Lock, Op
+from migc.ir.catalog import USER_NS, CatalogSection, catalog_section, not_extension_member, qualified
+from migc.ir.schema import Schema
+from migc.lower.context import Lowering
+from migc.lower.dispatch import lowers
+from migc.source import Span
+from migc.syntax.ast import Statement
+from migc.tree import Marker, builder, marker_value, span_of, token, unquote
+from migc.tree import span_field as _span
+
+# ------------------------------------------------------------------ syntax
+
+
+@dataclass(frozen=True, slots=True)
+class RawSql(Statement):
+    up: str
+    down: str | None
+    span: Span = _span
+
+
+def _body(c: list[Any]) -> str:
+    tok = token(c, "STRING", "QUOTED_IDENT", "DOLLAR_STRING")
+    assert tok is not None
+    text: str = tok.value
+    if tok.type == "DOLLAR_STRING":
+        return text[2:-2].strip()
+    return unquote(text, text[0]).strip()
+
+
+@builder("sql_down")
+def _sql_down(c: list[Any]) -> Marker:
+    return Marker("down", _body(c), span_of(c))
+
+
+@builder("sql_stmt")
+def _sql_stmt(c: list[Any]) -> RawSql:
+    return RawSql(_body(c), marker_value(c, "down"), span_of(c))
+
+
+# ------------------------------------------------------------------ ops
+
+
+@dataclass(frozen=True, slots=True)
+class RawSqlOp(Op):
+    sql: str
+    down: str | None
+    span: Span = _span
+    TEMPLATE = "{{ op.sql }}"
+
+    def verbatim_sql(self) -> str | None:
+        return self.sql
+
+    def apply(self, schema: Schema) -> Schema:
+        return schema  # opaque to the model
+
+    def invert(self) -> tuple[Op, ...]:
+        if self.down is None:
+            raise Irreversible("raw sql without a down")
+        return (RawSqlOp(self.down, self.sql, self.span),)
+
+    def describe(self) -> str:
+        first = self.sql.split("\n", 1)[0]
+        return "sql: " + (first[:60] + "..." if len(first) > 60 else first)
+
+    def lock(self) -> Lock | None:
+        return None  # unknown: W115 looks for `lock_timeout` in the text instead
+
+
+# ------------------------------------------------------------------ lowering
+
+
+@lowers(RawSql)
+def _lower(lw: Lowering, stmt: RawSql) -> None:
+    lw.emit(RawSqlOp(stmt.up, stmt.down, stmt.span))
+
+
+# ------------------------------------------------------------------ catalog
+
+# What raw `sql` may make and the model does not know: read, so `diff` shows it, but not expected of
+# the compiled schema (modeled=False). A kind that comes to model one of these takes its section over.
+catalog_section(CatalogSection(
+    "extensions", "extension",
+    "SELECT extname FROM pg_extension WHERE extname <> 'plpgsql'",
+    lambda row: ((row[0],), {}),
+    modeled=False,
+))
+
+catalog_section(CatalogSection(
+    "views", "view",
+    f"""SELECT n.nspname, c.relname, c.relkind = 'm', pg_get_viewdef(c.oid, true)
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE c.relkind IN ('v', 'm') AND {USER_NS} AND {not_extension_member('pg_class', 'c.oid')}""",
+    lambda row: ((qualified(row[0], row[1]),), {"materialized": row[2], "definition": row[3]}),
+    modeled=False,
+))
+
+catalog_section(CatalogSection(
+    "functions", "function",
+    f"""SELECT n.nspname, p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')',
+            pg_get_functiondef(p.oid)
+        FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+        WHERE p.prokind IN ('f', 'p') AND {USER_NS} AND {not_extension_member('pg_proc', 'p.oid')}""",
+    lambda row: ((qualified(row[0], row[1]),), {"definition": row[2]}),
+    modeled=False,
+))
+
+catalog_section(CatalogSection(
+    "tables/*/triggers", "trigger",
+    f"""SELECT n.nspname, c.relname, t.tgname, pg_get_triggerdef(t.oid, true)
+        FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE NOT t.tgisinternal AND {USER_NS}""",
+    lambda row: ((qualified(row[0], row[1]), row[2]), row[3]),
+    modeled=False,
+))

@@ -1,0 +1,138 @@
+"""`create schema NAME`, `drop schema NAME`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from migc.expr import Ident
+from migc.ir.catalog import USER_NS, CatalogSection, catalog_section, not_extension_member, qualified
+from migc.ir.creation import creator
+from migc.ir.model import Name, Namespace, ObjectRef
+from migc.ir.op import Lock, Op
+from migc.ir.schema import Schema
+from migc.lower.context import Lowering
+from migc.lower.dispatch import lowers
+from migc.source import Span
+from migc.syntax.ast import Statement
+from migc.tree import builder, node, span_of
+from migc.tree import span_field as _span
+
+# ------------------------------------------------------------------ syntax
+
+
+@dataclass(frozen=True, slots=True)
+class CreateSchema(Statement):
+    ARGS = ("name",)
+    name: Ident
+    span: Span = _span
+
+
+@dataclass(frozen=True, slots=True)
+class DropSchema(Statement):
+    ARGS = ("name",)
+    name: Ident
+    span: Span = _span
+
+
+@builder("create_schema")
+def _create_schema(c: list[Any]) -> CreateSchema:
+    return CreateSchema(node(c, Ident), span_of(c))
+
+
+@builder("drop_schema")
+def _drop_schema(c: list[Any]) -> DropSchema:
+    return DropSchema(node(c, Ident), span_of(c))
+
+
+# ------------------------------------------------------------------ ops
+
+
+def _ref(name: str) -> ObjectRef:
+    return ObjectRef("schema", Name(name, ""))
+
+
+@dataclass(frozen=True, slots=True)
+class CreateSchemaOp(Op):
+    name: str
+    span: Span = _span
+    TEMPLATE = "CREATE SCHEMA {{ op.name|ident }}"
+
+    def apply(self, schema: Schema) -> Schema:
+        return schema.with_schema(self.name)
+
+    def invert(self) -> tuple[Op, ...]:
+        return (DropSchemaOp(self.name, self.span),)
+
+    def describe(self) -> str:
+        return f"create schema {self.name}"
+
+    def lock(self) -> Lock | None:
+        return None
+
+    def creates(self) -> tuple[ObjectRef, ...]:
+        return (_ref(self.name),)
+
+
+@dataclass(frozen=True, slots=True)
+class DropSchemaOp(Op):
+    name: str
+    span: Span = _span
+    TEMPLATE = "DROP SCHEMA {{ op.name|ident }}"
+
+    def apply(self, schema: Schema) -> Schema:
+        return schema.without_schema(self.name)
+
+    def invert(self) -> tuple[Op, ...]:
+        return (CreateSchemaOp(self.name, self.span),)
+
+    def describe(self) -> str:
+        return f"drop schema {self.name}"
+
+    def lock(self) -> Lock | None:
+        return None
+
+
+@creator(Namespace)
+def _create(namespace: Namespace) -> tuple[Op, ...]:
+    return (CreateSchemaOp(namespace.name),)
+
+
+# ------------------------------------------------------------------ lowering
+
+
+@lowers(CreateSchema)
+def _lower_create(lw: Lowering, stmt: CreateSchema) -> None:
+    if not lw.check_ident(stmt.name):
+        return
+    if stmt.name.value in lw.schema.schemas:
+        lw.bag.error("E112", stmt.name.span, f"schema '{stmt.name.value}' already exists")
+        return
+    lw.created_schemas.add(stmt.name.value)
+    lw.emit(CreateSchemaOp(stmt.name.value, stmt.span))
+
+
+@lowers(DropSchema)
+def _lower_drop(lw: Lowering, stmt: DropSchema) -> None:
+    name = stmt.name.value
+    if name not in lw.schema.schemas:
+        lw.bag.error("E111", stmt.name.span, f"unknown schema '{name}'")
+        return
+    in_use = [n.display() for n in [*lw.schema.tables, *lw.schema.enums] if n.schema == name]
+    if in_use or name == "public":
+        what = f"it still holds {', '.join(sorted(in_use)[:5])}" if in_use else "public is the default schema"
+        lw.bag.error("E215", stmt.span, f"cannot drop schema '{name}': {what}")
+        return
+    if name not in lw.created_schemas:
+        lw.warn("W108", stmt.span, f"dropping schema '{name}' breaks code that still uses it",
+                "deploy code that no longer uses the schema first")
+    lw.emit(DropSchemaOp(name, stmt.span))
+
+
+# ------------------------------------------------------------------ catalog
+
+catalog_section(CatalogSection(
+    "schemas", "schema",
+    f"SELECT n.nspname FROM pg_namespace n WHERE {USER_NS} AND {not_extension_member('pg_namespace', 'n.oid')}",
+    lambda row: ((row[0],), {}),
+))
