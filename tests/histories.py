@@ -38,6 +38,7 @@ from migc.ir.schema import Schema
 from migc.lower import lower_migration
 from migc.project import list_migrations
 from migc.runner.urls import with_database
+import migc.kinds  # noqa: F401  (registers every statement kind, for parse)
 from migc.syntax.parser import parse
 
 CONSONANTS = "bcdfghjklmnpqrstvwxz"
@@ -909,7 +910,7 @@ def model_schemas(migrations_dir: Path) -> list[Schema]:
         text = f.content.decode("utf-8")
         migration, _ = parse(text, f.shown_path)
         assert migration is not None
-        schema = lower_migration(migration, schema, f.shown_path, text).schema_after
+        schema = lower_migration(migration, schema, f.shown_path).schema_after
         result.append(schema)
     return result
 

@@ -96,6 +96,24 @@ def test_lint_config_turns_codes_off_or_into_errors(project: Path) -> None:
     assert "W107" not in {d["code"] for d in json.loads(result.stdout)}
 
 
+@pytest.mark.parametrize("setting, says", [
+    ('W999 = "off"', "'W999', which is not a migc diagnostic code"),
+    ('w10 = "error"', "'w10', which is not a migc diagnostic code"),
+    ('E101 = "off"', "E101, which is an error: errors cannot be turned off"),
+])
+def test_lint_config_refuses_codes_it_cannot_apply(project: Path, setting: str, says: str) -> None:
+    (project / "migc.toml").write_text(f"[lint]\n{setting}\n")
+    result = migc("check", cwd=project)
+    assert result.returncode == 1 and says in result.stderr and "migc.toml" in result.stderr
+
+
+def test_allow_comment_naming_an_unknown_code_is_an_error(project: Path) -> None:
+    write(project, "0100_rename.mig", "-- migc: allow W17 renamed on purpose\nalter table users rename column email to mail\n")
+    result = migc("check", cwd=project)
+    assert result.returncode == 1 and "0100_rename.mig:1:1: error[E005]: unknown diagnostic code W17" in result.stdout
+    assert "warning[W107]" in result.stdout  # the typo silenced nothing
+
+
 def test_emit_one_range_all_and_down(project: Path) -> None:
     one = migc("emit", "1", cwd=project)
     assert one.returncode == 0

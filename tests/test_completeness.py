@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import migc.kinds
-from golden_harness import GOLDEN, compile_case
+from golden_harness import cases, compile_case
 from migc.codegen.postgres import compile_template
 from migc.ir.catalog import SECTIONS
 from migc.ir.creation import CREATORS
@@ -120,7 +120,7 @@ def test_every_kind_module_reads_its_objects_back() -> None:
 def _golden_coverage() -> tuple[set[type], set[type]]:
     nodes: set[type] = set()
     ops: set[type] = set()
-    for case in sorted(p for p in GOLDEN.iterdir() if p.is_dir()):
+    for case in cases():
         for mig in case.glob("*.mig"):
             tree, _ = parse(mig.read_text(encoding="utf-8", errors="replace"), mig.name)
             if tree is not None:
@@ -143,7 +143,7 @@ def _ops_of(case: Path) -> set[type]:
         text = f.content.decode()
         tree, _ = parse(text, f.shown_path)
         assert tree is not None and isinstance(tree, Migration)
-        lowered = lower_migration(tree, schema, f.shown_path, text)
+        lowered = lower_migration(tree, schema, f.shown_path)
         found |= {type(op) for op in (*lowered.ops, *(lowered.down_ops or ()))}
         schema = lowered.schema_after
     return found
@@ -154,3 +154,30 @@ def test_every_node_and_op_has_a_golden_case() -> None:
     missing_nodes = [c.__name__ for c in [*STATEMENT_NODES, *ACTION_NODES] if c not in nodes]
     missing_ops = [c.__name__ for c in OPS if c not in ops]
     assert missing_nodes == [] and missing_ops == []
+
+
+def test_every_warning_has_its_lint_and_every_lint_its_code() -> None:
+    from migc.codes import WARNINGS
+    from migc.lints import RULES
+
+    assert sorted(set(WARNINGS) - {"W109"}) == sorted(RULES)  # W109 is the allow comments' own
+
+
+def test_every_code_has_its_section_in_the_docs() -> None:
+    import re
+
+    from migc.codes import CODES
+
+    doc = (REPO / "docs" / "diagnostics.md").read_text(encoding="utf-8")
+    sections = re.findall(r"^## ([EW]\d{3})$", doc, re.MULTILINE)
+    assert sorted(sections) == sorted(CODES)
+
+
+def test_the_docs_list_every_code_as_the_registry_does() -> None:
+    import re
+
+    from migc.codes import CODES
+
+    doc = (REPO / "docs" / "diagnostics.md").read_text(encoding="utf-8")
+    listed = dict(re.findall(r"^\| \[([EW]\d{3})\]\(#[ew]\d{3}\) \| (.+?) \|$", doc, re.MULTILINE))
+    assert listed == {code: c.summary for code, c in CODES.items()}

@@ -26,6 +26,7 @@ from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
 from migc.compiled import CompiledProject
+from migc.codes import registered
 from migc.compiler import compile_project
 from migc.diagnostics import Diagnostic, Severity, render_json, render_text
 from migc.project import ProjectConfig
@@ -198,6 +199,7 @@ def check_diagnostic(d: Diagnostic, files: dict[str, bytes]) -> None:
     assert isinstance(d, Diagnostic)
     assert d.severity in (Severity.ERROR, Severity.WARNING)
     assert CODE.match(d.code), d
+    assert registered(d.code, d.severity.value), f"{d.code} is not in the registry as a {d.severity.value}"
     assert d.message.strip(), d
     assert d.file in files, f"diagnostic names a file that is not in the project: {d.file}"
     content = files[d.file]
@@ -254,6 +256,7 @@ def test_cli_check_exits_0_or_1_and_prints_diagnostics(project: Project) -> None
         assert match, f"not a diagnostic line: {line!r}"
         assert match["path"] in files, f"names a file that is not in the project: {line!r}"
         assert span_inside(files[match["path"]], int(match["line"]), int(match["col"])), f"outside the file: {line!r}"
+        assert registered(match["code"], match["severity"]), f"unregistered code: {line!r}"
         reported += match["severity"] == "error"
         content = files[match["path"]].decode("utf-8", errors="replace")
         # lines end at \n only (not at a form feed, a lone \r, U+2028 as str.splitlines has it); the

@@ -1,13 +1,35 @@
-"""Every diagnostic code migc reports. Codes are stable: tests and users' `allow` comments name them.
-E = error (nothing is applied), W = warning (safe-migration lints; `--strict` makes them fail)."""
+"""Every diagnostic code migc reports: one registry, used at run time.
+
+Codes are stable: tests, users' `-- migc: allow` comments and `[lint]` settings name them. E = error
+(nothing is applied), W = warning (safe-migration lints; `--strict` makes them fail). Each code has
+its section in docs/diagnostics.md (`anchor`). Reporting a code that is not here, or with the other
+severity, is a bug that the diagnostics collector refuses at once; `[lint]` settings and allow
+comments that name an unknown code are the user's mistake, and are reported as such.
+"""
 
 from __future__ import annotations
 
-ERRORS: dict[str, str] = {
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Code:
+    code: str
+    severity: str  # "error" | "warning"
+    summary: str
+
+    @property
+    def anchor(self) -> str:
+        """Where docs/diagnostics.md explains it."""
+        return f"docs/diagnostics.md#{self.code.lower()}"
+
+
+_ERRORS = {
     "E001": "syntax error",
     "E002": "bad migration file (name, encoding, unreadable)",
     "E003": "duplicate migration version",
     "E004": "identifier longer than 63 bytes",
+    "E005": "unknown diagnostic code in an allow comment",
     "E101": "unknown table",
     "E102": "duplicate table (or relation name already taken)",
     "E103": "unknown column",
@@ -41,7 +63,7 @@ ERRORS: dict[str, str] = {
     "E217": "operation not allowed on this object",
 }
 
-WARNINGS: dict[str, str] = {
+_WARNINGS = {
     "W001": "irreversible migration",
     "W002": "data loss: the down migration restores structure, not data",
     "W101": "index created or dropped without `concurrently` on an existing table",
@@ -61,6 +83,16 @@ WARNINGS: dict[str, str] = {
     "W115": "lock on an existing table while the runner's lock_timeout is off",
 }
 
+CODES: dict[str, Code] = {
+    **{c: Code(c, "error", s) for c, s in _ERRORS.items()},
+    **{c: Code(c, "warning", s) for c, s in _WARNINGS.items()},
+}
 
-def describe(code: str) -> str:
-    return ERRORS.get(code) or WARNINGS.get(code) or code
+# code -> summary, per severity
+ERRORS: dict[str, str] = dict(_ERRORS)
+WARNINGS: dict[str, str] = dict(_WARNINGS)
+
+
+def registered(code: str, severity: str) -> bool:
+    found = CODES.get(code)
+    return found is not None and found.severity == severity

@@ -40,6 +40,7 @@ def _compile_one(f: MigrationFile, schema: Schema, lock_off: bool) -> tuple[Comp
     """Compile one file against the schema before it; the schema after it, or None when the file
     could not be parsed (later files cannot be checked against a schema we do not know)."""
     import migc.kinds  # noqa: F401  (registers every statement kind)
+    from migc import lints
     from migc.codegen.postgres import render_ops
     from migc.lower import lower_migration
     from migc.syntax.parser import parse
@@ -55,7 +56,8 @@ def _compile_one(f: MigrationFile, schema: Schema, lock_off: bool) -> tuple[Comp
     if migration is None:
         return CompiledEntry("", (), None, None, False, tuple(syntax)), None
     try:
-        lowered = lower_migration(migration, schema, f.shown_path, text, lock_timeout_off=lock_off)
+        lowered = lower_migration(migration, schema, f.shown_path)
+        diagnostics = lints.check(lowered, migration, f.shown_path, text, lock_timeout_off=lock_off)
     except RecursionError:  # beyond even the raised limit: say so instead of crashing
         diag = Diagnostic("E001", Severity.ERROR, "an expression in this file is nested too deeply for migc",
                           f.shown_path, Span.point(1, 1), "split it, e.g. `a in (...)` instead of a long `or` chain")
@@ -67,7 +69,7 @@ def _compile_one(f: MigrationFile, schema: Schema, lock_off: bool) -> tuple[Comp
     entry = CompiledEntry(
         "", render_ops(lowered.ops, lowered.groups),
         render_ops(lowered.down_ops, lowered.down_groups) if lowered.down_ops is not None else None,
-        irreversible, lowered.non_transactional, lowered.diagnostics,
+        irreversible, lowered.non_transactional, diagnostics,
     )
     return entry, lowered.schema_after
 

@@ -8,6 +8,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping
 
+from migc.codes import registered
 from migc.source import Span, source_lines
 
 
@@ -51,10 +52,9 @@ class DiagnosticBag:
     items: list[Diagnostic] = field(default_factory=list)
 
     def error(self, code: str, span: Span, message: str, hint: str | None = None) -> None:
+        if not registered(code, "error"):
+            raise ValueError(f"{code} is not a registered error code (migc/codes.py)")
         self.items.append(Diagnostic(code, Severity.ERROR, message, self.file, span, hint))
-
-    def warning(self, code: str, span: Span, message: str, hint: str | None = None) -> None:
-        self.items.append(Diagnostic(code, Severity.WARNING, message, self.file, span, hint))
 
     @property
     def has_errors(self) -> bool:

@@ -60,6 +60,18 @@ def _read_toml(path: Path) -> dict[str, object]:
         raise MigcError(f"{path}: cannot read config: {exc}") from None
 
 
+def _check_lint_code(code: str, config_file: Path | None) -> None:
+    from migc.codes import CODES
+
+    known = CODES.get(code.upper())
+    if known is None:
+        raise MigcError(f"{config_file}: [lint] names {code!r}, which is not a migc diagnostic code",
+                        "the codes are listed in docs/diagnostics.md (W101, W102, ...)")
+    if known.severity == "error":
+        raise MigcError(f"{config_file}: [lint] names {code}, which is an error: errors cannot be turned off "
+                        "or down", "only warning codes (Wnnn) can be configured")
+
+
 def load_config(cwd: Path | None = None, dir_override: Path | None = None) -> ProjectConfig:
     """`--dir` wins, then the config's `dir` (relative to the config file), then `./migrations`."""
     cwd = cwd or Path.cwd()
@@ -82,6 +94,8 @@ def load_config(cwd: Path | None = None, dir_override: Path | None = None) -> Pr
         isinstance(v, str) and v in ("off", "warning", "error") for v in lint.values()
     ):
         raise MigcError(f"{config_file}: [lint] maps codes to \"off\", \"warning\" or \"error\"")
+    for code in lint:
+        _check_lint_code(str(code), config_file)
 
     if dir_override is not None:
         migrations_dir = dir_override

@@ -20,8 +20,10 @@ from typing import Any, ClassVar, TypeVar
 
 from migc.source import NO_SPAN, Span
 
-# a dataclass field for spans: excluded from equality and repr, so alike nodes compare equal
-span_field: Any = field(default=NO_SPAN, compare=False, repr=False)
+def span_field() -> Any:
+    """A dataclass field for a span: excluded from equality and repr, so alike nodes compare equal.
+    (A new Field each time: one Field object must never serve two fields.)"""
+    return field(default=NO_SPAN, compare=False, repr=False)
 
 N = TypeVar("N", bound="Node")
 T = TypeVar("T")

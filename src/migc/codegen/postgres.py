@@ -100,10 +100,14 @@ def render_op(op: Op) -> list[SqlStatement]:
 
 def _render_actions(actions: Sequence[TableAction]) -> list[SqlStatement]:
     """One ALTER TABLE for all of `actions` (one table), with their own statements around it."""
-    before = [SqlStatement(a.describe(), sql) for a in actions if a.BEFORE for sql in _statements(_render(a.BEFORE, a))]
-    after = [SqlStatement(a.describe(), sql) for a in actions if a.AFTER for sql in _statements(_render(a.AFTER, a))]
     alter = f"ALTER TABLE {_qname(actions[0].table)} " + ", ".join(_render(a.ACTION, a).strip() for a in actions)
-    return [*before, SqlStatement("; ".join(a.describe() for a in actions), alter), *after]
+    statement = SqlStatement("; ".join(a.describe() for a in actions), alter)
+    if not any(a.around() for a in actions):
+        return [statement]
+    around = [a for a in actions if a.around()]
+    before = [SqlStatement(a.describe(), sql) for a in around for sql in _statements(_render(a.BEFORE, a))]
+    after = [SqlStatement(a.describe(), sql) for a in around for sql in _statements(_render(a.AFTER, a))]
+    return [*before, statement, *after]
 
 
 def _joins(run: list[TableAction], op: TableAction) -> bool:

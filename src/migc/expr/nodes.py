@@ -30,7 +30,7 @@ from migc.tree import (
     unquote,
 )
 
-_span: Any = field(default=NO_SPAN, compare=False, repr=False)
+from migc.tree import span_field as _span  # noqa: E402
 
 VALUE_KEYWORDS = frozenset({
     "current_timestamp", "current_date", "current_time", "localtimestamp", "localtime",
@@ -44,7 +44,7 @@ VALUE_KEYWORDS = frozenset({
 @dataclass(frozen=True, slots=True)
 class Ident(Node):
     value: str  # folded to lower case unless it was quoted
-    span: Span = _span
+    span: Span = _span()
     quoted: bool = field(default=False, compare=False, repr=False)
 
 
@@ -53,7 +53,7 @@ class QName(Node):
     ARGS = ("schema", "name")
     schema: Ident | None
     name: Ident
-    span: Span = _span
+    span: Span = _span()
 
     @property
     def schema_name(self) -> str:
@@ -69,7 +69,7 @@ class TypeRef(Node):
     name: QName  # `double precision` arrives as QName(None, "double precision")
     args: tuple[int, ...]
     array_dims: int
-    span: Span = _span
+    span: Span = _span()
 
     def sql(self) -> str:
         qn = self.name
@@ -180,7 +180,7 @@ def _expr(c: list[Any], index: int = 0) -> Expr:
 class Literal(Expr):
     kind: str  # "int" | "decimal" | "string" | "bool" | "null"
     value: str  # the literal's value: digits, the unescaped string, "true"/"false", "null"
-    span: Span = _span
+    span: Span = _span()
 
     def sql(self) -> str:
         if self.kind == "string":
@@ -207,7 +207,7 @@ def _literal(c: list[Any]) -> Literal:
 class ColumnRef(Expr):
     ARGS = ("name",)
     name: Ident
-    span: Span = _span
+    span: Span = _span()
 
     def sql(self) -> str:
         return quoting.ident(self.name.value)
@@ -219,7 +219,7 @@ class ColumnRef(Expr):
 @dataclass(frozen=True, slots=True)
 class ValueKeyword(Expr):
     name: str  # current_timestamp, current_date, ...
-    span: Span = _span
+    span: Span = _span()
 
     def sql(self) -> str:
         return self.name.upper()
@@ -245,7 +245,7 @@ class FuncCall(Expr):
     ARGS = ("name", "args")
     name: QName
     args: tuple[Expr, ...]
-    span: Span = _span
+    span: Span = _span()
 
     def sql(self) -> str:
         prefix = quoting.ident(self.name.schema.value) + "." if self.name.schema else ""
@@ -264,7 +264,7 @@ def _func_call(c: list[Any]) -> FuncCall:
 class Paren(Expr):
     ARGS = ("inner",)
     inner: Expr
-    span: Span = _span
+    span: Span = _span()
 
     def sql(self) -> str:
         return f"({self.inner.sql()})"
@@ -283,7 +283,7 @@ class Cast(Expr):
     ARGS = ("operand", "type")
     operand: Expr
     type: TypeRef
-    span: Span = _span
+    span: Span = _span()
 
     def sql(self) -> str:
         return f"{self.operand.sql()}::{self.type.sql()}"
@@ -306,7 +306,7 @@ class Unary(Expr):
     ARGS = ("operand",)
     op: str  # "not" | "-" | "+"
     operand: Expr
-    span: Span = _span
+    span: Span = _span()
 
     def sql(self) -> str:
         if self.op == "not":
@@ -325,7 +325,7 @@ class Binary(Expr):
     op: str  # "or" "and" "=" "<>" "+" ... (lower case; != is kept as written)
     left: Expr
     right: Expr
-    span: Span = _span
+    span: Span = _span()
 
     def sql(self) -> str:
         return f"{self.left.sql()} {self.op.upper()} {self.right.sql()}"
@@ -341,7 +341,7 @@ class IsNull(Predicate):
     ARGS = ("operand",)
     operand: Expr
     negated: bool
-    span: Span = _span
+    span: Span = _span()
 
     def sql(self) -> str:
         return f"{self.operand.sql()} IS {'NOT ' if self.negated else ''}NULL"
@@ -367,7 +367,7 @@ class InList(Predicate):
     operand: Expr
     items: tuple[Expr, ...]
     negated: bool
-    span: Span = _span
+    span: Span = _span()
 
     def sql(self) -> str:
         return f"{self.operand.sql()} {_not(self.negated)}IN ({', '.join(i.sql() for i in self.items)})"
@@ -386,7 +386,7 @@ class Between(Predicate):
     low: Expr
     high: Expr
     negated: bool
-    span: Span = _span
+    span: Span = _span()
 
     def sql(self) -> str:
         return f"{self.operand.sql()} {_not(self.negated)}BETWEEN {self.low.sql()} AND {self.high.sql()}"
@@ -405,7 +405,7 @@ class Like(Predicate):
     pattern: Expr
     op: str  # "like" | "ilike"
     negated: bool
-    span: Span = _span
+    span: Span = _span()
 
     def sql(self) -> str:
         return f"{self.operand.sql()} {_not(self.negated)}{self.op.upper()} {self.pattern.sql()}"

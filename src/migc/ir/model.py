@@ -10,7 +10,7 @@ dropped one takes it along, and the op that drops it can give it back.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from migc.expr import Expr
 from migc.ir.types import SqlType
@@ -18,9 +18,9 @@ from migc.ir.types import SqlType
 Attrs = tuple[tuple[str, object], ...]  # (name, value) pairs, sorted by name: hashable, comparable
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class Name:
-    """A schema-qualified name of a table, index or enum."""
+class Name(NamedTuple):
+    """A schema-qualified name of a table, index or enum. (A named tuple: the model compares and
+    hashes names all the time, and tuples do it in C.)"""
 
     schema: str
     name: str
@@ -32,8 +32,7 @@ class Name:
         return Name(self.schema, name)
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class ObjectRef:
+class ObjectRef(NamedTuple):
     """Which object a statement is about: ("table", users), ("column", users, "email"), ("index", ...)."""
 
     kind: str  # "schema" | "table" | "column" | "index" | "enum"
@@ -189,8 +188,13 @@ class Table(HasAttrs):
             return self
         return replace(self, attrs=(), columns=tuple(c.without_attrs() for c in self.columns))
 
-    def references(self, target: Name) -> bool:
-        return any(c.references is not None and c.references.table == target for c in self.constraints)
+    def references(self, target: Name, column: str | None = None) -> bool:
+        """Has it a foreign key into `target` (into its `column`, if given)?"""
+        for c in self.constraints:
+            fk = c.references
+            if fk is not None and fk.table == target and (column is None or column in fk.columns):
+                return True
+        return False
 
 
 @dataclass(frozen=True, slots=True)

@@ -96,6 +96,10 @@ class TableAction(Op):
     AFTER: ClassVar[str] = ""
     PASS: ClassVar[int]
 
+    def around(self) -> bool:
+        """Has it statements of its own around the ALTER TABLE (to render `BEFORE` / `AFTER`)?"""
+        return bool(self.BEFORE or self.AFTER)
+
     def touches(self) -> frozenset[str]:
         """The columns (`column:x`) and constraints (`constraint:x`) of the table this action reads or changes."""
         raise NotImplementedError(type(self).__name__)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from migc.expr import Cast, ColumnRef, Expr, Ident, IsNull, Literal, Paren, TypeRef
+from migc.expr import Cast, ColumnRef, Expr, Ident, Literal, TypeRef
 from migc.ir.catalog import USER_NS, CatalogSection, catalog_section, not_extension_member, qualified
 from migc.ir.creation import attribute_ops, creation_ops, recreation_ops
 from migc.ir.model import Column, Constraint, Index, Name, ObjectRef, OnTable, Table
@@ -24,13 +24,12 @@ from migc.ir.op import (
     constraint_touched,
 )
 from migc.ir.schema import Schema
-from migc.ir.types import SqlType, assignable, castable, narrows, rewrites_table
-from migc.lower import lints
+from migc.ir.types import SqlType, assignable, castable
 from migc.lower.context import Lowering
 from migc.lower.definitions import build_column, resolve, with_sequences
 from migc.lower.dispatch import lowers_action
 from migc.lower.exprcheck import check_columns, check_default, columns_by_name
-from migc.lower.typecheck import fits, infer, is_volatile
+from migc.lower.typecheck import fits, infer
 from migc.source import Span
 from migc.syntax.ast import AlterAction, ColumnDef
 from migc.tree import Marker, builder, marker_value, node, nodes, span_of
@@ -43,14 +42,14 @@ from migc.tree import span_field as _span
 class AddColumn(AlterAction):
     ARGS = ("column",)
     column: ColumnDef
-    span: Span = _span
+    span: Span = _span()
 
 
 @dataclass(frozen=True, slots=True)
 class DropColumn(AlterAction):
     ARGS = ("column",)
     column: Ident
-    span: Span = _span
+    span: Span = _span()
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +57,7 @@ class RenameColumn(AlterAction):
     ARGS = ("column", "new_name")
     column: Ident
     new_name: Ident
-    span: Span = _span
+    span: Span = _span()
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,21 +66,21 @@ class SetType(AlterAction):
     column: Ident
     type: TypeRef
     using: Expr | None
-    span: Span = _span
+    span: Span = _span()
 
 
 @dataclass(frozen=True, slots=True)
 class SetNotNull(AlterAction):
     ARGS = ("column",)
     column: Ident
-    span: Span = _span
+    span: Span = _span()
 
 
 @dataclass(frozen=True, slots=True)
 class DropNotNull(AlterAction):
     ARGS = ("column",)
     column: Ident
-    span: Span = _span
+    span: Span = _span()
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,14 +88,14 @@ class SetDefault(AlterAction):
     ARGS = ("column", "expr")
     column: Ident
     expr: Expr
-    span: Span = _span
+    span: Span = _span()
 
 
 @dataclass(frozen=True, slots=True)
 class DropDefault(AlterAction):
     ARGS = ("column",)
     column: Ident
-    span: Span = _span
+    span: Span = _span()
 
 
 @builder("add_column")
@@ -161,11 +160,16 @@ class AddColumnOp(TableAction):
     table: Name
     column: Column
     constraints: tuple[Constraint, ...]  # declared on the column itself
-    span: Span = _span
+    span: Span = _span()
+    column_span: Span = _span()  # the column's definition, and its type: where lints point
+    type_span: Span = _span()
     PASS = PASS_ADD_COL
     BEFORE = "{{ d.sequences_before(op.table, [op.column]) }}"
     ACTION = "ADD COLUMN {{ d.column(op.table, op.column) }}{% for k in op.constraints %}, ADD {{ d.constraint(k) }}{% endfor %}"
     AFTER = "{{ d.sequences_after(op.table, [op.column]) }}"
+
+    def around(self) -> bool:
+        return self.column.serial is not None  # its sequence is made before and owned after
 
     def apply(self, schema: Schema) -> Schema:
         t = schema.tables[self.table]
@@ -193,7 +197,7 @@ class DropColumnOp(TableAction):
     column: Column  # with its attributes (a comment), to give them back
     constraints: tuple[Constraint, ...]  # every constraint of the table that mentions the column
     indexes: tuple[Index, ...]  # every index that mentions the column
-    span: Span = _span
+    span: Span = _span()
     PASS = PASS_DROP
     ACTION = "DROP COLUMN {{ op.column.name|ident }}"
 
@@ -231,7 +235,7 @@ class RenameColumnOp(Op):
     table: Name
     old: str
     new: str
-    span: Span = _span
+    span: Span = _span()
     TEMPLATE = "ALTER TABLE {{ op.table|qname }} RENAME COLUMN {{ op.old|ident }} TO {{ op.new|ident }}"
 
     def apply(self, schema: Schema) -> Schema:
@@ -243,8 +247,8 @@ class RenameColumnOp(Op):
             constraints=tuple(_rename_in_constraint(c, old, new) for c in t.constraints),
         ))
         # foreign keys (of any table, itself included) into the renamed column follow it
-        after = after.with_tables(_follow_fks(t, self.table, old, new)
-                                  for t in list(after.tables.values()) if t.references(self.table))
+        after = after.with_tables([_follow_fks(t, self.table, old, new)
+                                   for t in after.tables.values() if t.references(self.table, old)])
         for index in [i for i in after.indexes.values() if i.table == self.table and old in i.columns]:
             after = after.with_index(replace(
                 index,
@@ -304,7 +308,8 @@ class AlterColumnTypeOp(TableAction):
     using: Expr | None
     inverse_using: Expr | None  # what the way back needs (None: an assignment cast exists)
     reversible: bool = True  # False: PostgreSQL has no cast at all from the new type back
-    span: Span = _span
+    span: Span = _span()
+    type_span: Span = _span()  # where the new type is written
     PASS = PASS_ALTER_TYPE
     ACTION = ("ALTER COLUMN {{ op.column|ident }} TYPE {{ op.new_type|sqltype }}"
               "{% if op.using is not none %} USING {{ op.using|expr }}{% endif %}")
@@ -327,7 +332,7 @@ class AlterColumnTypeOp(TableAction):
         if not self.reversible:
             raise Irreversible(f"no cast from {self.new_type.display()} back to {self.old_type.display()}")
         return (AlterColumnTypeOp(self.table, self.column, self.new_type, self.old_type, self.inverse_using,
-                                  self.using, True, self.span),)
+                                  self.using, True, self.span, self.type_span),)
 
     def describe(self) -> str:
         return f"change type of {_on(self.table, self.column)} to {self.new_type.display()}"
@@ -362,7 +367,8 @@ class SetNotNullOp(TableAction):
     table: Name
     column: str
     changed: bool = True  # False: the column was already not null, so the way back does nothing
-    span: Span = _span
+    span: Span = _span()
+    for_key: bool = False  # made by `add primary key` (which sets its columns not null), not by the user
     PASS = PASS_COL_ATTRS
     ACTION = "ALTER COLUMN {{ op.column|ident }} SET NOT NULL"
 
@@ -387,7 +393,7 @@ class DropNotNullOp(TableAction):
     table: Name
     column: str
     changed: bool = True  # False: the column was already nullable
-    span: Span = _span
+    span: Span = _span()
     PASS = PASS_DROP
     ACTION = "ALTER COLUMN {{ op.column|ident }} DROP NOT NULL"
 
@@ -413,7 +419,7 @@ class SetDefaultOp(TableAction):
     column: str
     default: Expr
     previous: Expr | None
-    span: Span = _span
+    span: Span = _span()
     PASS = PASS_ADD_OTHERCONSTR
     ACTION = "ALTER COLUMN {{ op.column|ident }} SET DEFAULT {{ op.default|expr }}"
 
@@ -440,7 +446,7 @@ class DropDefaultOp(TableAction):
     table: Name
     column: str
     previous: Expr | None  # None: there was no default, so the way back does nothing
-    span: Span = _span
+    span: Span = _span()
     PASS = PASS_DROP
     ACTION = "ALTER COLUMN {{ op.column|ident }} DROP DEFAULT"
 
@@ -480,34 +486,7 @@ def _lower_add(lw: Lowering, table: Table, action: AddColumn) -> None:
     constraints = resolve(lw, with_column, pending)
     if constraints is None:
         return
-    if lw.existed_before(table.name):
-        has_value = column.default is not None or column.serial or column.identity is not None
-        if column.not_null and not has_value:
-            lw.warn("W106", cdef.span, f"adding not null column '{column.name}' without a default fails once "
-                    f"'{table.name.display()}' has rows",
-                    "add it nullable (or with a default), backfill, then set not null")
-        if column.serial or column.identity:  # every existing row takes a nextval(): a rewrite
-            lw.warn("W105", cdef.type.span, f"new {'serial' if column.serial else 'identity'} column "
-                    f"'{column.name}' rewrites '{table.name.display()}' under an ACCESS EXCLUSIVE lock",
-                    "add a nullable bigint column, backfill it in batches, then attach the sequence")
-        elif column.default is not None and is_volatile(column.default):
-            lw.warn("W105", column.default.span, f"volatile default on new column '{column.name}' rewrites "
-                    f"'{table.name.display()}' under an ACCESS EXCLUSIVE lock",
-                    "add the column without a default, set the default, then backfill in batches")
-        for c in constraints:
-            if c.kind == "foreign key" and c.validated:
-                lw.warn("W104", action.span, f"foreign key '{c.name}' on existing table '{table.name.display()}' "
-                        "is validated under a lock on both tables",
-                        "add the foreign key `not valid`, then `validate constraint` in a later migration")
-            elif c.kind == "check" and c.validated:
-                lw.warn("W104", action.span, f"check '{c.name}' on existing table '{table.name.display()}' is "
-                        "checked against every row under an ACCESS EXCLUSIVE lock",
-                        "add the column first, then add the check `not valid` and validate it later")
-    lints.keys_on_existing_table(lw, table.name, constraints, action.span)
-    for key in constraints:
-        if key.kind == "primary key":
-            lints.primary_key_type(lw, with_column, key, cdef.type.span)
-    lw.emit(AddColumnOp(table.name, column, tuple(constraints), action.span))
+    lw.emit(AddColumnOp(table.name, column, tuple(constraints), action.span, cdef.span, cdef.type.span))
 
 
 @lowers_action(DropColumn)
@@ -528,11 +507,6 @@ def _lower_drop(lw: Lowering, table: Table, action: DropColumn) -> None:
                 return
     constraints = tuple(c for c in table.constraints if name in c.columns)
     indexes = tuple(i for i in lw.schema.indexes_of(table.name) if name in i.columns)
-    if lw.existed_before(table.name):
-        lw.warn("W108", action.span, f"dropping column '{name}' breaks code that still reads or writes it",
-                "stop using the column in code (and deploy) before dropping it")
-        lw.warn("W002", action.span, f"dropping column '{name}' deletes its data; the down migration "
-                "re-adds the column empty")
     lw.emit(DropColumnOp(table.name, column, constraints, indexes, action.span))
 
 
@@ -545,9 +519,6 @@ def _lower_rename(lw: Lowering, table: Table, action: RenameColumn) -> None:
         lw.bag.error("E104", action.new_name.span, f"table '{table.name.display()}' already has a column "
                      f"'{action.new_name.value}'")
         return
-    if lw.existed_before(table.name):
-        lw.warn("W107", action.span, f"renaming column '{column.name}' breaks code that uses the old name",
-                "expand-contract: add the new column, backfill, dual-write, switch reads, then drop the old one")
     lw.emit(RenameColumnOp(table.name, column.name, action.new_name.value, action.span))
 
 
@@ -559,11 +530,6 @@ def _lower_set_type(lw: Lowering, table: Table, action: SetType) -> None:
         return
     new_type = resolved[0]
     old_type = column.type
-    lints.column_type(lw, Column(column.name, new_type), action.type.span)
-    pk = table.primary_key
-    if pk is not None and column.name in pk.columns:
-        retyped = table.with_column(Column(column.name, new_type, serial=column.serial))
-        lints.primary_key_type(lw, retyped, Constraint(pk.name, pk.kind, (column.name,)), action.type.span)
     if action.using is not None:
         mark = lw.bag.mark()
         typed = check_columns(lw, action.using, columns_by_name(table.columns), table.name.display(), "using")
@@ -585,29 +551,9 @@ def _lower_set_type(lw: Lowering, table: Table, action: SetType) -> None:
             lw.bag.error("E213", action.span, f"the default of column '{column.name}' cannot be converted to "
                          f"{new_type.display()}", "drop the default first, then set a new one after the change")
             return
-    if lw.existed_before(table.name):
-        if rewrites_table(old_type, new_type):
-            lw.warn("W103", action.span, f"changing '{column.name}' from {old_type.display()} to "
-                    f"{new_type.display()} rewrites '{table.name.display()}' under an ACCESS EXCLUSIVE lock",
-                    "expand-contract: add a new column of the new type, backfill, switch, drop the old one")
-        if narrows(old_type, new_type):
-            lw.warn("W002", action.span, f"changing '{column.name}' from {old_type.display()} to "
-                    f"{new_type.display()} can lose data that the down migration cannot restore")
     inverse_using = None if assignable(new_type, old_type) else cast_expr(column.name, old_type)
     lw.emit(AlterColumnTypeOp(table.name, column.name, old_type, new_type, action.using, inverse_using,
-                              castable(new_type, old_type), action.span))
-
-
-def proven_not_null(table: Table, column: str) -> bool:
-    """A validated `check (column is not null)` lets PostgreSQL (12+) set not null without a scan."""
-    for c in table.constraints:
-        expr = c.check
-        while isinstance(expr, Paren):
-            expr = expr.inner
-        if c.validated and isinstance(expr, IsNull) and expr.negated and \
-                isinstance(expr.operand, ColumnRef) and expr.operand.name.value == column:
-            return True
-    return False
+                              castable(new_type, old_type), action.span, action.type.span))
 
 
 @lowers_action(SetNotNull)
@@ -615,10 +561,6 @@ def _lower_set_not_null(lw: Lowering, table: Table, action: SetNotNull) -> None:
     column = lw.column(table, action.column)
     if column is None:
         return
-    if lw.existed_before(table.name) and not column.not_null and not proven_not_null(table, column.name):
-        lw.warn("W102", action.span, f"set not null on '{column.name}' scans '{table.name.display()}' under an "
-                "ACCESS EXCLUSIVE lock",
-                f"add check ({column.name} is not null) not valid, validate constraint, then set not null")
     lw.emit(SetNotNullOp(table.name, column.name, not column.not_null, action.span))
 
 

@@ -12,7 +12,6 @@ from migc.ir.model import Constraint, Name, OnTable, Table
 from migc.ir.op import PASS_ADD_CONSTR, PASS_DROP, PASS_MISC, Lock, Op, TableAction, constraint_touched
 from migc.ir.schema import Schema
 from migc.kinds.column import SetNotNullOp
-from migc.lower import lints
 from migc.lower.context import Lowering, did_you_mean
 from migc.lower.definitions import resolve, table_constraint
 from migc.lower.dispatch import lowers_action
@@ -28,21 +27,21 @@ from migc.tree import span_field as _span
 class AddConstraint(AlterAction):
     ARGS = ("constraint",)
     constraint: TableConstraint
-    span: Span = _span
+    span: Span = _span()
 
 
 @dataclass(frozen=True, slots=True)
 class ValidateConstraint(AlterAction):
     ARGS = ("name",)
     name: Ident
-    span: Span = _span
+    span: Span = _span()
 
 
 @dataclass(frozen=True, slots=True)
 class DropConstraint(AlterAction):
     ARGS = ("name",)
     name: Ident
-    span: Span = _span
+    span: Span = _span()
 
 
 @builder("add_constraint")
@@ -71,7 +70,7 @@ def _lock(op: AddConstraintOp | DropConstraintOp | ValidateConstraintOp) -> Lock
 class AddConstraintOp(TableAction):
     table: Name
     constraint: Constraint
-    span: Span = _span
+    span: Span = _span()
     PASS = PASS_ADD_CONSTR
     ACTION = "ADD {{ d.constraint(op.constraint) }}"
 
@@ -101,7 +100,7 @@ class AddConstraintOp(TableAction):
 class DropConstraintOp(TableAction):
     table: Name
     constraint: Constraint
-    span: Span = _span
+    span: Span = _span()
     PASS = PASS_DROP
     ACTION = "DROP CONSTRAINT {{ op.constraint.name|ident }}"
 
@@ -126,7 +125,7 @@ class DropConstraintOp(TableAction):
 class ValidateConstraintOp(TableAction):
     table: Name
     name: str
-    span: Span = _span
+    span: Span = _span()
     PASS = PASS_MISC
     ACTION = "VALIDATE CONSTRAINT {{ op.name|ident }}"
 
@@ -163,17 +162,11 @@ def _lower_add(lw: Lowering, table: Table, action: AddConstraint) -> None:
     if constraints is None:
         return
     constraint = constraints[0]
-    if lw.existed_before(table.name) and constraint.kind in ("foreign key", "check") and constraint.validated:
-        lw.warn("W104", action.span, f"{constraint.kind} '{constraint.name}' on existing table "
-                f"'{table.name.display()}' is checked against every row under a lock",
-                "add it `not valid`, then `validate constraint` in a later migration")
-    lints.keys_on_existing_table(lw, table.name, [constraint], action.span)
     if constraint.kind == "primary key":
-        lints.primary_key_type(lw, table, constraint, action.span)
         for name in constraint.columns:  # PostgreSQL makes the key columns not null: say so, to invert it
             col = table.column(name)
             if col is not None and not col.not_null:
-                lw.emit(SetNotNullOp(table.name, name, True, action.span))
+                lw.emit(SetNotNullOp(table.name, name, True, action.span, for_key=True))
     lw.emit(AddConstraintOp(table.name, constraint, action.span))
 
 

@@ -11,7 +11,6 @@ from migc.ir.creation import attribute_ops, creator
 from migc.ir.model import EnumType, Name, ObjectRef, Table
 from migc.ir.op import Irreversible, Lock, Op
 from migc.ir.schema import Schema
-from migc.lower import lints
 from migc.lower.context import Lowering
 from migc.lower.dispatch import lowers
 from migc.source import Span
@@ -27,7 +26,7 @@ class CreateEnum(Statement):
     ARGS = ("name", "values")
     name: QName
     values: tuple[StringLit, ...]
-    span: Span = _span
+    span: Span = _span()
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +36,7 @@ class AlterEnumAddValue(Statement):
     value: StringLit
     position: str | None  # "before" | "after"
     anchor: StringLit | None
-    span: Span = _span
+    span: Span = _span()
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,14 +44,14 @@ class RenameEnum(Statement):
     ARGS = ("name", "new_name")
     name: QName
     new_name: Ident
-    span: Span = _span
+    span: Span = _span()
 
 
 @dataclass(frozen=True, slots=True)
 class DropEnum(Statement):
     ARGS = ("name",)
     name: QName
-    span: Span = _span
+    span: Span = _span()
 
 
 @builder("create_enum")
@@ -87,7 +86,7 @@ def _drop_enum(c: list[Any]) -> DropEnum:
 @dataclass(frozen=True, slots=True)
 class CreateEnumOp(Op):
     enum: EnumType
-    span: Span = _span
+    span: Span = _span()
     TEMPLATE = 'CREATE TYPE {{ op.enum.name|qname }} AS ENUM ({{ op.enum.values|map("literal")|join(", ") }})'
 
     def apply(self, schema: Schema) -> Schema:
@@ -109,7 +108,7 @@ class CreateEnumOp(Op):
 @dataclass(frozen=True, slots=True)
 class DropEnumOp(Op):
     enum: EnumType  # with its attributes, to give them back
-    span: Span = _span
+    span: Span = _span()
     TEMPLATE = "DROP TYPE {{ op.enum.name|qname }}"
 
     def apply(self, schema: Schema) -> Schema:
@@ -131,7 +130,7 @@ class AddEnumValueOp(Op):
     value: str
     position: str | None  # "before" | "after"
     anchor: str | None
-    span: Span = _span
+    span: Span = _span()
     TEMPLATE = ("ALTER TYPE {{ op.enum|qname }} ADD VALUE {{ op.value|literal }}"
                 "{% if op.anchor is not none %} {{ op.position|upper }} {{ op.anchor|literal }}{% endif %}")
 
@@ -159,7 +158,7 @@ class AddEnumValueOp(Op):
 class RenameEnumOp(Op):
     old: Name
     new: Name
-    span: Span = _span
+    span: Span = _span()
     TEMPLATE = "ALTER TYPE {{ op.old|qname }} RENAME TO {{ op.new.name|ident }}"
 
     def apply(self, schema: Schema) -> Schema:
@@ -219,7 +218,6 @@ def _lower_create(lw: Lowering, stmt: CreateEnum) -> None:
             lw.bag.error("E214", value.span, "enum labels are at most 63 bytes")
             return
         seen.add(value.value)
-    lw.created_enums.add(name)
     lw.emit(CreateEnumOp(EnumType(name, tuple(v.value for v in stmt.values)), stmt.span))
 
 
@@ -235,7 +233,6 @@ def _lower_add_value(lw: Lowering, stmt: AlterEnumAddValue) -> None:
         lw.bag.error("E214", stmt.anchor.span, f"enum {enum.name.display()} has no label '{stmt.anchor.value}'")
         return
     anchor = stmt.anchor.value if stmt.anchor else None
-    lints.enum_position(lw, enum.name, stmt.value.value, anchor, stmt.span)
     lw.emit(AddEnumValueOp(enum.name, stmt.value.value, stmt.position, anchor, stmt.span))
 
 
@@ -248,11 +245,6 @@ def _lower_rename(lw: Lowering, stmt: RenameEnum) -> None:
     if _type_taken(lw, new):
         lw.bag.error("E110", stmt.new_name.span, f"type '{new.display()}' already exists")
         return
-    if enum.name in lw.created_enums:
-        lw.created_enums.add(new)
-    else:
-        lw.warn("W107", stmt.span, f"renaming enum '{enum.name.display()}' breaks code that casts to the old name",
-                "create the new type, move columns to it, then drop the old one")
     lw.emit(RenameEnumOp(enum.name, new, stmt.span))
 
 
@@ -267,9 +259,6 @@ def _lower_drop(lw: Lowering, stmt: DropEnum) -> None:
         lw.bag.error("E215", stmt.span, f"cannot drop enum '{enum.name.display()}': column "
                      f"'{table.name.display()}.{column.name}' uses it")
         return
-    if enum.name not in lw.created_enums:
-        lw.warn("W108", stmt.span, f"dropping enum '{enum.name.display()}' breaks code that still casts to it",
-                "deploy code that no longer uses the type first")
     lw.emit(DropEnumOp(enum, stmt.span))
 
 

@@ -29,7 +29,7 @@ class IndexElem(Node):
     expr: Expr
     order: str | None  # "asc" | "desc"
     nulls: str | None  # "first" | "last"
-    span: Span = _span
+    span: Span = _span()
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +41,7 @@ class CreateIndex(Statement):
     concurrently: bool
     elements: tuple[IndexElem, ...]
     where: Expr | None
-    span: Span = _span
+    span: Span = _span()
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +49,7 @@ class DropIndex(Statement):
     ARGS = ("name",)
     name: QName
     concurrently: bool
-    span: Span = _span
+    span: Span = _span()
 
 
 @builder("index_elem")
@@ -89,7 +89,7 @@ def _drop_index(c: list[Any]) -> DropIndex:
 class CreateIndexOp(Op):
     index: Index
     concurrently: bool
-    span: Span = _span
+    span: Span = _span()
     TEMPLATE = ('CREATE {{ "UNIQUE " if op.index.unique }}INDEX {{ "CONCURRENTLY " if op.concurrently }}'
                 '{{ op.index.name.name|ident }} ON {{ op.index.table|qname }} '
                 '({{ op.index.elements|map("index_element")|join(", ") }})'
@@ -115,7 +115,7 @@ class CreateIndexOp(Op):
 class DropIndexOp(Op):
     index: Index  # with its attributes, to give them back
     concurrently: bool
-    span: Span = _span
+    span: Span = _span()
     TEMPLATE = 'DROP INDEX {{ "CONCURRENTLY " if op.concurrently }}{{ op.index.name|qname }}'
 
     def apply(self, schema: Schema) -> Schema:
@@ -171,10 +171,6 @@ def _lower_create(lw: Lowering, stmt: CreateIndex) -> None:
         name, table.name, stmt.unique,
         tuple(IndexElement(e.expr, e.order, e.nulls) for e in stmt.elements), stmt.where, tuple(mentioned),
     )
-    if not stmt.concurrently and lw.existed_before(table.name):
-        lw.warn("W101", stmt.span, f"creating index '{name.name}' without concurrently blocks writes to "
-                f"'{table.name.display()}' while it builds",
-                "create index concurrently, alone in its own migration")
     lw.emit(CreateIndexOp(index, stmt.concurrently, stmt.span))
 
 
@@ -183,10 +179,6 @@ def _lower_drop(lw: Lowering, stmt: DropIndex) -> None:
     index = lw.index(stmt.name)
     if index is None:
         return
-    if not stmt.concurrently and lw.existed_before(index.table):
-        lw.warn("W101", stmt.span, f"dropping index '{index.name.name}' without concurrently blocks "
-                f"'{index.table.display()}' until it is done",
-                "drop index concurrently, alone in its own migration")
     lw.emit(DropIndexOp(index, stmt.concurrently, stmt.span))
 
 

@@ -23,7 +23,7 @@ from migc.tree import span_field as _span
 class RawSql(Statement):
     up: str
     down: str | None
-    span: Span = _span
+    span: Span = _span()
 
 
 def _body(c: list[Any]) -> str:
@@ -52,7 +52,7 @@ def _sql_stmt(c: list[Any]) -> RawSql:
 class RawSqlOp(Op):
     sql: str
     down: str | None
-    span: Span = _span
+    span: Span = _span()
     TEMPLATE = "{{ op.sql }}"
 
     def verbatim_sql(self) -> str | None:

@@ -25,14 +25,14 @@ from migc.tree import span_field as _span
 class CreateSchema(Statement):
     ARGS = ("name",)
     name: Ident
-    span: Span = _span
+    span: Span = _span()
 
 
 @dataclass(frozen=True, slots=True)
 class DropSchema(Statement):
     ARGS = ("name",)
     name: Ident
-    span: Span = _span
+    span: Span = _span()
 
 
 @builder("create_schema")
@@ -55,7 +55,7 @@ def _ref(name: str) -> ObjectRef:
 @dataclass(frozen=True, slots=True)
 class CreateSchemaOp(Op):
     name: str
-    span: Span = _span
+    span: Span = _span()
     TEMPLATE = "CREATE SCHEMA {{ op.name|ident }}"
 
     def apply(self, schema: Schema) -> Schema:
@@ -77,7 +77,7 @@ class CreateSchemaOp(Op):
 @dataclass(frozen=True, slots=True)
 class DropSchemaOp(Op):
     name: str
-    span: Span = _span
+    span: Span = _span()
     TEMPLATE = "DROP SCHEMA {{ op.name|ident }}"
 
     def apply(self, schema: Schema) -> Schema:
@@ -108,7 +108,6 @@ def _lower_create(lw: Lowering, stmt: CreateSchema) -> None:
     if stmt.name.value in lw.schema.schemas:
         lw.bag.error("E112", stmt.name.span, f"schema '{stmt.name.value}' already exists")
         return
-    lw.created_schemas.add(stmt.name.value)
     lw.emit(CreateSchemaOp(stmt.name.value, stmt.span))
 
 
@@ -123,9 +122,6 @@ def _lower_drop(lw: Lowering, stmt: DropSchema) -> None:
         what = f"it still holds {', '.join(sorted(in_use)[:5])}" if in_use else "public is the default schema"
         lw.bag.error("E215", stmt.span, f"cannot drop schema '{name}': {what}")
         return
-    if name not in lw.created_schemas:
-        lw.warn("W108", stmt.span, f"dropping schema '{name}' breaks code that still uses it",
-                "deploy code that no longer uses the schema first")
     lw.emit(DropSchemaOp(name, stmt.span))
 
 

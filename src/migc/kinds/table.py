@@ -3,7 +3,7 @@ constraint kinds' own nodes, each lowered by its kind)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from migc.expr import Ident, QName
@@ -12,7 +12,6 @@ from migc.ir.creation import creator, recreation_ops
 from migc.ir.model import Column, Constraint, Index, Name, ObjectRef, Table
 from migc.ir.op import Lock, Op
 from migc.ir.schema import Schema
-from migc.lower import lints
 from migc.lower.context import Lowering
 from migc.lower.definitions import Pending, build_column, resolve, table_constraint, with_sequences
 from migc.lower.dispatch import lower_action, lowers
@@ -30,14 +29,14 @@ class CreateTable(Statement):
     name: QName
     columns: tuple[ColumnDef, ...]
     constraints: tuple[TableConstraint, ...]
-    span: Span = _span
+    span: Span = _span()
 
 
 @dataclass(frozen=True, slots=True)
 class DropTable(Statement):
     ARGS = ("name",)
     name: QName
-    span: Span = _span
+    span: Span = _span()
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +44,7 @@ class RenameTable(Statement):
     ARGS = ("name", "new_name")
     name: QName
     new_name: Ident
-    span: Span = _span
+    span: Span = _span()
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +52,7 @@ class AlterTable(Statement):
     ARGS = ("name", "actions")
     name: QName
     actions: tuple[AlterAction, ...]
-    span: Span = _span
+    span: Span = _span()
 
 
 @builder("create_table")
@@ -99,7 +98,9 @@ def split_constraints(table: Table) -> tuple[list[Constraint], list[Constraint]]
 @dataclass(frozen=True, slots=True)
 class CreateTableOp(Op):
     table: Table
-    span: Span = _span
+    span: Span = _span()
+    name_span: Span = _span()  # where lints point: the table's name, and each column's type
+    type_spans: tuple[tuple[str, Span], ...] = field(default=(), compare=False, repr=False)
     TEMPLATE = """
 {%- set t = op.table %}
 {%- set inline, later = op.split() %}
@@ -137,7 +138,7 @@ class CreateTableOp(Op):
 class DropTableOp(Op):
     table: Table  # with its attributes and its columns' (comments...), to give them back
     indexes: tuple[Index, ...]  # its own indexes (not those of its constraints)
-    span: Span = _span
+    span: Span = _span()
     TEMPLATE = "DROP TABLE {{ op.table.name|qname }}"
 
     def apply(self, schema: Schema) -> Schema:
@@ -161,7 +162,7 @@ class DropTableOp(Op):
 class RenameTableOp(Op):
     old: Name
     new: Name
-    span: Span = _span
+    span: Span = _span()
     TEMPLATE = "ALTER TABLE {{ op.old|qname }} RENAME TO {{ op.new.name|ident }}"
 
     def apply(self, schema: Schema) -> Schema:
@@ -236,13 +237,9 @@ def _lower_create(lw: Lowering, stmt: CreateTable) -> None:
     constraints = resolve(lw, table, pending)
     if not ok or constraints is None:
         return
-    lw.created_tables.add(name)
     created = replace(table, constraints=tuple(constraints))
-    type_spans = {c.name.value: c.type.span for c in stmt.columns}
-    for key in constraints:
-        if key.kind == "primary key":
-            lints.primary_key_type(lw, created, key, stmt.name.span, type_spans)
-    lw.emit(CreateTableOp(created, stmt.span))
+    type_spans = tuple((c.name.value, c.type.span) for c in stmt.columns)
+    lw.emit(CreateTableOp(created, stmt.span, stmt.name.span, type_spans))
 
 
 @lowers(DropTable)
@@ -257,11 +254,6 @@ def _lower_drop(lw: Lowering, stmt: DropTable) -> None:
                      f"of table '{other.name.display()}' references it",
                      f"drop that constraint first: alter table {other.name.display()} drop constraint {fk.name}")
         return
-    if lw.existed_before(table.name):
-        lw.warn("W108", stmt.span, f"dropping table '{table.name.display()}' breaks code that still uses it",
-                "deploy code that no longer uses the table first, then drop it in a later migration")
-        lw.warn("W002", stmt.span, f"dropping table '{table.name.display()}' deletes its rows; "
-                "the down migration re-creates the table empty")
     lw.emit(DropTableOp(table, tuple(lw.schema.indexes_of(table.name)), stmt.span))
 
 
@@ -276,11 +268,6 @@ def _lower_rename(lw: Lowering, stmt: RenameTable) -> None:
     if new in lw.schema.enums:
         lw.bag.error("E110", stmt.new_name.span, f"type '{new.display()}' already exists (an enum)")
         return
-    if lw.existed_before(table.name):
-        lw.warn("W107", stmt.span, f"renaming table '{table.name.display()}' breaks code that uses the old name",
-                "expand-contract: create the new table (or a view), dual-write, switch reads, then drop the old")
-    else:
-        lw.created_tables.add(new)
     lw.emit(RenameTableOp(table.name, new, stmt.span))
 
 

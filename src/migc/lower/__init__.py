@@ -1,4 +1,5 @@
-"""Lowering: AST -> typed ops, replaying the schema, reporting errors and lint warnings with spans.
+"""Lowering: AST -> typed ops, replaying the schema, reporting errors with spans (warnings are the
+lints' business: migc/lints/, which run over the ops lowering made).
 
 Each statement kind lowers its own nodes (registered in lower/dispatch.py); this module lowers a
 whole migration: its statements in order, its explicit `down { }` block (checked to restore the
@@ -12,8 +13,6 @@ from migc.diagnostics import Diagnostic, DiagnosticBag
 from migc.ir.diff import schema_differences
 from migc.ir.op import Op
 from migc.ir.schema import Schema
-from migc.lower import lints
-from migc.lower.allow import apply_allows
 from migc.lower.context import Lowering
 from migc.lower.dispatch import lower_statement
 from migc.source import NO_SPAN, Span
@@ -26,10 +25,19 @@ class LoweredMigration:
     groups: tuple[int, ...]  # per op: which statement it came from (codegen merges one alter table's)
     down_ops: tuple[Op, ...] | None  # None: irreversible
     down_groups: tuple[int, ...]
-    irreversible_at: tuple[Span, str] | None  # the first irreversible op and why
+    irreversible: tuple[Op, str] | None  # without an explicit down: the first irreversible op, and why
+    explicit_down: bool
     non_transactional: bool
     diagnostics: tuple[Diagnostic, ...]
     schema_after: Schema
+    before: tuple[Schema, ...]  # per op: the schema just before it
+
+    @property
+    def irreversible_at(self) -> tuple[Span, str] | None:
+        if self.irreversible is None:
+            return None
+        op, why = self.irreversible
+        return op.span, f"{op.describe()}: {why}"
 
 
 def _lower_statements(lw: Lowering, statements: tuple[ast.Statement, ...]) -> None:
@@ -45,21 +53,16 @@ def _concurrently(statements: tuple[ast.Statement, ...], bag: DiagnosticBag) -> 
     return bool(found)
 
 
-def lower_migration(
-    migration: ast.Migration, schema: Schema, file: str, text: str, *, lock_timeout_off: bool = False
-) -> LoweredMigration:
-    """`lock_timeout_off`: the runner will not set lock_timeout (the project turned it off)."""
+def lower_migration(migration: ast.Migration, schema: Schema, file: str) -> LoweredMigration:
     bag = DiagnosticBag(file)
     lw = Lowering(schema, bag)
     _lower_statements(lw, migration.statements)
-    if lock_timeout_off:
-        lints.lock_timeout(lw, any("lock_timeout" in (op.verbatim_sql() or "").lower() for op in lw.ops))
     non_transactional = _concurrently(migration.statements, bag)
-    irreversible_at: tuple[Span, str] | None = None
+    irreversible: tuple[Op, str] | None = None
     down_ops: tuple[Op, ...] | None
     down_groups: tuple[int, ...] = ()
     if migration.down is not None:
-        down = Lowering(lw.schema, bag, in_down_block=True)
+        down = Lowering(lw.schema, bag)
         errors_before = bag.has_errors
         _lower_statements(down, migration.down)
         non_transactional = _concurrently(migration.down, bag) or non_transactional
@@ -74,17 +77,12 @@ def lower_migration(
                           f"the down block does not restore the schema: {shown}",
                           "after down, the schema must equal the one before this migration")
     elif lw.irreversible:
-        op, why = lw.irreversible[0]
-        irreversible_at = (op.span, f"{op.describe()}: {why}")
+        irreversible = lw.irreversible[0]
         down_ops = None
-        lw.warn("W001", op.span, f"this migration is irreversible: {op.describe()} ({why})",
-                "add a `down { ... }` block that undoes it, if it can be undone")
     else:
         pairs = [(inv, group) for invs, group in zip(reversed(lw.inverses), reversed(lw.groups)) if invs
                  for inv in invs]
         down_ops, down_groups = tuple(p[0] for p in pairs), tuple(p[1] for p in pairs)
-    if migration.down is not None:  # the explicit down decides what comes back; don't claim it is empty
-        bag.items[:] = [d for d in bag.items if d.code != "W002"]
-    apply_allows(bag, [*migration.statements, *(migration.down or ())], text)
-    return LoweredMigration(tuple(lw.ops), tuple(lw.groups), down_ops, down_groups, irreversible_at,
-                            non_transactional, tuple(bag.items), lw.schema)
+    return LoweredMigration(tuple(lw.ops), tuple(lw.groups), down_ops, down_groups, irreversible,
+                            migration.down is not None, non_transactional, tuple(bag.items), lw.schema,
+                            tuple(lw.before))

@@ -27,13 +27,10 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
 class Lowering:
     schema: Schema
     bag: DiagnosticBag
-    in_down_block: bool = False
     ops: list[Op] = field(default_factory=list)
     groups: list[int] = field(default_factory=list)  # per op: the statement it came from (see `statement`)
     group: int = 0
-    created_tables: set[Name] = field(default_factory=set)  # made in this migration: their locks are harmless
-    created_enums: set[Name] = field(default_factory=set)
-    created_schemas: set[str] = field(default_factory=set)
+    before: list[Schema] = field(default_factory=list)  # per op: the schema just before it
     inverses: list[tuple[Op, ...] | None] = field(default_factory=list)  # per op; None = irreversible
     irreversible: list[tuple[Op, str]] = field(default_factory=list)
 
@@ -53,14 +50,8 @@ class Lowering:
             self.irreversible.append((op, str(why)))
         self.ops.append(op)
         self.groups.append(self.group)
+        self.before.append(self.schema)
         self.schema = self.schema.apply(op)
-
-    def existed_before(self, table: Name) -> bool:
-        return table not in self.created_tables
-
-    def warn(self, code: str, span: Span, message: str, hint: str | None = None) -> None:
-        if not self.in_down_block:  # a down block undoes: its drops are the point
-            self.bag.warning(code, span, message, hint)
 
     # ------------------------------------------------------------ names
 
@@ -110,7 +101,9 @@ class Lowering:
                            did_you_mean(name.name, [n.name for n in self.schema.enums]))
         return enum
 
-    def index(self, qname: QName) -> Index | None:
+    def index(self, qname: QName, *, constraint_hint: str = "drop the constraint instead: alter table {table} drop "
+              "constraint {constraint}") -> Index | None:
+        """The index named; `constraint_hint` tells what to do when the name is a constraint's index."""
         name = self.name(qname)
         if name is None:
             return None
@@ -122,7 +115,7 @@ class Lowering:
                     self.bag.error("E217", qname.span,
                                    f"index '{name.display()}' belongs to constraint '{c.name}' of table "
                                    f"'{table.name.display()}'",
-                                   f"drop the constraint instead: alter table {table.name.display()} drop constraint {c.name}")
+                                   constraint_hint.format(table=table.name.display(), constraint=c.name))
                     return None
             self.bag.error("E105", qname.span, f"unknown index '{name.display()}'",
                            did_you_mean(name.name, [n.name for n in self.schema.indexes if n.schema == name.schema]))

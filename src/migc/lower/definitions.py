@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from migc import expr as ex
 from migc import quoting
 from migc.ir.model import Column, Constraint, ForeignKey, Index, Name, Table
-from migc.lower import lints, names
+from migc.lower import names
 from migc.lower.context import Lowering
 from migc.lower.exprcheck import check_boolean, check_default, columns_by_name
 from migc.source import Span
@@ -43,7 +43,6 @@ def build_column(lw: Lowering, table_name: Name, cdef: ast.ColumnDef) -> tuple[C
         return None
     sql_type, serial = resolved
     col = Column(cdef.name.value, sql_type, not_null=serial, serial=sql_type.name if serial else None)
-    lints.column_type(lw, col, cdef.type.span)
     pending: list[Pending] = []
     seen_null: ast.ColumnModifier | None = None
     for mod in cdef.modifiers:

@@ -1,8 +1,9 @@
 """One PostgreSQL connection: the only module that touches psycopg.
 
-psycopg is imported lazily so that `migc --version` stays fast, and its exceptions end here:
-connection problems become `MigcError`, failing SQL becomes `SqlFailure` (which the runner turns
-into a `MigcError` naming the migration and statement).
+psycopg is imported lazily so that `migc --version` stays fast. No psycopg exception leaves this
+module: a connection that cannot be made becomes `MigcError`; a query PostgreSQL refuses becomes
+`SqlFailure`, which is not yet a user-facing error: the caller must turn it into a `MigcError` that
+says what failed (the runner names the migration and statement).
 """
 
 from __future__ import annotations

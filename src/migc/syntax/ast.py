@@ -51,7 +51,7 @@ class AlterAction(Node):
 @dataclass(frozen=True, slots=True)
 class StringLit(Node):
     value: str
-    span: Span = _span
+    span: Span = _span()
 
 
 def string_lits(c: list[Any]) -> list[StringLit]:
@@ -72,7 +72,7 @@ class ForeignKeyRef(Node):
     on_delete: str | None  # "cascade" | "restrict" | "set null" | "set default" | "no action"
     on_update: str | None
     not_valid: bool
-    span: Span = _span
+    span: Span = _span()
 
 
 @builder("fk_action")
@@ -113,7 +113,7 @@ class ColumnModifier(Node):
     expr: Expr | None = None  # default / check
     references: ForeignKeyRef | None = None
     identity_always: bool = False
-    span: Span = _span
+    span: Span = _span()
 
 
 def _modifier(kind: str) -> Any:
@@ -162,7 +162,7 @@ class ColumnDef(Node):
     name: Ident
     type: TypeRef
     modifiers: tuple[ColumnModifier, ...]
-    span: Span = _span
+    span: Span = _span()
 
 
 @builder("column_def")
@@ -179,7 +179,7 @@ class TableConstraint(Node):
     expr: Expr | None = None
     references: ForeignKeyRef | None = None
     not_valid: bool = False  # a check added `not valid` (a foreign key says so in `references`)
-    span: Span = _span
+    span: Span = _span()
 
 
 @builder("pk_tc")

@@ -1,0 +1,27 @@
+"""W107: renaming a table, column or enum that running code uses by its old name."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from migc.ir.model import ObjectRef
+from migc.kinds.column import RenameColumnOp
+from migc.kinds.enum import RenameEnumOp
+from migc.kinds.table import RenameTableOp
+from migc.lints import Finding, Lint, lint
+
+
+@lint("W107")
+def rename(m: Lint) -> Iterator[Finding]:
+    for op, step in m.each(RenameTableOp, RenameColumnOp, RenameEnumOp):
+        if isinstance(op, RenameTableOp) and step.table_existed(op.old):
+            yield Finding(op.span, f"renaming table '{op.old.display()}' breaks code that uses the old name",
+                          "expand-contract: create the new table (or a view), dual-write, switch reads, then drop "
+                          "the old")
+        elif isinstance(op, RenameColumnOp) and step.table_existed(op.table):
+            yield Finding(op.span, f"renaming column '{op.old}' breaks code that uses the old name",
+                          "expand-contract: add the new column, backfill, dual-write, switch reads, then drop the "
+                          "old one")
+        elif isinstance(op, RenameEnumOp) and step.existed(ObjectRef("enum", op.old)):
+            yield Finding(op.span, f"renaming enum '{op.old.display()}' breaks code that casts to the old name",
+                          "create the new type, move columns to it, then drop the old one")
