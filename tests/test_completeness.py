@@ -40,7 +40,10 @@ def _subclasses(base: type) -> list[type]:
 
 
 def _concrete(base: type) -> list[type]:
-    return [c for c in _subclasses(base) if dataclasses.is_dataclass(c)]
+    """The dataclasses deriving from `base` that nothing derives from (the others are shared shapes)."""
+    classes = _subclasses(base)
+    bases = {b for c in classes for b in c.__mro__[1:]}
+    return [c for c in classes if dataclasses.is_dataclass(c) and c not in bases]
 
 
 STATEMENT_NODES = _concrete(Statement)

@@ -64,8 +64,11 @@ def _main(
 def print_diagnostics(project, *, err: bool) -> None:  # type: ignore[no-untyped-def]
     from migc.diagnostics import render_all
 
-    for text in render_all(project.diagnostics, project.contents):
-        typer.echo(text, err=err)
+    text = "\n".join(render_all(project.diagnostics, project.contents))
+    if text:  # one plain write: no colours to strip, and thousands of echo calls cost more than rendering
+        stream = sys.stderr if err else sys.stdout
+        stream.write(text + "\n")
+        stream.flush()
 
 
 def _summary(project) -> str:  # type: ignore[no-untyped-def]

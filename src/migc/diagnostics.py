@@ -79,7 +79,8 @@ def render_text(diag: Diagnostic, source_line: str | None) -> str:
     if source_line is not None and source_line.strip():
         # one character for one, so the caret stays under its column: tabs and control characters
         # (a stray \r, a form feed) are shown as spaces
-        shown = "".join(" " if ch == "\t" or not ch.isprintable() else ch for ch in source_line)
+        shown = source_line if source_line.isprintable() else \
+            "".join(" " if ch == "\t" or not ch.isprintable() else ch for ch in source_line)
         out.append(f"  {shown}")
         if diag.span.end_line == diag.span.line:
             width = max(1, diag.span.end_col - diag.span.col)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
-    """A 1-based, end-inclusive-line / end-exclusive-column region of a file."""
+class Span(NamedTuple):
+    """A 1-based, end-inclusive-line / end-exclusive-column region of a file. (A named tuple: the
+    parser makes one per node, and tuples are made several times faster than frozen dataclasses.)"""
 
     line: int
     col: int

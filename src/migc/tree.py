@@ -83,13 +83,30 @@ Builder = Callable[[list[Any]], Any]
 BUILDERS: dict[str, Builder] = {}  # grammar rule (or alias) name -> builder
 
 
+def build_from(cls: Callable[..., Any], *kinds: type) -> Builder:
+    """A builder for a node made of one child of each of `kinds`, in order, and its span:
+    `build_from(RenameTable, QName, Ident)`."""
+
+    def build(children: list[Any]) -> Any:
+        taken: list[Any] = []
+        start = 0
+        for kind in kinds:
+            while not isinstance(children[start], kind):
+                start += 1
+            taken.append(children[start])
+            start += 1
+        return cls(*taken, span_of(children))
+
+    return build
+
+
 def builder(*rules: str) -> Callable[[Builder], Builder]:
     """Register a function as the builder of these grammar rules."""
 
     def register(fn: Builder) -> Builder:
         for rule in rules:
             existing = BUILDERS.get(rule)
-            if existing is not None and existing.__qualname__ != fn.__qualname__:
+            if existing is not None and existing is not fn:
                 raise RuntimeError(f"grammar rule {rule!r} has two builders: {existing.__qualname__}, {fn.__qualname__}")
             BUILDERS[rule] = fn
         return fn
@@ -131,6 +148,15 @@ def token_span(token: Any) -> Span:
 
 def span_of(children: list[Any]) -> Span:
     """From the first positioned child to the last."""
+    if children:  # the common case: both ends are a token or a node
+        a, b = children[0], children[-1]
+        sa, sb = getattr(a, "span", None), getattr(b, "span", None)
+        try:
+            start = (sa.line, sa.col) if sa is not None else (a.line, a.column)
+            end = (sb.end_line, sb.end_col) if sb is not None else (b.end_line, b.end_column)
+            return Span(start[0], start[1], end[0], end[1])
+        except AttributeError:
+            pass  # an end that has no position (a value a builder made): look further in
     first = last = None
     for item in children:
         first = start_of(item)

@@ -87,10 +87,10 @@ class Schema:
 
     def _moved(self, **changes: object) -> Schema:
         """A new schema with `changes`; the name sets move to it (see the module's docstring)."""
-        after = replace(self, _names=None, **changes)  # type: ignore[arg-type]
-        if self._names is not None:
-            object.__setattr__(after, "_names", self._names)
-            object.__setattr__(self, "_names", None)
+        after = object.__new__(Schema)  # a copy of the fields without dataclasses.replace's cost
+        after.__dict__.update(self.__dict__)
+        after.__dict__.update(changes)
+        object.__setattr__(self, "_names", None)
         return after
 
     def with_schema(self, name: str) -> Schema:

@@ -31,8 +31,8 @@ from migc.lower.dispatch import lowers_action
 from migc.lower.exprcheck import check_columns, check_default, columns_by_name
 from migc.lower.typecheck import fits, infer
 from migc.source import Span
-from migc.syntax.ast import AlterAction, ColumnDef
-from migc.tree import Marker, builder, marker_value, node, nodes, span_of
+from migc.syntax.ast import AlterAction, ColumnDef, OnColumn
+from migc.tree import Marker, build_from, builder, marker_value, node, span_of
 from migc.tree import span_field as _span
 
 # ------------------------------------------------------------------ syntax
@@ -46,10 +46,8 @@ class AddColumn(AlterAction):
 
 
 @dataclass(frozen=True, slots=True)
-class DropColumn(AlterAction):
-    ARGS = ("column",)
-    column: Ident
-    span: Span = _span()
+class DropColumn(OnColumn):
+    pass
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,17 +68,13 @@ class SetType(AlterAction):
 
 
 @dataclass(frozen=True, slots=True)
-class SetNotNull(AlterAction):
-    ARGS = ("column",)
-    column: Ident
-    span: Span = _span()
+class SetNotNull(OnColumn):
+    pass
 
 
 @dataclass(frozen=True, slots=True)
-class DropNotNull(AlterAction):
-    ARGS = ("column",)
-    column: Ident
-    span: Span = _span()
+class DropNotNull(OnColumn):
+    pass
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,26 +86,17 @@ class SetDefault(AlterAction):
 
 
 @dataclass(frozen=True, slots=True)
-class DropDefault(AlterAction):
-    ARGS = ("column",)
-    column: Ident
-    span: Span = _span()
+class DropDefault(OnColumn):
+    pass
 
 
-@builder("add_column")
-def _add_column(c: list[Any]) -> AddColumn:
-    return AddColumn(node(c, ColumnDef), span_of(c))
-
-
-@builder("drop_column")
-def _drop_column(c: list[Any]) -> DropColumn:
-    return DropColumn(node(c, Ident), span_of(c))
-
-
-@builder("rename_column")
-def _rename_column(c: list[Any]) -> RenameColumn:
-    old, new = nodes(c, Ident)
-    return RenameColumn(old, new, span_of(c))
+builder("add_column")(build_from(AddColumn, ColumnDef))
+builder("drop_column")(build_from(DropColumn, Ident))
+builder("rename_column")(build_from(RenameColumn, Ident, Ident))
+builder("set_not_null")(build_from(SetNotNull, Ident))
+builder("drop_not_null")(build_from(DropNotNull, Ident))
+builder("set_default")(build_from(SetDefault, Ident, Expr))
+builder("drop_default")(build_from(DropDefault, Ident))
 
 
 @builder("using")
@@ -122,26 +107,6 @@ def _using(c: list[Any]) -> Marker:
 @builder("set_type")
 def _set_type(c: list[Any]) -> SetType:
     return SetType(node(c, Ident), node(c, TypeRef), marker_value(c, "using"), span_of(c))
-
-
-@builder("set_not_null")
-def _set_not_null(c: list[Any]) -> SetNotNull:
-    return SetNotNull(node(c, Ident), span_of(c))
-
-
-@builder("drop_not_null")
-def _drop_not_null(c: list[Any]) -> DropNotNull:
-    return DropNotNull(node(c, Ident), span_of(c))
-
-
-@builder("set_default")
-def _set_default(c: list[Any]) -> SetDefault:
-    return SetDefault(node(c, Ident), node(c, Expr), span_of(c))
-
-
-@builder("drop_default")
-def _drop_default(c: list[Any]) -> DropDefault:
-    return DropDefault(node(c, Ident), span_of(c))
 
 
 # ------------------------------------------------------------------ ops
@@ -355,17 +320,31 @@ def _retyped_default(default: Expr | None, old: SqlType, new: SqlType) -> Expr |
     return default
 
 
-def _with_column(schema: Schema, table: Name, name: str, **changes: Any) -> Schema:
-    t = schema.tables[table]
-    col = t.column(name)
-    assert col is not None
-    return schema.with_table(t.with_column(replace(col, **changes)))
+@dataclass(frozen=True, slots=True)
+class ColumnChange(TableAction):
+    """An action that changes one attribute of one column (not null, default)."""
+
+    table: Name
+    column: str
+
+    def changed_to(self, schema: Schema, **changes: Any) -> Schema:
+        t = schema.tables[self.table]
+        col = t.column(self.column)
+        assert col is not None
+        return schema.with_table(t.with_column(replace(col, **changes)))
+
+    def touches(self) -> frozenset[str]:
+        return columns_touched(self.column)
+
+    def lock(self) -> Lock | None:
+        return _column_lock(self.table)
+
+    def _words(self, what: str) -> str:
+        return f"{what} {_on(self.table, self.column)}"
 
 
 @dataclass(frozen=True, slots=True)
-class SetNotNullOp(TableAction):
-    table: Name
-    column: str
+class SetNotNullOp(ColumnChange):
     changed: bool = True  # False: the column was already not null, so the way back does nothing
     span: Span = _span()
     for_key: bool = False  # made by `add primary key` (which sets its columns not null), not by the user
@@ -373,50 +352,34 @@ class SetNotNullOp(TableAction):
     ACTION = "ALTER COLUMN {{ op.column|ident }} SET NOT NULL"
 
     def apply(self, schema: Schema) -> Schema:
-        return _with_column(schema, self.table, self.column, not_null=True)
+        return self.changed_to(schema, not_null=True)
 
     def invert(self) -> tuple[Op, ...]:
         return (DropNotNullOp(self.table, self.column, self.changed, self.span),) if self.changed else ()
 
     def describe(self) -> str:
-        return f"set not null on {_on(self.table, self.column)}"
-
-    def touches(self) -> frozenset[str]:
-        return columns_touched(self.column)
-
-    def lock(self) -> Lock | None:
-        return _column_lock(self.table)
+        return self._words("set not null on")
 
 
 @dataclass(frozen=True, slots=True)
-class DropNotNullOp(TableAction):
-    table: Name
-    column: str
+class DropNotNullOp(ColumnChange):
     changed: bool = True  # False: the column was already nullable
     span: Span = _span()
     PASS = PASS_DROP
     ACTION = "ALTER COLUMN {{ op.column|ident }} DROP NOT NULL"
 
     def apply(self, schema: Schema) -> Schema:
-        return _with_column(schema, self.table, self.column, not_null=False)
+        return self.changed_to(schema, not_null=False)
 
     def invert(self) -> tuple[Op, ...]:
         return (SetNotNullOp(self.table, self.column, self.changed, self.span),) if self.changed else ()
 
     def describe(self) -> str:
-        return f"drop not null on {_on(self.table, self.column)}"
-
-    def touches(self) -> frozenset[str]:
-        return columns_touched(self.column)
-
-    def lock(self) -> Lock | None:
-        return _column_lock(self.table)
+        return self._words("drop not null on")
 
 
 @dataclass(frozen=True, slots=True)
-class SetDefaultOp(TableAction):
-    table: Name
-    column: str
+class SetDefaultOp(ColumnChange):
     default: Expr
     previous: Expr | None
     span: Span = _span()
@@ -424,7 +387,7 @@ class SetDefaultOp(TableAction):
     ACTION = "ALTER COLUMN {{ op.column|ident }} SET DEFAULT {{ op.default|expr }}"
 
     def apply(self, schema: Schema) -> Schema:
-        return _with_column(schema, self.table, self.column, default=self.default)
+        return self.changed_to(schema, default=self.default)
 
     def invert(self) -> tuple[Op, ...]:
         if self.previous is None:
@@ -432,40 +395,24 @@ class SetDefaultOp(TableAction):
         return (SetDefaultOp(self.table, self.column, self.previous, self.default, self.span),)
 
     def describe(self) -> str:
-        return f"set default of {_on(self.table, self.column)}"
-
-    def touches(self) -> frozenset[str]:
-        return columns_touched(self.column)
-
-    def lock(self) -> Lock | None:
-        return _column_lock(self.table)
+        return self._words("set default of")
 
 
 @dataclass(frozen=True, slots=True)
-class DropDefaultOp(TableAction):
-    table: Name
-    column: str
+class DropDefaultOp(ColumnChange):
     previous: Expr | None  # None: there was no default, so the way back does nothing
     span: Span = _span()
     PASS = PASS_DROP
     ACTION = "ALTER COLUMN {{ op.column|ident }} DROP DEFAULT"
 
     def apply(self, schema: Schema) -> Schema:
-        return _with_column(schema, self.table, self.column, default=None)
+        return self.changed_to(schema, default=None)
 
     def invert(self) -> tuple[Op, ...]:
-        if self.previous is None:
-            return ()
-        return (SetDefaultOp(self.table, self.column, self.previous, None, self.span),)
+        return (SetDefaultOp(self.table, self.column, self.previous, None, self.span),) if self.previous is not None else ()
 
     def describe(self) -> str:
-        return f"drop default of {_on(self.table, self.column)}"
-
-    def touches(self) -> frozenset[str]:
-        return columns_touched(self.column)
-
-    def lock(self) -> Lock | None:
-        return _column_lock(self.table)
+        return self._words("drop default of")
 
 
 # ------------------------------------------------------------------ lowering

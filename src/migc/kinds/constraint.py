@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any
+from collections.abc import Callable
 
 from migc.expr import Ident
 from migc.ir.catalog import USER_NS, CatalogSection, catalog_section, not_extension_member, qualified
@@ -17,7 +17,7 @@ from migc.lower.definitions import resolve, table_constraint
 from migc.lower.dispatch import lowers_action
 from migc.source import Span
 from migc.syntax.ast import AlterAction, TableConstraint
-from migc.tree import builder, node, span_of
+from migc.tree import build_from, builder
 from migc.tree import span_field as _span
 
 # ------------------------------------------------------------------ syntax
@@ -31,57 +31,57 @@ class AddConstraint(AlterAction):
 
 
 @dataclass(frozen=True, slots=True)
-class ValidateConstraint(AlterAction):
+class OnConstraint(AlterAction):
     ARGS = ("name",)
     name: Ident
     span: Span = _span()
 
 
 @dataclass(frozen=True, slots=True)
-class DropConstraint(AlterAction):
-    ARGS = ("name",)
-    name: Ident
-    span: Span = _span()
+class ValidateConstraint(OnConstraint):
+    pass
 
 
-@builder("add_constraint")
-def _add_constraint(c: list[Any]) -> AddConstraint:
-    return AddConstraint(node(c, TableConstraint), span_of(c))
+@dataclass(frozen=True, slots=True)
+class DropConstraint(OnConstraint):
+    pass
 
 
-@builder("validate_constraint")
-def _validate_constraint(c: list[Any]) -> ValidateConstraint:
-    return ValidateConstraint(node(c, Ident), span_of(c))
-
-
-@builder("drop_constraint")
-def _drop_constraint(c: list[Any]) -> DropConstraint:
-    return DropConstraint(node(c, Ident), span_of(c))
+builder("add_constraint")(build_from(AddConstraint, TableConstraint))
+builder("validate_constraint")(build_from(ValidateConstraint, Ident))
+builder("drop_constraint")(build_from(DropConstraint, Ident))
 
 
 # ------------------------------------------------------------------ ops
 
 
-def _lock(op: AddConstraintOp | DropConstraintOp | ValidateConstraintOp) -> Lock:
-    return Lock(op.table, "ACCESS EXCLUSIVE")
-
-
 @dataclass(frozen=True, slots=True)
-class AddConstraintOp(TableAction):
+class ConstraintChange(TableAction):
+    """Adding or dropping one constraint."""
+
     table: Name
     constraint: Constraint
     span: Span = _span()
+
+    def with_constraints(self, schema: Schema, keep: Callable[[Constraint], bool], *added: Constraint) -> Schema:
+        t = schema.tables[self.table]
+        return schema.with_table(replace(t, constraints=tuple(c for c in t.constraints if keep(c)) + added))
+
+    def touches(self) -> frozenset[str]:
+        return constraint_touched(self.constraint)
+
+    def lock(self) -> Lock | None:
+        return Lock(self.table, "ACCESS EXCLUSIVE")
+
+
+@dataclass(frozen=True, slots=True)
+class AddConstraintOp(ConstraintChange):
     PASS = PASS_ADD_CONSTR
     ACTION = "ADD {{ d.constraint(op.constraint) }}"
 
-    @property
-    def not_valid(self) -> bool:
-        return not self.constraint.validated
-
     def apply(self, schema: Schema) -> Schema:
-        t = schema.tables[self.table]
         # lowering emits SetNotNullOp before a primary key on nullable columns, so the inverse is exact
-        return schema.with_table(replace(t, constraints=t.constraints + (self.constraint,)))
+        return self.with_constraints(schema, lambda c: True, self.constraint)
 
     def invert(self) -> tuple[Op, ...]:
         return (DropConstraintOp(self.table, self.constraint, self.span),)
@@ -89,36 +89,20 @@ class AddConstraintOp(TableAction):
     def describe(self) -> str:
         return f"add constraint {self.constraint.name} to {self.table.display()}"
 
-    def touches(self) -> frozenset[str]:
-        return constraint_touched(self.constraint)
-
-    def lock(self) -> Lock | None:
-        return _lock(self)
-
 
 @dataclass(frozen=True, slots=True)
-class DropConstraintOp(TableAction):
-    table: Name
-    constraint: Constraint
-    span: Span = _span()
+class DropConstraintOp(ConstraintChange):
     PASS = PASS_DROP
     ACTION = "DROP CONSTRAINT {{ op.constraint.name|ident }}"
 
     def apply(self, schema: Schema) -> Schema:
-        t = schema.tables[self.table]
-        return schema.with_table(replace(t, constraints=tuple(c for c in t.constraints if c.name != self.constraint.name)))
+        return self.with_constraints(schema, lambda c: c.name != self.constraint.name)
 
     def invert(self) -> tuple[Op, ...]:
         return (AddConstraintOp(self.table, self.constraint, self.span),)
 
     def describe(self) -> str:
         return f"drop constraint {self.constraint.name} from {self.table.display()}"
-
-    def touches(self) -> frozenset[str]:
-        return constraint_touched(self.constraint)
-
-    def lock(self) -> Lock | None:
-        return _lock(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +129,7 @@ class ValidateConstraintOp(TableAction):
         return frozenset({f"constraint:{self.name}"})
 
     def lock(self) -> Lock | None:
-        return _lock(self)
+        return Lock(self.table, "ACCESS EXCLUSIVE")
 
 
 @creator(OnTable)

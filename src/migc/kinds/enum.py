@@ -14,8 +14,8 @@ from migc.ir.schema import Schema
 from migc.lower.context import Lowering
 from migc.lower.dispatch import lowers
 from migc.source import Span
-from migc.syntax.ast import Statement, StringLit, string_lits
-from migc.tree import Marker, builder, marker_value, node, span_of
+from migc.syntax.ast import OnName, Renaming, Statement, StringLit, string_lits
+from migc.tree import Marker, build_from, builder, marker_value, node, span_of
 from migc.tree import span_field as _span
 
 # ------------------------------------------------------------------ syntax
@@ -40,18 +40,13 @@ class AlterEnumAddValue(Statement):
 
 
 @dataclass(frozen=True, slots=True)
-class RenameEnum(Statement):
-    ARGS = ("name", "new_name")
-    name: QName
-    new_name: Ident
-    span: Span = _span()
+class RenameEnum(Renaming):
+    pass
 
 
 @dataclass(frozen=True, slots=True)
-class DropEnum(Statement):
-    ARGS = ("name",)
-    name: QName
-    span: Span = _span()
+class DropEnum(OnName):
+    pass
 
 
 @builder("create_enum")
@@ -70,14 +65,8 @@ def _alter_enum(c: list[Any]) -> AlterEnumAddValue:
     return AlterEnumAddValue(node(c, QName), string_lits(c)[0], position, anchor, span_of(c))
 
 
-@builder("rename_enum")
-def _rename_enum(c: list[Any]) -> RenameEnum:
-    return RenameEnum(node(c, QName), node(c, Ident), span_of(c))
-
-
-@builder("drop_enum")
-def _drop_enum(c: list[Any]) -> DropEnum:
-    return DropEnum(node(c, QName), span_of(c))
+builder("rename_enum")(build_from(RenameEnum, QName, Ident))
+builder("drop_enum")(build_from(DropEnum, QName))
 
 
 # ------------------------------------------------------------------ ops

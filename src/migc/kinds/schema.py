@@ -15,34 +15,31 @@ from migc.lower.context import Lowering
 from migc.lower.dispatch import lowers
 from migc.source import Span
 from migc.syntax.ast import Statement
-from migc.tree import builder, node, span_of
+from migc.tree import build_from, builder
 from migc.tree import span_field as _span
 
 # ------------------------------------------------------------------ syntax
 
 
 @dataclass(frozen=True, slots=True)
-class CreateSchema(Statement):
+class OnSchema(Statement):
     ARGS = ("name",)
     name: Ident
     span: Span = _span()
 
 
 @dataclass(frozen=True, slots=True)
-class DropSchema(Statement):
-    ARGS = ("name",)
-    name: Ident
-    span: Span = _span()
+class CreateSchema(OnSchema):
+    pass
 
 
-@builder("create_schema")
-def _create_schema(c: list[Any]) -> CreateSchema:
-    return CreateSchema(node(c, Ident), span_of(c))
+@dataclass(frozen=True, slots=True)
+class DropSchema(OnSchema):
+    pass
 
 
-@builder("drop_schema")
-def _drop_schema(c: list[Any]) -> DropSchema:
-    return DropSchema(node(c, Ident), span_of(c))
+builder("create_schema")(build_from(CreateSchema, Ident))
+builder("drop_schema")(build_from(DropSchema, Ident))
 
 
 # ------------------------------------------------------------------ ops

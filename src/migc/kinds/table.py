@@ -16,8 +16,8 @@ from migc.lower.context import Lowering
 from migc.lower.definitions import Pending, build_column, resolve, table_constraint, with_sequences
 from migc.lower.dispatch import lower_action, lowers
 from migc.source import Span
-from migc.syntax.ast import AlterAction, ColumnDef, Statement, TableConstraint
-from migc.tree import builder, node, nodes, span_of
+from migc.syntax.ast import AlterAction, ColumnDef, OnName, Renaming, Statement, TableConstraint
+from migc.tree import build_from, builder, node, nodes, span_of
 from migc.tree import span_field as _span
 
 # ------------------------------------------------------------------ syntax
@@ -33,18 +33,13 @@ class CreateTable(Statement):
 
 
 @dataclass(frozen=True, slots=True)
-class DropTable(Statement):
-    ARGS = ("name",)
-    name: QName
-    span: Span = _span()
+class DropTable(OnName):
+    pass
 
 
 @dataclass(frozen=True, slots=True)
-class RenameTable(Statement):
-    ARGS = ("name", "new_name")
-    name: QName
-    new_name: Ident
-    span: Span = _span()
+class RenameTable(Renaming):
+    pass
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,19 +55,13 @@ def _create_table(c: list[Any]) -> CreateTable:
     return CreateTable(node(c, QName), tuple(nodes(c, ColumnDef)), tuple(nodes(c, TableConstraint)), span_of(c))
 
 
-@builder("drop_table")
-def _drop_table(c: list[Any]) -> DropTable:
-    return DropTable(node(c, QName), span_of(c))
-
-
-@builder("rename_table")
-def _rename_table(c: list[Any]) -> RenameTable:
-    return RenameTable(node(c, QName), node(c, Ident), span_of(c))
-
-
 @builder("alter_table")
 def _alter_table(c: list[Any]) -> AlterTable:
     return AlterTable(node(c, QName), tuple(nodes(c, AlterAction)), span_of(c))
+
+
+builder("drop_table")(build_from(DropTable, QName))
+builder("rename_table")(build_from(RenameTable, QName, Ident))
 
 
 # ------------------------------------------------------------------ ops

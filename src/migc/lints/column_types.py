@@ -1,4 +1,5 @@
-"""The column types a migration writes, where it writes them (for W112, W113)."""
+"""The column types a migration writes, where it writes them, and the lints of types to avoid
+(W112 char(n), W113 timestamp)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from collections.abc import Iterator
 from migc.ir.types import SqlType
 from migc.kinds.column import AddColumnOp, AlterColumnTypeOp
 from migc.kinds.table import CreateTableOp
-from migc.lints import Lint
+from migc.lints import Finding, Lint
 from migc.source import Span
 
 
@@ -22,3 +23,10 @@ def column_types(m: Lint) -> Iterator[tuple[str, SqlType, Span]]:
             yield op.column.name, op.column.type, op.type_span
         else:
             yield op.column, op.new_type, op.type_span
+
+
+def type_findings(m: Lint, canonical: str, message: str, hint: str) -> Iterator[Finding]:
+    """A finding at each column of the `canonical` type; `message` names the column as {column}."""
+    for name, sql_type, span in column_types(m):
+        if sql_type.name == canonical and not sql_type.is_enum:
+            yield Finding(span, message.format(column=name), hint)

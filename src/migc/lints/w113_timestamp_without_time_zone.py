@@ -5,12 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from migc.lints import Finding, Lint, lint
-from migc.lints.column_types import column_types
+from migc.lints.column_types import type_findings
 
 
 @lint("W113")
 def timestamp_without_time_zone(m: Lint) -> Iterator[Finding]:
-    for name, sql_type, span in column_types(m):
-        if sql_type.name == "timestamp" and not sql_type.is_enum:
-            yield Finding(span, f"column '{name}' is timestamp without time zone: it stores wall-clock time with no "
-                          "zone, which breaks across zones and daylight saving", "use timestamptz")
+    return type_findings(m, "timestamp", "column '{column}' is timestamp without time zone: it stores wall-clock "
+                         "time with no zone, which breaks across zones and daylight saving", "use timestamptz")

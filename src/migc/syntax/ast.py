@@ -45,6 +45,37 @@ class AlterAction(Node):
     __slots__ = ()
 
 
+# ------------------------------------------------------------------ shared shapes
+
+
+@dataclass(frozen=True, slots=True)
+class OnName(Statement):
+    """A statement about one named object: `drop table users`."""
+
+    ARGS = ("name",)
+    name: QName
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class Renaming(Statement):
+    """`rename <kind> NAME to NEW_NAME`."""
+
+    ARGS = ("name", "new_name")
+    name: QName
+    new_name: Ident
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class OnColumn(AlterAction):
+    """An `alter table` action about one column: `drop column email`."""
+
+    ARGS = ("column",)
+    column: Ident
+    span: Span = _span()
+
+
 # ------------------------------------------------------------------ shared parts
 
 
@@ -241,6 +272,6 @@ def _start(c: list[Any]) -> Migration:
 
 
 __all__ = [
-    "AlterAction", "ColumnDef", "ColumnModifier", "Expr", "ForeignKeyRef", "Ident", "Migration", "QName",
-    "Statement", "StringLit", "TableConstraint", "TypeRef", "string_lits",
+    "AlterAction", "ColumnDef", "ColumnModifier", "Expr", "ForeignKeyRef", "Ident", "Migration", "OnColumn",
+    "OnName", "QName", "Renaming", "Statement", "StringLit", "TableConstraint", "TypeRef", "string_lits",
 ]

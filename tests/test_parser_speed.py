@@ -1,0 +1,50 @@
+"""The fast parser (Lark with lark-cython's LALR loop and lexer) and Lark's own build the same trees,
+spans included, and report the same syntax errors, on every .mig file of the repository and on
+broken variants of them."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+import migc.kinds  # noqa: F401  (registers every statement kind)
+from migc.syntax.parser import _plugins, parse
+from migc.tree import Node
+
+REPO = Path(__file__).resolve().parents[1]
+FILES = sorted([*REPO.glob("tests/golden/*/*.mig"), *REPO.glob("migrations/*.mig")])
+
+
+def _dump(node: object) -> object:
+    """Every field, spans and quote flags included (they take no part in ==)."""
+    if isinstance(node, Node):
+        return (type(node).__name__, *[(f.name, _dump(getattr(node, f.name))) for f in dataclasses.fields(node)])
+    if isinstance(node, tuple) and not hasattr(node, "_fields"):
+        return tuple(_dump(x) for x in node)
+    return node
+
+
+def _broken(text: str) -> list[str]:
+    """The text cut short, and with a word or a parenthesis missing, at a few places."""
+    words = text.split(" ")
+    out = [text[: len(text) // 2], text.replace("(", "", 1), text + "\n)"]
+    for i in range(1, len(words), max(1, len(words) // 4)):
+        out.append(" ".join(words[:i] + words[i + 1:]))
+    return out
+
+
+def test_lark_cython_is_used_when_installed() -> None:
+    pytest.importorskip("lark_cython", reason="the fast parser is an optional extra")
+    assert _plugins(True)
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_fast_and_plain_parsers_agree(path: Path) -> None:
+    text = path.read_text(encoding="utf-8", errors="replace")
+    for variant in [text, *_broken(text)]:
+        fast_tree, fast_diags = parse(variant, "f.mig", fast=True)
+        plain_tree, plain_diags = parse(variant, "f.mig", fast=False)
+        assert _dump(fast_tree) == _dump(plain_tree)
+        assert fast_diags == plain_diags
