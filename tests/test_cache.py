@@ -73,3 +73,45 @@ def test_resume_after_an_edit_in_a_long_history(tmp_path: Path) -> None:
     cached = compile_project(config)
     assert summary(cached) == summary(compile_project(config, use_cache=False))
     assert cached.ok
+
+
+def test_a_cache_from_elsewhere_is_never_loaded(config: ProjectConfig, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """A `.migc/` committed or unpacked from elsewhere holds pickles signed with another key (or
+    none): loading one would run its code. It is ignored, and what it would have run never runs."""
+    import pickle
+
+    from migc import cache
+
+    marker = tmp_path / "pwned"
+
+    class Exploit:
+        def __reduce__(self) -> tuple[object, tuple[str]]:
+            return (marker.write_text, ("ran",))  # type: ignore[return-value]
+
+    compile_project(config)  # a genuine cache, signed with this user's key
+    assert (config.state_dir / ".gitignore").read_text().splitlines()[-1] == "*"
+    forged = pickle.dumps((Exploit(), {}))
+    for name in ("compiled.pickle", "snapshots.pickle"):
+        # unsigned, and signed with another user's key: both refused
+        (config.state_dir / "cache" / name).write_bytes(b"\0" * 32 + forged)
+    assert summary(compile_project(config)) == summary(compile_project(config, use_cache=False))
+    other_key = b"k" * 32
+    import hashlib
+    import hmac
+
+    for name in ("compiled.pickle", "snapshots.pickle"):
+        (config.state_dir / "cache" / name).write_bytes(hmac.new(other_key, forged, hashlib.sha256).digest() + forged)
+    assert summary(compile_project(config)) == summary(compile_project(config, use_cache=False))
+    assert not marker.exists()
+    # this user's own signature is what makes a cache usable
+    assert cache._key() is not None and cache._key() != other_key
+
+
+def test_no_key_means_no_cache_not_an_unsigned_one(config: ProjectConfig, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from migc import cache
+
+    monkeypatch.setattr(cache, "_key", lambda: None)
+    result = compile_project(config)
+    assert result.ok and not (config.state_dir / "cache" / "compiled.pickle").exists()

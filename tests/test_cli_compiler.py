@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -204,3 +205,87 @@ def test_config_dir_and_dir_option(tmp_path: Path) -> None:
     sub.mkdir()
     assert migc("check", cwd=sub).returncode == 0  # config found upward, dir relative to it
     assert migc("check", "--dir", str(tmp_path / "db"), cwd=tmp_path).returncode == 0
+
+
+# ---- issue 8: user errors are user errors, and inputs are never skipped in silence
+
+
+@pytest.mark.parametrize("args, says", [
+    (["emit", "²"], "'²' is not a migration version"),
+    (["emit", "--from", "٣"], "'٣' is not a migration version"),
+    (["emit", "--from", "5", "--to", "2"], "--from 5 is after --to 2"),
+    (["emit", "--from", "99"], "--from 99: no migration has version 99"),
+    (["emit", "--to", "99"], "--to 99: no migration has version 99"),
+])
+def test_bad_versions_are_errors_not_crashes_or_nothing(project: Path, args: list[str], says: str) -> None:
+    result = migc(*args, cwd=project)
+    assert result.returncode == 1 and says in result.stderr and result.stdout == ""
+
+
+def test_new_where_it_cannot_write_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("not a directory")
+    result = migc("new", "x", "--dir", str(tmp_path / "file" / "migrations"), cwd=tmp_path)
+    assert result.returncode == 1 and "cannot create the migrations directory" in result.stderr
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        result = migc("new", "x", "--dir", str(locked), cwd=tmp_path)
+        if os.geteuid() == 0:  # root writes anywhere: then it simply works
+            assert result.returncode == 0
+        else:
+            assert result.returncode == 1 and "cannot write" in result.stderr
+    finally:
+        locked.chmod(0o700)
+
+
+def test_nul_byte_in_a_file_is_an_error_at_check_time(project: Path) -> None:
+    write(project, "0100_nul.mig", 'create table t (id bigint pk, "a\x00b" text)\n')
+    result = migc("check", cwd=project)
+    assert result.returncode == 1
+    assert "0100_nul.mig:1:33: error[E002]: file holds a NUL character" in result.stdout
+
+
+def test_a_utf8_bom_is_accepted(project: Path) -> None:
+    (project / "migrations" / "0100_bom.mig").write_bytes("\ufeffcreate table bom (id bigint pk)\n".encode())
+    result = migc("check", "--format", "json", cwd=project)
+    assert result.returncode == 0
+    assert all(d["file"] != "migrations/0100_bom.mig" for d in json.loads(result.stdout))
+    write(project, "0101_after.mig", "create index on bom (idd)\n")
+    result = migc("check", cwd=project)
+    assert "0101_after.mig:1:22: error[E103]" in result.stdout
+
+
+@pytest.mark.parametrize("make, what", [
+    (lambda p: p.mkdir(), "a directory"),
+    (lambda p: os.mkfifo(p), "a named pipe"),
+    (lambda p: p.symlink_to(p.parent / "nowhere.mig"), "a symbolic link to nothing"),
+])
+def test_non_files_named_like_migrations_are_errors(project: Path, make: object, what: str) -> None:
+    make(project / "migrations" / "0100_odd.mig")  # type: ignore[operator]
+    result = migc("check", cwd=project)
+    assert result.returncode == 1
+    assert f"error[E002]: '0100_odd.mig' is {what}, not a migration file" in result.stdout
+
+
+def test_a_newline_in_a_name_cannot_end_the_description_comment(project: Path, fresh_db: str) -> None:
+    """`emit` writes `-- description` above each statement; a quoted name holding a line break would
+    end that comment early and make the rest SQL that psql runs."""
+    write(project, "0100_evil.mig", 'create table "x\ncreate table pwned (id int); --" (id bigint pk)\n')
+    emitted = migc("emit", "100", cwd=project)
+    assert emitted.returncode == 0
+    psql = shutil.which("psql") or "/usr/lib/postgresql/15/bin/psql"
+    subprocess.run([psql, "-X", "-q", "-v", "ON_ERROR_STOP=1", fresh_db], input=emitted.stdout, text=True,
+                   check=True, capture_output=True)
+    import psycopg
+
+    with psycopg.connect(fresh_db) as conn:
+        tables = {r[0] for r in conn.execute("select relname from pg_class where relkind = 'r' and relnamespace = 'public'::regnamespace")}
+    assert tables == {"x\ncreate table pwned (id int); --"}
+
+
+def test_minus_minus_one_is_not_a_comment(project: Path) -> None:
+    write(project, "0100_neg.mig", "create table neg (id bigint pk, a int default - -1, b int check (b > - -1))\n")
+    result = migc("emit", "100", cwd=project)
+    assert result.returncode == 0 and "--1" not in result.stdout.replace("-- ", "")
+    assert "DEFAULT - -1" in result.stdout and "> - -1" in result.stdout

@@ -1,12 +1,19 @@
 """The compile cache in `.migc/`: compiled migrations keyed by a hash that chains each file's name
 and content with every earlier file's (and migc's own code), so an edit invalidates that file and
 everything after it. Schema snapshots every SNAPSHOT_EVERY migrations let a compile resume near an
-edit. Deleting `.migc/` is always safe; a cache that cannot be read is ignored."""
+edit. Deleting `.migc/` is always safe; a cache that cannot be read is ignored.
+
+The files are pickles, which run code when loaded, so each is signed: an HMAC-SHA256 under a key
+that lives outside the project, in the user's own cache directory (`$XDG_CACHE_HOME/migc/`, mode
+0600). A `.migc/` that arrives from elsewhere (committed by mistake, unpacked from an archive, written
+by another user) does not carry this user's signature and is ignored, never loaded. `.migc/` also
+gets a `.gitignore` of `*`, as pytest and ruff do for their caches."""
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import hmac
 import os
 import pickle
 import tempfile
@@ -61,11 +68,9 @@ class CacheData:
         if self._snapshots is None:
             self._snapshots = {}
             if self.state_dir is not None:
-                try:
-                    with open(self.state_dir / "cache" / _SNAPSHOTS, "rb") as f:
-                        self._snapshots = pickle.load(f)
-                except Exception:
-                    pass  # missing or unreadable: compile from the start
+                loaded = _read_signed(self.state_dir / "cache" / _SNAPSHOTS)
+                if isinstance(loaded, dict):
+                    self._snapshots = loaded  # else missing, unreadable or not ours: compile from the start
         return self._snapshots
 
     def resume_point(self, keys: list[str]) -> tuple[int, Schema | None]:
@@ -101,26 +106,85 @@ class CacheData:
         entries = {k: v for k, v in self.entries.items() if k in live}
         scripts = {k: v for k, v in self.scripts.items() if k in live}
         snapshots = {k: v for k, v in self.snapshots.items() if k in live}
+        key = _key()
+        if key is None:
+            return  # no place for a key: compile without a cache rather than trust an unsigned one
         try:
             cache_dir = state_dir / "cache"
             cache_dir.mkdir(parents=True, exist_ok=True)
-            _write_atomically(cache_dir / _SNAPSHOTS, snapshots)
-            _write_atomically(cache_dir / _FILE, (entries, scripts))
-        except (OSError, RecursionError):
+            ignore_state_dir(state_dir)
+            _write_atomically(cache_dir / _SNAPSHOTS, snapshots, key)
+            _write_atomically(cache_dir / _FILE, (entries, scripts), key)
+        except (OSError, RecursionError, pickle.PicklingError):
             pass  # a read-only checkout (or an absurdly deep expression) compiles, just uncached
 
 
-def _write_atomically(path: Path, data: object) -> None:
+def ignore_state_dir(state_dir: Path) -> None:
+    """`.migc/.gitignore` of `*`: the whole directory stays out of version control."""
+    marker = state_dir / ".gitignore"
+    if not marker.exists():
+        try:
+            marker.write_text("# created by migc: caches and the embedded PostgreSQL, never commit them\n*\n")
+        except OSError:
+            pass
+
+
+_MAC_SIZE = 32
+
+
+@functools.cache
+def _key() -> bytes | None:
+    """This user's key for signing caches, made on first use; None when there is nowhere to keep it."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    path = Path(base) / "migc" / "cache-key"
+    try:
+        data = path.read_bytes()
+        if len(data) == 32 and (path.stat().st_mode & 0o077) == 0:
+            return data
+    except OSError:
+        pass
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".key-")  # mode 0600
+        with os.fdopen(fd, "wb") as out:
+            out.write(os.urandom(32))
+        os.replace(tmp, path)
+        data = path.read_bytes()  # whichever key won a race between two first runs
+        return data if len(data) == 32 else None
+    except (OSError, RuntimeError):  # RuntimeError: no home directory
+        return None
+
+
+def _write_atomically(path: Path, data: object, key: bytes) -> None:
+    payload = pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
     with os.fdopen(fd, "wb") as out:
-        pickle.dump(data, out, protocol=pickle.HIGHEST_PROTOCOL)
+        out.write(hmac.new(key, payload, hashlib.sha256).digest())
+        out.write(payload)
     os.replace(tmp, path)
 
 
-def load(state_dir: Path) -> CacheData:
+def _read_signed(path: Path) -> object | None:
+    """The pickled data, if the file carries this user's signature; None otherwise (never unpickled)."""
+    key = _key()
+    if key is None:
+        return None
     try:
-        with open(state_dir / "cache" / _FILE, "rb") as f:
-            entries, scripts = pickle.load(f)
-        return CacheData(entries, scripts, state_dir)
-    except Exception:  # missing, corrupt, or from another migc: start afresh
-        return CacheData(state_dir=state_dir)
+        data = path.read_bytes()
+    except OSError:
+        return None
+    mac, payload = data[:_MAC_SIZE], data[_MAC_SIZE:]
+    if not hmac.compare_digest(mac, hmac.new(key, payload, hashlib.sha256).digest()):
+        return None
+    try:
+        loaded: object = pickle.loads(payload)
+        return loaded
+    except Exception:  # signed by us but from another migc version's classes: start afresh
+        return None
+
+
+def load(state_dir: Path) -> CacheData:
+    loaded = _read_signed(state_dir / "cache" / _FILE)
+    if isinstance(loaded, tuple) and len(loaded) == 2 and isinstance(loaded[0], dict) and isinstance(loaded[1], dict):
+        return CacheData(loaded[0], loaded[1], state_dir)
+    return CacheData(state_dir=state_dir)  # missing, corrupt, unsigned, or from another migc: start afresh

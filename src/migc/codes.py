@@ -61,6 +61,7 @@ _ERRORS = {
     "E215": "dropping an enum or schema still in use",
     "E216": "conflicting column modifiers",
     "E217": "operation not allowed on this object",
+    "E218": "enum label used in the migration that adds it",
 }
 
 _WARNINGS = {

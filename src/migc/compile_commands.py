@@ -25,6 +25,13 @@ class EmitResult:
 
 
 def select(project: CompiledProject, version: int | None, start: int | None, end: int | None) -> list[CompiledMigration]:
+    if start is not None and end is not None and start > end:
+        raise MigcError(f"--from {start} is after --to {end}: the range is empty", "give the lower version first")
+    known = {m.version for m in project.migrations}
+    for option, value in (("--from", start), ("--to", end)):
+        if value is not None and value not in known:
+            raise MigcError(f"{option} {value}: no migration has version {value}",
+                            "`migc status` or `ls migrations/` lists them")
     chosen = [
         m for m in project.migrations
         if (version is None or m.version == version)
@@ -56,7 +63,11 @@ def next_version_file(config: ProjectConfig, slug: str, timestamp: bool) -> Path
     if not re.fullmatch(r"[a-z0-9_]+", slug):
         raise MigcError(f"'{slug}' is not a valid migration slug", "use lower-case letters, digits and _, e.g. add_users")
     directory = config.migrations_dir
-    directory.mkdir(parents=True, exist_ok=True)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise MigcError(f"cannot create the migrations directory {directory}: {exc.strerror or exc}",
+                        "check the path and its permissions, or point --dir at another directory") from None
     files, _ = list_migrations(directory)
     if timestamp:
         version = datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S")
@@ -68,7 +79,11 @@ def next_version_file(config: ProjectConfig, slug: str, timestamp: bool) -> Path
     path = directory / f"{version}_{slug}.mig"
     if not MIGRATION_NAME.match(path.name):
         raise MigcError(f"cannot make a migration file named {path.name}")
-    if path.exists():
-        raise MigcError(f"{path} already exists")
-    path.write_text(f"-- {slug.replace('_', ' ')}\n\n", encoding="utf-8")
+    try:
+        with path.open("x", encoding="utf-8") as out:  # "x": never overwrite a file that appeared meanwhile
+            out.write(f"-- {slug.replace('_', ' ')}\n\n")
+    except FileExistsError:
+        raise MigcError(f"{path} already exists") from None
+    except OSError as exc:
+        raise MigcError(f"cannot write {path}: {exc.strerror or exc}", "check the directory's permissions") from None
     return path

@@ -14,7 +14,7 @@ from migc.codegen.statement import SqlStatement
 from migc.compiled import CompiledMigration, CompiledProject
 from migc.diagnostics import Diagnostic, Severity
 from migc.project import MigrationFile, ProjectConfig, list_migrations
-from migc.source import Span
+from migc.source import BadSource, Span, decode_source
 
 if TYPE_CHECKING:  # the IR is imported only when something must be compiled
     from migc.ir.schema import Schema
@@ -46,11 +46,9 @@ def _compile_one(f: MigrationFile, schema: Schema, lock_off: bool) -> tuple[Comp
     from migc.syntax.parser import parse
 
     try:
-        text = f.content.decode("utf-8")
-    except UnicodeDecodeError as err:
-        line = f.content[: err.start].count(b"\n") + 1
-        diag = Diagnostic("E002", Severity.ERROR, f"file is not valid UTF-8 (byte {err.start})", f.shown_path,
-                          Span.point(line, 1), "save the file as UTF-8")
+        text = decode_source(f.content)
+    except BadSource as bad:
+        diag = Diagnostic("E002", Severity.ERROR, bad.message, f.shown_path, Span.point(bad.line, bad.col), bad.hint)
         return CompiledEntry("", (), None, None, False, (diag,)), None
     migration, syntax = parse(text, f.shown_path)
     if migration is None:
@@ -109,8 +107,8 @@ def _compile_project(config: ProjectConfig, use_cache: bool) -> CompiledProject:
             from migc.syntax.parser import parse
 
             try:
-                _, diags = parse(f.content.decode("utf-8"), f.shown_path)
-            except UnicodeDecodeError:
+                _, diags = parse(decode_source(f.content), f.shown_path)
+            except BadSource:
                 diags = []
             entries.append(CompiledEntry(keys[i], (), None, None, False, tuple(diags)))
             continue

@@ -100,12 +100,17 @@ def render_all(diags: Iterable[Diagnostic], contents: Mapping[str, bytes]) -> It
     for d in diags:
         if d.file not in lines:
             try:
-                data = contents[d.file] if d.file in contents else Path(d.file).read_bytes()
-                lines[d.file] = source_lines(data.decode("utf-8", errors="replace"))
+                data = contents[d.file] if d.file in contents else _read_regular(Path(d.file))
+                lines[d.file] = source_lines(data.decode("utf-8", errors="replace").removeprefix("\ufeff"))
             except OSError:
                 lines[d.file] = []
         source = lines[d.file]
         yield render_text(d, source[d.span.line - 1] if 0 < d.span.line <= len(source) else None)
+
+
+def _read_regular(path: Path) -> bytes:
+    """A regular file's bytes, b"" for anything else (opening a named pipe would wait forever)."""
+    return path.read_bytes() if path.is_file() else b""
 
 
 def render_json(diags: Iterable[Diagnostic]) -> str:

@@ -124,7 +124,7 @@ def parse_version(text: str | None, option: str) -> int | None:
     """Versions on the command line are numbers: 5 and 0005 are the same migration."""
     if text is None:
         return None
-    if not text.isdigit():
+    if not re.fullmatch(r"[0-9]+", text):  # ASCII digits: str.isdigit() also takes '²' and '٣'
         raise MigcError(f"{option}: '{text}' is not a migration version", "versions are numbers, e.g. 7 or 0007")
     return int(text)
 
@@ -154,6 +154,16 @@ def shown_path(path: Path, cwd: Path | None = None) -> str:
         return str(path)
 
 
+def _what_it_is(path: Path) -> str:
+    if path.is_symlink() and not path.exists():
+        return "a symbolic link to nothing"
+    if path.is_dir():
+        return "a directory"
+    if path.is_fifo():
+        return "a named pipe"
+    return "not a regular file"
+
+
 def list_migrations(migrations_dir: Path) -> tuple[list[MigrationFile], list[Diagnostic]]:
     """All `.mig` files in version order; bad names and duplicate versions become diagnostics."""
     if not migrations_dir.is_dir():
@@ -165,9 +175,14 @@ def list_migrations(migrations_dir: Path) -> tuple[list[MigrationFile], list[Dia
     files: list[MigrationFile] = []
     shown_dir = shown_path(migrations_dir)  # resolved once, not per file
     for path in sorted(migrations_dir.iterdir()):
-        if path.name.startswith(".") or path.suffix != ".mig" or not path.is_file():
+        if path.name.startswith(".") or path.suffix != ".mig":
             continue
         shown = path.name if shown_dir == "." else f"{shown_dir}/{path.name}"
+        if not path.is_file():  # never skipped in silence: it looks like a migration
+            diags.append(Diagnostic("E002", Severity.ERROR, f"'{path.name}' is {_what_it_is(path)}, not a migration "
+                                    "file", shown, Span(1, 1, 1, 1),
+                                    "a migration is a regular file; rename or remove this one"))
+            continue
         match = MIGRATION_NAME.match(path.name)
         if match is None:
             diags.append(Diagnostic(

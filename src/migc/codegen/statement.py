@@ -14,6 +14,14 @@ class SqlStatement:
     sql: str  # no trailing semicolon
 
 
+def comment(text: str) -> str:
+    """Text safe inside a `-- ...` comment: a line break in it (from a quoted name: "a\nb") would end
+    the comment and make the rest SQL, so line breaks and other control characters are escaped."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
+
+
 def render_script(statements: Iterable[SqlStatement]) -> str:
     """Statements as a psql-runnable script, each preceded by its description."""
-    return "".join(f"-- {s.description}\n{s.sql};\n" for s in statements)
+    return "".join(f"-- {comment(s.description)}\n{s.sql};\n" for s in statements)

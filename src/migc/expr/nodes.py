@@ -309,9 +309,14 @@ class Unary(Expr):
     span: Span = _span()
 
     def sql(self) -> str:
+        operand = self.operand.sql()
         if self.op == "not":
-            return f"NOT {self.operand.sql()}"
-        return f"{self.op}{self.operand.sql()}"
+            return f"NOT {operand}"
+        # `- -1` must not become `--1`, the start of a comment (nor `-+`, one operator)
+        return f"{self.op} {operand}" if operand[:1] in _OPERATOR_CHARS else f"{self.op}{operand}"
+
+
+_OPERATOR_CHARS = frozenset("+-*/<>=~!@#%^&|`?")
 
 
 @builder("unary")

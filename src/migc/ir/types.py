@@ -10,6 +10,9 @@ from migc.typenames import CATEGORY, SERIAL_TYPES, canonical_name
 
 # which canonical types take which (count of) modifiers
 _ARGS_ALLOWED: dict[str, tuple[int, ...]] = {"varchar": (0, 1), "char": (0, 1), "numeric": (0, 1, 2)}
+# fractional-second precision, 0..6
+_PRECISION_TYPES = frozenset({"timestamp", "timestamptz", "time", "timetz", "interval"})
+_ARGS_ALLOWED.update({name: (0, 1) for name in _PRECISION_TYPES})
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +65,8 @@ def check_args(name: str, args: tuple[int, ...]) -> str | None:
         return f"type {name} takes no modifiers" if allowed == (0,) else f"type {name} takes at most {max(allowed)} modifier(s)"
     if name in ("varchar", "char") and args and not 1 <= args[0] <= 10485760:
         return f"length for type {name} must be between 1 and 10485760, not {args[0]}"
+    if name in _PRECISION_TYPES and args and not 0 <= args[0] <= 6:
+        return f"{name} precision must be between 0 and 6, not {args[0]}"
     if name == "numeric" and args:
         precision = args[0]
         if not 1 <= precision <= 1000:
@@ -132,7 +137,14 @@ def rewrites_table(src: SqlType, dst: SqlType) -> bool:
         # more integer digits at the same scale, or dropping the limit, is a relabel only
         same_scale = (src.args[1:] or (0,)) == (dst.args[1:] or (0,))
         return not (not dst.args or (src.args and same_scale and dst.args[0] >= src.args[0]))
+    if src.name == dst.name and src.name in _PRECISION_TYPES:
+        return _less_precise(src, dst)  # more (or unlimited) precision is a relabel only
     return True  # timestamp <-> timestamptz is free only when the session time zone is UTC
+
+
+def _less_precise(src: SqlType, dst: SqlType) -> bool:
+    """Does dst keep fewer fractional-second digits than src (6 when unlimited)?"""
+    return (dst.args[0] if dst.args else 6) < (src.args[0] if src.args else 6)
 
 
 _INTEGER_DIGITS = {"smallint": 5, "integer": 10, "bigint": 19}
@@ -162,6 +174,8 @@ def narrows(src: SqlType, dst: SqlType) -> bool:
         return dst.name == "char" or src.name == "char" and dst.name != "text" or not _length_fits(src, dst)
     if dst.category == "S":
         return dst.name != "text" and not (dst.name == "varchar" and not dst.args)
+    if src.name == dst.name and src.name in _PRECISION_TYPES:
+        return _less_precise(src, dst)  # rounds to fewer fractional digits
     return src.name != dst.name or src.args != dst.args
 
 

@@ -307,14 +307,14 @@ class AlterColumnTypeOp(TableAction):
 
 
 def _retyped_default(default: Expr | None, old: SqlType, new: SqlType) -> Expr | None:
-    """PostgreSQL stores a string default as a constant of the column's type at the time; a type
-    change keeps that constant (`''::character varying` on a column now text). The model says so
-    with an explicit cast, which the way back removes again."""
+    """PostgreSQL stores a string (or NULL) default as a constant of the column's type at the time; a
+    type change keeps that constant (`''::character varying`, `NULL::character varying` on a column
+    now text). The model says so with an explicit cast, which the way back removes again."""
     if default is None or (old.name, old.enum_schema) == (new.name, new.enum_schema):
         return default
-    if isinstance(default, Literal) and default.kind == "string":
+    if isinstance(default, Literal) and default.kind in ("string", "null"):  # `default null` is NULL::type
         return Cast(default, _type_ref(SqlType(old.name, (), old.array_dims, old.enum_schema)))
-    if isinstance(default, Cast) and isinstance(default.operand, Literal) and default.operand.kind == "string":
+    if isinstance(default, Cast) and isinstance(default.operand, Literal) and default.operand.kind in ("string", "null"):
         if _type_ref(SqlType(new.name, (), new.array_dims, new.enum_schema)) == default.type:
             return default.operand
     return default

@@ -222,6 +222,8 @@ def _lower_add_value(lw: Lowering, stmt: AlterEnumAddValue) -> None:
         lw.bag.error("E214", stmt.anchor.span, f"enum {enum.name.display()} has no label '{stmt.anchor.value}'")
         return
     anchor = stmt.anchor.value if stmt.anchor else None
+    if enum.ref not in {ref for op in lw.ops for ref in op.creates()}:  # new enums' labels are usable at once
+        lw.added_labels.add((enum.name, stmt.value.value))
     lw.emit(AddEnumValueOp(enum.name, stmt.value.value, stmt.position, anchor, stmt.span))
 
 

@@ -31,6 +31,8 @@ class Lowering:
     groups: list[int] = field(default_factory=list)  # per op: the statement it came from (see `statement`)
     group: int = 0
     before: list[Schema] = field(default_factory=list)  # per op: the schema just before it
+    # enum labels this migration adds to enums it did not create: unusable until it commits
+    added_labels: set[tuple[Name, str]] = field(default_factory=set)
     inverses: list[tuple[Op, ...] | None] = field(default_factory=list)  # per op; None = irreversible
     irreversible: list[tuple[Op, str]] = field(default_factory=list)
 

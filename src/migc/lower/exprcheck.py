@@ -35,7 +35,33 @@ def check_default(lw: Lowering, expr: ex.Expr, column: Column) -> Typed:
         problem = _enum_label_problem(typed.value or "", enum)
     if problem is not None:
         lw.bag.error("E201", expr.span, f"default for column '{column.name}': {problem}")
+    elif typed.literal == "string" and column.type.is_enum:
+        _new_label_used(lw, Name(column.type.enum_schema or "public", column.type.name), typed.value or "", expr)
     return typed
+
+
+def _new_label_used(lw: Lowering, enum: Name, label: str, where: ex.Expr) -> None:
+    """PostgreSQL refuses (55P04) to use an enum label before the transaction that added it commits."""
+    if (enum, label) in lw.added_labels:
+        lw.bag.error("E218", where.span, f"enum label '{label}' of {enum.display()} is added by this migration: "
+                     "PostgreSQL cannot use it before the migration has committed",
+                     "use it in a later migration (add the value in a migration of its own)")
+
+
+def _new_labels_compared(lw: Lowering, expr: ex.Expr, columns: dict[str, Column]) -> None:
+    """`role = 'owner'`, `role in ('owner', ...)` where 'owner' was added to role's enum just now."""
+    if not lw.added_labels:
+        return
+    for node in expr.walk():
+        pairs: list[tuple[ex.Expr, ex.Expr]] = []
+        if isinstance(node, ex.Binary):
+            pairs = [(node.left, node.right), (node.right, node.left)]
+        elif isinstance(node, ex.InList):
+            pairs = [(node.operand, item) for item in node.items]
+        for column_side, value in pairs:
+            col = columns.get(column_side.name.value) if isinstance(column_side, ex.ColumnRef) else None
+            if col is not None and col.type.is_enum and isinstance(value, ex.Literal) and value.kind == "string":
+                _new_label_used(lw, Name(col.type.enum_schema or "public", col.type.name), value.value, value)
 
 
 def _enum_label_problem(label: str, enum: EnumType | None) -> str | None:
@@ -48,6 +74,7 @@ def _enum_label_problem(label: str, enum: EnumType | None) -> str | None:
 def check_boolean(lw: Lowering, expr: ex.Expr, columns: dict[str, Column], table: str, what: str) -> None:
     """Check and where expressions: known columns, and a boolean result where the type is known."""
     typed = infer(expr, _lookup(lw, columns, table, what), lw.resolve_cast_type)
+    _new_labels_compared(lw, expr, columns)
     if typed.type is not None and typed.type != BOOLEAN:
         lw.bag.error("E211", expr.span, f"{what} must be boolean, not {typed.type.display()}")
     elif typed.literal == "string" and typed.value is not None and fits(typed, BOOLEAN) is not None:
@@ -55,6 +82,7 @@ def check_boolean(lw: Lowering, expr: ex.Expr, columns: dict[str, Column], table
 
 
 def check_columns(lw: Lowering, expr: ex.Expr, columns: dict[str, Column], table: str, what: str) -> Typed:
+    _new_labels_compared(lw, expr, columns)
     return infer(expr, _lookup(lw, columns, table, what), lw.resolve_cast_type)
 
 
