@@ -12,6 +12,18 @@ from migc.project import MigrationFile
 
 
 @dataclass(frozen=True)
+class DownNote:
+    """What a migration's derived down cannot give back as it was (ir.op.DownRisk, as plain data).
+    kind "data": it can change or refuse values written since (`migc down` wants --allow-data-loss);
+    kind "nullable": the column comes back nullable (`verify` expects that difference)."""
+
+    kind: str
+    table: str  # "schema.table"
+    column: str
+    message: str
+
+
+@dataclass(frozen=True)
 class CompiledMigration:
     file: MigrationFile
     up: tuple[SqlStatement, ...]
@@ -19,6 +31,7 @@ class CompiledMigration:
     irreversible_at: str | None  # "path:line:col: what" of the first irreversible operation
     non_transactional: bool  # contains `concurrently`: run statement by statement, no transaction
     diagnostics: tuple[Diagnostic, ...]
+    down_notes: tuple[DownNote, ...] = ()  # of the derived down; none with an explicit `down { }`
 
     @property
     def version(self) -> int:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from migc import cache as cache_mod
 from migc.codegen.statement import SqlStatement
-from migc.compiled import CompiledMigration, CompiledProject
+from migc.compiled import CompiledMigration, CompiledProject, DownNote
 from migc.diagnostics import Diagnostic, Severity
 from migc.project import MigrationFile, ProjectConfig, list_migrations
 from migc.source import BadSource, Span, decode_source
@@ -30,6 +30,7 @@ class CompiledEntry:
     irreversible_at: str | None
     non_transactional: bool
     diagnostics: tuple[Diagnostic, ...]
+    down_notes: tuple[DownNote, ...] = ()
 
 
 def lock_timeout_off(config: ProjectConfig) -> bool:
@@ -68,6 +69,10 @@ def _compile_one(f: MigrationFile, schema: Schema, lock_off: bool) -> tuple[Comp
         "", render_ops(lowered.ops, lowered.groups),
         render_ops(lowered.down_ops, lowered.down_groups) if lowered.down_ops is not None else None,
         irreversible, lowered.non_transactional, diagnostics,
+        () if lowered.explicit_down or lowered.down_ops is None else tuple(
+            DownNote(r.kind, f"{r.table.schema}.{r.table.name}", r.column, r.message)
+            for op in lowered.ops for r in op.down_risks()
+        ),
     )
     return entry, lowered.schema_after
 
@@ -153,7 +158,7 @@ def _compile_project(config: ProjectConfig, use_cache: bool) -> CompiledProject:
         by_file.setdefault(d.file, []).append(d)
     migrations = tuple(
         CompiledMigration(f, e.up, e.down, e.irreversible_at, e.non_transactional,
-                          tuple(by_file.get(f.shown_path, ())))
+                          tuple(by_file.get(f.shown_path, ())), e.down_notes)
         for f, e in zip(files, entries)
     )
     return CompiledProject(migrations, tuple(diagnostics), build_schema_sql)

@@ -34,6 +34,22 @@ class Irreversible(Exception):
 
 
 @dataclass(frozen=True, slots=True)
+class DownRisk:
+    """What an op's derived down cannot give back as it was.
+
+    kind "data": the down can change or reject values written since the up (a type narrowed back
+    rounds them; a key re-added over a column that came back empty fails): `migc down` refuses it
+    without --allow-data-loss, and W003 says so at check time. kind "nullable": a dropped `not null`
+    column comes back nullable (its values are gone, and PostgreSQL cannot add a not null column
+    empty to a table with rows); `verify` expects exactly that difference."""
+
+    kind: str  # "data" | "nullable"
+    table: Name
+    column: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
 class Lock:
     """A lock an op takes on an existing table, which every later query on it queues behind."""
 
@@ -67,6 +83,10 @@ class Op:
     def verbatim_sql(self) -> str | None:
         """SQL the user wrote (raw `sql`): emitted as one statement, as written; opaque to the model."""
         return None
+
+    def down_risks(self) -> tuple[DownRisk, ...]:
+        """What this op's inverse cannot give back as it was (see DownRisk)."""
+        return ()
 
 
 # PostgreSQL's AlterTablePass (src/backend/commands/tablecmds.c): ALTER TABLE runs its actions pass
@@ -118,4 +138,4 @@ def constraint_touched(constraint: Constraint) -> frozenset[str]:
     return frozenset({f"constraint:{constraint.name}"}) | columns_touched(*constraint.columns)
 
 
-__all__ = ["Irreversible", "Lock", "Op", "TableAction", "columns_touched", "constraint_touched"]
+__all__ = ["DownRisk", "Irreversible", "Lock", "Op", "TableAction", "columns_touched", "constraint_touched"]

@@ -11,6 +11,7 @@ from migc.ir.catalog import USER_NS, CatalogSection, catalog_section, not_extens
 from migc.ir.creation import attribute_ops, creation_ops, recreation_ops
 from migc.ir.model import Column, Constraint, Index, Name, ObjectRef, OnTable, Table
 from migc.ir.op import (
+    DownRisk,
     PASS_ADD_COL,
     PASS_ALTER_TYPE,
     PASS_COL_ATTRS,
@@ -24,7 +25,7 @@ from migc.ir.op import (
     constraint_touched,
 )
 from migc.ir.schema import Schema
-from migc.ir.types import SqlType, assignable, castable
+from migc.ir.types import SqlType, assignable, castable, narrows
 from migc.lower.context import Lowering
 from migc.lower.definitions import build_column, resolve, with_sequences
 from migc.lower.dispatch import lowers_action
@@ -176,8 +177,31 @@ class DropColumnOp(TableAction):
         ))
         return after.without_indexes(i.name for i in self.indexes)
 
+    @property
+    def comes_back_nullable(self) -> bool:
+        """A not null column without a default cannot be added back to a table with rows: its down
+        adds it nullable (its values are gone anyway)."""
+        c = self.column
+        return c.not_null and c.default is None and c.identity is None and c.serial is None
+
+    def down_risks(self) -> tuple[DownRisk, ...]:
+        if not self.comes_back_nullable:
+            return ()
+        where = _on(self.table, self.column.name)
+        risks = [DownRisk("nullable", self.table, self.column.name,
+                          f"its down re-adds {where} nullable: the values it held are gone")]
+        for key in self.constraints:
+            if key.kind == "primary key":
+                risks.append(DownRisk("data", self.table, self.column.name,
+                                      f"its down cannot restore primary key '{key.name}' once {where} comes back "
+                                      "empty in a table with rows"))
+        return tuple(risks)
+
     def invert(self) -> tuple[Op, ...]:
-        ops: list[Op] = [AddColumnOp(self.table, self.column.without_attrs(), (), self.span)]
+        column = self.column.without_attrs()
+        if self.comes_back_nullable:
+            column = replace(column, not_null=False)
+        ops: list[Op] = [AddColumnOp(self.table, column, (), self.span)]
         for c in self.constraints:
             ops += creation_ops(OnTable(self.table, c))
         for index in self.indexes:
@@ -281,6 +305,13 @@ class AlterColumnTypeOp(TableAction):
 
     def touches(self) -> frozenset[str]:
         return columns_touched(self.column, *(self.using.column_names() if self.using is not None else ()))
+
+    def down_risks(self) -> tuple[DownRisk, ...]:
+        if not self.reversible or not narrows(self.new_type, self.old_type):
+            return ()
+        return (DownRisk("data", self.table, self.column,
+                         f"its down changes {_on(self.table, self.column)} back from {self.new_type.display()} to "
+                         f"{self.old_type.display()}, which can round, cut or refuse values written since"),)
 
     def merge_conflict(self, other: TableAction) -> bool:
         """PostgreSQL refuses to change one column's type twice in one ALTER TABLE."""

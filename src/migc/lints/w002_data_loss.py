@@ -21,8 +21,9 @@ def data_loss(m: Lint) -> Iterator[Finding]:
             yield Finding(op.span, f"dropping table '{op.table.name.display()}' deletes its rows; "
                           "the down migration re-creates the table empty")
         elif isinstance(op, DropColumnOp):
+            how = "empty and nullable (it was not null)" if op.comes_back_nullable else "empty"
             yield Finding(op.span, f"dropping column '{op.column.name}' deletes its data; the down migration "
-                          "re-adds the column empty")
+                          f"re-adds the column {how}")
         elif narrows(op.old_type, op.new_type):
             yield Finding(op.span, f"changing '{op.column}' from {op.old_type.display()} to "
                           f"{op.new_type.display()} can lose data that the down migration cannot restore")

@@ -10,9 +10,10 @@ compared: a column dropped and re-added comes back last, and that is still the s
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
+from migc.compiled import DownNote
 from migc.ir.catalog import SECTIONS, CatalogSection
 from migc.runner.session import Session, connect
 from migc.runner.urls import DatabaseTarget
@@ -73,6 +74,22 @@ def modeled_only(catalog: Catalog) -> Catalog:
             kept[parts[0]] = {name: {k: v for k, v in entry.items() if k != parts[2]}
                               for name, entry in kept[parts[0]].items()}
     return kept
+
+
+def relaxed_by_down(catalog: Catalog, notes: Iterable[DownNote]) -> Catalog:
+    """The catalog as a derived down leaves it: a dropped `not null` column comes back nullable
+    (its values are gone), exactly where the migration's notes say so."""
+    relaxed = [(n.table, n.column) for n in notes if n.kind == "nullable"]
+    if not relaxed:
+        return catalog
+    tables = dict(catalog.get("tables", {}))
+    for table, column in relaxed:
+        entry = tables.get(table)
+        if entry is not None and column in entry.get("columns", {}):
+            columns = dict(entry["columns"])
+            columns[column] = {**columns[column], "not_null": False}
+            tables[table] = {**entry, "columns": columns}
+    return {**catalog, "tables": tables}
 
 
 def ignoring_validation(catalog: Catalog) -> Catalog:

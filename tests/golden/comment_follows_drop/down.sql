@@ -9,7 +9,7 @@ COMMENT ON TABLE "public"."users" IS 'People who can sign in';
 -- comment on column users.id
 COMMENT ON COLUMN "public"."users"."id" IS 'It''s the key';
 -- add column email to users
-ALTER TABLE "public"."users" ADD COLUMN "email" text NOT NULL;
+ALTER TABLE "public"."users" ADD COLUMN "email" text;
 -- create index users_email_idx on users
 CREATE INDEX "users_email_idx" ON "public"."users" ("email");
 -- comment on index users_email_idx
