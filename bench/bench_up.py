@@ -17,6 +17,10 @@ floor and migc (and the histories) so that drift of the machine hits all alike. 
 whole processes, start-up included; migc's compile cache is warm (one untimed `migc emit` fills
 it), as it is for a user who has run `migc check` before.
 
+--migc may be given several times (e.g. the code before and after a change): each command then
+gets its own copy of each history (so their compile caches do not invalidate each other's), and
+its runs interleave with the others' and the floor's.
+
 Besides wall time, the client CPU time (user + sys) of each process, from os.wait4. migc's CPU
 per migration is (CPU of the command - CPU of the same command with nothing to do) / migrations,
 where "nothing to do" is `migc up --to 0` on a fresh database (start-up, imports, the cached
@@ -66,11 +70,11 @@ HISTORIES = {
 }
 
 
-def find_migc(explicit: str | None) -> list[str]:
+def find_migc(explicit: list[str] | None) -> list[list[str]]:
     if explicit:
-        return shlex.split(explicit)
+        return [shlex.split(command) for command in explicit]
     on_path = shutil.which("migc")
-    return [on_path] if on_path else [sys.executable, "-m", "migc"]
+    return [[on_path] if on_path else [sys.executable, "-m", "migc"]]
 
 
 def find_psql(explicit: str | None) -> str:
@@ -155,7 +159,7 @@ def timed(cmd: list[str], cwd: Path, stdout_to: Path | None = None) -> Timing:
 @dataclass
 class History:
     name: str
-    dir: Path
+    dirs: list[Path]  # the migrations directory of each migc command (its own copy)
     source: str
     up_sql: Path
     down_sql: Path
@@ -179,30 +183,41 @@ class History:
         return statistics.median((t.cpu - noop.cpu) for t, noop in pairs) * 1000 / self.migrations
 
 
-def prepare(name: str, migrations: Path, source: str, migc: list[str], tmp: Path) -> History:
+def prepare(name: str, migrations: Path, source: str, migcs: list[list[str]], tmp: Path) -> History:
+    """`migrations` is the history's first copy; each further migc command gets a copy of its own."""
     up_sql, down_sql = tmp / f"{name}-up.sql", tmp / f"{name}-down.sql"
-    timed([*migc, "emit"], migrations.parent, up_sql)  # also fills the compile cache
-    timed([*migc, "emit", "--from", "0", "--down"], migrations.parent, down_sql)
-    h = History(name, migrations, source, up_sql, down_sql)
+    dirs = [migrations]
+    for i in range(1, len(migcs)):
+        dirs.append(tmp / f"{name}-{i + 1}" / "migrations")
+        shutil.copytree(migrations, dirs[-1])
+    for migc, directory in zip(migcs, dirs):
+        timed([*migc, "emit"], directory.parent, up_sql)  # also fills the compile cache
+        timed([*migc, "emit", "--from", "0", "--down"], directory.parent, down_sql)
+    h = History(name, dirs, source, up_sql, down_sql)
     h.migrations = len(list(migrations.glob("*.mig")))
     h.statements = up_sql.read_text().count(";\n")
     return h
 
 
-def run_once(h: History, who: str, server: str, migc: list[str], psql: str) -> None:
-    cwd = h.dir.parent
-    if who == "floor":
+def run_once(h: History, who: int | None, server: str, migc: list[str], psql: str) -> None:
+    """`who`: the index of the migc command, None for the floor."""
+    if who is None:
         with fresh_database(server) as db:
             psql_args = [psql, "-X", "-q", "-1", "-v", "ON_ERROR_STOP=1", "-d", db, "-f"]
-            h.add("psql up", timed([*psql_args, str(h.up_sql)], cwd))
-            h.add("psql down", timed([*psql_args, str(h.down_sql)], cwd))
+            h.add("psql up", timed([*psql_args, str(h.up_sql)], h.dirs[0].parent))
+            h.add("psql down", timed([*psql_args, str(h.down_sql)], h.dirs[0].parent))
         return
+    cwd, tag = h.dirs[who].parent, f"#{who + 1} " if len(h.dirs) > 1 else ""
     with fresh_database(server) as db:
-        h.add("migc up", timed([*migc, "up", "--database-url", db], cwd))
-        h.add("migc down", timed([*migc, "down", "--to", "0", "--database-url", db], cwd))
+        h.add(f"migc {tag}up", timed([*migc, "up", "--database-url", db], cwd))
+        h.add(f"migc {tag}down", timed([*migc, "down", "--to", "0", "--database-url", db], cwd))
     with fresh_database(server) as db:  # the same commands with nothing to do
-        h.add("migc up no-op", timed([*migc, "up", "--to", "0", "--database-url", db], cwd))
-        h.add("migc down no-op", timed([*migc, "down", "--to", "0", "--database-url", db], cwd))
+        h.add(f"migc {tag}up no-op", timed([*migc, "up", "--to", "0", "--database-url", db], cwd))
+        h.add(f"migc {tag}down no-op", timed([*migc, "down", "--to", "0", "--database-url", db], cwd))
+
+
+def tags(h: History) -> list[str]:
+    return [f"#{i + 1} " for i in range(len(h.dirs))] if len(h.dirs) > 1 else [""]
 
 
 def table(h: History) -> list[str]:
@@ -211,17 +226,16 @@ def table(h: History) -> list[str]:
         "| command | runs | wall min | wall median | wall max | vs. floor | CPU median | CPU / migration |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for what, floor, label in (
-        ("psql up", None, "`psql -1 -f` up (floor)"),
-        ("migc up", "psql up", "`migc up`"),
-        ("psql down", None, "`psql -1 -f` down (floor)"),
-        ("migc down", "psql down", "`migc down --to 0`"),
-        ("migc up no-op", None, "`migc up --to 0` (no-op)"),
-        ("migc down no-op", None, "`migc down --to 0` (no-op)"),
-    ):
+    rows: list[tuple[str, str | None, str]] = [("psql up", None, "`psql -1 -f` up (floor)")]
+    rows += [(f"migc {t}up", "psql up", f"`migc {t}up`") for t in tags(h)]
+    rows += [("psql down", None, "`psql -1 -f` down (floor)")]
+    rows += [(f"migc {t}down", "psql down", f"`migc {t}down --to 0`") for t in tags(h)]
+    rows += [(f"migc {t}up no-op", None, f"`migc {t}up --to 0` (no-op)") for t in tags(h)]
+    rows += [(f"migc {t}down no-op", None, f"`migc {t}down --to 0` (no-op)") for t in tags(h)]
+    for what, floor, label in rows:
         walls = [t.wall for t in h.times[what]]
         ratio = f"**{h.wall(what) / h.wall(floor):.2f}x**" if floor else "–"
-        per = f"{h.cpu_per_migration_ms(what):.3f} ms" if what in ("migc up", "migc down") else "–"
+        per = f"{h.cpu_per_migration_ms(what):.3f} ms" if floor else "–"
         lines.append(
             f"| {label} | {len(walls)} | {min(walls):.3f} | {h.wall(what):.3f} | {max(walls):.3f} | {ratio} "
             f"| {h.cpu(what):.3f} | {per} |"
@@ -231,13 +245,14 @@ def table(h: History) -> list[str]:
 
 def missed_targets(h: History) -> list[str]:
     missed = []
-    if h.wall("migc up") / h.wall("psql up") > TARGET_UP:
-        missed.append(f"{h.name}: up over {TARGET_UP}x")
-    if h.wall("migc down") / h.wall("psql down") > TARGET_DOWN:
-        missed.append(f"{h.name}: down over {TARGET_DOWN}x")
-    for what in ("migc up", "migc down"):
-        if h.cpu_per_migration_ms(what) >= TARGET_CPU_MS:
-            missed.append(f"{h.name}: {what} CPU per migration over {TARGET_CPU_MS} ms")
+    for t in tags(h):
+        if h.wall(f"migc {t}up") / h.wall("psql up") > TARGET_UP:
+            missed.append(f"{h.name}: {t}up over {TARGET_UP}x")
+        if h.wall(f"migc {t}down") / h.wall("psql down") > TARGET_DOWN:
+            missed.append(f"{h.name}: {t}down over {TARGET_DOWN}x")
+        for what in (f"migc {t}up", f"migc {t}down"):
+            if h.cpu_per_migration_ms(what) >= TARGET_CPU_MS:
+                missed.append(f"{h.name}: {what} CPU per migration over {TARGET_CPU_MS} ms")
     return missed
 
 
@@ -250,13 +265,14 @@ def main(argv: list[str] | None = None) -> int:
                         help="a generated history to benchmark (repeatable; default: five and one)")
     parser.add_argument("--dir", type=Path, help="benchmark a copy of this migrations directory instead")
     parser.add_argument("--database-url", help="a server URL whose user may create databases")
-    parser.add_argument("--migc", help='the migc command, e.g. "migc" or "python -m migc"')
+    parser.add_argument("--migc", action="append",
+                        help='the migc command, e.g. "migc" or "python -m migc" (repeatable, to compare)')
     parser.add_argument("--psql", help="the psql to use for the floor")
     parser.add_argument("--enforce", action="store_true",
                         help=f"exit 1 when up is over {TARGET_UP}x the floor, down over {TARGET_DOWN}x, "
                              f"or CPU per migration over {TARGET_CPU_MS} ms")
     args = parser.parse_args(argv)
-    migc, psql = find_migc(args.migc), find_psql(args.psql)
+    migcs, psql = find_migc(args.migc), find_psql(args.psql)
     if args.dir and args.history:
         parser.error("give either --dir or --history")
 
@@ -266,7 +282,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.dir:
             migrations = tmp / "custom" / "migrations"
             shutil.copytree(args.dir, migrations, ignore=shutil.ignore_patterns(".*"))
-            histories.append(prepare("custom", migrations, str(args.dir), migc, tmp))
+            histories.append(prepare("custom", migrations, str(args.dir), migcs, tmp))
         else:
             for name in args.history or ["five", "one"]:
                 statements, exact, what = HISTORIES[name]
@@ -275,19 +291,24 @@ def main(argv: list[str] | None = None) -> int:
                 gen_history.generate(migrations, args.n, args.seed, statements, exact)
                 flags = f"--statements {statements}" + (" --exact" if exact else "")
                 source = f"bench/gen_history.py -n {args.n} --seed {args.seed} {flags}"
-                histories.append(prepare(name, migrations, source, migc, tmp))
+                histories.append(prepare(name, migrations, source, migcs, tmp))
 
         with server_url(args.database_url, tmp) as server:
             for run in range(args.runs):
                 print(f"run {run + 1}/{args.runs} ...", file=sys.stderr)
                 for h in histories:
-                    order = ["floor", "migc"] if run % 2 == 0 else ["migc", "floor"]
+                    order: list[int | None] = [None, *range(len(migcs))]
+                    if run % 2:
+                        order.reverse()
                     for who in order:
-                        run_once(h, who, server, migc, psql)
-        version = subprocess.run([*migc, "--version"], capture_output=True, text=True).stdout.strip()
+                        run_once(h, who, server, migcs[who] if who is not None else [], psql)
+        versions = [subprocess.run([*m, "--version"], capture_output=True, text=True).stdout.strip() for m in migcs]
 
     print("## migc runner benchmark\n")
-    print(f"- migc: `{shlex.join(migc)}` ({version or 'version unknown'}); floor: `{psql} -1 -f`")
+    for i, (migc, version) in enumerate(zip(migcs, versions)):
+        tag = f" #{i + 1}" if len(migcs) > 1 else ""
+        print(f"- migc{tag}: `{shlex.join(migc)}` ({version or 'version unknown'})")
+    print(f"- floor: `{psql} -X -q -1 -v ON_ERROR_STOP=1 -f`")
     print(f"- machine: {platform.python_implementation()} {platform.python_version()}, "
           f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs, "
           f"load average {os.getloadavg()[0]:.1f} at the end")
