@@ -8,7 +8,9 @@ into a `MigcError` naming the migration and statement).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+import select
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from migc.errors import MigcError
@@ -16,6 +18,7 @@ from migc.runner.urls import DatabaseTarget, redact_text
 
 if TYPE_CHECKING:
     import psycopg
+    from psycopg import pq
 
 _SETTING_VALUE = re.compile(r"^\s*\d+(\.\d+)?\s*(us|ms|s|min|h|d)?\s*$")
 CONNECT_TIMEOUT_S = 10
@@ -56,6 +59,14 @@ class SqlFailure(Exception):
         return "\n".join(lines)
 
 
+@dataclass
+class BatchOutcome:
+    """What came back for a query string of several transactions (see `Session.run_batch`)."""
+
+    done: list[tuple[str | None, ...]] = field(default_factory=list)  # marked rows whose COMMIT succeeded
+    failure: SqlFailure | None = None  # the error that stopped the string, if any
+
+
 def check_setting(name: str, value: str) -> str:
     """A duration for lock_timeout / statement_timeout, as PostgreSQL accepts it (`5s`, `0`)."""
     if not _SETTING_VALUE.match(value):
@@ -88,11 +99,92 @@ class Session:
             last = list(cursor.fetchall()) if cursor.description else []
         return last
 
-    def literal(self, value: object) -> str:
-        """A value as an SQL literal, quoted by libpq for this connection's settings."""
-        from psycopg import sql
+    def unsendable(self, sql: str) -> SqlFailure | None:
+        """Why `sql` cannot be sent on this connection (a character its encoding lacks, a NUL), if it cannot."""
+        encoding = self._conn.info.encoding
+        try:
+            sql.encode(encoding)
+        except UnicodeEncodeError as exc:
+            return SqlFailure(f"character {sql[exc.start]!r} cannot be sent in the connection's encoding ({encoding})",
+                              position=exc.start + 1)
+        if "\0" in sql:
+            return SqlFailure("the SQL holds a NUL character, which PostgreSQL cannot take", position=sql.index("\0") + 1)
+        return None
 
-        return sql.Literal(value).as_string(self._conn)
+    def run_batch(self, sql: str, marker: str, meanwhile: Callable[[], None] | None = None) -> BatchOutcome:
+        """Send `sql`, a string of `BEGIN; ...; COMMIT` transactions, as one simple query, and
+        call `meanwhile` while the server runs it. `sql` must be sendable (see `unsendable`).
+
+        PostgreSQL runs the statements in order and stops at the first error, so the
+        transactions after a failing one never start. Each transaction marks itself with a
+        statement returning one row whose first column is named `marker`; the outcome lists the
+        marked rows of the transactions whose COMMIT came back, in order, and the error, if any.
+        """
+        from psycopg import pq
+
+        pgconn = self._conn.pgconn
+        data = sql.encode(self._conn.info.encoding)
+        outcome = BatchOutcome()
+        key = marker.encode()
+        pending: tuple[str | None, ...] | None = None
+        encoding = self._conn.info.encoding
+        try:
+            pgconn.send_query(data)
+            self._flush(pgconn)
+            if meanwhile is not None:
+                meanwhile()
+            while True:
+                result = self._next_result(pgconn)
+                if result is None:
+                    break
+                status = result.status
+                if status == pq.ExecStatus.FATAL_ERROR:
+                    outcome.failure = self._failure_from_result(result, pgconn)
+                elif status == pq.ExecStatus.TUPLES_OK:
+                    if result.nfields and result.fname(0) == key and result.ntuples == 1:
+                        pending = tuple(_text(result.get_value(0, i), encoding) for i in range(result.nfields))
+                elif status == pq.ExecStatus.COMMAND_OK:
+                    if pending is not None and result.command_status == b"COMMIT":
+                        outcome.done.append(pending)
+                    pending = None
+        except KeyboardInterrupt:
+            self._cancel(pgconn)
+            raise
+        except self._psycopg_errors() as exc:
+            outcome.failure = self._failure(exc)
+        return outcome
+
+    def _flush(self, pgconn: pq.abc.PGconn) -> None:
+        """Send everything libpq holds (the connection is non-blocking), reading meanwhile."""
+        while pgconn.flush():
+            readable, _, _ = select.select([pgconn.socket], [pgconn.socket], [])
+            if readable:
+                pgconn.consume_input()
+
+    def _next_result(self, pgconn: pq.abc.PGconn) -> pq.abc.PGresult | None:
+        while pgconn.is_busy():
+            select.select([pgconn.socket], [], [])
+            pgconn.consume_input()
+        return pgconn.get_result()
+
+    def _cancel(self, pgconn: pq.abc.PGconn) -> None:
+        """Ctrl-C in the middle of a batch: ask the server to cancel it, then drain what is left."""
+        from psycopg import pq
+
+        if pgconn.status != pq.ConnStatus.OK or pgconn.transaction_status != pq.TransactionStatus.ACTIVE:
+            return
+        try:
+            pgconn.get_cancel().cancel()
+            while self._next_result(pgconn) is not None:
+                pass
+        except Exception:  # noqa: BLE001 - the connection is in an unknown state: drop it
+            self._conn.close()
+
+    @staticmethod
+    def _psycopg_errors() -> type[Exception]:
+        import psycopg
+
+        return psycopg.Error
 
     def rollback_if_failed(self) -> None:
         """After a failure inside an explicit BEGIN the session is in an aborted transaction."""
@@ -126,6 +218,30 @@ class Session:
             return self._conn.execute(sql, params or None)
         except psycopg.Error as exc:
             raise self._failure(exc) from None
+
+    def _failure_from_result(self, result: pq.abc.PGresult, pgconn: pq.abc.PGconn) -> SqlFailure:
+        from psycopg import pq
+
+        encoding = self._conn.info.encoding
+        secrets = self.target.secrets
+
+        def field(code: pq.DiagnosticField) -> str | None:
+            text = _text(result.error_field(code), encoding)
+            return redact_text(text, secrets) if text else None
+
+        message = field(pq.DiagnosticField.MESSAGE_PRIMARY)
+        if not message:
+            message = redact_text(_text(result.error_message, encoding) or "unknown error", secrets).strip()
+        position = field(pq.DiagnosticField.STATEMENT_POSITION)
+        return SqlFailure(
+            message,
+            sqlstate=field(pq.DiagnosticField.SQLSTATE),
+            detail=field(pq.DiagnosticField.MESSAGE_DETAIL),
+            hint=field(pq.DiagnosticField.MESSAGE_HINT),
+            position=int(position) if position else None,
+            context=field(pq.DiagnosticField.CONTEXT),
+            connection_lost=pgconn.status != pq.ConnStatus.OK,
+        )
 
     def _failure(self, exc: Exception) -> SqlFailure:
         import psycopg
@@ -184,3 +300,7 @@ def connect(target: DatabaseTarget, *, settings: dict[str, str] | None = None) -
             "check that the server is running and reachable, and the user name, password and database name",
         ) from None
     return Session(conn, target)
+
+
+def _text(value: bytes | None, encoding: str) -> str | None:
+    return None if value is None else value.decode(encoding, "replace")
