@@ -12,7 +12,11 @@ some; `--dir` benchmarks a copy of a real migrations directory instead.
 
 The floor is the SQL that `migc emit` prints for all migrations (and `migc emit --from 0 --down`
 for the way back), applied by `psql -X -q -1 -v ON_ERROR_STOP=1 -f` on the same server: one
-transaction, no tracking table, no checks. Each run uses fresh databases, and the runs interleave
+transaction, no tracking table, no checks. A second floor, "psql, a transaction per migration",
+runs the same SQL with each migration in its own transaction (with synchronous_commit off and one
+synchronous commit at the end, as migc does), no tracking table: what atomic migrations cost
+PostgreSQL before any runner does anything (a transaction that drops a table, an index or a
+column's old storage flushes the WAL at COMMIT whatever synchronous_commit says). Each run uses fresh databases, and the runs interleave
 floor and migc (and the histories) so that drift of the machine hits all alike. All timings are
 whole processes, start-up included; migc's compile cache is warm (one untimed `migc emit` fills
 it), as it is for a user who has run `migc check` before.
@@ -40,6 +44,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import re
 import shlex
 import shutil
 import statistics
@@ -163,6 +168,8 @@ class History:
     source: str
     up_sql: Path
     down_sql: Path
+    up_each: Path  # the same SQL, a transaction per migration
+    down_each: Path
     migrations: int = 0
     statements: int = 0
     times: dict[str, list[Timing]] = field(default_factory=dict)
@@ -193,10 +200,28 @@ def prepare(name: str, migrations: Path, source: str, migcs: list[list[str]], tm
     for migc, directory in zip(migcs, dirs):
         timed([*migc, "emit"], directory.parent, up_sql)  # also fills the compile cache
         timed([*migc, "emit", "--from", "0", "--down"], directory.parent, down_sql)
-    h = History(name, dirs, source, up_sql, down_sql)
+    up_each, down_each = tmp / f"{name}-up-each.sql", tmp / f"{name}-down-each.sql"
+    up_each.write_text(transaction_per_migration(up_sql.read_text()))
+    down_each.write_text(transaction_per_migration(down_sql.read_text()))
+    h = History(name, dirs, source, up_sql, down_sql, up_each, down_each)
     h.migrations = len(list(migrations.glob("*.mig")))
     h.statements = up_sql.read_text().count(";\n")
     return h
+
+
+def transaction_per_migration(script: str) -> str:
+    """`migc emit` output with each migration in a transaction of its own, committed without
+    waiting for the WAL flush, and one synchronous commit at the end (as migc runs them)."""
+    pieces = ["SET synchronous_commit = off;\n"]
+    for section in re.split(r"^(?=-- migration )", script, flags=re.MULTILINE):
+        if not section.startswith("-- migration "):
+            pieces.append(section)
+        elif "(runs outside a transaction)" in section.splitlines()[0]:
+            pieces.append(section)
+        else:
+            pieces.append(f"BEGIN;\n{section}COMMIT;\n")
+    pieces.append("SET synchronous_commit = on;\nBEGIN;\nSELECT txid_current();\nCOMMIT;\n")
+    return "".join(pieces)
 
 
 def run_once(h: History, who: int | None, server: str, migc: list[str], psql: str) -> None:
@@ -206,6 +231,10 @@ def run_once(h: History, who: int | None, server: str, migc: list[str], psql: st
             psql_args = [psql, "-X", "-q", "-1", "-v", "ON_ERROR_STOP=1", "-d", db, "-f"]
             h.add("psql up", timed([*psql_args, str(h.up_sql)], h.dirs[0].parent))
             h.add("psql down", timed([*psql_args, str(h.down_sql)], h.dirs[0].parent))
+        with fresh_database(server) as db:
+            psql_args = [psql, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", db, "-f"]
+            h.add("psql each up", timed([*psql_args, str(h.up_each)], h.dirs[0].parent))
+            h.add("psql each down", timed([*psql_args, str(h.down_each)], h.dirs[0].parent))
         return
     cwd, tag = h.dirs[who].parent, f"#{who + 1} " if len(h.dirs) > 1 else ""
     with fresh_database(server) as db:
@@ -223,22 +252,29 @@ def tags(h: History) -> list[str]:
 def table(h: History) -> list[str]:
     lines = [
         f"### history `{h.name}`: {h.migrations} migrations, {h.statements} SQL statements ({h.source})\n",
-        "| command | runs | wall min | wall median | wall max | vs. floor | CPU median | CPU / migration |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| command | runs | wall min | wall median | wall max | vs. floor | vs. psql per migration "
+        "| CPU median | CPU / migration |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    rows: list[tuple[str, str | None, str]] = [("psql up", None, "`psql -1 -f` up (floor)")]
-    rows += [(f"migc {t}up", "psql up", f"`migc {t}up`") for t in tags(h)]
-    rows += [("psql down", None, "`psql -1 -f` down (floor)")]
-    rows += [(f"migc {t}down", "psql down", f"`migc {t}down --to 0`") for t in tags(h)]
-    rows += [(f"migc {t}up no-op", None, f"`migc {t}up --to 0` (no-op)") for t in tags(h)]
-    rows += [(f"migc {t}down no-op", None, f"`migc {t}down --to 0` (no-op)") for t in tags(h)]
-    for what, floor, label in rows:
+    # (what, its floor, its per-migration floor, label)
+    rows: list[tuple[str, str | None, str | None, str]] = [
+        ("psql up", None, None, "`psql -1 -f` up (floor)"),
+        ("psql each up", "psql up", None, "`psql -f` up, a transaction per migration"),
+        *[(f"migc {t}up", "psql up", "psql each up", f"`migc {t}up`") for t in tags(h)],
+        ("psql down", None, None, "`psql -1 -f` down (floor)"),
+        ("psql each down", "psql down", None, "`psql -f` down, a transaction per migration"),
+        *[(f"migc {t}down", "psql down", "psql each down", f"`migc {t}down --to 0`") for t in tags(h)],
+        *[(f"migc {t}up no-op", None, None, f"`migc {t}up --to 0` (no-op)") for t in tags(h)],
+        *[(f"migc {t}down no-op", None, None, f"`migc {t}down --to 0` (no-op)") for t in tags(h)],
+    ]
+    for what, floor, each, label in rows:
         walls = [t.wall for t in h.times[what]]
         ratio = f"**{h.wall(what) / h.wall(floor):.2f}x**" if floor else "–"
-        per = f"{h.cpu_per_migration_ms(what):.3f} ms" if floor else "–"
+        ratio_each = f"{h.wall(what) / h.wall(each):.2f}x" if each else "–"
+        per = f"{h.cpu_per_migration_ms(what):.3f} ms" if each else "–"
         lines.append(
             f"| {label} | {len(walls)} | {min(walls):.3f} | {h.wall(what):.3f} | {max(walls):.3f} | {ratio} "
-            f"| {h.cpu(what):.3f} | {per} |"
+            f"| {ratio_each} | {h.cpu(what):.3f} | {per} |"
         )
     return lines
 
