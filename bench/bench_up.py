@@ -16,8 +16,9 @@ transaction, no tracking table, no checks. A second floor, "psql, a transaction 
 runs the same SQL with each migration in its own transaction (with synchronous_commit off and one
 synchronous commit at the end, as migc does), no tracking table: what atomic migrations cost
 PostgreSQL before any runner does anything (a transaction that drops a table, an index or a
-column's old storage flushes the WAL at COMMIT whatever synchronous_commit says). Each run uses fresh databases, and the runs interleave
-floor and migc (and the histories) so that drift of the machine hits all alike. All timings are
+column's old storage flushes the WAL at COMMIT whatever synchronous_commit says). Each run uses
+fresh databases, and the runs interleave floor and migc (and the histories) so that drift of the
+machine hits all alike. All timings are
 whole processes, start-up included; migc's compile cache is warm (one untimed `migc emit` fills
 it), as it is for a user who has run `migc check` before.
 

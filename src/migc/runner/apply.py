@@ -91,6 +91,7 @@ def up_script(migration: CompiledMigration) -> Script:
 
 
 def down_script(applied: AppliedMigration, shown_path: str | None) -> Script:
+    assert applied.down_loaded, "read the row with its down SQL (commands.read_down)"
     statements = applied.down_statements or ()
     return Script(
         MigrationRef(applied.label, shown_path, applied.version),

@@ -100,7 +100,7 @@ class Session:
         return last
 
     def unsendable(self, sql: str) -> SqlFailure | None:
-        """Why `sql` cannot be sent on this connection (a character its encoding lacks, a NUL), if it cannot."""
+        """Why `sql` cannot be sent on this connection (a character its encoding lacks, a NUL), if so."""
         encoding = self._conn.info.encoding
         try:
             sql.encode(encoding)
@@ -108,7 +108,8 @@ class Session:
             return SqlFailure(f"character {sql[exc.start]!r} cannot be sent in the connection's encoding ({encoding})",
                               position=exc.start + 1)
         if "\0" in sql:
-            return SqlFailure("the SQL holds a NUL character, which PostgreSQL cannot take", position=sql.index("\0") + 1)
+            return SqlFailure("the SQL holds a NUL character, which PostgreSQL cannot take",
+                              position=sql.index("\0") + 1)
         return None
 
     def run_batch(self, sql: str, marker: str, meanwhile: Callable[[], None] | None = None) -> BatchOutcome:

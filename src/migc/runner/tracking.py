@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -61,10 +62,15 @@ class TrackingTable:
         )[0]
         return bool(row[0]), bool(row[1])
 
-    def select_sql(self) -> str:
+    def select_sql(self, *, down: bool = False, versions: Collection[int] | None = None) -> str:
+        """Rows as AppliedMigration.from_row reads them; the down SQL only with `down` (it is most
+        of a row, and only `down` needs it, for the rows it reverts)."""
+        scripts = "down_sql, down_statements" if down else "NULL, NULL"
+        where = f" WHERE version = ANY('{{{','.join(str(int(v)) for v in versions)}}}'::numeric[])" if versions else ""
         return (
-            "SELECT version, version_text, name, checksum, down_sql, down_statements, irreversible_at, "
-            f"non_transactional, applied_at, duration_ms FROM {self.qualified} ORDER BY version"
+            f"SELECT version, version_text, name, checksum, {scripts}, irreversible_at, "
+            f"non_transactional, applied_at, duration_ms, {'true' if down else 'false'} "
+            f"FROM {self.qualified}{where} ORDER BY version"
         )
 
     def insert_sql(self, migration: CompiledMigration, duration_ms: float | None) -> str:
@@ -143,6 +149,7 @@ class AppliedMigration:
     non_transactional: bool
     applied_at: datetime
     duration_ms: float
+    down_loaded: bool = True  # down_sql and down_statements were read (see TrackingTable.select_sql)
 
     @property
     def label(self) -> str:
@@ -150,11 +157,11 @@ class AppliedMigration:
 
     @staticmethod
     def from_row(row: tuple[Any, ...]) -> AppliedMigration:
-        version, version_text, name, checksum, down_sql, down_statements, irreversible_at, non_tx, at, ms = row
+        version, version_text, name, checksum, down_sql, down_statements, irreversible_at, non_tx, at, ms, loaded = row
         return AppliedMigration(
             int(version), str(version_text), str(name), str(checksum),
             None if down_sql is None else str(down_sql),
             None if down_statements is None else tuple(str(s) for s in down_statements),
             None if irreversible_at is None else str(irreversible_at),
-            bool(non_tx), at, float(ms),
+            bool(non_tx), at, float(ms), bool(loaded),
         )

@@ -69,7 +69,8 @@ def _round_trip(session: Session, tracking: TrackingTable, migration: CompiledMi
         if migration.down is None:
             out.line(f"{label}: up ok; irreversible, down not checked")
             return []
-        row = next(a for a in read_applied(session, tracking, create=False) if a.version == migration.version)
+        applied = read_applied(session, tracking, create=False, down=True)
+        row = next(a for a in applied if a.version == migration.version)
         apply_down(session, tracking, row, migration.file.shown_path)
         after_down = snapshot_session(session, tracking=tracking.key)
         found = describe_differences(
