@@ -205,3 +205,55 @@ def test_each_migration_of_a_batch_has_its_own_start_and_duration(
     # migrations 8 to 11 went in one batch (1, 2, 4, 8, ...): 11 started when 10 ended
     assert (by_version[11][0] - by_version[10][0]).total_seconds() >= 0.3
     assert (by_version[10][0] - by_version[9][0]).total_seconds() < 0.3
+
+
+def test_copy_in_a_migration_neither_hangs_nor_breaks_the_batch(
+    tmp_path: Path, fresh_db: str, make_migration: MakeMigration
+) -> None:
+    migrations = history(make_migration)[:12]
+    migrations[8] = make_migration(9, ["create table t9 (id int)", "copy (select 1) to stdout"], ["drop table t9"])
+    assert up(tmp_path, fresh_db, migrations)[0] == 0
+    assert tracked(fresh_db) == list(range(1, 13))
+    migrations.append(make_migration(13, ["create table t13 (id int)", "copy t13 from stdin"], ["drop table t13"]))
+    with pytest.raises(MigcError) as caught:
+        up(tmp_path, fresh_db, migrations)
+    assert "0013_step_13" in caught.value.message and "COPY FROM STDIN cannot be used" in caught.value.message
+    assert tracked(fresh_db) == list(range(1, 13)) and "t13" not in tables(fresh_db)
+
+
+def test_ctrl_c_cancels_the_batch_and_reports_what_committed(tmp_path: Path, fresh_db: str) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    migrations = tmp_path / "migrations"
+    migrations.mkdir()
+    for v in range(1, 31):
+        body = f"create table t{v} (id int)\n"
+        if v == 20:  # sleeps only while the database says so
+            body += ("sql $$ select pg_sleep(coalesce(nullif(current_setting('migc_test.sleep', true), ''), '0')"
+                     "::float) $$ down $$ select 1 $$\n")
+        (migrations / f"{v:04d}_t{v}.mig").write_text(body)
+    dbname = rows(fresh_db, "select current_database()")[0][0]
+    with psycopg.connect(fresh_db, autocommit=True) as conn:
+        conn.execute(f'alter database "{dbname}" set migc_test.sleep = \'600\'')
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    runner = subprocess.Popen([sys.executable, "-m", "migc", "up", "--database-url", fresh_db], cwd=tmp_path,
+                              env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    # (the query column shows the start of the batch, not necessarily the migration that sleeps)
+    sleeping = ("select count(*) from pg_stat_activity where application_name = 'migc' and state = 'active' "
+                "and wait_event = 'PgSleep'")
+    deadline = time.monotonic() + 60
+    while rows(fresh_db, sleeping)[0][0] == 0:  # poll the database, not a stand-in sleep
+        assert time.monotonic() < deadline, "the slow migration never started"
+        time.sleep(0.05)
+    runner.send_signal(signal.SIGINT)
+    stdout, stderr = runner.communicate(timeout=60)
+    assert runner.returncode == 130, stdout + stderr
+    assert "Traceback" not in stderr
+    assert [line.split()[1] for line in stdout.splitlines()] == [f"{v:04d}_t{v}" for v in range(1, 20)]
+    assert tracked(fresh_db) == list(range(1, 20))
+    assert tables(fresh_db) == {f"t{v}" for v in range(1, 20)} | {"migc_migrations"}
+    assert rows(fresh_db, sleeping) == [(0,)]

@@ -218,24 +218,29 @@ def _run_batch(session: Session, batch: list[_Unit], progress: Progress, meanwhi
     outcome = session.run_batch(_BETWEEN.join(unit.text for unit in batch), MARKER, meanwhile)
     # (version, ms) of each migration whose COMMIT came back
     durations = {row[0]: float(row[1] or 0) for row in outcome.done if len(row) > 1}
-    failure = outcome.failure
-    if failure is None:  # PostgreSQL ran the whole string: every transaction committed
-        for unit in batch:
-            progress.done(unit.step, durations.get(str(unit.step.script.ref.version), 0.0))
-        return
-    start = 0
+    whole = outcome.failure is None and not outcome.interrupted  # the string ran: every transaction committed
+    failed: _Unit | None = None
+    start = 0  # where the failed migration's transaction starts in the string
     for unit in batch:
         key = str(unit.step.script.ref.version)
-        if unit.step.tracking_sql is None or key not in durations:
-            break  # the first that did not commit is the one that failed; none after it started
-        progress.done(unit.step, durations[key])
+        if not whole and (unit.step.tracking_sql is None or key not in durations):
+            failed = unit  # the first that did not commit failed (or was cancelled); none after it started
+            break
+        progress.done(unit.step, durations.get(key, 0.0))
         start += len(unit.text) + len(_BETWEEN)
-    else:
-        raise MigcError(f"the server reported an error after all migrations had committed: {failure.describe()}",
+    if outcome.interrupted:
+        progress.flush()
+        session.rollback_if_failed()
+        raise KeyboardInterrupt
+    failure = outcome.failure
+    if failure is None:
+        return
+    if failed is None:  # cannot happen: an error comes from some migration's transaction
+        raise MigcError(f"the server reported an error after the migrations had committed: {failure.describe()}",
                         "run `migc status` to see where it stands")
     if failure.position is not None:
         failure.position -= start  # relative to the failed migration's own transaction
-    _fail(session, unit, failure)
+    _fail(session, failed, failure)
 
 
 def _fail(session: Session, unit: _Unit, failure: SqlFailure) -> NoReturn:

@@ -65,6 +65,7 @@ class BatchOutcome:
 
     done: list[tuple[str | None, ...]] = field(default_factory=list)  # marked rows whose COMMIT succeeded
     failure: SqlFailure | None = None  # the error that stopped the string, if any
+    interrupted: bool = False  # Ctrl-C: the rest was cancelled
 
 
 def check_setting(name: str, value: str) -> str:
@@ -120,40 +121,55 @@ class Session:
         transactions after a failing one never start. Each transaction marks itself with a
         statement returning one row whose first column is named `marker`; the outcome lists the
         marked rows of the transactions whose COMMIT came back, in order, and the error, if any.
+        On Ctrl-C the server is asked to cancel the rest, and the outcome says it was interrupted.
         """
-        from psycopg import pq
-
         pgconn = self._conn.pgconn
-        data = sql.encode(self._conn.info.encoding)
         outcome = BatchOutcome()
-        key = marker.encode()
-        pending: tuple[str | None, ...] | None = None
-        encoding = self._conn.info.encoding
+        sent = False
         try:
-            pgconn.send_query(data)
-            self._flush(pgconn)
-            if meanwhile is not None:
-                meanwhile()
-            while True:
-                result = self._next_result(pgconn)
-                if result is None:
-                    break
-                status = result.status
-                if status == pq.ExecStatus.FATAL_ERROR:
-                    outcome.failure = self._failure_from_result(result, pgconn)
-                elif status == pq.ExecStatus.TUPLES_OK:
-                    if result.nfields and result.fname(0) == key and result.ntuples == 1:
-                        pending = tuple(_text(result.get_value(0, i), encoding) for i in range(result.nfields))
-                elif status == pq.ExecStatus.COMMAND_OK:
-                    if pending is not None and result.command_status == b"COMMIT":
-                        outcome.done.append(pending)
-                    pending = None
-        except KeyboardInterrupt:
-            self._cancel(pgconn)
-            raise
+            try:
+                pgconn.send_query(sql.encode(self._conn.info.encoding))
+                self._flush(pgconn)
+                sent = True
+                if meanwhile is not None:
+                    meanwhile()
+                self._collect(pgconn, marker.encode(), outcome)
+            except KeyboardInterrupt:
+                outcome.interrupted = True
+                if not sent:  # half a message on the wire: only closing ends it (none of it ran)
+                    self._conn.close()
+                elif self._cancel(pgconn):
+                    self._collect(pgconn, marker.encode(), outcome)  # what committed before the cancel
+        except KeyboardInterrupt:  # a second Ctrl-C: the connection is in an unknown state
+            self._conn.close()
         except self._psycopg_errors() as exc:
             outcome.failure = self._failure(exc)
         return outcome
+
+    def _collect(self, pgconn: pq.abc.PGconn, key: bytes, outcome: BatchOutcome) -> None:
+        from psycopg import pq
+
+        encoding = self._conn.info.encoding
+        pending: tuple[str | None, ...] | None = None
+        while (result := self._next_result(pgconn)) is not None:
+            status = result.status
+            if status == pq.ExecStatus.FATAL_ERROR:
+                outcome.failure = self._failure_from_result(result, pgconn)
+            elif status == pq.ExecStatus.TUPLES_OK:
+                if result.nfields and result.fname(0) == key and result.ntuples == 1:
+                    pending = tuple(_text(result.get_value(0, i), encoding) for i in range(result.nfields))
+            elif status == pq.ExecStatus.COMMAND_OK:
+                if pending is not None and result.command_status == b"COMMIT":
+                    outcome.done.append(pending)
+                pending = None
+            elif status == pq.ExecStatus.COPY_IN:  # nothing to send: make the server give up on it
+                pgconn.put_copy_end(b"COPY FROM STDIN cannot be used in a migration")
+                self._flush(pgconn)
+            elif status == pq.ExecStatus.COPY_OUT:  # read it and forget it
+                while (got := pgconn.get_copy_data(1)[0]) >= 0:
+                    if got == 0:
+                        select.select([pgconn.socket], [], [])
+                        pgconn.consume_input()
 
     def _flush(self, pgconn: pq.abc.PGconn) -> None:
         """Send everything libpq holds (the connection is non-blocking), reading meanwhile."""
@@ -168,18 +184,18 @@ class Session:
             pgconn.consume_input()
         return pgconn.get_result()
 
-    def _cancel(self, pgconn: pq.abc.PGconn) -> None:
-        """Ctrl-C in the middle of a batch: ask the server to cancel it, then drain what is left."""
+    def _cancel(self, pgconn: pq.abc.PGconn) -> bool:
+        """Ask the server to cancel the query running; False if the connection had to be dropped."""
         from psycopg import pq
 
-        if pgconn.status != pq.ConnStatus.OK or pgconn.transaction_status != pq.TransactionStatus.ACTIVE:
-            return
+        if pgconn.status != pq.ConnStatus.OK:
+            return False
         try:
             pgconn.get_cancel().cancel()
-            while self._next_result(pgconn) is not None:
-                pass
+            return True
         except Exception:  # noqa: BLE001 - the connection is in an unknown state: drop it
             self._conn.close()
+            return False
 
     @staticmethod
     def _psycopg_errors() -> type[Exception]:
