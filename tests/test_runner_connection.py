@@ -64,15 +64,18 @@ def _app_url(admin_url: str, password: str) -> str:
     return admin_url.replace("postgres:@", f"app:{password}@", 1)
 
 
-def test_right_password_connects(password_server: str) -> None:
-    with connect(DatabaseTarget(_app_url(password_server, PASSWORD), "test")) as session:
+# direct: the session of `migc up` / `down`, on libpq itself (runner/libpq.py); else through psycopg
+@pytest.mark.parametrize("direct", [False, True], ids=["psycopg", "libpq"])
+def test_right_password_connects(password_server: str, direct: bool) -> None:
+    with connect(DatabaseTarget(_app_url(password_server, PASSWORD), "test"), direct=direct) as session:
         assert session.rows("select current_user") == [("app",)]
 
 
-def test_wrong_password_is_a_clear_error_without_the_password(password_server: str) -> None:
+@pytest.mark.parametrize("direct", [False, True], ids=["psycopg", "libpq"])
+def test_wrong_password_is_a_clear_error_without_the_password(password_server: str, direct: bool) -> None:
     wrong = "Wr0ng-" + PASSWORD
     with pytest.raises(MigcError) as caught:
-        connect(DatabaseTarget(_app_url(password_server, wrong), "--database-url"))
+        connect(DatabaseTarget(_app_url(password_server, wrong), "--database-url"), direct=direct)
     text = caught.value.message + (caught.value.hint or "")
     assert "password authentication failed" in text
     assert "cannot connect to the database" in text and "app:****@" in text
@@ -91,7 +94,18 @@ def test_unreachable_server_is_a_clear_error_without_the_password(tmp_path: Path
     assert PASSWORD not in text
 
 
-def test_malformed_url_is_a_clear_error() -> None:
+@pytest.mark.parametrize("direct", [False, True], ids=["psycopg", "libpq"])
+def test_unreachable_server_fails_the_same_way_through_libpq(direct: bool) -> None:
+    url = f"postgresql://app:{PASSWORD}@127.0.0.1:1/appdb"
     with pytest.raises(MigcError) as caught:
-        connect(DatabaseTarget(f"postgresql://app:{PASSWORD}@host:notaport/db", "DATABASE_URL"))
+        connect(DatabaseTarget(url, "--database-url"), direct=direct)
+    text = caught.value.message
+    assert "cannot connect to the database postgresql://app:****@127.0.0.1:1/appdb (from --database-url)" in text
+    assert "refused" in text.lower() and PASSWORD not in text and "\t" not in text
+
+
+@pytest.mark.parametrize("direct", [False, True], ids=["psycopg", "libpq"])
+def test_malformed_url_is_a_clear_error(direct: bool) -> None:
+    with pytest.raises(MigcError) as caught:
+        connect(DatabaseTarget(f"postgresql://app:{PASSWORD}@host:notaport/db", "DATABASE_URL"), direct=direct)
     assert PASSWORD not in caught.value.message and "DATABASE_URL" in caught.value.message

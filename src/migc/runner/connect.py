@@ -49,7 +49,8 @@ def migration_session(
     settings = session_settings(config)
     if writes:
         settings["synchronous_commit"] = "off"  # made up for by make_durable() before the run ends
-    session = connect(target, settings=settings)
+    # up and down connect without psycopg when they can: its import is most of their start-up
+    session = connect(target, settings=settings, direct=writes)
     try:
         if session.server_version >= 140000:
             session.run(f"SET client_connection_check_interval = '{CLIENT_CHECK_INTERVAL}'")

@@ -1,27 +1,34 @@
-"""One PostgreSQL connection: the only module that touches psycopg.
+"""One PostgreSQL connection: the only module that touches psycopg (and libpq.py, libpq itself).
 
-psycopg is imported lazily so that `migc --version` stays fast, and its exceptions end here:
-connection problems become `MigcError`, failing SQL becomes `SqlFailure` (which the runner turns
-into a `MigcError` naming the migration and statement).
+psycopg is imported lazily so that `migc --version` stays fast, and not at all by the session of
+`migc up` / `migc down` when libpq.py can load libpq directly (`connect(direct=True)`): its import
+is most of their start-up. Both kinds of session send SQL through the same libpq-level calls
+(psycopg.pq's PGconn, or libpq.PGconn with the same names). Their exceptions end here: connection
+problems become `MigcError`, failing SQL becomes `SqlFailure` (which the runner turns into a
+`MigcError` naming the migration and statement).
 """
 
 from __future__ import annotations
 
+import os
 import re
 import select
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from migc.errors import MigcError
+from migc.runner import libpq
 from migc.runner.urls import DatabaseTarget, redact_text
 
 if TYPE_CHECKING:
     import psycopg
-    from psycopg import pq
 
 _SETTING_VALUE = re.compile(r"^\s*\d+(\.\d+)?\s*(us|ms|s|min|h|d)?\s*$")
 CONNECT_TIMEOUT_S = 10
+_CONNECT_HINT = "check that the server is running and reachable, and the user name, password and database name"
 
 
 class SqlFailure(Exception):
@@ -78,22 +85,35 @@ def check_setting(name: str, value: str) -> str:
 
 
 class Session:
-    """An autocommit connection; transactions are spelt out in the SQL the runner sends."""
+    """An autocommit connection; transactions are spelt out in the SQL the runner sends.
 
-    def __init__(self, conn: psycopg.Connection[Any], target: DatabaseTarget) -> None:
+    Either a psycopg connection (`conn`) or a direct libpq one (`direct`, a libpq.PGconn whose
+    client encoding is UTF8)."""
+
+    def __init__(
+        self, conn: psycopg.Connection[Any] | None, target: DatabaseTarget, direct: libpq.PGconn | None = None
+    ) -> None:
         self._conn = conn
+        self._direct = direct
         self.target = target
+        self._pg: Any = direct if direct is not None else conn.pgconn if conn is not None else None
+        self._encoding = "utf-8" if conn is None else conn.info.encoding
 
     @property
     def server_version(self) -> int:
-        return int(self._conn.info.server_version)
+        return int(self._pg.server_version)
 
     def run(self, sql: str) -> None:
         """Send `sql` as one simple query: one round trip, however many statements it holds."""
-        self._execute(sql)
+        self._query(sql)
 
     def rows(self, sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
-        """Rows of the last result of `sql` (which may hold several statements if params is empty)."""
+        """Rows of the last result of `sql` (which may hold several statements if params is empty).
+        A direct session takes no params, and reads the types the runner selects (bool, integers,
+        numeric, float, text, timestamptz in ISO style); anything else comes back as text."""
+        if self._conn is None:
+            assert not params, "a direct session takes no query parameters"
+            return self._query(sql)
         cursor = self._execute(sql, params)
         last: list[tuple[Any, ...]] = list(cursor.fetchall()) if cursor.description else []
         while cursor.nextset():
@@ -102,12 +122,13 @@ class Session:
 
     def unsendable(self, sql: str) -> SqlFailure | None:
         """Why `sql` cannot be sent on this connection (a character its encoding lacks, a NUL), if so."""
-        encoding = self._conn.info.encoding
         try:
-            sql.encode(encoding)
+            sql.encode(self._encoding)
         except UnicodeEncodeError as exc:
-            return SqlFailure(f"character {sql[exc.start]!r} cannot be sent in the connection's encoding ({encoding})",
-                              position=exc.start + 1)
+            return SqlFailure(
+                f"character {sql[exc.start]!r} cannot be sent in the connection's encoding ({self._encoding})",
+                position=exc.start + 1,
+            )
         if "\0" in sql:
             return SqlFailure("the SQL holds a NUL character, which PostgreSQL cannot take",
                               position=sql.index("\0") + 1)
@@ -123,104 +144,48 @@ class Session:
         marked rows of the transactions whose COMMIT came back, in order, and the error, if any.
         On Ctrl-C the server is asked to cancel the rest, and the outcome says it was interrupted.
         """
-        pgconn = self._conn.pgconn
         outcome = BatchOutcome()
         sent = False
         try:
             try:
-                pgconn.send_query(sql.encode(self._conn.info.encoding))
-                self._flush(pgconn)
+                self._send(sql)
                 sent = True
                 if meanwhile is not None:
                     meanwhile()
-                self._collect(pgconn, marker.encode(), outcome)
+                self._collect(marker.encode(), outcome)
             except KeyboardInterrupt:
                 outcome.interrupted = True
                 if not sent:  # half a message on the wire: only closing ends it (none of it ran)
-                    self._conn.close()
-                elif self._cancel(pgconn):
-                    self._collect(pgconn, marker.encode(), outcome)  # what committed before the cancel
+                    self.close()
+                elif self._cancel():
+                    self._collect(marker.encode(), outcome)  # what committed before the cancel
         except KeyboardInterrupt:  # a second Ctrl-C: the connection is in an unknown state
-            self._conn.close()
-        except self._psycopg_errors() as exc:
-            outcome.failure = self._failure(exc)
+            self.close()
+        except Exception as exc:  # noqa: BLE001 - the connection failed (psycopg's or libpq's error)
+            outcome.failure = self._lost(exc)
         return outcome
-
-    def _collect(self, pgconn: pq.abc.PGconn, key: bytes, outcome: BatchOutcome) -> None:
-        from psycopg import pq
-
-        encoding = self._conn.info.encoding
-        pending: tuple[str | None, ...] | None = None
-        while (result := self._next_result(pgconn)) is not None:
-            status = result.status
-            if status == pq.ExecStatus.FATAL_ERROR:
-                outcome.failure = self._failure_from_result(result, pgconn)
-            elif status == pq.ExecStatus.TUPLES_OK:
-                if result.nfields and result.fname(0) == key and result.ntuples == 1:
-                    pending = tuple(_text(result.get_value(0, i), encoding) for i in range(result.nfields))
-            elif status == pq.ExecStatus.COMMAND_OK:
-                if pending is not None and result.command_status == b"COMMIT":
-                    outcome.done.append(pending)
-                pending = None
-            elif status == pq.ExecStatus.COPY_IN:  # nothing to send: make the server give up on it
-                pgconn.put_copy_end(b"COPY FROM STDIN cannot be used in a migration")
-                self._flush(pgconn)
-            elif status == pq.ExecStatus.COPY_OUT:  # read it and forget it
-                while (got := pgconn.get_copy_data(1)[0]) >= 0:
-                    if got == 0:
-                        select.select([pgconn.socket], [], [])
-                        pgconn.consume_input()
-
-    def _flush(self, pgconn: pq.abc.PGconn) -> None:
-        """Send everything libpq holds (the connection is non-blocking), reading meanwhile."""
-        while pgconn.flush():
-            readable, _, _ = select.select([pgconn.socket], [pgconn.socket], [])
-            if readable:
-                pgconn.consume_input()
-
-    def _next_result(self, pgconn: pq.abc.PGconn) -> pq.abc.PGresult | None:
-        while pgconn.is_busy():
-            select.select([pgconn.socket], [], [])
-            pgconn.consume_input()
-        return pgconn.get_result()
-
-    def _cancel(self, pgconn: pq.abc.PGconn) -> bool:
-        """Ask the server to cancel the query running; False if the connection had to be dropped."""
-        from psycopg import pq
-
-        if pgconn.status != pq.ConnStatus.OK:
-            return False
-        try:
-            pgconn.get_cancel().cancel()
-            return True
-        except Exception:  # noqa: BLE001 - the connection is in an unknown state: drop it
-            self._conn.close()
-            return False
-
-    @staticmethod
-    def _psycopg_errors() -> type[Exception]:
-        import psycopg
-
-        return psycopg.Error
 
     def rollback_if_failed(self) -> None:
         """After a failure inside an explicit BEGIN the session is in an aborted transaction."""
-        from psycopg import pq
-
-        if self._conn.closed:
+        if self.broken:
             return
-        if self._conn.info.transaction_status != pq.TransactionStatus.IDLE:
+        if self._pg.transaction_status != libpq.TRANS_IDLE:
             try:
-                self._conn.execute("ROLLBACK")
-            except Exception:  # noqa: BLE001 - the connection is broken; closing is all that is left
-                self._conn.close()
+                self._query("ROLLBACK")
+            except SqlFailure:
+                self.close()  # the connection is broken; closing is all that is left
 
     @property
     def broken(self) -> bool:
-        return bool(self._conn.closed or self._conn.broken)
+        if self._conn is not None:
+            return bool(self._conn.closed or self._conn.broken)
+        return self._pg is None or self._pg.status != libpq.CONNECTION_OK
 
     def close(self) -> None:
-        self._conn.close()
+        if self._conn is not None:
+            self._conn.close()
+        elif self._direct is not None:
+            self._direct.finish()
 
     def __enter__(self) -> Session:
         return self
@@ -228,41 +193,151 @@ class Session:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    # ---- the libpq level, for both kinds of connection
+
+    def _query(self, sql: str) -> list[tuple[Any, ...]]:
+        """Send `sql` and wait for all its results; the rows of the last; SqlFailure for the first error."""
+        try:
+            self._send(sql)
+            failure: SqlFailure | None = None
+            rows: list[tuple[Any, ...]] = []
+            while (result := self._next_result()) is not None:
+                status = result.status
+                if status == libpq.FATAL_ERROR:
+                    failure = failure or self._failure_from_result(result)
+                elif status == libpq.TUPLES_OK:
+                    rows = self._load(result)
+                elif status in (libpq.COPY_IN, libpq.COPY_OUT):
+                    self._end_copy(result)
+        except KeyboardInterrupt:
+            if self._cancel():
+                while self._next_result() is not None:
+                    pass
+            raise
+        except SqlFailure:
+            raise
+        except Exception as exc:  # noqa: BLE001 - the connection failed (psycopg's or libpq's error)
+            raise self._lost(exc) from None
+        if failure is not None:
+            raise failure
+        return rows
+
+    def _send(self, sql: str) -> None:
+        pg = self._pg
+        if self.broken:
+            raise OSError("the connection is closed")
+        pg.send_query(sql.encode(self._encoding))
+        while pg.flush():  # a psycopg connection is non-blocking: send the rest, reading meanwhile
+            readable, _, _ = select.select([pg.socket], [pg.socket], [])
+            if readable:
+                pg.consume_input()
+
+    def _next_result(self) -> Any:
+        pg = self._pg
+        while pg.is_busy():
+            select.select([pg.socket], [], [])
+            pg.consume_input()
+        return pg.get_result()
+
+    def _collect(self, key: bytes, outcome: BatchOutcome) -> None:
+        pending: tuple[str | None, ...] | None = None
+        while (result := self._next_result()) is not None:
+            status = result.status
+            if status == libpq.FATAL_ERROR:
+                outcome.failure = self._failure_from_result(result)
+            elif status == libpq.TUPLES_OK:
+                if result.nfields and result.fname(0) == key and result.ntuples == 1:
+                    pending = tuple(self._text(result.get_value(0, i)) for i in range(result.nfields))
+            elif status == libpq.COMMAND_OK:
+                if pending is not None and result.command_status == b"COMMIT":
+                    outcome.done.append(pending)
+                pending = None
+            elif status in (libpq.COPY_IN, libpq.COPY_OUT):
+                self._end_copy(result)
+
+    def _end_copy(self, result: Any) -> None:
+        """A COPY in the SQL: from STDIN there is nothing to send (the server is told so and fails
+        the statement); what COPY TO STDOUT sends is read and dropped."""
+        pg = self._pg
+        if result.status == libpq.COPY_IN:
+            pg.put_copy_end(b"COPY FROM STDIN cannot be used in a migration")
+            while pg.flush():
+                select.select([], [pg.socket], [])
+            return
+        while (got := pg.get_copy_data(1)[0]) >= 0:
+            if got == 0:
+                select.select([pg.socket], [], [])
+                pg.consume_input()
+
+    def _cancel(self) -> bool:
+        """Ask the server to cancel the query running; False if the connection had to be dropped."""
+        if self.broken:
+            return False
+        try:
+            self._pg.get_cancel().cancel()
+            return True
+        except Exception:  # noqa: BLE001 - the connection is in an unknown state: drop it
+            self.close()
+            return False
+
+    def _text(self, value: bytes | None) -> str | None:
+        return None if value is None else value.decode(self._encoding, "replace")
+
+    def _load(self, result: Any) -> list[tuple[Any, ...]]:
+        types = [result.ftype(i) for i in range(result.nfields)]
+        loaders = [_LOADERS.get(t, _as_text) for t in types]
+        if _TIMESTAMPTZ in types and (self._pg.parameter_status(b"DateStyle") or b"").startswith(b"ISO"):
+            loaders = [_as_timestamptz if t == _TIMESTAMPTZ else load for t, load in zip(types, loaders)]
+        encoding = self._encoding
+        return [
+            tuple(None if (value := result.get_value(r, i)) is None else load(value.decode(encoding))
+                  for i, load in enumerate(loaders))
+            for r in range(result.ntuples)
+        ]
+
+    def _failure_from_result(self, result: Any) -> SqlFailure:
+        secrets = self.target.secrets
+
+        def diag(code: int) -> str | None:
+            text = self._text(result.error_field(code))
+            return redact_text(text, secrets) if text else None
+
+        message = diag(libpq.DIAG_MESSAGE_PRIMARY)
+        if not message:
+            message = redact_text(self._text(result.error_message) or "unknown error", secrets).strip()
+        position = diag(libpq.DIAG_STATEMENT_POSITION)
+        return SqlFailure(
+            message,
+            sqlstate=diag(libpq.DIAG_SQLSTATE),
+            detail=diag(libpq.DIAG_MESSAGE_DETAIL),
+            hint=diag(libpq.DIAG_MESSAGE_HINT),
+            position=int(position) if position else None,
+            context=diag(libpq.DIAG_CONTEXT),
+            connection_lost=self.broken,
+        )
+
+    def _lost(self, exc: Exception) -> SqlFailure:
+        """An error from the connection itself rather than from a statement."""
+        if self._conn is not None:
+            return self._failure(exc)
+        message = redact_text(str(exc).strip() or type(exc).__name__, self.target.secrets)
+        return SqlFailure(message, connection_lost=self.broken)
+
+    # ---- psycopg's own API, for the rows of a psycopg session
+
     def _execute(self, sql: str, params: Sequence[object] = ()) -> psycopg.Cursor[Any]:
         import psycopg
 
+        assert self._conn is not None
         try:
             return self._conn.execute(sql, params or None)
         except psycopg.Error as exc:
             raise self._failure(exc) from None
 
-    def _failure_from_result(self, result: pq.abc.PGresult, pgconn: pq.abc.PGconn) -> SqlFailure:
-        from psycopg import pq
-
-        encoding = self._conn.info.encoding
-        secrets = self.target.secrets
-
-        def field(code: pq.DiagnosticField) -> str | None:
-            text = _text(result.error_field(code), encoding)
-            return redact_text(text, secrets) if text else None
-
-        message = field(pq.DiagnosticField.MESSAGE_PRIMARY)
-        if not message:
-            message = redact_text(_text(result.error_message, encoding) or "unknown error", secrets).strip()
-        position = field(pq.DiagnosticField.STATEMENT_POSITION)
-        return SqlFailure(
-            message,
-            sqlstate=field(pq.DiagnosticField.SQLSTATE),
-            detail=field(pq.DiagnosticField.MESSAGE_DETAIL),
-            hint=field(pq.DiagnosticField.MESSAGE_HINT),
-            position=int(position) if position else None,
-            context=field(pq.DiagnosticField.CONTEXT),
-            connection_lost=pgconn.status != pq.ConnStatus.OK,
-        )
-
     def _failure(self, exc: Exception) -> SqlFailure:
         import psycopg
 
+        assert self._conn is not None
         secrets = self.target.secrets
         diag = getattr(exc, "diag", None)
         primary = diag.message_primary if diag is not None else None
@@ -288,8 +363,38 @@ class Session:
         )
 
 
-def connect(target: DatabaseTarget, *, settings: dict[str, str] | None = None) -> Session:
-    """Open the run's one connection; `settings` become `-c name=value` startup options."""
+def _as_text(value: str) -> str:
+    return value
+
+
+def _as_numeric(value: str) -> int | Decimal:
+    return int(value) if value.lstrip("-").isdigit() else Decimal(value)
+
+
+def _as_timestamptz(value: str) -> datetime | str:
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:  # infinity, BC dates, years past 9999
+        return value
+
+
+_TIMESTAMPTZ = 1184
+_LOADERS: dict[int, Callable[[str], Any]] = {
+    16: lambda value: value == "t",  # bool
+    20: int, 21: int, 23: int, 26: int,  # int8, int2, int4, oid
+    700: float, 701: float,  # float4, float8
+    1700: _as_numeric,
+}
+
+
+def connect(target: DatabaseTarget, *, settings: dict[str, str] | None = None, direct: bool = False) -> Session:
+    """Open the run's one connection; `settings` become `-c name=value` startup options. With
+    `direct`, without psycopg when libpq.py can (see there); else, and always for sessions whose
+    rows need psycopg's types (catalog snapshots), through psycopg."""
+    if direct:
+        session = _connect_direct(target, settings)
+        if session is not None:
+            return session
     import psycopg
     from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
@@ -297,27 +402,58 @@ def connect(target: DatabaseTarget, *, settings: dict[str, str] | None = None) -
     try:
         params = conninfo_to_dict(target.url)
     except psycopg.Error as exc:
-        raise MigcError(
-            f"invalid database URL {target.shown} (from {target.source}): {redact_text(str(exc), secrets)}",
-            "use the form postgresql://user:password@host:port/dbname",
-        ) from None
+        raise _invalid_url(target, str(exc)) from None
+    _add_settings(params, settings)
+    try:
+        conn = psycopg.connect(make_conninfo("", **params), autocommit=True)
+    except psycopg.Error as exc:
+        raise _cannot_connect(target, str(exc)) from None
+    return Session(conn, target)
+
+
+def _connect_direct(target: DatabaseTarget, settings: dict[str, str] | None) -> Session | None:
+    """A session on libpq itself; None to leave it to psycopg (no usable libpq, or a client
+    encoding other than UTF8 asked for)."""
+    lib = libpq.load()
+    if lib is None:
+        return None
+    try:
+        params: dict[str, Any] = libpq.parse_conninfo(lib, target.url)
+    except ValueError as exc:
+        raise _invalid_url(target, str(exc)) from None
+    asked = params.get("client_encoding") or os.environ.get("PGCLIENTENCODING")
+    if asked and asked.upper().replace("-", "") != "UTF8":
+        return None
+    params["client_encoding"] = "UTF8"
+    _add_settings(params, settings)
+    pg = libpq.PGconn(lib, {k: str(v) for k, v in params.items()})
+    if pg.status != libpq.CONNECTION_OK:
+        reason = pg.error_message.decode("utf-8", "replace")
+        pg.finish()
+        raise _cannot_connect(target, reason)
+    if pg.parameter_status(b"client_encoding") != b"UTF8":  # cannot happen: it was asked for
+        pg.finish()
+        return None
+    return Session(None, target, pg)
+
+
+def _add_settings(params: dict[str, Any], settings: dict[str, str] | None) -> None:
     options = str(params.get("options") or "")
     for name, value in (settings or {}).items():
         options += f" -c {name}={value}"
     params["options"] = options.strip()
     params.setdefault("application_name", "migc")
     params.setdefault("connect_timeout", CONNECT_TIMEOUT_S)
-    try:
-        conn = psycopg.connect(make_conninfo("", **params), autocommit=True)
-    except psycopg.Error as exc:
-        reason = redact_text(str(exc).strip(), secrets)
-        reason = reason.removeprefix("connection failed: ").replace("\n\t", "\n  ")
-        raise MigcError(
-            f"cannot connect to the database {target.shown} (from {target.source}):\n  {reason}",
-            "check that the server is running and reachable, and the user name, password and database name",
-        ) from None
-    return Session(conn, target)
 
 
-def _text(value: bytes | None, encoding: str) -> str | None:
-    return None if value is None else value.decode(encoding, "replace")
+def _invalid_url(target: DatabaseTarget, reason: str) -> MigcError:
+    return MigcError(
+        f"invalid database URL {target.shown} (from {target.source}): {redact_text(reason, target.secrets)}",
+        "use the form postgresql://user:password@host:port/dbname",
+    )
+
+
+def _cannot_connect(target: DatabaseTarget, reason: str) -> MigcError:
+    text = redact_text(reason.strip(), target.secrets)
+    text = text.removeprefix("connection failed: ").replace("\n\t", "\n  ")
+    return MigcError(f"cannot connect to the database {target.shown} (from {target.source}):\n  {text}", _CONNECT_HINT)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
@@ -57,15 +58,16 @@ class TrackingTable:
     def existence(self, session: Session) -> tuple[bool, bool]:
         """(table exists, schema exists)."""
         row = session.rows(
-            "SELECT to_regclass(%s) IS NOT NULL, to_regnamespace(%s) IS NOT NULL",
-            [self.qualified, quote_ident(self.schema)],
+            f"SELECT to_regclass({quote_literal(self.qualified)}) IS NOT NULL, "
+            f"to_regnamespace({quote_literal(quote_ident(self.schema))}) IS NOT NULL"
         )[0]
         return bool(row[0]), bool(row[1])
 
     def select_sql(self, *, down: bool = False, versions: Collection[int] | None = None) -> str:
         """Rows as AppliedMigration.from_row reads them; the down SQL only with `down` (it is most
         of a row, and only `down` needs it, for the rows it reverts)."""
-        scripts = "down_sql, down_statements" if down else "NULL, NULL"
+        # the array as JSON text: one way to read it, whichever kind of session reads it
+        scripts = "down_sql, array_to_json(down_statements)::text" if down else "NULL, NULL"
         where = f" WHERE version = ANY('{{{','.join(str(int(v)) for v in versions)}}}'::numeric[])" if versions else ""
         return (
             f"SELECT version, version_text, name, checksum, {scripts}, irreversible_at, "
@@ -161,7 +163,7 @@ class AppliedMigration:
         return AppliedMigration(
             int(version), str(version_text), str(name), str(checksum),
             None if down_sql is None else str(down_sql),
-            None if down_statements is None else tuple(str(s) for s in down_statements),
+            None if down_statements is None else tuple(str(s) for s in json.loads(down_statements)),
             None if irreversible_at is None else str(irreversible_at),
             bool(non_tx), at, float(ms), bool(loaded),
         )
