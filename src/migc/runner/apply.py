@@ -15,7 +15,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import NoReturn, Protocol
+from typing import NoReturn
 
 from migc.compiled import CompiledMigration
 from migc.errors import MigcError
@@ -60,23 +60,17 @@ class Step:
         return self.script.ref.label
 
 
-class Progress(Protocol):
-    def start(self, step: Step) -> None: ...
+class Progress:
+    """What run_steps tells as it goes; this one tells nothing."""
 
-    def done(self, step: Step, elapsed_ms: float) -> None: ...
-
-    def flush(self) -> None: ...
-
-
-class _Quiet:
     def start(self, step: Step) -> None:
-        pass
+        """The step is about to be sent."""
 
     def done(self, step: Step, elapsed_ms: float) -> None:
-        pass
+        """The step is applied (committed, with its tracking row)."""
 
     def flush(self) -> None:
-        pass
+        """A batch is over: show what was told."""
 
 
 def up_script(migration: CompiledMigration) -> Script:
@@ -114,21 +108,21 @@ def down_step(tracking: TrackingTable, applied: AppliedMigration, shown_path: Ca
 def apply_up(session: Session, tracking: TrackingTable, migration: CompiledMigration) -> float:
     """Apply a migration and record it; returns the wall time in ms. Raises MigcError on failure."""
     started = time.perf_counter()
-    run_steps(session, [up_step(tracking, migration)], _Quiet())
+    run_steps(session, [up_step(tracking, migration)], Progress())
     return (time.perf_counter() - started) * 1000
 
 
 def apply_down(session: Session, tracking: TrackingTable, applied: AppliedMigration, shown_path: str | None) -> float:
     """Run the stored down SQL of an applied migration and forget it; returns the wall time in ms."""
     started = time.perf_counter()
-    run_steps(session, [down_step(tracking, applied, lambda: shown_path)], _Quiet())
+    run_steps(session, [down_step(tracking, applied, lambda: shown_path)], Progress())
     return (time.perf_counter() - started) * 1000
 
 
 def run_statements(session: Session, script: Script) -> float:
     """Run statements with the same error reporting, but no tracking row (scratch databases)."""
     started = time.perf_counter()
-    run_steps(session, [Step(script)], _Quiet())
+    run_steps(session, [Step(script)], Progress())
     return (time.perf_counter() - started) * 1000
 
 

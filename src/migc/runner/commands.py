@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -11,7 +10,7 @@ from dataclasses import dataclass
 from migc.compiled import CompiledMigration, CompiledProject, render_script
 from migc.errors import MigcError
 from migc.project import ProjectConfig, list_migrations
-from migc.runner.apply import Step, down_step, run_steps, up_step
+from migc.runner.apply import Progress, Step, down_step, run_steps, up_step
 from migc.runner.connect import migration_session, resolve_target, tracking_table
 from migc.runner.diagnostics import compile_checked, print_diagnostics
 from migc.runner.report import Output, Steps, format_ms
@@ -86,7 +85,7 @@ def run_up(
     return 0
 
 
-class _Progress:
+class _Progress(Progress):
     """run_steps' progress, shown by report.Steps."""
 
     def __init__(self, steps: Steps, before: Callable[[Step], None] | None = None) -> None:
@@ -209,6 +208,8 @@ def run_status(config: ProjectConfig, out: Output, options: RunOptions, *, fmt: 
         applied = read_applied(session, tracking_table(config), create=False)
     statuses = classify(files, applied)
     if fmt == "json":
+        import json
+
         out.line(json.dumps([s.to_json() for s in statuses], indent=2))
     else:
         _print_status_table(out, statuses)

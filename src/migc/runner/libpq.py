@@ -14,11 +14,9 @@ the same names, so that session.py drives either one.
 from __future__ import annotations
 
 import ctypes
-import glob
 import os
 import sys
 from ctypes import CFUNCTYPE, POINTER, Structure, c_char_p, c_int, c_uint, c_void_p
-from importlib.util import find_spec
 from typing import Any
 
 # ConnStatusType, ExecStatusType, PGTransactionStatusType: as in libpq-fe.h (and psycopg.pq)
@@ -93,16 +91,11 @@ def load() -> Any:
     _tried = True
     if os.environ.get(DISABLE_ENV) == "1" or sys.platform not in ("linux", "darwin"):
         return None
-    spec = find_spec("psycopg_binary")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    package = list(spec.submodule_search_locations)[0]
-    found = sorted(glob.glob(os.path.join(package + ".libs", "libpq*.so*")))  # auditwheel (Linux)
-    found += sorted(glob.glob(os.path.join(package, ".dylibs", "libpq*.dylib")))  # delocate (macOS)
-    if not found:
+    found = _bundled_libpq()
+    if found is None:
         return None
     try:
-        lib = ctypes.CDLL(found[0])
+        lib = ctypes.CDLL(found)
         for name, (argtypes, restype) in _SIGNATURES.items():
             function = getattr(lib, name)
             function.argtypes = argtypes
@@ -111,6 +104,26 @@ def load() -> Any:
         return None
     _lib = lib
     return lib
+
+
+def _bundled_libpq() -> str | None:
+    """The libpq in psycopg-binary's wheel: beside the package as auditwheel puts it (Linux), or
+    inside it as delocate does (macOS). (A plain walk of sys.path: importlib.util and glob would
+    cost more start-up than the rest of this module.)"""
+    for entry in sys.path:
+        package = os.path.join(entry or ".", "psycopg_binary")
+        if not os.path.isdir(package):
+            continue
+        for directory, suffix in ((package + ".libs", ".so"), (os.path.join(package, ".dylibs"), ".dylib")):
+            try:
+                names = sorted(os.listdir(directory))
+            except OSError:
+                continue
+            for name in names:
+                if name.startswith("libpq") and suffix in name:
+                    return os.path.join(directory, name)
+        return None  # the package that Python would import has no libpq beside it
+    return None
 
 
 def parse_conninfo(lib: Any, conninfo: str) -> dict[str, str]:

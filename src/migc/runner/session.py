@@ -15,8 +15,6 @@ import re
 import select
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from migc.errors import MigcError
@@ -24,6 +22,9 @@ from migc.runner import libpq
 from migc.runner.urls import DatabaseTarget, redact_text
 
 if TYPE_CHECKING:
+    from datetime import datetime
+    from decimal import Decimal
+
     import psycopg
 
 _SETTING_VALUE = re.compile(r"^\s*\d+(\.\d+)?\s*(us|ms|s|min|h|d)?\s*$")
@@ -368,10 +369,16 @@ def _as_text(value: str) -> str:
 
 
 def _as_numeric(value: str) -> int | Decimal:
-    return int(value) if value.lstrip("-").isdigit() else Decimal(value)
+    if value.lstrip("-").isdigit():
+        return int(value)
+    from decimal import Decimal
+
+    return Decimal(value)
 
 
 def _as_timestamptz(value: str) -> datetime | str:
+    from datetime import datetime
+
     try:
         return datetime.fromisoformat(value)
     except ValueError:  # infinity, BC dates, years past 9999
