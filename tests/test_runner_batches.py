@@ -257,3 +257,23 @@ def test_ctrl_c_cancels_the_batch_and_reports_what_committed(tmp_path: Path, fre
     assert tracked(fresh_db) == list(range(1, 20))
     assert tables(fresh_db) == {f"t{v}" for v in range(1, 20)} | {"migc_migrations"}
     assert rows(fresh_db, sleeping) == [(0,)]
+
+
+def test_applied_lines_come_before_the_error_in_one_stream(tmp_path: Path, fresh_db: str) -> None:
+    import os
+    import subprocess
+    import sys
+
+    migrations = tmp_path / "migrations"
+    migrations.mkdir()
+    for v in range(1, 31):
+        body = "sql $$ select 1/0 $$ down $$ select 1 $$\n" if v == 30 else f"create table t{v} (id int)\n"
+        (migrations / f"{v:04d}_t{v}.mig").write_text(body)
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    run = subprocess.run([sys.executable, "-m", "migc", "up", "--database-url", fresh_db], cwd=tmp_path, env=env,
+                         text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    assert run.returncode == 1
+    lines = run.stdout.splitlines()
+    error = next(i for i, line in enumerate(lines) if line.startswith("error:"))
+    assert [line.split()[1] for line in lines[:error]] == [f"{v:04d}_t{v}" for v in range(1, 30)]
+    assert "0030_t30" in lines[error] and "division by zero" in run.stdout

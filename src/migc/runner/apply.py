@@ -129,6 +129,13 @@ def run_statements(session: Session, script: Script) -> float:
 def run_steps(session: Session, steps: Sequence[Step], progress: Progress) -> None:
     """Run the steps in order: transactional ones in batches, the others one by one. Raises
     MigcError for the first that fails, after reporting the ones done before it."""
+    try:
+        _run_steps(session, steps, progress)
+    finally:
+        progress.flush()  # the lines of what was done come out before any error message
+
+
+def _run_steps(session: Session, steps: Sequence[Step], progress: Progress) -> None:
     units: dict[int, _Unit] = {}  # transactions built ahead, while the server ran the last batch
     size = 1
     i = 0

@@ -106,7 +106,7 @@ class Session:
 
     def run(self, sql: str) -> None:
         """Send `sql` as one simple query: one round trip, however many statements it holds."""
-        self._query(sql)
+        self._query(sql, rows=False)
 
     def rows(self, sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
         """Rows of the last result of `sql` (which may hold several statements if params is empty).
@@ -114,7 +114,7 @@ class Session:
         numeric, float, text, timestamptz in ISO style); anything else comes back as text."""
         if self._conn is None:
             assert not params, "a direct session takes no query parameters"
-            return self._query(sql)
+            return self._query(sql, rows=True)
         cursor = self._execute(sql, params)
         last: list[tuple[Any, ...]] = list(cursor.fetchall()) if cursor.description else []
         while cursor.nextset():
@@ -147,12 +147,16 @@ class Session:
         """
         outcome = BatchOutcome()
         sent = False
+        bug: Exception | None = None
         try:
             try:
                 self._send(sql)
                 sent = True
                 if meanwhile is not None:
-                    meanwhile()
+                    try:
+                        meanwhile()
+                    except Exception as exc:  # noqa: BLE001 - raised once the server is done
+                        bug = exc
                 self._collect(marker.encode(), outcome)
             except KeyboardInterrupt:
                 outcome.interrupted = True
@@ -164,6 +168,8 @@ class Session:
             self.close()
         except Exception as exc:  # noqa: BLE001 - the connection failed (psycopg's or libpq's error)
             outcome.failure = self._lost(exc)
+        if bug is not None:
+            raise bug
         return outcome
 
     def rollback_if_failed(self) -> None:
@@ -172,7 +178,7 @@ class Session:
             return
         if self._pg.transaction_status != libpq.TRANS_IDLE:
             try:
-                self._query("ROLLBACK")
+                self._query("ROLLBACK", rows=False)
             except SqlFailure:
                 self.close()  # the connection is broken; closing is all that is left
 
@@ -196,18 +202,21 @@ class Session:
 
     # ---- the libpq level, for both kinds of connection
 
-    def _query(self, sql: str) -> list[tuple[Any, ...]]:
-        """Send `sql` and wait for all its results; the rows of the last; SqlFailure for the first error."""
+    def _query(self, sql: str, *, rows: bool) -> list[tuple[Any, ...]]:
+        """Send `sql` and wait for all its results; with `rows`, the rows of the last; SqlFailure
+        for the first error."""
         try:
             self._send(sql)
             failure: SqlFailure | None = None
-            rows: list[tuple[Any, ...]] = []
+            last: Any = None
             while (result := self._next_result()) is not None:
                 status = result.status
                 if status == libpq.FATAL_ERROR:
                     failure = failure or self._failure_from_result(result)
                 elif status == libpq.TUPLES_OK:
-                    rows = self._load(result)
+                    last = result
+                elif status == libpq.COMMAND_OK:
+                    last = None
                 elif status in (libpq.COPY_IN, libpq.COPY_OUT):
                     self._end_copy(result)
         except KeyboardInterrupt:
@@ -221,7 +230,7 @@ class Session:
             raise self._lost(exc) from None
         if failure is not None:
             raise failure
-        return rows
+        return self._load(last) if rows and last is not None else []
 
     def _send(self, sql: str) -> None:
         pg = self._pg
