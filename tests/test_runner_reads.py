@@ -34,20 +34,23 @@ def test_down_reads_the_down_sql_of_the_rows_it_reverts_only(
         light = read_applied(session, tracking, create=False)
         assert [a.version for a in light] == [1, 2, 3, 4, 5]
         assert not any(a.down_loaded or a.down_statements for a in light)
-        full = read_down(session, tracking, [light[4], light[1]])
-        assert [(a.version, a.down_statements, a.down_loaded) for a in full] == [
-            (5, ("drop table t5",), True), (2, ("drop table t2",), True),
+        latest = read_down(session, tracking, latest=2)
+        assert [(a.version, a.down_statements, a.down_loaded) for a in latest] == [
+            (5, ("drop table t5",), True), (4, ("drop table t4",), True),
         ]
-        assert "drop table t5;" in (full[0].down_sql or "")
+        assert "drop table t5;" in (latest[0].down_sql or "")
+        assert [a.version for a in read_down(session, tracking, above=2)] == [5, 4, 3]
 
-    loaded: list[list[int]] = []
+    loaded: list[dict[str, Any]] = []
     original = commands.read_down
 
-    def spy(session: Any, tracking: TrackingTable, rows: list[Any]) -> Any:
-        loaded.append([r.version for r in rows])
-        return original(session, tracking, rows)
+    def spy(session: Any, tracking: TrackingTable, **kwargs: Any) -> Any:
+        rows = original(session, tracking, **kwargs)
+        loaded.append({**kwargs, "rows": [r.version for r in rows]})
+        return rows
 
     monkeypatch.setattr(commands, "read_down", spy)
     assert run_down(config, out, RunOptions(database_url=fresh_db)) == 0
     assert run_down(config, out, RunOptions(database_url=fresh_db), to=1) == 0
-    assert loaded == [[5], [4, 3, 2]]
+    assert run_down(config, out, RunOptions(database_url=fresh_db), to=0) == 0
+    assert loaded == [{"latest": 1, "rows": [5]}, {"above": 1, "rows": [4, 3, 2]}, {"above": 0, "rows": [1]}]

@@ -26,26 +26,26 @@ class RunOptions:
     dry_run: bool = False
 
 
-def read_applied(
-    session: Session, tracking: TrackingTable, *, create: bool, down: bool = False
-) -> list[AppliedMigration]:
-    """The tracking table's rows; the table is created on first use unless `create` is false.
-    The down SQL is read only with `down` (see `read_down`)."""
+def read_applied(session: Session, tracking: TrackingTable, *, create: bool) -> list[AppliedMigration]:
+    """The tracking table's rows, oldest first, without their down SQL (see `read_down`); the
+    table is created on first use unless `create` is false."""
     table_exists, schema_exists = tracking.existence(session)
     if not table_exists:
         if create:
             session.run(tracking.create_sql(schema_exists))
         return []
-    return [AppliedMigration.from_row(row) for row in session.rows(tracking.select_sql(down=down))]
+    return [AppliedMigration.from_row(row) for row in session.rows(tracking.select_sql())]
 
 
-def read_down(session: Session, tracking: TrackingTable, rows: list[AppliedMigration]) -> list[AppliedMigration]:
-    """The same rows, in the same order, with their down SQL."""
-    if not rows:
+def read_down(
+    session: Session, tracking: TrackingTable, *, above: int | None = None, latest: int | None = None
+) -> list[AppliedMigration]:
+    """With their down SQL, newest first: the rows above version `above`, else the `latest` ones
+    (all when neither is given). Nothing if there is no tracking table."""
+    if not tracking.existence(session)[0]:
         return []
-    query = tracking.select_sql(down=True, versions=[r.version for r in rows])
-    full = {a.version: a for a in map(AppliedMigration.from_row, session.rows(query))}
-    return [full[r.version] for r in rows if r.version in full]
+    query = tracking.select_down_sql(above=above, latest=latest)
+    return [AppliedMigration.from_row(row) for row in session.rows(query)]
 
 
 def run_up(
@@ -147,9 +147,11 @@ def run_down(
     tracking = tracking_table(config)
     lock = None if options.dry_run else options.lock_timeout_s
     with migration_session(config, target, lock_timeout_s=lock) as session:
-        applied = sorted(read_applied(session, tracking, create=False), key=lambda a: a.version, reverse=True)
-        chosen = [a for a in applied if a.version > to] if to is not None else applied[: steps or 1]
-        chosen = read_down(session, tracking, chosen)  # under the lock: the rows cannot have changed
+        # only the rows it reverts, with their down SQL
+        if to is not None:
+            chosen = read_down(session, tracking, above=to)
+        else:
+            chosen = read_down(session, tracking, latest=steps or 1)
         if not chosen:
             out.line("nothing to revert")
             return 0

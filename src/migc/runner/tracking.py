@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -64,16 +63,24 @@ class TrackingTable:
         )[0]
         return bool(row[0]), bool(row[1])
 
-    def select_sql(self, *, down: bool = False, versions: Collection[int] | None = None) -> str:
-        """Rows as AppliedMigration.from_row reads them; the down SQL only with `down` (it is most
-        of a row, and only `down` needs it, for the rows it reverts)."""
-        # the array as JSON text: one way to read it, whichever kind of session reads it
-        scripts = "down_sql, array_to_json(down_statements)::text" if down else "NULL, NULL"
-        where = f" WHERE version = ANY('{{{','.join(str(int(v)) for v in versions)}}}'::numeric[])" if versions else ""
+    def select_sql(self) -> str:
+        """All rows, oldest first, as AppliedMigration.from_row reads them, without the down SQL
+        (most of a row: only `down` needs it, for the rows it reverts)."""
         return (
-            f"SELECT version, version_text, name, checksum, {scripts}, irreversible_at, "
-            f"non_transactional, applied_at, duration_ms, {'true' if down else 'false'} "
-            f"FROM {self.qualified}{where} ORDER BY version"
+            "SELECT version, version_text, name, checksum, NULL, NULL, irreversible_at, non_transactional, "
+            f"applied_at, duration_ms, false FROM {self.qualified} ORDER BY version"
+        )
+
+    def select_down_sql(self, *, above: int | None = None, latest: int | None = None) -> str:
+        """With their down SQL, newest first: the rows above version `above`, else the `latest` ones
+        (all of them when neither is given)."""
+        # the array as JSON text: one way to read it, whichever kind of session reads it
+        where = "" if above is None else f" WHERE version > {int(above)}"
+        limit = "" if latest is None else f" LIMIT {int(latest)}"
+        return (
+            "SELECT version, version_text, name, checksum, down_sql, array_to_json(down_statements)::text, "
+            f"irreversible_at, non_transactional, applied_at, duration_ms, true FROM {self.qualified}{where} "
+            f"ORDER BY version DESC{limit}"
         )
 
     def insert_sql(self, migration: CompiledMigration, duration_ms: float | None) -> str:

@@ -14,7 +14,7 @@ from migc.compiled import CompiledMigration, CompiledProject
 from migc.errors import MigcError
 from migc.project import ProjectConfig
 from migc.runner.apply import Script, apply_down, apply_up, run_statements
-from migc.runner.commands import RunOptions, read_applied
+from migc.runner.commands import RunOptions, read_applied, read_down
 from migc.runner.connect import resolve_target, tracking_table
 from migc.runner.diagnostics import compile_checked
 from migc.runner.failure import MigrationRef
@@ -69,8 +69,8 @@ def _round_trip(session: Session, tracking: TrackingTable, migration: CompiledMi
         if migration.down is None:
             out.line(f"{label}: up ok; irreversible, down not checked")
             return []
-        applied = read_applied(session, tracking, create=False, down=True)
-        row = next(a for a in applied if a.version == migration.version)
+        just_applied = read_down(session, tracking, above=migration.version - 1)
+        row = next(a for a in just_applied if a.version == migration.version)
         apply_down(session, tracking, row, migration.file.shown_path)
         after_down = snapshot_session(session, tracking=tracking.key)
         found = describe_differences(
