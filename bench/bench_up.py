@@ -204,6 +204,10 @@ class History:
     def cpu(self, what: str) -> float:
         return statistics.median(t.cpu for t in self.times[what])
 
+    def per_run_ratio(self, what: str, floor: str) -> float:
+        """Median over runs of the ratio of the two commands' times in the same run."""
+        return statistics.median(t.wall / f.wall for t, f in zip(self.times[what], self.times[floor]))
+
     def cpu_per_migration_ms(self, what: str) -> float:
         """Median over runs of (CPU of the command - CPU of the no-op command of the same run) / N."""
         pairs = zip(self.times[what], self.times[f"{what} no-op"])
@@ -276,9 +280,9 @@ def tags(h: History) -> list[str]:
 def table(h: History) -> list[str]:
     lines = [
         f"### history `{h.name}`: {h.migrations} migrations, {h.statements} SQL statements ({h.source})\n",
-        "| command | runs | wall min | wall median | wall max | vs. floor | vs. psql per migration "
+        "| command | runs | wall min | wall median | wall max | vs. floor | (per run) | vs. psql per migration "
         "| CPU median | CPU / migration |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     # (what, its floor, its per-migration floor, label)
     rows: list[tuple[str, str | None, str | None, str]] = [
@@ -294,11 +298,12 @@ def table(h: History) -> list[str]:
     for what, floor, each, label in rows:
         walls = [t.wall for t in h.times[what]]
         ratio = f"**{h.wall(what) / h.wall(floor):.2f}x**" if floor else "–"
+        per_run = f"{h.per_run_ratio(what, floor):.2f}x" if floor else "–"
         ratio_each = f"{h.wall(what) / h.wall(each):.2f}x" if each else "–"
         per = f"{h.cpu_per_migration_ms(what):.3f} ms" if each else "–"
         lines.append(
             f"| {label} | {len(walls)} | {min(walls):.3f} | {h.wall(what):.3f} | {max(walls):.3f} | {ratio} "
-            f"| {ratio_each} | {h.cpu(what):.3f} | {per} |"
+            f"| {per_run} | {ratio_each} | {h.cpu(what):.3f} | {per} |"
         )
     return lines
 
@@ -375,6 +380,7 @@ def main(argv: list[str] | None = None) -> int:
     checkpoints = "a CHECKPOINT before each command" if _CHECKPOINTS["allowed"] else "no CHECKPOINTs (not allowed)"
     print(f"- {args.runs} interleaved runs, a fresh database each, {checkpoints}; wall-clock seconds of whole "
           "processes; CPU = user + sys seconds of the client process")
+    print("- vs. floor = ratio of the median times; (per run) = median over runs of the ratio within each run")
     print("- CPU / migration = median over runs of (CPU of the command - CPU of the same command with "
           "nothing to do, in the same run) / migrations")
     print(f"- targets: `migc up` within {TARGET_UP}x the floor, `migc down --to 0` within {TARGET_DOWN}x, "
