@@ -91,6 +91,15 @@ def test_unreachable_server_is_a_clear_error_without_the_password(tmp_path: Path
     assert PASSWORD not in text
 
 
+def test_unreachable_server_fails_with_a_clear_message_from_connect() -> None:
+    url = f"postgresql://app:{PASSWORD}@127.0.0.1:1/appdb"
+    with pytest.raises(MigcError) as caught:
+        connect(DatabaseTarget(url, "--database-url"))
+    text = caught.value.message
+    assert "cannot connect to the database postgresql://app:****@127.0.0.1:1/appdb (from --database-url)" in text
+    assert "refused" in text.lower() and PASSWORD not in text and "\t" not in text
+
+
 def test_malformed_url_is_a_clear_error() -> None:
     with pytest.raises(MigcError) as caught:
         connect(DatabaseTarget(f"postgresql://app:{PASSWORD}@host:notaport/db", "DATABASE_URL"))

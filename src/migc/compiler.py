@@ -17,6 +17,7 @@ from migc.project import MigrationFile, ProjectConfig, list_migrations
 from migc.source import BadSource, Span, decode_source
 
 if TYPE_CHECKING:  # the IR is imported only when something must be compiled
+    from migc.ir.op import Op
     from migc.ir.schema import Schema
 
 
@@ -69,12 +70,33 @@ def _compile_one(f: MigrationFile, schema: Schema, lock_off: bool) -> tuple[Comp
         "", render_ops(lowered.ops, lowered.groups),
         render_ops(lowered.down_ops, lowered.down_groups) if lowered.down_ops is not None else None,
         irreversible, lowered.non_transactional, diagnostics,
-        () if lowered.explicit_down or lowered.down_ops is None else tuple(
-            DownNote(r.kind, f"{r.table.schema}.{r.table.name}", r.column, r.message)
-            for op in lowered.ops for r in op.down_risks()
-        ),
+        () if lowered.explicit_down or lowered.down_ops is None else _down_notes(lowered.ops),
     )
     return entry, lowered.schema_after
+
+
+def _down_notes(ops: tuple[Op, ...]) -> tuple[DownNote, ...]:
+    """The ops' down risks, naming tables and columns as they were before the migration (a note is
+    compared with the catalog before it: a table renamed, then changed, in one migration)."""
+    from migc.ir.model import ObjectRef
+
+    origin: dict[ObjectRef, ObjectRef] = {}
+    notes: list[DownNote] = []
+    for op in ops:
+        for risk in op.down_risks():
+            table = origin.get(ObjectRef.table(risk.table), ObjectRef.table(risk.table)).name
+            column = origin.get(ObjectRef.of_column(risk.table, risk.column),
+                                ObjectRef.of_column(table, risk.column)).column or risk.column
+            notes.append(DownNote(risk.kind, f"{table.schema}.{table.name}", column, risk.message))
+        renamed = op.renames()
+        if renamed is not None:
+            old, new = renamed
+            origin[new] = origin.get(old, old)
+            if new.kind == "table":  # its columns follow it
+                for ref, first in list(origin.items()):
+                    if ref.kind == "column" and ref.name == old.name:
+                        origin[ObjectRef.of_column(new.name, ref.column or "")] = first
+    return tuple(notes)
 
 
 def compile_project(config: ProjectConfig, *, use_cache: bool = True) -> CompiledProject:

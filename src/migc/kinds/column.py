@@ -188,14 +188,13 @@ class DropColumnOp(TableAction):
         if not self.comes_back_nullable:
             return ()
         where = _on(self.table, self.column.name)
-        risks = [DownRisk("nullable", self.table, self.column.name,
-                          f"its down re-adds {where} nullable: the values it held are gone")]
-        for key in self.constraints:
-            if key.kind == "primary key":
-                risks.append(DownRisk("data", self.table, self.column.name,
-                                      f"its down cannot restore primary key '{key.name}' once {where} comes back "
-                                      "empty in a table with rows"))
-        return tuple(risks)
+        key = next((k for k in self.constraints if k.kind == "primary key"), None)
+        if key is not None:  # the key makes it not null again, and cannot hold over empty values
+            return (DownRisk("data", self.table, self.column.name,
+                             f"its down cannot restore primary key '{key.name}' once {where} comes back empty "
+                             "in a table with rows"),)
+        return (DownRisk("nullable", self.table, self.column.name,
+                         f"its down re-adds {where} nullable: the values it held are gone"),)
 
     def invert(self) -> tuple[Op, ...]:
         column = self.column.without_attrs()

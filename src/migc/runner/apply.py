@@ -1,25 +1,37 @@
-"""Running one migration up or down together with its tracking row.
+"""Running migrations up or down, each together with its tracking row.
 
-A transactional migration goes to the server as one simple-query string,
-`BEGIN; s1; s2; ...; <tracking row>; COMMIT`: one round trip, and PostgreSQL itself keeps the
-migration and its row together (a lost connection before COMMIT rolls both back). A migration
-with `concurrently` runs statement by statement in autocommit, then writes its row.
+A transactional migration is one transaction, `BEGIN; s1; s2; ...; <tracking row>; COMMIT`, and
+consecutive ones go to the server several at a time, as one simple-query string: PostgreSQL
+commits each at its own COMMIT and stops at the first error, so a failing migration is rolled
+back alone, the ones before it stay committed and the ones after it never start (and a connection
+lost before a COMMIT rolls that migration back). How many go together adapts to how long they
+take, so progress still comes at least every quarter of a second or so, one migration at a time
+when they are slow. A migration with `concurrently` runs statement by statement in autocommit,
+then writes its row.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from typing import NoReturn
 
 from migc.compiled import CompiledMigration
+from migc.errors import MigcError
 from migc.runner.failure import FailedStatement, MigrationRef, migration_error
 from migc.runner.session import Session, SqlFailure
-from migc.runner.tracking import AppliedMigration, TrackingTable
+from migc.runner.tracking import MARKER, AppliedMigration, TrackingTable
 
 _SEPARATOR = "\n;\n"  # a newline first, so a trailing `-- comment` cannot swallow the `;`
+_BETWEEN = ";\n"  # between the transactions of one batch, after each COMMIT
 # errors after which running the statements again to find the culprit would be pointless or slow
 _NO_RELOCATE_CLASSES = ("08", "53", "57")
+# a batch grows (doubling from one migration) while it takes less than this, and shrinks when a
+# batch takes longer, so that progress comes about this often
+BATCH_SECONDS = 0.25
+MAX_BATCH = 64  # migrations
+MAX_BATCH_CHARS = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -31,6 +43,34 @@ class Script:
     statements: tuple[str, ...]
     descriptions: tuple[str | None, ...]
     non_transactional: bool
+
+
+@dataclass(frozen=True)
+class Step:
+    """A migration to run in one direction, and the statement that records it in the tracking
+    table (given the duration in ms when the client measured it, None when the server does)."""
+
+    script: Script
+    tracking_sql: Callable[[float | None], str] | None = None
+    # the migration's shown path, looked up only when an error needs it (down: from the files)
+    shown_path: Callable[[], str | None] | None = None
+
+    @property
+    def label(self) -> str:
+        return self.script.ref.label
+
+
+class Progress:
+    """What run_steps tells as it goes; this one tells nothing."""
+
+    def start(self, step: Step) -> None:
+        """The step is about to be sent."""
+
+    def done(self, step: Step, elapsed_ms: float) -> None:
+        """The step is applied (committed, with its tracking row)."""
+
+    def flush(self) -> None:
+        """A batch is over: show what was told."""
 
 
 def up_script(migration: CompiledMigration) -> Script:
@@ -45,6 +85,7 @@ def up_script(migration: CompiledMigration) -> Script:
 
 
 def down_script(applied: AppliedMigration, shown_path: str | None) -> Script:
+    assert applied.down_loaded, "read the row with its down SQL (commands.read_down)"
     statements = applied.down_statements or ()
     return Script(
         MigrationRef(applied.label, shown_path, applied.version),
@@ -55,32 +96,108 @@ def down_script(applied: AppliedMigration, shown_path: str | None) -> Script:
     )
 
 
+def up_step(tracking: TrackingTable, migration: CompiledMigration) -> Step:
+    return Step(up_script(migration), lambda ms: tracking.insert_sql(migration, ms))
+
+
+def down_step(tracking: TrackingTable, applied: AppliedMigration, shown_path: Callable[[], str | None]) -> Step:
+    version = applied.version
+    return Step(down_script(applied, None), lambda _ms: tracking.delete_sql(version), shown_path)
+
+
 def apply_up(session: Session, tracking: TrackingTable, migration: CompiledMigration) -> float:
     """Apply a migration and record it; returns the wall time in ms. Raises MigcError on failure."""
-    script = up_script(migration)
-    if script.non_transactional:
-        return _run_one_by_one(session, script, lambda ms: tracking.insert_sql(session, migration, ms))
-    return _run_atomically(session, script, tracking.insert_sql(session, migration, None))
+    started = time.perf_counter()
+    run_steps(session, [up_step(tracking, migration)], Progress())
+    return (time.perf_counter() - started) * 1000
 
 
 def apply_down(session: Session, tracking: TrackingTable, applied: AppliedMigration, shown_path: str | None) -> float:
     """Run the stored down SQL of an applied migration and forget it; returns the wall time in ms."""
-    script = down_script(applied, shown_path)
-    delete = tracking.delete_sql(applied.version)
-    if script.non_transactional:
-        return _run_one_by_one(session, script, lambda _ms: delete)
-    return _run_atomically(session, script, delete)
+    started = time.perf_counter()
+    run_steps(session, [down_step(tracking, applied, lambda: shown_path)], Progress())
+    return (time.perf_counter() - started) * 1000
 
 
 def run_statements(session: Session, script: Script) -> float:
     """Run statements with the same error reporting, but no tracking row (scratch databases)."""
-    if script.non_transactional:
-        return _run_one_by_one(session, script, None)
-    return _run_atomically(session, script, None)
+    started = time.perf_counter()
+    run_steps(session, [Step(script)], Progress())
+    return (time.perf_counter() - started) * 1000
+
+
+def run_steps(session: Session, steps: Sequence[Step], progress: Progress) -> None:
+    """Run the steps in order: transactional ones in batches, the others one by one. Raises
+    MigcError for the first that fails, after reporting the ones done before it."""
+    try:
+        _run_steps(session, steps, progress)
+    finally:
+        progress.flush()  # the lines of what was done come out before any error message
+
+
+def _run_steps(session: Session, steps: Sequence[Step], progress: Progress) -> None:
+    units: dict[int, _Unit] = {}  # transactions built ahead, while the server ran the last batch
+    size = 1
+    i = 0
+    while i < len(steps):
+        if steps[i].script.non_transactional:
+            progress.start(steps[i])
+            progress.done(steps[i], _run_one_by_one(session, steps[i]))
+            progress.flush()
+            i += 1
+            continue
+        batch: list[_Unit] = []
+        chars = 0
+        while i + len(batch) < len(steps) and len(batch) < size:
+            index = i + len(batch)
+            if steps[index].script.non_transactional:
+                break
+            unit = units.pop(index, None) or _Unit.build(session, steps[index])
+            if batch and (unit.error is not None or chars + len(unit.text) > MAX_BATCH_CHARS):
+                units[index] = unit
+                break
+            batch.append(unit)
+            chars += len(unit.text) + len(_BETWEEN)
+        following = i + len(batch)
+
+        def build_ahead() -> None:
+            for index in range(following, min(following + min(2 * size, MAX_BATCH), len(steps))):
+                if steps[index].script.non_transactional:
+                    break
+                if index not in units:
+                    units[index] = _Unit.build(session, steps[index])
+
+        for unit in batch:
+            progress.start(unit.step)
+        started = time.perf_counter()
+        _run_batch(session, batch, progress, build_ahead)
+        elapsed = time.perf_counter() - started
+        progress.flush()
+        i = following
+        if elapsed < BATCH_SECONDS:
+            size = min(MAX_BATCH, 2 * size)
+        else:
+            size = max(1, int(size * BATCH_SECONDS / elapsed))
+
+
+@dataclass
+class _Unit:
+    """One migration's transaction as text, and where each of its statements starts in it."""
+
+    step: Step
+    text: str
+    offsets: list[int]
+    error: SqlFailure | None = None  # the text cannot be sent (encoding, NUL)
+
+    @staticmethod
+    def build(session: Session, step: Step) -> _Unit:
+        tracking = step.tracking_sql(None) if step.tracking_sql else None
+        text, offsets = transaction_text(step.script.statements, tracking)
+        return _Unit(step, text, offsets, session.unsendable(text))
 
 
 def transaction_text(statements: tuple[str, ...], tracking_sql: str | None) -> tuple[str, list[int]]:
-    """The one-round-trip query string, and where each statement starts in it."""
+    """One migration's transaction as a query string, and where each statement starts in it."""
     pieces = ["BEGIN;\n"]
     offsets: list[int] = []
     position = len(pieces[0])
@@ -96,21 +213,53 @@ def transaction_text(statements: tuple[str, ...], tracking_sql: str | None) -> t
     return "".join(pieces), offsets
 
 
-def _run_atomically(session: Session, script: Script, tracking_sql: str | None) -> float:
-    text, offsets = transaction_text(script.statements, tracking_sql)
-    started = time.perf_counter()
-    try:
-        session.run(text)
-    except SqlFailure as failure:
+def _run_batch(session: Session, batch: list[_Unit], progress: Progress, meanwhile: Callable[[], None]) -> None:
+    if batch[0].error is not None:
+        _fail(session, batch[0], batch[0].error)
+    outcome = session.run_batch(_BETWEEN.join(unit.text for unit in batch), MARKER, meanwhile)
+    # (version, ms) of each migration whose COMMIT came back
+    durations = {row[0]: float(row[1] or 0) for row in outcome.done if len(row) > 1}
+    whole = outcome.failure is None and not outcome.interrupted  # the string ran: every transaction committed
+    failed: _Unit | None = None
+    start = 0  # where the failed migration's transaction starts in the string
+    for unit in batch:
+        key = str(unit.step.script.ref.version)
+        if not whole and (unit.step.tracking_sql is None or key not in durations):
+            failed = unit  # the first that did not commit failed (or was cancelled); none after it started
+            break
+        progress.done(unit.step, durations.get(key, 0.0))
+        start += len(unit.text) + len(_BETWEEN)
+    if outcome.interrupted:
+        progress.flush()
         session.rollback_if_failed()
-        statement = _statement_at(script, offsets, failure.position)
-        if statement is None and failure.position is None:
-            statement = _relocate(session, script, failure)
-        raise migration_error(script.ref, script.direction, failure, statement, transactional=True) from None
-    return (time.perf_counter() - started) * 1000
+        raise KeyboardInterrupt
+    failure = outcome.failure
+    if failure is None:
+        return
+    if failed is None:  # cannot happen: an error comes from some migration's transaction
+        raise MigcError(f"the server reported an error after the migrations had committed: {failure.describe()}",
+                        "run `migc status` to see where it stands")
+    if failure.position is not None:
+        failure.position -= start  # relative to the failed migration's own transaction
+    _fail(session, failed, failure)
 
 
-def _run_one_by_one(session: Session, script: Script, tracking_sql: Callable[[float], str] | None) -> float:
+def _fail(session: Session, unit: _Unit, failure: SqlFailure) -> NoReturn:
+    """Report a failed migration (the error position relative to its own transaction's text)."""
+    session.rollback_if_failed()
+    script = unit.step.script
+    if unit.step.shown_path is not None:
+        script = replace(script, ref=replace(script.ref, file=unit.step.shown_path()))
+    statement = _statement_at(script, unit.offsets, failure.position)
+    if statement is None and failure.position is None:
+        statement = _relocate(session, script, failure)
+    raise migration_error(script.ref, script.direction, failure, statement, transactional=True) from None
+
+
+def _run_one_by_one(session: Session, step: Step) -> float:
+    script = step.script
+    if step.shown_path is not None:
+        script = replace(script, ref=replace(script.ref, file=step.shown_path()))
     started = time.perf_counter()
     for index, sql in enumerate(script.statements):
         try:
@@ -123,10 +272,10 @@ def _run_one_by_one(session: Session, script: Script, tracking_sql: Callable[[fl
                 script.ref, script.direction, failure, statement, transactional=False, applied_before=index
             ) from None
     elapsed = (time.perf_counter() - started) * 1000
-    if tracking_sql is None:
+    if step.tracking_sql is None:
         return elapsed
     try:
-        session.run(tracking_sql(elapsed))
+        session.run(step.tracking_sql(elapsed))
     except SqlFailure as failure:
         raise migration_error(
             script.ref, script.direction, failure, None, transactional=False, applied_before=len(script.statements)
@@ -135,7 +284,7 @@ def _run_one_by_one(session: Session, script: Script, tracking_sql: Callable[[fl
 
 
 def _statement_at(script: Script, offsets: list[int], position: int | None) -> FailedStatement | None:
-    """Map PostgreSQL's position in the whole query string back to one statement."""
+    """Map PostgreSQL's position in the migration's query string back to one statement."""
     if position is None:
         return None
     at = position - 1

@@ -49,6 +49,7 @@ def migration_session(
     settings = session_settings(config)
     if writes:
         settings["synchronous_commit"] = "off"  # made up for by make_durable() before the run ends
+    # up and down connect without psycopg when they can: its import is most of their start-up
     session = connect(target, settings=settings)
     try:
         if session.server_version >= 140000:

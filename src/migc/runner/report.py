@@ -16,13 +16,15 @@ class Output:
         self.stderr = stderr or sys.stderr
         self.interactive = self.stdout.isatty() if interactive is None else interactive
 
-    def line(self, text: str = "") -> None:
-        print(text, file=self.stdout, flush=True)
+    def line(self, text: str = "", *, flush: bool = True) -> None:
+        print(text, file=self.stdout, flush=flush)
 
     def note(self, text: str) -> None:
+        self.stdout.flush()  # lines held back come first
         print(text, file=self.stderr, flush=True)
 
     def warn(self, text: str) -> None:
+        self.stdout.flush()
         print(f"warning: {text}", file=self.stderr, flush=True)
 
     @contextmanager
@@ -62,11 +64,16 @@ class Steps:
             progress, task = self._bar
             progress.advance(task)
 
+    def flush(self) -> None:
+        """Lines come out (unflushed) as migrations finish; the runner flushes after each batch."""
+        if self._bar is None:
+            self._output.stdout.flush()
+
     def _print(self, text: str) -> None:
         if self._bar is not None:
             self._bar[0].console.print(text, markup=False, highlight=False)
         else:
-            self._output.line(text)
+            self._output.line(text, flush=False)
 
 
 def format_ms(ms: float) -> str:

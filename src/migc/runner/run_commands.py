@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-import json
+import functools
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from migc.codegen.statement import render_script
 from migc.compiled import CompiledMigration, CompiledProject
 from migc.errors import MigcError
 from migc.project import ProjectConfig, list_migrations
-from migc.runner.apply import apply_down, apply_up
+from migc.runner.apply import Progress, Step, down_step, run_steps, up_step
 from migc.runner.connect import migration_session, resolve_target, tracking_table
 from migc.runner.precheck import compile_checked, print_diagnostics
-from migc.runner.report import Output, format_ms
+from migc.runner.report import Output, Steps, format_ms
 from migc.runner.session import Session
 from migc.runner.status import MigrationStatus, State, classify, tampered
 from migc.runner.tracking import AppliedMigration, TrackingTable
@@ -26,13 +28,25 @@ class RunOptions:
 
 
 def read_applied(session: Session, tracking: TrackingTable, *, create: bool) -> list[AppliedMigration]:
-    """The tracking table's rows; the table is created on first use unless `create` is false."""
+    """The tracking table's rows, oldest first, without their down SQL (see `read_down`); the
+    table is created on first use unless `create` is false."""
     table_exists, schema_exists = tracking.existence(session)
     if not table_exists:
         if create:
             session.run(tracking.create_sql(schema_exists))
         return []
     return [AppliedMigration.from_row(row) for row in session.rows(tracking.select_sql())]
+
+
+def read_down(
+    session: Session, tracking: TrackingTable, *, above: int | None = None, latest: int | None = None
+) -> list[AppliedMigration]:
+    """With their down SQL, newest first: the rows above version `above`, else the `latest` ones
+    (all when neither is given). Nothing if there is no tracking table."""
+    if not tracking.existence(session)[0]:
+        return []
+    query = tracking.select_down_sql(above=above, latest=latest)
+    return [AppliedMigration.from_row(row) for row in session.rows(query)]
 
 
 def run_up(
@@ -61,17 +75,34 @@ def run_up(
         if not pending:
             out.line(f"nothing to apply: {len(done)} migration(s) applied, none pending")
             return 0
-        total_ms = 0.0
+        def older(step: Step) -> None:
+            if latest is not None and step.script.ref.version < latest:
+                out.warn(f"{step.label} is older than the latest applied migration; applying it now")
+
+        started = time.perf_counter()
         with out.steps(len(pending), "applying") as steps:
-            for migration in pending:
-                if latest is not None and migration.version < latest:
-                    out.warn(f"{migration.file.label} is older than the latest applied migration; applying it now")
-                steps.start(migration.file.label, migration.non_transactional)
-                elapsed = apply_up(session, tracking, migration)
-                total_ms += elapsed
-                steps.done(migration.file.label, elapsed)
-    out.line(f"applied {len(pending)} migration(s) in {format_ms(total_ms)}")
+            run_steps(session, [up_step(tracking, m) for m in pending], _Progress(steps, older))
+    out.line(f"applied {len(pending)} migration(s) in {format_ms((time.perf_counter() - started) * 1000)}")
     return 0
+
+
+class _Progress(Progress):
+    """run_steps' progress, shown by report.Steps."""
+
+    def __init__(self, steps: Steps, before: Callable[[Step], None] | None = None) -> None:
+        self._steps = steps
+        self._before = before
+
+    def start(self, step: Step) -> None:
+        if self._before is not None:
+            self._before(step)
+        self._steps.start(step.label, step.script.non_transactional)
+
+    def done(self, step: Step, elapsed_ms: float) -> None:
+        self._steps.done(step.label, elapsed_ms)
+
+    def flush(self) -> None:
+        self._steps.flush()
 
 
 def _refuse_tampered(statuses: list[MigrationStatus], out: Output, allow_modified: bool) -> None:
@@ -117,8 +148,11 @@ def run_down(
     tracking = tracking_table(config)
     lock = None if options.dry_run else options.lock_timeout_s
     with migration_session(config, target, lock_timeout_s=lock) as session:
-        applied = sorted(read_applied(session, tracking, create=False), key=lambda a: a.version, reverse=True)
-        chosen = [a for a in applied if a.version > to] if to is not None else applied[: steps or 1]
+        # only the rows it reverts, with their down SQL
+        if to is not None:
+            chosen = read_down(session, tracking, above=to)
+        else:
+            chosen = read_down(session, tracking, latest=steps or 1)
         if not chosen:
             out.line("nothing to revert")
             return 0
@@ -129,18 +163,20 @@ def run_down(
                 f"cannot revert: irreversible migration(s), nothing was reverted:\n{listing}",
                 "give the migration an explicit `down { ... }` section, or write a new migration that undoes it",
             )
-        paths = _shown_paths(config)
         if options.dry_run:
             _print_down_dry_run(out, chosen, tracking)
             return 0
-        total_ms = 0.0
+        # the files' shown paths, for error messages only: read the directory only if one is needed
+        paths = functools.cache(lambda: _shown_paths(config))
+
+        def shown(version: int) -> str | None:
+            return paths().get(version)
+
+        reverts = [down_step(tracking, row, functools.partial(shown, row.version)) for row in chosen]
+        started = time.perf_counter()
         with out.steps(len(chosen), "reverting") as progress:
-            for row in chosen:
-                progress.start(row.label, row.non_transactional)
-                elapsed = apply_down(session, tracking, row, paths.get(row.version))
-                total_ms += elapsed
-                progress.done(row.label, elapsed)
-    out.line(f"reverted {len(chosen)} migration(s) in {format_ms(total_ms)}")
+            run_steps(session, reverts, _Progress(progress))
+    out.line(f"reverted {len(chosen)} migration(s) in {format_ms((time.perf_counter() - started) * 1000)}")
     return 0
 
 
@@ -175,6 +211,8 @@ def run_status(config: ProjectConfig, out: Output, options: RunOptions, *, fmt: 
         applied = read_applied(session, tracking_table(config), create=False)
     statuses = classify(files, applied)
     if fmt == "json":
+        import json
+
         out.line(json.dumps([s.to_json() for s in statuses], indent=2))
     else:
         _print_status_table(out, statuses)

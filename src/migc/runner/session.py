@@ -1,15 +1,19 @@
 """One PostgreSQL connection: the only module that touches psycopg.
 
-psycopg is imported lazily so that `migc --version` stays fast. No psycopg exception leaves this
-module: a connection that cannot be made becomes `MigcError`; a query PostgreSQL refuses becomes
-`SqlFailure`, which is not yet a user-facing error: the caller must turn it into a `MigcError` that
-says what failed (the runner names the migration and statement).
+psycopg is imported lazily so that `migc --version` stays fast. Every query goes through libpq-level
+calls (psycopg.pq's PGconn). No psycopg exception leaves this module: a connection that cannot be
+made becomes `MigcError`; a query PostgreSQL refuses becomes `SqlFailure`, which is not yet a
+user-facing error: the caller must turn it into a `MigcError` that says what failed (the runner
+names the migration and statement).
 """
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Sequence
+import select
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from migc.errors import MigcError
@@ -18,8 +22,16 @@ from migc.runner.urls import DatabaseTarget, redact_text
 if TYPE_CHECKING:
     import psycopg
 
+# libpq's own values (libpq-fe.h, postgres_ext.h), as psycopg.pq has them, without importing it here
+CONNECTION_OK = 0
+COMMAND_OK, TUPLES_OK, COPY_OUT, COPY_IN, FATAL_ERROR = 1, 2, 3, 4, 7
+TRANS_IDLE = 0
+DIAG_SQLSTATE, DIAG_MESSAGE_PRIMARY, DIAG_MESSAGE_DETAIL = ord("C"), ord("M"), ord("D")
+DIAG_MESSAGE_HINT, DIAG_STATEMENT_POSITION, DIAG_CONTEXT = ord("H"), ord("P"), ord("W")
+
 _SETTING_VALUE = re.compile(r"^\s*\d+(\.\d+)?\s*(us|ms|s|min|h|d)?\s*$")
 CONNECT_TIMEOUT_S = 10
+_CONNECT_HINT = "check that the server is running and reachable, and the user name, password and database name"
 
 
 class SqlFailure(Exception):
@@ -57,6 +69,15 @@ class SqlFailure(Exception):
         return "\n".join(lines)
 
 
+@dataclass
+class BatchOutcome:
+    """What came back for a query string of several transactions (see `Session.run_batch`)."""
+
+    done: list[tuple[str | None, ...]] = field(default_factory=list)  # marked rows whose COMMIT succeeded
+    failure: SqlFailure | None = None  # the error that stopped the string, if any
+    interrupted: bool = False  # Ctrl-C: the rest was cancelled
+
+
 def check_setting(name: str, value: str) -> str:
     """A duration for lock_timeout / statement_timeout, as PostgreSQL accepts it (`5s`, `0`)."""
     if not _SETTING_VALUE.match(value):
@@ -67,19 +88,22 @@ def check_setting(name: str, value: str) -> str:
 
 
 class Session:
-    """An autocommit connection; transactions are spelt out in the SQL the runner sends."""
+    """An autocommit connection; transactions are spelt out in the SQL the runner sends. Queries
+    go through psycopg's libpq layer (`pgconn`), rows through psycopg's cursors."""
 
     def __init__(self, conn: psycopg.Connection[Any], target: DatabaseTarget) -> None:
         self._conn = conn
         self.target = target
+        self._pg: Any = conn.pgconn
+        self._encoding = conn.info.encoding
 
     @property
     def server_version(self) -> int:
-        return int(self._conn.info.server_version)
+        return int(self._pg.server_version)
 
     def run(self, sql: str) -> None:
         """Send `sql` as one simple query: one round trip, however many statements it holds."""
-        self._execute(sql)
+        self._query(sql)
 
     def rows(self, sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
         """Rows of the last result of `sql` (which may hold several statements if params is empty)."""
@@ -89,23 +113,66 @@ class Session:
             last = list(cursor.fetchall()) if cursor.description else []
         return last
 
-    def literal(self, value: object) -> str:
-        """A value as an SQL literal, quoted by libpq for this connection's settings."""
-        from psycopg import sql
+    def unsendable(self, sql: str) -> SqlFailure | None:
+        """Why `sql` cannot be sent on this connection (a character its encoding lacks, a NUL), if so."""
+        try:
+            sql.encode(self._encoding)
+        except UnicodeEncodeError as exc:
+            return SqlFailure(
+                f"character {sql[exc.start]!r} cannot be sent in the connection's encoding ({self._encoding})",
+                position=exc.start + 1,
+            )
+        if "\0" in sql:
+            return SqlFailure("the SQL holds a NUL character, which PostgreSQL cannot take",
+                              position=sql.index("\0") + 1)
+        return None
 
-        return sql.Literal(value).as_string(self._conn)
+    def run_batch(self, sql: str, marker: str, meanwhile: Callable[[], None] | None = None) -> BatchOutcome:
+        """Send `sql`, a string of `BEGIN; ...; COMMIT` transactions, as one simple query, and
+        call `meanwhile` while the server runs it. `sql` must be sendable (see `unsendable`).
+
+        PostgreSQL runs the statements in order and stops at the first error, so the
+        transactions after a failing one never start. Each transaction marks itself with a
+        statement returning one row whose first column is named `marker`; the outcome lists the
+        marked rows of the transactions whose COMMIT came back, in order, and the error, if any.
+        On Ctrl-C the server is asked to cancel the rest, and the outcome says it was interrupted.
+        """
+        outcome = BatchOutcome()
+        sent = False
+        bug: Exception | None = None
+        try:
+            try:
+                self._send(sql)
+                sent = True
+                if meanwhile is not None:
+                    try:
+                        meanwhile()
+                    except Exception as exc:  # noqa: BLE001 - raised once the server is done
+                        bug = exc
+                self._collect(marker.encode(), outcome)
+            except KeyboardInterrupt:
+                outcome.interrupted = True
+                if not sent:  # half a message on the wire: only closing ends it (none of it ran)
+                    self.close()
+                elif self._cancel():
+                    self._collect(marker.encode(), outcome)  # what committed before the cancel
+        except KeyboardInterrupt:  # a second Ctrl-C: the connection is in an unknown state
+            self.close()
+        except Exception as exc:  # noqa: BLE001 - the connection failed (psycopg's or libpq's error)
+            outcome.failure = self._lost(exc)
+        if bug is not None:
+            raise bug
+        return outcome
 
     def rollback_if_failed(self) -> None:
         """After a failure inside an explicit BEGIN the session is in an aborted transaction."""
-        from psycopg import pq
-
-        if self._conn.closed:
+        if self.broken:
             return
-        if self._conn.info.transaction_status != pq.TransactionStatus.IDLE:
+        if self._pg.transaction_status != TRANS_IDLE:
             try:
-                self._conn.execute("ROLLBACK")
-            except Exception:  # noqa: BLE001 - the connection is broken; closing is all that is left
-                self._conn.close()
+                self._query("ROLLBACK")
+            except SqlFailure:
+                self.close()  # the connection is broken; closing is all that is left
 
     @property
     def broken(self) -> bool:
@@ -119,6 +186,119 @@ class Session:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    # ---- the libpq level
+
+    def _query(self, sql: str) -> None:
+        """Send `sql` and wait for all its results; SqlFailure for the first error."""
+        try:
+            self._send(sql)
+            failure: SqlFailure | None = None
+            while (result := self._next_result()) is not None:
+                status = result.status
+                if status == FATAL_ERROR:
+                    failure = failure or self._failure_from_result(result)
+                elif status in (COPY_IN, COPY_OUT):
+                    self._end_copy(result)
+        except KeyboardInterrupt:
+            if self._cancel():
+                while self._next_result() is not None:
+                    pass
+            raise
+        except SqlFailure:
+            raise
+        except Exception as exc:  # noqa: BLE001 - the connection failed (psycopg's or libpq's error)
+            raise self._lost(exc) from None
+        if failure is not None:
+            raise failure
+
+    def _send(self, sql: str) -> None:
+        pg = self._pg
+        if self.broken:
+            raise OSError("the connection is closed")
+        pg.send_query(sql.encode(self._encoding))
+        while pg.flush():  # a psycopg connection is non-blocking: send the rest, reading meanwhile
+            readable, _, _ = select.select([pg.socket], [pg.socket], [])
+            if readable:
+                pg.consume_input()
+
+    def _next_result(self) -> Any:
+        pg = self._pg
+        while pg.is_busy():
+            select.select([pg.socket], [], [])
+            pg.consume_input()
+        return pg.get_result()
+
+    def _collect(self, key: bytes, outcome: BatchOutcome) -> None:
+        pending: tuple[str | None, ...] | None = None
+        while (result := self._next_result()) is not None:
+            status = result.status
+            if status == FATAL_ERROR:
+                outcome.failure = self._failure_from_result(result)
+            elif status == TUPLES_OK:
+                if result.nfields and result.fname(0) == key and result.ntuples == 1:
+                    pending = tuple(self._text(result.get_value(0, i)) for i in range(result.nfields))
+            elif status == COMMAND_OK:
+                if pending is not None and result.command_status == b"COMMIT":
+                    outcome.done.append(pending)
+                pending = None
+            elif status in (COPY_IN, COPY_OUT):
+                self._end_copy(result)
+
+    def _end_copy(self, result: Any) -> None:
+        """A COPY in the SQL: from STDIN there is nothing to send (the server is told so and fails
+        the statement); what COPY TO STDOUT sends is read and dropped."""
+        pg = self._pg
+        if result.status == COPY_IN:
+            pg.put_copy_end(b"COPY FROM STDIN cannot be used in a migration")
+            while pg.flush():
+                select.select([], [pg.socket], [])
+            return
+        while (got := pg.get_copy_data(1)[0]) >= 0:
+            if got == 0:
+                select.select([pg.socket], [], [])
+                pg.consume_input()
+
+    def _cancel(self) -> bool:
+        """Ask the server to cancel the query running; False if the connection had to be dropped."""
+        if self.broken:
+            return False
+        try:
+            self._pg.get_cancel().cancel()
+            return True
+        except Exception:  # noqa: BLE001 - the connection is in an unknown state: drop it
+            self.close()
+            return False
+
+    def _text(self, value: bytes | None) -> str | None:
+        return None if value is None else value.decode(self._encoding, "replace")
+
+    def _failure_from_result(self, result: Any) -> SqlFailure:
+        secrets = self.target.secrets
+
+        def diag(code: int) -> str | None:
+            text = self._text(result.error_field(code))
+            return redact_text(text, secrets) if text else None
+
+        message = diag(DIAG_MESSAGE_PRIMARY)
+        if not message:
+            message = redact_text(self._text(result.error_message) or "unknown error", secrets).strip()
+        position = diag(DIAG_STATEMENT_POSITION)
+        return SqlFailure(
+            message,
+            sqlstate=diag(DIAG_SQLSTATE),
+            detail=diag(DIAG_MESSAGE_DETAIL),
+            hint=diag(DIAG_MESSAGE_HINT),
+            position=int(position) if position else None,
+            context=diag(DIAG_CONTEXT),
+            connection_lost=self.broken,
+        )
+
+    def _lost(self, exc: Exception) -> SqlFailure:
+        """An error from the connection itself rather than from a statement."""
+        return self._failure(exc)
+
+    # ---- psycopg's own API, for the rows of a psycopg session
 
     def _execute(self, sql: str, params: Sequence[object] = ()) -> psycopg.Cursor[Any]:
         import psycopg
@@ -165,23 +345,32 @@ def connect(target: DatabaseTarget, *, settings: dict[str, str] | None = None) -
     try:
         params = conninfo_to_dict(target.url)
     except psycopg.Error as exc:
-        raise MigcError(
-            f"invalid database URL {target.shown} (from {target.source}): {redact_text(str(exc), secrets)}",
-            "use the form postgresql://user:password@host:port/dbname",
-        ) from None
+        raise _invalid_url(target, str(exc)) from None
+    _add_settings(params, settings)
+    try:
+        conn = psycopg.connect(make_conninfo("", **params), autocommit=True)
+    except psycopg.Error as exc:
+        raise _cannot_connect(target, str(exc)) from None
+    return Session(conn, target)
+
+
+def _add_settings(params: dict[str, Any], settings: dict[str, str] | None) -> None:
     options = str(params.get("options") or "")
     for name, value in (settings or {}).items():
         options += f" -c {name}={value}"
     params["options"] = options.strip()
     params.setdefault("application_name", "migc")
     params.setdefault("connect_timeout", CONNECT_TIMEOUT_S)
-    try:
-        conn = psycopg.connect(make_conninfo("", **params), autocommit=True)
-    except psycopg.Error as exc:
-        reason = redact_text(str(exc).strip(), secrets)
-        reason = reason.removeprefix("connection failed: ").replace("\n\t", "\n  ")
-        raise MigcError(
-            f"cannot connect to the database {target.shown} (from {target.source}):\n  {reason}",
-            "check that the server is running and reachable, and the user name, password and database name",
-        ) from None
-    return Session(conn, target)
+
+
+def _invalid_url(target: DatabaseTarget, reason: str) -> MigcError:
+    return MigcError(
+        f"invalid database URL {target.shown} (from {target.source}): {redact_text(reason, target.secrets)}",
+        "use the form postgresql://user:password@host:port/dbname",
+    )
+
+
+def _cannot_connect(target: DatabaseTarget, reason: str) -> MigcError:
+    text = redact_text(reason.strip(), target.secrets)
+    text = text.removeprefix("connection failed: ").replace("\n\t", "\n  ")
+    return MigcError(f"cannot connect to the database {target.shown} (from {target.source}):\n  {text}", _CONNECT_HINT)

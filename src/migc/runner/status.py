@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from enum import Enum
+from typing import TYPE_CHECKING
 
 from migc.project import MigrationFile
 from migc.runner.tracking import AppliedMigration
+
+if TYPE_CHECKING:
+    from datetime import datetime
 
 
 class State(str, Enum):

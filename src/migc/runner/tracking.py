@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from migc import __version__
-from migc.quoting import ident as quote_ident
 from migc.codegen.statement import render_script
 from migc.compiled import CompiledMigration
 from migc.runner.session import Session
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+# the first column of the row that each migration's tracking statement returns: see Session.run_batch
+MARKER = "migc_done"
 
 
 @dataclass(frozen=True)
@@ -55,51 +59,91 @@ class TrackingTable:
     def existence(self, session: Session) -> tuple[bool, bool]:
         """(table exists, schema exists)."""
         row = session.rows(
-            "SELECT to_regclass(%s) IS NOT NULL, to_regnamespace(%s) IS NOT NULL",
-            [self.qualified, quote_ident(self.schema)],
+            f"SELECT to_regclass({quote_literal(self.qualified)}) IS NOT NULL, "
+            f"to_regnamespace({quote_literal(quote_ident(self.schema))}) IS NOT NULL"
         )[0]
         return bool(row[0]), bool(row[1])
 
     def select_sql(self) -> str:
+        """All rows, oldest first, as AppliedMigration.from_row reads them, without the down SQL
+        (most of a row: only `down` needs it, for the rows it reverts)."""
         return (
-            "SELECT version, version_text, name, checksum, down_sql, down_statements, irreversible_at, "
-            f"non_transactional, applied_at, duration_ms FROM {self.qualified} ORDER BY version"
+            "SELECT version, version_text, name, checksum, NULL, NULL, irreversible_at, non_transactional, "
+            f"applied_at, duration_ms, false FROM {self.qualified} ORDER BY version"
         )
 
-    def insert_sql(self, session: Session, migration: CompiledMigration, duration_ms: float | None) -> str:
-        """The row for an applied migration; duration measured by the server unless given."""
+    def select_down_sql(self, *, above: int | None = None, latest: int | None = None) -> str:
+        """With their down SQL, newest first: the rows above version `above`, else the `latest` ones
+        (all of them when neither is given)."""
+        # the array as JSON text: one way to read it, whichever kind of session reads it
+        where = "" if above is None else f" WHERE version > {int(above)}"
+        limit = "" if latest is None else f" LIMIT {int(latest)}"
+        return (
+            "SELECT version, version_text, name, checksum, down_sql, array_to_json(down_statements)::text, "
+            f"irreversible_at, non_transactional, applied_at, duration_ms, true FROM {self.qualified}{where} "
+            f"ORDER BY version DESC{limit}"
+        )
+
+    def insert_sql(self, migration: CompiledMigration, duration_ms: float | None) -> str:
+        """The row for an applied migration; its start and duration measured by the server unless
+        the duration is given. Returns (version, duration in ms, ...) under the column name MARKER."""
         file = migration.file
         down = migration.down
-        values = [
-            str(file.version),
-            session.literal(file.version_text),
-            session.literal(file.name),
-            session.literal(file.checksum),
-            session.literal(render_script(migration.up)),
-            session.literal(render_script(down)) if down is not None else "NULL",
-            _text_array(session, [s.sql for s in down]) if down is not None else "NULL",
-            session.literal(migration.irreversible_at),
-            "true" if migration.non_transactional else "false",
-            # clock_timestamp() - now(): the time since this migration's BEGIN
-            repr(round(duration_ms, 3))
-            if duration_ms is not None
-            else "extract(epoch FROM clock_timestamp() - now()) * 1000",
-            session.literal(__version__),
-        ]
+        if duration_ms is None:
+            timing = f"{_STARTED}, {_DURATION}, "
+        else:
+            timing = f"now(), {round(duration_ms, 3)!r}, "
         return (
             f"INSERT INTO {self.qualified} (version, version_text, name, checksum, up_sql, down_sql, "
-            "down_statements, irreversible_at, non_transactional, duration_ms, migc_version) "
-            f"VALUES ({', '.join(values)})"
+            "down_statements, irreversible_at, non_transactional, applied_at, duration_ms, migc_version) VALUES ("
+            f"{int(file.version)}, {quote_literal(file.version_text)}, {quote_literal(file.name)}, "
+            f"{quote_literal(file.checksum)}, {quote_literal(render_script(migration.up))}, "
+            f"{'NULL' if down is None else quote_literal(render_script(down))}, "
+            f"{'NULL' if down is None else _text_array([s.sql for s in down])}, "
+            f"{'NULL' if migration.irreversible_at is None else quote_literal(migration.irreversible_at)}, "
+            f"{'true' if migration.non_transactional else 'false'}, {timing}{_VERSION_LITERAL}"
+            f") RETURNING version AS {MARKER}, duration_ms, {_MARK}"
         )
 
     def delete_sql(self, version: int) -> str:
-        return f"DELETE FROM {self.qualified} WHERE version = {int(version)}"
+        """Forget a reverted migration; returns (version, its duration in ms, ...) under the column name MARKER."""
+        return (
+            f"DELETE FROM {self.qualified} WHERE version = {int(version)} "
+            f"RETURNING version AS {MARKER}, {_DURATION}, {_MARK}"
+        )
 
 
-def _text_array(session: Session, items: list[str]) -> str:
+# When a migration started. now() is the start of the transaction, but PostgreSQL gives every
+# transaction of one query string the same now() (the time the string arrived), and the runner
+# sends several migrations in one string: so each tracking statement leaves the time it ran in a
+# session setting (_MARK, kept only if the transaction commits), and a migration started at the
+# later of now() and that mark: the end of the previous migration of the same string, if any.
+# The mark is the epoch as a number, which reads back the same under any DateStyle.
+_STARTED = "greatest(now(), to_timestamp(nullif(current_setting('migc.mark', true), '')::float8))"
+_DURATION = f"extract(epoch FROM clock_timestamp() - {_STARTED}) * 1000"
+_MARK = "set_config('migc.mark', extract(epoch FROM clock_timestamp())::text, false)"
+
+
+def quote_ident(name: str) -> str:
+    """Always double-quoted (as the compiler quotes names)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def quote_literal(value: str) -> str:
+    """A string literal that means the same whatever `standard_conforming_strings` is: plain when
+    the value has no backslash, else an escape string (E'...') with its backslashes doubled."""
+    if "\\" in value:
+        return "E'" + value.replace("\\", "\\\\").replace("'", "''") + "'"
+    return "'" + value.replace("'", "''") + "'"
+
+
+_VERSION_LITERAL = quote_literal(__version__)
+
+
+def _text_array(items: list[str]) -> str:
     if not items:
         return "ARRAY[]::text[]"
-    return "ARRAY[" + ", ".join(session.literal(item) for item in items) + "]::text[]"
+    return "ARRAY[" + ", ".join(map(quote_literal, items)) + "]::text[]"
 
 
 @dataclass(frozen=True)
@@ -116,6 +160,7 @@ class AppliedMigration:
     non_transactional: bool
     applied_at: datetime
     duration_ms: float
+    down_loaded: bool = True  # down_sql and down_statements were read (see TrackingTable.select_sql)
 
     @property
     def label(self) -> str:
@@ -123,11 +168,15 @@ class AppliedMigration:
 
     @staticmethod
     def from_row(row: tuple[Any, ...]) -> AppliedMigration:
-        version, version_text, name, checksum, down_sql, down_statements, irreversible_at, non_tx, at, ms = row
+        version, version_text, name, checksum, down_sql, down_statements, irreversible_at, non_tx, at, ms, loaded = row
+        if down_statements is not None:
+            import json  # only down reads them (and json costs `up` 2 ms of start-up)
+
+            down_statements = json.loads(down_statements)
         return AppliedMigration(
             int(version), str(version_text), str(name), str(checksum),
             None if down_sql is None else str(down_sql),
             None if down_statements is None else tuple(str(s) for s in down_statements),
             None if irreversible_at is None else str(irreversible_at),
-            bool(non_tx), at, float(ms),
+            bool(non_tx), at, float(ms), bool(loaded),
         )
