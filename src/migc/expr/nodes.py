@@ -12,10 +12,10 @@ checker needs to know of a new one.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any, ClassVar
+from typing import Any
 
 from migc import quoting, typenames
-from migc.source import NO_SPAN, Span
+from migc.source import Span
 from migc.tree import (
     Marker,
     Node,

@@ -11,7 +11,7 @@ its sets away rebuilds its own if it is ever asked again.
 from __future__ import annotations
 
 from collections.abc import Iterable, Set
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from migc.ir.model import Column, Constraint, EnumType, ForeignKey, HasAttrs, Index, Name, ObjectRef, Table

@@ -6,18 +6,16 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from migc.expr import Cast, ColumnRef, Expr, Ident, Literal, TypeRef
+from migc.expr import Expr, Ident
 from migc.ir.catalog import USER_NS, CatalogSection, catalog_section, not_extension_member, qualified
 from migc.ir.creation import attribute_ops, creation_ops, recreation_ops
 from migc.ir.model import Column, Constraint, Index, Name, ObjectRef, OnTable, Table
 from migc.ir.op import (
     DownRisk,
     PASS_ADD_COL,
-    PASS_ALTER_TYPE,
     PASS_COL_ATTRS,
     PASS_ADD_OTHERCONSTR,
     PASS_DROP,
-    Irreversible,
     Lock,
     Op,
     TableAction,
@@ -25,15 +23,13 @@ from migc.ir.op import (
     constraint_touched,
 )
 from migc.ir.schema import Schema
-from migc.ir.types import SqlType, assignable, castable, narrows
 from migc.lower.context import Lowering
 from migc.lower.definitions import build_column, resolve, with_sequences
 from migc.lower.dispatch import lowers_action
-from migc.lower.exprcheck import check_columns, check_default, columns_by_name
-from migc.lower.typecheck import fits, infer
+from migc.lower.exprcheck import check_default
 from migc.source import Span
 from migc.syntax.ast import AlterAction, ColumnDef, OnColumn
-from migc.tree import Marker, build_from, builder, marker_value, node, span_of
+from migc.tree import build_from, builder
 from migc.tree import span_field as _span
 
 # ------------------------------------------------------------------ syntax
@@ -56,15 +52,6 @@ class RenameColumn(AlterAction):
     ARGS = ("column", "new_name")
     column: Ident
     new_name: Ident
-    span: Span = _span()
-
-
-@dataclass(frozen=True, slots=True)
-class SetType(AlterAction):
-    ARGS = ("column", "type", "using")
-    column: Ident
-    type: TypeRef
-    using: Expr | None
     span: Span = _span()
 
 
@@ -98,16 +85,6 @@ builder("set_not_null")(build_from(SetNotNull, Ident))
 builder("drop_not_null")(build_from(DropNotNull, Ident))
 builder("set_default")(build_from(SetDefault, Ident, Expr))
 builder("drop_default")(build_from(DropDefault, Ident))
-
-
-@builder("using")
-def _using(c: list[Any]) -> Marker:
-    return Marker("using", node(c, Expr), span_of(c))
-
-
-@builder("set_type")
-def _set_type(c: list[Any]) -> SetType:
-    return SetType(node(c, Ident), node(c, TypeRef), marker_value(c, "using"), span_of(c))
 
 
 # ------------------------------------------------------------------ ops
@@ -275,81 +252,6 @@ def _follow_fks(table: Table, target: Name, old: str, new: str) -> Table:
     ))
 
 
-def _type_ref(t: SqlType) -> TypeRef:
-    from migc.expr import QName
-
-    qualified = QName(Ident(t.enum_schema), Ident(t.name)) if t.enum_schema else QName(None, Ident(t.name))
-    return TypeRef(qualified, t.args, t.array_dims)
-
-
-def cast_expr(column: str, to: SqlType) -> Expr:
-    """`column::type`, for a `using` that PostgreSQL needs when no assignment cast exists."""
-    return Cast(ColumnRef(Ident(column)), _type_ref(to))
-
-
-@dataclass(frozen=True, slots=True)
-class AlterColumnTypeOp(TableAction):
-    table: Name
-    column: str
-    old_type: SqlType
-    new_type: SqlType
-    using: Expr | None
-    inverse_using: Expr | None  # what the way back needs (None: an assignment cast exists)
-    reversible: bool = True  # False: PostgreSQL has no cast at all from the new type back
-    span: Span = _span()
-    type_span: Span = _span()  # where the new type is written
-    PASS = PASS_ALTER_TYPE
-    ACTION = ("ALTER COLUMN {{ op.column|ident }} TYPE {{ op.new_type|sqltype }}"
-              "{% if op.using is not none %} USING {{ op.using|expr }}{% endif %}")
-
-    def touches(self) -> frozenset[str]:
-        return columns_touched(self.column, *(self.using.column_names() if self.using is not None else ()))
-
-    def down_risks(self) -> tuple[DownRisk, ...]:
-        if not self.reversible or not narrows(self.new_type, self.old_type):
-            return ()
-        return (DownRisk("data", self.table, self.column,
-                         f"its down changes {_on(self.table, self.column)} back from {self.new_type.display()} to "
-                         f"{self.old_type.display()}, which can round, cut or refuse values written since"),)
-
-    def merge_conflict(self, other: TableAction) -> bool:
-        """PostgreSQL refuses to change one column's type twice in one ALTER TABLE."""
-        return isinstance(other, AlterColumnTypeOp) and other.column == self.column
-
-    def apply(self, schema: Schema) -> Schema:
-        table = schema.tables[self.table]
-        col = table.column(self.column)
-        assert col is not None
-        default = _retyped_default(col.default, self.old_type, self.new_type)
-        return schema.with_table(table.with_column(replace(col, type=self.new_type, default=default)))
-
-    def invert(self) -> tuple[Op, ...]:
-        if not self.reversible:
-            raise Irreversible(f"no cast from {self.new_type.display()} back to {self.old_type.display()}")
-        return (AlterColumnTypeOp(self.table, self.column, self.new_type, self.old_type, self.inverse_using,
-                                  self.using, True, self.span, self.type_span),)
-
-    def describe(self) -> str:
-        return f"change type of {_on(self.table, self.column)} to {self.new_type.display()}"
-
-    def lock(self) -> Lock | None:
-        return _column_lock(self.table)
-
-
-def _retyped_default(default: Expr | None, old: SqlType, new: SqlType) -> Expr | None:
-    """PostgreSQL stores a string (or NULL) default as a constant of the column's type at the time; a
-    type change keeps that constant (`''::character varying`, `NULL::character varying` on a column
-    now text). The model says so with an explicit cast, which the way back removes again."""
-    if default is None or (old.name, old.enum_schema) == (new.name, new.enum_schema):
-        return default
-    if isinstance(default, Literal) and default.kind in ("string", "null"):  # `default null` is NULL::type
-        return Cast(default, _type_ref(SqlType(old.name, (), old.array_dims, old.enum_schema)))
-    if isinstance(default, Cast) and isinstance(default.operand, Literal) and default.operand.kind in ("string", "null"):
-        if _type_ref(SqlType(new.name, (), new.array_dims, new.enum_schema)) == default.type:
-            return default.operand
-    return default
-
-
 @dataclass(frozen=True, slots=True)
 class ColumnChange(TableAction):
     """An action that changes one attribute of one column (not null, default)."""
@@ -497,40 +399,6 @@ def _lower_rename(lw: Lowering, table: Table, action: RenameColumn) -> None:
                      f"'{action.new_name.value}'")
         return
     lw.emit(RenameColumnOp(table.name, column.name, action.new_name.value, action.span))
-
-
-@lowers_action(SetType)
-def _lower_set_type(lw: Lowering, table: Table, action: SetType) -> None:
-    column = lw.column(table, action.column)
-    resolved = lw.resolve_type(action.type)
-    if column is None or resolved is None:
-        return
-    new_type = resolved[0]
-    old_type = column.type
-    if action.using is not None:
-        mark = lw.bag.mark()
-        typed = check_columns(lw, action.using, columns_by_name(table.columns), table.name.display(), "using")
-        if lw.bag.errors_since(mark):
-            return
-        problem = fits(typed, new_type)
-        if problem is not None:
-            lw.bag.error("E213", action.using.span, f"using expression: {problem}",
-                         f"cast it: using ({column.name})::{new_type.display()}")
-            return
-    elif not assignable(old_type, new_type):
-        lw.bag.error("E213", action.type.span, f"column '{column.name}' cannot be converted from "
-                     f"{old_type.display()} to {new_type.display()} automatically",
-                     f"add a using expression: using {column.name}::{new_type.display()}")
-        return
-    if column.default is not None:  # checked when it was set: only its type matters now
-        typed = infer(column.default, lambda ref: None, lw.known_type)
-        if fits(typed, new_type) is not None and not (typed.type and assignable(typed.type, new_type)):
-            lw.bag.error("E213", action.span, f"the default of column '{column.name}' cannot be converted to "
-                         f"{new_type.display()}", "drop the default first, then set a new one after the change")
-            return
-    inverse_using = None if assignable(new_type, old_type) else cast_expr(column.name, old_type)
-    lw.emit(AlterColumnTypeOp(table.name, column.name, old_type, new_type, action.using, inverse_using,
-                              castable(new_type, old_type), action.span, action.type.span))
 
 
 @lowers_action(SetNotNull)

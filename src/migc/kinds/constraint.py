@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from collections.abc import Callable
 
 from migc.expr import Ident
-from migc.ir.catalog import USER_NS, CatalogSection, catalog_section, not_extension_member, qualified
+from migc.ir.catalog import USER_NS, CatalogSection, catalog_section, qualified
 from migc.ir.creation import creator
 from migc.ir.model import Constraint, Name, OnTable, Table
 from migc.ir.op import PASS_ADD_CONSTR, PASS_DROP, PASS_MISC, Lock, Op, TableAction, constraint_touched
@@ -62,6 +62,7 @@ class ConstraintChange(TableAction):
     table: Name
     constraint: Constraint
     span: Span = _span()
+    rebuilt: bool = False  # dropped and made again around a type change (lints say nothing of it)
 
     def with_constraints(self, schema: Schema, keep: Callable[[Constraint], bool], *added: Constraint) -> Schema:
         t = schema.tables[self.table]
@@ -84,7 +85,7 @@ class AddConstraintOp(ConstraintChange):
         return self.with_constraints(schema, lambda c: True, self.constraint)
 
     def invert(self) -> tuple[Op, ...]:
-        return (DropConstraintOp(self.table, self.constraint, self.span),)
+        return (DropConstraintOp(self.table, self.constraint, self.span, self.rebuilt),)
 
     def describe(self) -> str:
         return f"add constraint {self.constraint.name} to {self.table.display()}"
@@ -99,7 +100,7 @@ class DropConstraintOp(ConstraintChange):
         return self.with_constraints(schema, lambda c: c.name != self.constraint.name)
 
     def invert(self) -> tuple[Op, ...]:
-        return (AddConstraintOp(self.table, self.constraint, self.span),)
+        return (AddConstraintOp(self.table, self.constraint, self.span, self.rebuilt),)
 
     def describe(self) -> str:
         return f"drop constraint {self.constraint.name} from {self.table.display()}"

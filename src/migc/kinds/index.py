@@ -90,6 +90,7 @@ class CreateIndexOp(Op):
     index: Index
     concurrently: bool
     span: Span = _span()
+    rebuilt: bool = False  # dropped and made again around a type change (lints say nothing of it)
     TEMPLATE = ('CREATE {{ "UNIQUE " if op.index.unique }}INDEX {{ "CONCURRENTLY " if op.concurrently }}'
                 '{{ op.index.name.name|ident }} ON {{ op.index.table|qname }} '
                 '({{ op.index.elements|map("index_element")|join(", ") }})'
@@ -99,7 +100,7 @@ class CreateIndexOp(Op):
         return schema.with_index(self.index)
 
     def invert(self) -> tuple[Op, ...]:
-        return (DropIndexOp(self.index, self.concurrently, self.span),)
+        return (DropIndexOp(self.index, self.concurrently, self.span, self.rebuilt),)
 
     def describe(self) -> str:
         return f"create {'unique ' if self.index.unique else ''}index {self.index.name.name} on {self.index.table.display()}"
@@ -116,13 +117,14 @@ class DropIndexOp(Op):
     index: Index  # with its attributes, to give them back
     concurrently: bool
     span: Span = _span()
+    rebuilt: bool = False
     TEMPLATE = 'DROP INDEX {{ "CONCURRENTLY " if op.concurrently }}{{ op.index.name|qname }}'
 
     def apply(self, schema: Schema) -> Schema:
         return schema.without_indexes([self.index.name])
 
     def invert(self) -> tuple[Op, ...]:
-        return (CreateIndexOp(self.index.without_attrs(), self.concurrently, self.span),
+        return (CreateIndexOp(self.index.without_attrs(), self.concurrently, self.span, self.rebuilt),
                 *attribute_ops(self.index.ref, self.index))
 
     def describe(self) -> str:

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from migc.expr import Ident
-from migc.ir.catalog import USER_NS, CatalogSection, catalog_section, not_extension_member, qualified
+from migc.ir.catalog import USER_NS, CatalogSection, catalog_section, not_extension_member
 from migc.ir.creation import creator
 from migc.ir.model import Name, Namespace, ObjectRef
 from migc.ir.op import Lock, Op

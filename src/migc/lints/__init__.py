@@ -91,13 +91,15 @@ class Lint:
     def each(self, k1: type[O], k2: type[O2], k3: type[O3], k4: type[O4], /) -> Iterator[tuple[O | O2 | O3 | O4, Step]]: ...
 
     def each(self, *kinds: type[Op]) -> Iterator[tuple[Op, Step]]:
-        """The ops of these kinds (exactly these classes), in order, each with its step."""
+        """The ops of these kinds (exactly these classes), in order, each with its step; not those
+        that only make again what was there (a check around a type change: `rebuilt`)."""
         where = [i for kind in kinds for i in self.by_type.get(kind, ())]
         if len(kinds) > 1:
             where.sort()
         ops, before = self.lowered.ops, self.lowered.before
         for index in where:
-            yield ops[index], Step(index, before[index], self)
+            if not getattr(ops[index], "rebuilt", False):  # made again as it was: nothing to judge
+                yield ops[index], Step(index, before[index], self)
 
 
 Rule = Callable[[Lint], Iterator[Finding]]

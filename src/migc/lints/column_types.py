@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from migc.ir.types import SqlType
-from migc.kinds.column import AddColumnOp, AlterColumnTypeOp
+from migc.kinds.column import AddColumnOp
+from migc.kinds.column_type import AlterColumnTypeOp
 from migc.kinds.table import CreateTableOp
 from migc.lints import Finding, Lint
 from migc.source import Span

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from migc.ir.types import narrows
-from migc.kinds.column import AlterColumnTypeOp, DropColumnOp
+from migc.kinds.column import DropColumnOp
+from migc.kinds.column_type import AlterColumnTypeOp
 from migc.kinds.table import DropTableOp
 from migc.lints import Finding, Lint, lint
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from migc.ir.types import rewrites_table
-from migc.kinds.column import AlterColumnTypeOp
+from migc.kinds.column_type import AlterColumnTypeOp
 from migc.lints import Finding, Lint, lint
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from migc.ir.model import Column, Constraint, Table
-from migc.kinds.column import AddColumnOp, AlterColumnTypeOp
+from migc.kinds.column import AddColumnOp
+from migc.kinds.column_type import AlterColumnTypeOp
 from migc.kinds.constraint import AddConstraintOp
 from migc.kinds.table import CreateTableOp
 from migc.lints import Finding, Lint, lint

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Callable, Iterable
 
 from migc import typenames
 from migc.diagnostics import DiagnosticBag
@@ -31,6 +31,8 @@ class Lowering:
     groups: list[int] = field(default_factory=list)  # per op: the statement it came from (see `statement`)
     group: int = 0
     before: list[Schema] = field(default_factory=list)  # per op: the schema just before it
+    # what to do once the statement is done (ops it emits make a statement of their own)
+    after_statement: list[Callable[[], None]] = field(default_factory=list)
     # enum labels this migration adds to enums it did not create: unusable until it commits
     added_labels: set[tuple[Name, str]] = field(default_factory=set)
     inverses: list[tuple[Op, ...] | None] = field(default_factory=list)  # per op; None = irreversible

@@ -207,14 +207,21 @@ def _name_all(lw: Lowering, table: Table, pending: list[Pending]) -> list[Constr
     schema = table.name.schema
     relnames = names.Taken(lw.schema.relation_names(schema), {c.sequence for c in table.columns if c.sequence})
     connames = names.Taken(lw.schema.constraint_names(schema), {c.name for c in table.constraints})
+    # PostgreSQL 18 names every NOT NULL (ChooseConstraintName(table, column, "not_null")): an explicit
+    # constraint may not take one of those names (older servers would allow it; migc refuses it always)
+    not_null_names = {names.make_object_name(table.name.name, c.name, "not_null"): c.name
+                      for c in table.columns if c.not_null}
+    pk_columns = {c for p in pending if p.kind == "primary key" for c in p.columns}
+    not_null_names.update({names.make_object_name(table.name.name, c, "not_null"): c for c in pk_columns})
     ok = True
     for p in pending:  # explicit names first: PostgreSQL refuses duplicates
         if p.explicit is None:
             continue
         in_use = p.explicit.value in connames or (p.kind in ("primary key", "unique") and p.explicit.value in relnames)
-        if in_use:
-            lw.bag.error("E108", p.explicit.span, f"constraint name '{p.explicit.value}' is already taken "
-                         f"in schema '{schema}'")
+        if in_use or p.explicit.value in not_null_names:
+            why = f"PostgreSQL 18 gives it to the not null of column '{not_null_names[p.explicit.value]}'" \
+                if not in_use else f"it is already taken in schema '{schema}'"
+            lw.bag.error("E108", p.explicit.span, f"constraint name '{p.explicit.value}' cannot be used: {why}")
             ok = False
         connames.add(p.explicit.value)
         if p.kind in ("primary key", "unique"):

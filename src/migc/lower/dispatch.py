@@ -39,6 +39,11 @@ def lowers_action(node: type[A]) -> Callable[[Callable[[Lowering, Table, A], Non
 def lower_statement(lw: Lowering, stmt: Statement) -> None:
     lw.statement()
     STATEMENTS[type(stmt)](lw, stmt)
+    if lw.after_statement:  # what the statement asked to do after it, as a statement of its own
+        lw.statement()
+        for then in lw.after_statement:
+            then()
+        lw.after_statement.clear()
 
 
 def lower_action(lw: Lowering, table: Table, action: AlterAction) -> None:

@@ -9,7 +9,6 @@ names the migration and statement).
 
 from __future__ import annotations
 
-import os
 import re
 import select
 from collections.abc import Callable, Sequence
@@ -82,7 +81,7 @@ def check_setting(name: str, value: str) -> str:
     """A duration for lock_timeout / statement_timeout, as PostgreSQL accepts it (`5s`, `0`)."""
     if not _SETTING_VALUE.match(value):
         raise MigcError(
-            f"invalid {name} '{value}'", f"use a duration such as '5s', '500ms' or '2min' ('0' turns it off)"
+            f"invalid {name} '{value}'", "use a duration such as '5s', '500ms' or '2min' ('0' turns it off)"
         )
     return value.replace(" ", "")
 
@@ -341,7 +340,6 @@ def connect(target: DatabaseTarget, *, settings: dict[str, str] | None = None) -
     import psycopg
     from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
-    secrets = target.secrets
     try:
         params = conninfo_to_dict(target.url)
     except psycopg.Error as exc:

@@ -1,2 +1,2 @@
--- change type of users.age to integer
-ALTER TABLE "public"."users" ALTER COLUMN "age" TYPE integer;
+-- drop constraint users_age_check from users; change type of users.age to integer; add constraint users_age_check to users
+ALTER TABLE "public"."users" DROP CONSTRAINT "users_age_check", ALTER COLUMN "age" TYPE integer, ADD CONSTRAINT "users_age_check" CHECK ("age" >= 0);

@@ -1,0 +1,10 @@
+-- drop constraint t_a_check from t; change type of t.a to text; add constraint t_a_check to t
+ALTER TABLE "public"."t" DROP CONSTRAINT "t_a_check", ALTER COLUMN "a" TYPE text, ADD CONSTRAINT "t_a_check" CHECK ("a" IN ('x', 'y')) NOT VALID;
+-- drop index t_coalesce_idx
+DROP INDEX "public"."t_coalesce_idx";
+-- drop constraint t_b_check from t; change type of t.b to bigint; add constraint t_b_check to t
+ALTER TABLE "public"."t" DROP CONSTRAINT "t_b_check", ALTER COLUMN "b" TYPE bigint, ADD CONSTRAINT "t_b_check" CHECK ("b" IN (1, 2));
+-- create index t_coalesce_idx on t
+CREATE INDEX "t_coalesce_idx" ON "public"."t" (coalesce("b", 0));
+-- validate constraint t_a_check on t
+ALTER TABLE "public"."t" VALIDATE CONSTRAINT "t_a_check";
