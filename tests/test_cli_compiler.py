@@ -214,12 +214,20 @@ def test_config_dir_and_dir_option(tmp_path: Path) -> None:
     (["emit", "²"], "'²' is not a migration version"),
     (["emit", "--from", "٣"], "'٣' is not a migration version"),
     (["emit", "--from", "5", "--to", "2"], "--from 5 is after --to 2"),
-    (["emit", "--from", "99"], "--from 99: no migration has version 99"),
-    (["emit", "--to", "99"], "--to 99: no migration has version 99"),
+    (["emit", "--from", "99"], "--from 99: no migration is in that range"),
+    (["emit", "--from", "3", "--to", "3"], ""),
 ])
 def test_bad_versions_are_errors_not_crashes_or_nothing(project: Path, args: list[str], says: str) -> None:
     result = migc(*args, cwd=project)
+    if not says:  # a range that selects something is fine
+        assert result.returncode == 0 and "migration 0003" in result.stdout
+        return
     assert result.returncode == 1 and says in result.stderr and result.stdout == ""
+
+
+def test_a_range_from_zero_selects_from_the_first(project: Path) -> None:
+    result = migc("emit", "--from", "0", "--to", "2", cwd=project)
+    assert result.returncode == 0 and "migration 0001" in result.stdout and "migration 0002" in result.stdout
 
 
 def test_new_where_it_cannot_write_is_an_error(tmp_path: Path) -> None:

@@ -27,11 +27,6 @@ class EmitResult:
 def select(project: CompiledProject, version: int | None, start: int | None, end: int | None) -> list[CompiledMigration]:
     if start is not None and end is not None and start > end:
         raise MigcError(f"--from {start} is after --to {end}: the range is empty", "give the lower version first")
-    known = {m.version for m in project.migrations}
-    for option, value in (("--from", start), ("--to", end)):
-        if value is not None and value not in known:
-            raise MigcError(f"{option} {value}: no migration has version {value}",
-                            "`migc status` or `ls migrations/` lists them")
     chosen = [
         m for m in project.migrations
         if (version is None or m.version == version)
@@ -40,6 +35,10 @@ def select(project: CompiledProject, version: int | None, start: int | None, end
     ]
     if version is not None and not chosen:
         raise MigcError(f"no migration has version {version}", "`migc status` or `ls migrations/` lists them")
+    if (start is not None or end is not None) and not chosen and project.migrations:
+        shown = " ".join(f"{o} {v}" for o, v in (("--from", start), ("--to", end)) if v is not None)
+        raise MigcError(f"{shown}: no migration is in that range",
+                        f"the versions go from {project.migrations[0].version} to {project.migrations[-1].version}")
     return chosen
 
 
