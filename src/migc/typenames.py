@@ -17,9 +17,18 @@ ALIASES: dict[str, str] = {
     "char": "char", "character": "char", "bpchar": "char",
     "bytea": "bytea", "uuid": "uuid", "json": "json", "jsonb": "jsonb",
     "date": "date",
-    "time": "time", "timetz": "timetz",
+    "time": "time", "timetz": "timetz", "time without time zone": "time", "time with time zone": "timetz",
     "timestamp": "timestamp", "timestamptz": "timestamptz",
-    "interval": "interval", "inet": "inet", "cidr": "cidr", "macaddr": "macaddr",
+    "timestamp without time zone": "timestamp", "timestamp with time zone": "timestamptz",
+    "interval": "interval", "inet": "inet", "cidr": "cidr", "macaddr": "macaddr", "macaddr8": "macaddr8",
+    "bit": "bit", "bit varying": "varbit", "varbit": "varbit",
+    "money": "money", "xml": "xml", "tsvector": "tsvector", "tsquery": "tsquery", "pg_lsn": "pg_lsn",
+    "point": "point", "line": "line", "lseg": "lseg", "box": "box", "path": "path", "polygon": "polygon",
+    "circle": "circle",
+    "int4range": "int4range", "int8range": "int8range", "numrange": "numrange", "tsrange": "tsrange",
+    "tstzrange": "tstzrange", "daterange": "daterange", "int4multirange": "int4multirange",
+    "int8multirange": "int8multirange", "nummultirange": "nummultirange", "tsmultirange": "tsmultirange",
+    "tstzmultirange": "tstzmultirange", "datemultirange": "datemultirange",
 }
 
 # serial types are integers with a sequence default: spelling -> canonical integer type
@@ -32,7 +41,13 @@ CATEGORY: dict[str, str] = {
     "smallint": "N", "integer": "N", "bigint": "N", "real": "N", "double precision": "N", "numeric": "N",
     "text": "S", "varchar": "S", "char": "S", "boolean": "B", "date": "D", "timestamp": "D",
     "timestamptz": "D", "time": "T", "timetz": "T", "interval": "I", "uuid": "U", "bytea": "X",
-    "json": "J", "jsonb": "J", "inet": "A", "cidr": "A", "macaddr": "M",
+    "json": "J", "jsonb": "J", "inet": "A", "cidr": "A", "macaddr": "M", "macaddr8": "M",
+    # each of these converts only to itself (and to strings) on assignment
+    "bit": "V", "varbit": "V", "money": "Y", "xml": "Z", "tsvector": "W", "tsquery": "W", "pg_lsn": "L",
+    "point": "G", "line": "G", "lseg": "G", "box": "G", "path": "G", "polygon": "G", "circle": "G",
+    **{r: "R" for r in ("int4range", "int8range", "numrange", "tsrange", "tstzrange", "daterange",
+                        "int4multirange", "int8multirange", "nummultirange", "tsmultirange", "tstzmultirange",
+                        "datemultirange")},
 }
 
 # a spelling -> its pg_type.typname, which names a cast's column in an index (int -> int4)
@@ -41,6 +56,8 @@ TYPNAMES: dict[str, str] = {
     "bigint": "int8", "int8": "int8", "real": "float4", "float4": "float4", "double precision": "float8",
     "double": "float8", "float8": "float8", "bool": "bool", "boolean": "bool", "decimal": "numeric",
     "char": "bpchar", "character": "bpchar", "character varying": "varchar",
+    "timestamp with time zone": "timestamptz", "timestamp without time zone": "timestamp",
+    "time with time zone": "timetz", "time without time zone": "time", "bit varying": "varbit",
 }
 
 # type words a cast may name that are not column types migc models (written as they are)
@@ -50,7 +67,9 @@ OTHER_BUILTIN_WORDS = frozenset({"regclass"})
 SUGGESTIONS = [
     "smallint", "int", "integer", "bigint", "serial", "bigserial", "real", "double precision", "numeric",
     "decimal", "bool", "boolean", "text", "varchar", "char", "bytea", "uuid", "json", "jsonb", "date",
-    "time", "timetz", "timestamp", "timestamptz", "interval", "inet", "cidr", "macaddr",
+    "time", "timetz", "timestamp", "timestamptz", "interval", "inet", "cidr", "macaddr", "macaddr8",
+    "character varying", "timestamp with time zone", "bit", "varbit", "money", "xml", "tsvector", "tsquery",
+    "point", "box", "polygon", "circle", "int4range", "int8range", "numrange", "tstzrange", "daterange",
 ]
 
 

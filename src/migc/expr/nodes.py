@@ -26,6 +26,7 @@ from migc.tree import (
     node,
     nodes,
     span_of,
+    token,
     token_span,
     unquote,
 )
@@ -73,12 +74,13 @@ class TypeRef(Node):
 
     def sql(self) -> str:
         qn = self.name
+        args = "(" + ",".join(str(a) for a in self.args) + ")" if self.args else ""
         if qn.schema is None and typenames.is_builtin_word(qn.name.value):
-            base = qn.name.value  # a built-in type word: int, double precision, ...
+            # a built-in type word as written: int, double precision, timestamp(3) with time zone
+            word, zone, rest = qn.name.value.partition(" with")
+            base = f"{word}{args} with{rest}" if zone else f"{word}{args}"
         else:  # a user type: unqualified means public
-            base = quoting.qualified(qn.schema_name, qn.name.value)
-        if self.args:
-            base += "(" + ",".join(str(a) for a in self.args) + ")"
+            base = quoting.qualified(qn.schema_name, qn.name.value) + args
         return base + "[]" * self.array_dims
 
 
@@ -98,10 +100,12 @@ def _qname(c: list[Any]) -> QName:
     return QName(None, idents[0], span_of(c))
 
 
-@builder("double_precision")
-def _double_precision(c: list[Any]) -> QName:
+@builder("double_precision", "character_type", "bit_type")
+def _keyword_type(c: list[Any]) -> QName:
+    """A built-in type spelled in words: `double precision`, `character varying`, `bit varying`."""
     span = span_of(c)
-    return QName(None, Ident("double precision", span), span)
+    words = " ".join(t.value.lower() for t in c)
+    return QName(None, Ident("double precision" if words == "double" else words, span), span)
 
 
 @builder("type_args")
@@ -117,7 +121,12 @@ def _array_suffix(c: list[Any]) -> Marker:
 @builder("type")
 def _type(c: list[Any]) -> TypeRef:
     args = marker(c, "type args")
-    return TypeRef(node(c, QName), args.value if args else (), len(markers(c, "array")), span_of(c))
+    name = node(c, QName)
+    zone = token(c, "TIME_ZONE")
+    if zone is not None:  # timestamp(3) with time zone: one type word, as PostgreSQL spells it
+        words = " ".join(zone.value.lower().split())
+        name = QName(None, Ident(f"{name.name.value} {words}", name.span), name.span)
+    return TypeRef(name, args.value if args else (), len(markers(c, "array")), span_of(c))
 
 
 # ---------------------------------------------------------------- expressions

@@ -9,7 +9,8 @@ from migc import quoting
 from migc.typenames import CATEGORY, SERIAL_TYPES, canonical_name
 
 # which canonical types take which (count of) modifiers
-_ARGS_ALLOWED: dict[str, tuple[int, ...]] = {"varchar": (0, 1), "char": (0, 1), "numeric": (0, 1, 2)}
+_ARGS_ALLOWED: dict[str, tuple[int, ...]] = {"varchar": (0, 1), "char": (0, 1), "numeric": (0, 1, 2),
+                                             "bit": (0, 1), "varbit": (0, 1)}
 # fractional-second precision, 0..6
 _PRECISION_TYPES = frozenset({"timestamp", "timestamptz", "time", "timetz", "interval"})
 _ARGS_ALLOWED.update({name: (0, 1) for name in _PRECISION_TYPES})
@@ -63,7 +64,7 @@ def check_args(name: str, args: tuple[int, ...]) -> str | None:
     allowed = _ARGS_ALLOWED.get(name, (0,))
     if len(args) not in allowed:
         return f"type {name} takes no modifiers" if allowed == (0,) else f"type {name} takes at most {max(allowed)} modifier(s)"
-    if name in ("varchar", "char") and args and not 1 <= args[0] <= 10485760:
+    if name in ("varchar", "char", "bit", "varbit") and args and not 1 <= args[0] <= 10485760:
         return f"length for type {name} must be between 1 and 10485760, not {args[0]}"
     if name in _PRECISION_TYPES and args and not 0 <= args[0] <= 6:
         return f"{name} precision must be between 0 and 6, not {args[0]}"
