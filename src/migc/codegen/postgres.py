@@ -15,7 +15,7 @@ from typing import Any
 
 from migc import quoting
 from migc.codegen.statement import SqlStatement
-from migc.expr import Expr, index_element_sql
+from migc.expr import Expr, default_sql, index_element_sql
 from migc.ir.model import IndexElement, Name
 from migc.ir.op import Op, TableAction
 from migc.ir.types import SqlType
@@ -62,6 +62,7 @@ def _environment() -> Any:
         literal=quoting.literal,
         sqltype=_sqltype,
         expr=_expr,
+        default_expr=default_sql,
         index_element=_index_element,
     )
     env.globals["NEXT"] = NEXT

@@ -156,7 +156,7 @@ class Expr(Node):
 
     def with_column_renamed(self, old: str, new: str) -> Expr:
         def rename(e: Node) -> Node | None:
-            if isinstance(e, ColumnRef) and e.name.value == old:
+            if isinstance(e, ColumnRef) and e.table is None and e.name.value == old:
                 return ColumnRef(Ident(new, e.name.span), e.span)
             return None
 
@@ -190,10 +190,11 @@ class Literal(Expr):
     kind: str  # "int" | "decimal" | "string" | "bool" | "null"
     value: str  # the literal's value: digits, the unescaped string, "true"/"false", "null"
     span: Span = _span()
+    escaped: bool = field(default=False, compare=False, repr=False)  # written E'...'
 
     def sql(self) -> str:
         if self.kind == "string":
-            return quoting.literal(self.value)
+            return quoting.escape_literal(self.value) if self.escaped else quoting.literal(self.value)
         if self.kind == "null":
             return "NULL"
         if self.kind == "bool":
@@ -201,25 +202,55 @@ class Literal(Expr):
         return self.value
 
 
-_LITERAL_KINDS = {"INT": "int", "DECIMAL": "decimal", "STRING": "string", "TRUE": "bool", "FALSE": "bool"}
+_LITERAL_KINDS = {"INT": "int", "DECIMAL": "decimal", "STRING": "string", "ESCAPE_STRING": "string",
+                  "TRUE": "bool", "FALSE": "bool"}
 
 
 @builder("literal")
 def _literal(c: list[Any]) -> Literal:
     tok = c[0]
     kind = _LITERAL_KINDS.get(tok.type, "null")
+    if tok.type == "ESCAPE_STRING":
+        return Literal(kind, quoting.unescape(tok.value[2:-1]), span_of(c), True)
     value = unquote(tok.value, "'") if kind == "string" else tok.value.lower()
     return Literal(kind, value, span_of(c))
 
 
 @dataclass(frozen=True, slots=True)
-class ColumnRef(Expr):
-    ARGS = ("name",)
-    name: Ident
+class TypedLiteral(Expr):
+    """`date '2024-01-01'`, `interval '1 day'`: a string constant of a type."""
+
+    ARGS = ("type",)
+    type: TypeRef
+    value: str
     span: Span = _span()
 
     def sql(self) -> str:
-        return quoting.ident(self.name.value)
+        return f"{self.type.sql()} {quoting.literal(self.value)}"
+
+    def index_column_name(self) -> str:
+        written = self.type.name.name.value
+        return typenames.TYPNAMES.get(written, written)
+
+
+@builder("typed_literal")
+def _typed_literal(c: list[Any]) -> TypedLiteral:
+    name: Ident = c[0]
+    return TypedLiteral(TypeRef(QName(None, name, name.span), (), 0, name.span), unquote(c[1].value, "'"), span_of(c))
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnRef(Expr):
+    """A column: `email`, or qualified by its table (or row) in a query or a trigger: `u.email`, `new.email`."""
+
+    ARGS = ("name", "table")
+    name: Ident
+    span: Span = _span()
+    table: Ident | None = None
+
+    def sql(self) -> str:
+        column = quoting.ident(self.name.value)
+        return f"{quoting.ident(self.table.value)}.{column}" if self.table is not None else column
 
     def index_column_name(self) -> str:
         return self.name.value
@@ -239,7 +270,10 @@ class ValueKeyword(Expr):
 
 @builder("column_ref")
 def _column_ref(c: list[Any]) -> ColumnRef | ValueKeyword:
-    name: Ident = c[0]
+    qname: QName = c[0]
+    name = qname.name
+    if qname.schema is not None:
+        return ColumnRef(name, qname.span, qname.schema)
     if not name.quoted and name.value in VALUE_KEYWORDS:
         return ValueKeyword(name.value, name.span)
     return ColumnRef(name, name.span)
@@ -417,7 +451,7 @@ class Like(Predicate):
     ARGS = ("operand", "pattern")
     operand: Expr
     pattern: Expr
-    op: str  # "like" | "ilike"
+    op: str  # "like" | "ilike" | "similar to"
     negated: bool
     span: Span = _span()
 
@@ -428,8 +462,206 @@ class Like(Predicate):
 @builder("like")
 def _like(c: list[Any]) -> Like:
     exprs = nodes(c, Expr)
-    op = "ilike" if has_token(c, "ILIKE") else "like"
+    op = "ilike" if has_token(c, "ILIKE") else "similar to" if has_token(c, "SIMILAR_TO") else "like"
     return Like(exprs[0], exprs[1], op, has_token(c, "NOT"), span_of(c))
+
+
+@dataclass(frozen=True, slots=True)
+class IsDistinct(Predicate):
+    """`a is [not] distinct from b`."""
+
+    ARGS = ("left", "right")
+    left: Expr
+    right: Expr
+    negated: bool
+    span: Span = _span()
+
+    def sql(self) -> str:
+        return f"{self.left.sql()} IS {_not(self.negated)}DISTINCT FROM {self.right.sql()}"
+
+
+@builder("is_distinct")
+def _is_distinct(c: list[Any]) -> IsDistinct:
+    exprs = nodes(c, Expr)
+    return IsDistinct(exprs[0], exprs[1], has_token(c, "NOT"), span_of(c))
+
+
+@dataclass(frozen=True, slots=True)
+class AnyAll(Predicate):
+    """`a = any (array)`, `a <> all (...)`."""
+
+    ARGS = ("left", "right")
+    left: Expr
+    op: str
+    quantifier: str  # "any" | "all" | "some"
+    right: Expr
+    span: Span = _span()
+
+    def sql(self) -> str:
+        return f"{self.left.sql()} {self.op} {self.quantifier.upper()} ({self.right.sql()})"
+
+
+@builder("any_all")
+def _any_all(c: list[Any]) -> AnyAll:
+    exprs = nodes(c, Expr)
+    quantifier = token(c, "ANY", "ALL", "SOME")
+    assert quantifier is not None
+    return AnyAll(exprs[0], c[1].value, quantifier.value.lower(), exprs[1], span_of(c))
+
+
+@dataclass(frozen=True, slots=True)
+class ArrayLiteral(Expr):
+    """`array['a', 'b']`."""
+
+    ARGS = ("items",)
+    items: tuple[Expr, ...]
+    span: Span = _span()
+
+    def sql(self) -> str:
+        return f"ARRAY[{', '.join(i.sql() for i in self.items)}]"
+
+    def index_column_name(self) -> str:
+        return "array"
+
+
+@builder("array_literal")
+def _array_literal(c: list[Any]) -> ArrayLiteral:
+    return ArrayLiteral(tuple(nodes(c, Expr)), span_of(c))
+
+
+@dataclass(frozen=True, slots=True)
+class When(Node):
+    ARGS = ("condition", "result")
+    condition: Expr
+    result: Expr
+    span: Span = _span()
+
+
+@builder("when_clause")
+def _when(c: list[Any]) -> When:
+    exprs = nodes(c, Expr)
+    return When(exprs[0], exprs[1], span_of(c))
+
+
+@dataclass(frozen=True, slots=True)
+class Case(Expr):
+    """`case [x] when ... then ... [else ...] end`."""
+
+    ARGS = ("operand", "whens", "otherwise")
+    operand: Expr | None
+    whens: tuple[When, ...]
+    otherwise: Expr | None
+    span: Span = _span()
+
+    def sql(self) -> str:
+        parts = ["CASE"] + ([self.operand.sql()] if self.operand is not None else [])
+        parts += [f"WHEN {w.condition.sql()} THEN {w.result.sql()}" for w in self.whens]
+        if self.otherwise is not None:
+            parts.append(f"ELSE {self.otherwise.sql()}")
+        return " ".join([*parts, "END"])
+
+    def index_column_name(self) -> str:
+        return "case"
+
+
+@builder("case")
+def _case(c: list[Any]) -> Case:
+    first_when = next(i for i, x in enumerate(c) if isinstance(x, When))
+    operand = next((x for x in c[:first_when] if isinstance(x, Expr)), None)
+    otherwise = next((x for x in c[first_when:] if isinstance(x, Expr)), None)
+    return Case(operand, tuple(nodes(c, When)), otherwise, span_of(c))
+
+
+@dataclass(frozen=True, slots=True)
+class AtTimeZone(Expr):
+    ARGS = ("operand", "zone")
+    operand: Expr
+    zone: Expr
+    span: Span = _span()
+
+    def sql(self) -> str:
+        return f"{self.operand.sql()} AT TIME ZONE {self.zone.sql()}"
+
+    def index_column_name(self) -> str:
+        return "timezone"  # PostgreSQL's grammar makes it a call of timezone()
+
+
+@builder("at_time_zone")
+def _at_time_zone(c: list[Any]) -> AtTimeZone:
+    exprs = nodes(c, Expr)
+    return AtTimeZone(exprs[0], exprs[1], span_of(c))
+
+
+@dataclass(frozen=True, slots=True)
+class Collate(Expr):
+    ARGS = ("operand", "collation")
+    operand: Expr
+    collation: QName
+    span: Span = _span()
+
+    def sql(self) -> str:
+        qn = self.collation
+        name = quoting.ident(qn.name.value)
+        return f"{self.operand.sql()} COLLATE {quoting.ident(qn.schema.value) + '.' if qn.schema else ''}{name}"
+
+    def index_column_name(self) -> str:
+        return self.operand.index_column_name()
+
+
+@builder("collate")
+def _collate(c: list[Any]) -> Collate:
+    return Collate(c[0], node(c, QName), span_of(c))
+
+
+@dataclass(frozen=True, slots=True)
+class Subscript(Expr):
+    """`tags[1]`."""
+
+    ARGS = ("operand", "index")
+    operand: Expr
+    index: Expr
+    span: Span = _span()
+
+    def sql(self) -> str:
+        operand = self.operand.sql()
+        if not isinstance(self.operand, (ColumnRef, Paren, FuncCall, Subscript)):
+            operand = f"({operand})"
+        return f"{operand}[{self.index.sql()}]"
+
+    def index_column_name(self) -> str:
+        return self.operand.index_column_name()
+
+
+@builder("subscript")
+def _subscript(c: list[Any]) -> Subscript:
+    exprs = nodes(c, Expr)
+    return Subscript(exprs[0], exprs[1], span_of(c))
+
+
+@builder("cast_call")
+def _cast_call(c: list[Any]) -> Cast:
+    return Cast(node(c, Expr), node(c, TypeRef), span_of(c))
+
+
+def default_sql(expr: Expr) -> str:
+    """An expression where PostgreSQL's grammar takes only a `b_expr` (a column definition's
+    DEFAULT): parenthesised when its operators include one a b_expr cannot hold (and, or, not, is
+    null, in, between, like, at time zone, collate, any/all)."""
+    return f"({expr.sql()})" if _needs_parens_as_b_expr(expr) else expr.sql()
+
+
+def _needs_parens_as_b_expr(expr: Expr) -> bool:
+    if isinstance(expr, (IsNull, InList, Between, Like, AtTimeZone, Collate, AnyAll)):
+        return True
+    if isinstance(expr, Binary):
+        return expr.op in ("and", "or") or _needs_parens_as_b_expr(expr.left) or _needs_parens_as_b_expr(expr.right)
+    if isinstance(expr, Unary):
+        return expr.op == "not" or _needs_parens_as_b_expr(expr.operand)
+    if isinstance(expr, (Cast, Subscript)):
+        return _needs_parens_as_b_expr(expr.operand)
+    if isinstance(expr, IsDistinct):
+        return _needs_parens_as_b_expr(expr.left) or _needs_parens_as_b_expr(expr.right)
+    return False  # a column, constant, call, parenthesised expression, case, array...
 
 
 def index_element_sql(expr: Expr) -> str:
@@ -439,7 +671,8 @@ def index_element_sql(expr: Expr) -> str:
 
 
 __all__ = [
-    "Between", "Binary", "Cast", "ColumnRef", "Expr", "FuncCall", "Ident", "InList", "IsNull", "Like",
-    "Literal", "Paren", "Predicate", "QName", "TypeRef", "Unary", "ValueKeyword", "VALUE_KEYWORDS",
+    "AnyAll", "ArrayLiteral", "AtTimeZone", "Between", "Binary", "Case", "Cast", "Collate", "ColumnRef", "Expr",
+    "FuncCall", "Ident", "InList", "IsDistinct", "IsNull", "Like", "Literal", "Paren", "Predicate", "QName",
+    "Subscript", "TypedLiteral", "TypeRef", "Unary", "ValueKeyword", "VALUE_KEYWORDS", "When", "default_sql",
     "index_element_sql",
 ]

@@ -63,7 +63,12 @@ UNKNOWN = Typed(None)
 ColumnLookup = Callable[[ex.ColumnRef], SqlType | None]  # reports an unknown column itself
 TypeResolver = Callable[[ex.TypeRef], SqlType | None]
 
-_BOOLEAN_OPERATORS = frozenset({"and", "or", "=", "<>", "!=", "<", "<=", ">", ">="})
+_BOOLEAN_OPERATORS = frozenset({
+    "and", "or", "=", "<>", "!=", "<", "<=", ">", ">=",
+    "~", "~*", "!~", "!~*", "@>", "<@", "?", "?|", "?&", "&&", "@@",  # matches, containment, overlap
+})
+_TEXT_OPERATORS = frozenset({"->>", "#>>"})  # a json value's text
+_SAME_OPERATORS = frozenset({"->", "#>", "#-"})  # json in, json out
 
 
 def infer(expr: ex.Expr, column: ColumnLookup, resolve: TypeResolver) -> Typed:
@@ -107,13 +112,52 @@ def infer(expr: ex.Expr, column: ColumnLookup, resolve: TypeResolver) -> Typed:
                 return operand_type if numeric else UNKNOWN
             case ex.Binary(op=op, left=left, right=right):
                 lt, rt = go(left), go(right)
-                return Typed(BOOLEAN) if op in _BOOLEAN_OPERATORS else _arithmetic(lt, rt)
+                if op in _BOOLEAN_OPERATORS:
+                    return Typed(BOOLEAN)
+                if op in _TEXT_OPERATORS:
+                    return Typed(TEXT)
+                if op in _SAME_OPERATORS:
+                    return lt if lt.type is not None else UNKNOWN
+                if op == "||":
+                    return _concat(lt, rt)
+                return _arithmetic(lt, rt)
+            case ex.TypedLiteral(type=type_ref):
+                return Typed(resolve(type_ref))
+            case ex.Case(whens=whens, otherwise=otherwise):
+                for w in whens:
+                    go(w.condition)
+                results = [go(w.result) for w in whens] + ([go(otherwise)] if otherwise is not None else [])
+                return next((r for r in results if r.type is not None), UNKNOWN)
+            case ex.ArrayLiteral(items=items):
+                element = next((t.type for t in map(go, items) if t.type is not None), None)
+                return Typed(SqlType(element.name, element.args, element.array_dims + 1, element.enum_schema)) \
+                    if element is not None else UNKNOWN
+            case ex.Collate(operand=operand):
+                return go(operand)
+            case ex.AtTimeZone(operand=operand, zone=zone):
+                shifted, _ = go(operand), go(zone)
+                swap = {"timestamptz": SqlType("timestamp"), "timestamp": TIMESTAMPTZ}
+                known = shifted.type is not None and shifted.type.name in swap
+                return Typed(swap[shifted.type.name]) if known and shifted.type is not None else UNKNOWN
+            case ex.Subscript(operand=operand, index=index):
+                array, _ = go(operand), go(index)
+                return Typed(array.type.element()) if array.type is not None and array.type.array_dims else UNKNOWN
         for child in e.children():  # any other form: its operands are still checked
             if isinstance(child, ex.Expr):
                 go(child)
         return Typed(BOOLEAN) if isinstance(e, ex.Predicate) else UNKNOWN
 
     return go(expr)
+
+
+def _concat(lt: Typed, rt: Typed) -> Typed:
+    """`||`: text when a side is a string (PostgreSQL's textcat), an array when a side is one."""
+    for t in (lt, rt):
+        if t.type is not None and t.type.array_dims:
+            return Typed(t.type)
+    if any(t.literal == "string" or (t.type is not None and t.type.category == "S") for t in (lt, rt)):
+        return Typed(TEXT)
+    return UNKNOWN
 
 
 def _arithmetic(lt: Typed, rt: Typed) -> Typed:
