@@ -3,8 +3,8 @@ only add a column at the end, so no down migration can put a dropped column back
 
 from __future__ import annotations
 
-from collections.abc import Callable, Set as AbstractSet
-from typing import TypeVar
+from collections.abc import Callable, Mapping, Set as AbstractSet
+from typing import Any, TypeVar
 
 from migc.ir.model import Column, Constraint, HasAttrs, Name, Table
 from migc.ir.schema import Schema
@@ -72,6 +72,27 @@ def _presence(kind: str, expected: AbstractSet[K], actual: AbstractSet[K], show:
         f"{kind} {show(k)} should not exist" for k in sorted(actual - expected)]
 
 
+def _shown_key(key: object) -> str:
+    show = getattr(key, "display", None)
+    return str(show()) if callable(show) else str(key)
+
+
+def _object_differences(kind: str, expected: Mapping[Any, Any], actual: Mapping[Any, Any]) -> list[str]:
+    """Objects of a registered kind: missing, extra, different (attributes named)."""
+    keys = {_shown_key(k): k for k in [*expected, *actual]}
+    out = [f"{kind} {shown} is missing" for shown, k in sorted(keys.items()) if k in expected and k not in actual]
+    out += [f"{kind} {shown} should not exist" for shown, k in sorted(keys.items()) if k in actual and k not in expected]
+    for shown, k in sorted(keys.items()):
+        if k in expected and k in actual and expected[k] != actual[k]:
+            e, a = expected[k], actual[k]
+            if isinstance(e, HasAttrs) and isinstance(a, HasAttrs):
+                out += _attr_differences(f"{kind} {shown}", e, a)
+                e, a = e.without_attrs(), a.without_attrs()
+            if e != a:
+                out.append(f"{kind} {shown} differs")
+    return out
+
+
 def schema_differences(expected: Schema, actual: Schema) -> list[str]:
     out = _presence("schema", expected.schemas, actual.schemas, str)
     out += _presence("table", expected.tables.keys(), actual.tables.keys(), Name.display)
@@ -83,6 +104,8 @@ def schema_differences(expected: Schema, actual: Schema) -> list[str]:
         out += _attr_differences(f"index {i.display()}", e_index, a_index)
         if e_index.without_attrs() != a_index.without_attrs():
             out.append(f"index {i.display()} differs")
+    for kind in sorted(expected.objects.keys() | actual.objects.keys()):
+        out += _object_differences(kind, expected.store(kind), actual.store(kind))
     out += _presence("enum", expected.enums.keys(), actual.enums.keys(), Name.display)
     for e in sorted(expected.enums.keys() & actual.enums.keys()):
         out += _attr_differences(f"enum {e.display()}", expected.enums[e], actual.enums[e])

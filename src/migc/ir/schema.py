@@ -2,17 +2,22 @@
 
 A `Schema` is a value: `apply(op)` returns a new one (the op's own `apply` says how, through the
 `with_*` / `without_*` transitions below) and leaves this one as it was. One thing is shared: the
-per-schema sets of names taken (relations, constraints), which lowering asks about for every new
-name. Rebuilding them per statement made a long history quadratic, so they are built once, on first
-use, and then handed from each schema to the next with only the change applied; a schema that gave
-its sets away rebuilds its own if it is ever asked again.
+per-schema sets of names taken (relations, types, constraints), which lowering asks about for every
+new name. Rebuilding them per statement made a long history quadratic, so they are built once, on
+first use, and then handed from each schema to the next with only the change applied; a schema that
+gave its sets away rebuilds its own if it is ever asked again.
+
+Tables, indexes and enums have fields of their own. Every other kind of object (views, functions,
+sequences, domains, extensions...) lives in `objects`, one store per kind, registered by the kind's
+module with `object_kind(...)`: what names each object takes, and what it depends on, so name
+clashes and "dropping what something uses" are answered the same way for every kind.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Set
+from collections.abc import Callable, Iterable, Mapping, Set
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from migc.ir.model import Column, Constraint, EnumType, ForeignKey, HasAttrs, Index, Name, ObjectRef, Table
 
@@ -21,6 +26,27 @@ if TYPE_CHECKING:
 
 _EMPTY: frozenset[str] = frozenset()
 
+# a name an object takes: (namespace, schema, name); namespaces "relation", "type", "constraint"
+Taken = tuple[str, str, str]
+
+
+@dataclass(frozen=True)
+class ObjectKind:
+    """A store of model objects of one kind, beyond tables, indexes and enums."""
+
+    kind: str  # "view", "function", "sequence", ...
+    names: Callable[[Any, Any], Iterable[Taken]]  # (key, object) -> the names it takes
+    depends_on: Callable[[Any, Any], Iterable[ObjectRef]] = lambda key, obj: ()  # what it uses
+
+
+OBJECT_KINDS: dict[str, ObjectKind] = {}
+
+
+def object_kind(kind: ObjectKind) -> ObjectKind:
+    """Register a kind's store (from the kind's module)."""
+    OBJECT_KINDS[kind.kind] = kind
+    return kind
+
 
 @dataclass(frozen=True)
 class Schema:
@@ -28,6 +54,7 @@ class Schema:
     tables: dict[Name, Table] = field(default_factory=dict)
     indexes: dict[Name, Index] = field(default_factory=dict)
     enums: dict[Name, EnumType] = field(default_factory=dict)
+    objects: dict[str, dict[Any, Any]] = field(default_factory=dict)  # kind -> key -> object
     _names: _NameIndex | None = field(default=None, compare=False, repr=False)
 
     # ------------------------------------------------------------ queries
@@ -45,6 +72,28 @@ class Schema:
 
     def constraint_names(self, schema: str) -> Set[str]:
         return self._index().constraints.get(schema, _EMPTY)
+
+    def type_names(self, schema: str) -> Set[str]:
+        """Names taken in a schema's type namespace: enums, tables (their row types), and what the
+        object kinds say (domains, composite types, views...)."""
+        return self._index().types.get(schema, _EMPTY)
+
+    def store(self, kind: str) -> Mapping[Any, Any]:
+        """The objects of one registered kind, by key."""
+        return self.objects.get(kind, {})
+
+    def users_of(self, ref: ObjectRef) -> list[tuple[str, Any, Any]]:
+        """(kind, key, object) of every stored object that depends on `ref` (or on a column of
+        `ref` when it is a table)."""
+        found = []
+        for kind, objects in self.objects.items():
+            depends_on = OBJECT_KINDS[kind].depends_on
+            for key, obj in objects.items():
+                for used in depends_on(key, obj):
+                    if used == ref or (ref.kind == "table" and used.kind == "column" and used.name == ref.name):
+                        found.append((kind, key, obj))
+                        break
+        return found
 
     def referencing(self, target: Name, column: str | None = None) -> list[tuple[Table, Constraint]]:
         """Foreign keys of *other* tables that point at `target` (at `column`, if given)."""
@@ -154,13 +203,44 @@ class Schema:
 
     def with_enum(self, enum: EnumType, *, replacing: Name | None = None) -> Schema:
         enums = dict(self.enums)
+        old = replacing or enum.name
         if replacing is not None and replacing != enum.name:
             del enums[replacing]
         enums[enum.name] = enum
-        return self._moved(enums=enums)
+        names = self._names
+        after = self._moved(enums=enums)
+        if names is not None:
+            names.replace([("type", old.schema, old.name)], [("type", enum.name.schema, enum.name.name)])
+        return after
 
     def without_enum(self, name: Name) -> Schema:
-        return self._moved(enums={k: v for k, v in self.enums.items() if k != name})
+        names = self._names
+        after = self._moved(enums={k: v for k, v in self.enums.items() if k != name})
+        if names is not None:
+            names.replace([("type", name.schema, name.name)], ())
+        return after
+
+    def with_object(self, kind: str, key: Any, obj: Any, *, replacing: Any = None) -> Schema:
+        """Add an object of a registered kind, or replace the one keyed `replacing` (default: `key`)."""
+        store = dict(self.store(kind))
+        old_key = key if replacing is None else replacing
+        old = store.pop(old_key, None)
+        store[key] = obj
+        names = self._names
+        after = self._moved(objects={**self.objects, kind: store})
+        if names is not None:
+            describe = OBJECT_KINDS[kind].names
+            names.replace(describe(old_key, old) if old is not None else (), describe(key, obj))
+        return after
+
+    def without_object(self, kind: str, key: Any) -> Schema:
+        store = dict(self.store(kind))
+        old = store.pop(key)
+        names = self._names
+        after = self._moved(objects={**self.objects, kind: store})
+        if names is not None:
+            names.replace(OBJECT_KINDS[kind].names(key, old), ())
+        return after
 
     def with_attr(self, ref: ObjectRef, key: str, value: object | None) -> Schema:
         """Set (None: remove) an attribute of the object `ref` names; the object must exist."""
@@ -194,23 +274,41 @@ def _relation_names(table: Table) -> set[str]:
 class _NameIndex:
     relations: dict[str, set[str]]
     constraints: dict[str, set[str]]
+    types: dict[str, set[str]]
 
     @staticmethod
     def build(s: Schema) -> _NameIndex:
-        index = _NameIndex({}, {})
+        index = _NameIndex({}, {}, {})
         for t in s.tables.values():
             index.replace_table(None, t)
         for i in s.indexes:
             index.replace_index(None, i)
+        for e in s.enums:
+            index.types.setdefault(e.schema, set()).add(e.name)
+        for kind, objects in s.objects.items():
+            describe = OBJECT_KINDS[kind].names
+            for key, obj in objects.items():
+                index.replace((), describe(key, obj))
         return index
+
+    def _namespace(self, name: str) -> dict[str, set[str]]:
+        return {"relation": self.relations, "constraint": self.constraints, "type": self.types}[name]
+
+    def replace(self, old: Iterable[Taken], new: Iterable[Taken]) -> None:
+        for namespace, schema, name in old:
+            self._namespace(namespace).get(schema, set()).discard(name)
+        for namespace, schema, name in new:
+            self._namespace(namespace).setdefault(schema, set()).add(name)
 
     def replace_table(self, old: Table | None, new: Table | None) -> None:
         if old is not None:
             self.relations.get(old.name.schema, set()).difference_update(_relation_names(old))
             self.constraints.get(old.name.schema, set()).difference_update(c.name for c in old.constraints)
+            self.types.get(old.name.schema, set()).discard(old.name.name)
         if new is not None:
             self.relations.setdefault(new.name.schema, set()).update(_relation_names(new))
             self.constraints.setdefault(new.name.schema, set()).update(c.name for c in new.constraints)
+            self.types.setdefault(new.name.schema, set()).add(new.name.name)
 
     def replace_index(self, old: Name | None, new: Name | None) -> None:
         if old is not None:
@@ -219,4 +317,5 @@ class _NameIndex:
             self.relations.setdefault(new.schema, set()).add(new.name)
 
 
-__all__ = ["Schema", "Column", "Constraint", "EnumType", "ForeignKey", "Index", "Name", "Table"]
+__all__ = ["OBJECT_KINDS", "ObjectKind", "Schema", "Column", "Constraint", "EnumType", "ForeignKey", "Index", "Name",
+           "Table", "object_kind"]
