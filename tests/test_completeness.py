@@ -163,7 +163,8 @@ def test_every_warning_has_its_lint_and_every_lint_its_code() -> None:
     from migc.codes import WARNINGS
     from migc.lints import RULES
 
-    assert sorted(set(WARNINGS) - {"W109"}) == sorted(RULES)  # W109 is the allow comments' own
+    # W109 is the allow comments' own; W004 lowering's, where the model cannot check what raw sql made
+    assert sorted(set(WARNINGS) - {"W109", "W004"}) == sorted(RULES)
 
 
 def test_every_code_has_its_section_in_the_docs() -> None:

@@ -355,6 +355,16 @@ def is_not_a_primary_key_column(hit: Hit) -> bool:
     return hit.column not in hit.after.keys.get(hit.table, ("", set()))[1]
 
 
+def is_remade_around_a_type_change(hit: Hit) -> bool:
+    """A check or index migc drops and makes again, as it was, because a column it uses changes type."""
+    sql = "\n".join(s.sql for s in compile_case(GOLDEN / hit.case).project.migrations[-1].up)
+    if not re.search(r'ALTER COLUMN "(?:[^"]|"")+" TYPE ', sql):
+        return False
+    dropped = set(re.findall(r'DROP (?:CONSTRAINT|INDEX "[^"]+"\.) ?"([^"]+)"', sql))
+    made = set(re.findall(r'(?:ADD CONSTRAINT|CREATE INDEX) "([^"]+)"', sql))
+    return any(f'"{name}"' in hit.sql for name in dropped & made)
+
+
 def runner_sets_lock_timeout(hit: Hit) -> bool:
     return not hit.lock_timeout_off
 
@@ -386,6 +396,14 @@ DIFFERENCES: list[Difference] = [
         "squawk sees one file and cannot know the table (or enum) is new; migc knows it was created "
         "earlier in the same migration: nobody uses it yet and it is empty, so nothing waits and nothing "
         "breaks",
+    ),
+    Difference(
+        "made again around a type change",
+        frozenset({"constraint-missing-not-valid", "require-concurrent-index-creation",
+                   "require-concurrent-index-deletion"}), is_remade_around_a_type_change, None,
+        "a check or an expression index on a column whose type changes is dropped and made again as it "
+        "was, under the type change's own ACCESS EXCLUSIVE lock: migc judges the type change (W103 when it "
+        "rewrites the table), not the dependents it restores",
     ),
     Difference(
         "lock_timeout set by the runner",

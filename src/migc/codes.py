@@ -62,12 +62,14 @@ _ERRORS = {
     "E216": "conflicting column modifiers",
     "E217": "operation not allowed on this object",
     "E218": "enum label used in the migration that adds it",
+    "E219": "unknown function",
 }
 
 _WARNINGS = {
     "W001": "irreversible migration",
     "W002": "data loss: the down migration restores structure, not data",
     "W003": "the derived down can change or refuse data written since the up",
+    "W004": "not checked: an earlier raw sql statement may have made it",
     "W101": "index created or dropped without `concurrently` on an existing table",
     "W102": "`set not null` on an existing table scans it under an ACCESS EXCLUSIVE lock",
     "W103": "type change rewrites an existing table",

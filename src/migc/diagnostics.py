@@ -60,6 +60,12 @@ class DiagnosticBag:
     def has_errors(self) -> bool:
         return any(d.severity is Severity.ERROR for d in self.items)
 
+    def warning(self, code: str, span: Span, message: str, hint: str | None = None) -> None:
+        """A warning that lowering itself reports (what the model cannot check); lints report the rest."""
+        if not registered(code, "warning"):
+            raise ValueError(f"{code} is not a registered warning code (migc/codes.py)")
+        self.items.append(Diagnostic(code, Severity.WARNING, message, self.file, span, hint))
+
     def mark(self) -> int:
         """A point to ask `errors_since` about."""
         return len(self.items)

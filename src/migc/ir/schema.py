@@ -55,6 +55,9 @@ class Schema:
     indexes: dict[Name, Index] = field(default_factory=dict)
     enums: dict[Name, EnumType] = field(default_factory=dict)
     objects: dict[str, dict[Any, Any]] = field(default_factory=dict)  # kind -> key -> object
+    # a raw `sql` statement ran: it may have made objects the model does not know (a function...),
+    # so "unknown" is then a warning where it would be an error
+    opaque: bool = False
     _names: _NameIndex | None = field(default=None, compare=False, repr=False)
 
     # ------------------------------------------------------------ queries
@@ -141,6 +144,9 @@ class Schema:
         after.__dict__.update(changes)
         object.__setattr__(self, "_names", None)
         return after
+
+    def with_opaque_sql(self) -> Schema:
+        return self if self.opaque else self._moved(opaque=True)
 
     def with_schema(self, name: str) -> Schema:
         return self._moved(schemas=self.schemas | {name})

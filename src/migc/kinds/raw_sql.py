@@ -59,7 +59,7 @@ class RawSqlOp(Op):
         return self.sql
 
     def apply(self, schema: Schema) -> Schema:
-        return schema  # opaque to the model
+        return schema.with_opaque_sql()  # opaque to the model
 
     def invert(self) -> tuple[Op, ...]:
         if self.down is None:

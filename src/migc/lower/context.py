@@ -125,6 +125,11 @@ class Lowering:
                            did_you_mean(name.name, [n.name for n in self.schema.indexes if n.schema == name.schema]))
         return index
 
+    def user_function_named(self, name: str) -> bool:
+        """Does the model know a function of that name (made by `create function`)?"""
+        return any(getattr(key, "name", None) == name or getattr(getattr(key, "name", None), "name", None) == name
+                   for key in self.schema.store("function"))
+
     def relation_free(self, name: Name, span: Span, code: str, what: str) -> bool:
         """Tables, indexes, sequences and constraint indexes share one namespace per schema."""
         if name.name in self.schema.relation_names(name.schema):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable
 
 from migc import expr as ex
 from migc.ir.model import Column, EnumType, Name
 from migc.ir.types import SqlType
+from migc.lower import functions
 from migc.lower.context import Lowering, did_you_mean
 from migc.lower.typecheck import BOOLEAN, Typed, fits, infer
 
@@ -23,8 +25,28 @@ def _lookup(lw: Lowering, columns: dict[str, Column], table: str, what: str) -> 
     return column
 
 
+def check_functions(lw: Lowering, expr: ex.Expr) -> None:
+    """Every function an expression calls exists: one of PostgreSQL's, or the model's. After raw
+    `sql` (which may have made one) an unknown function is a warning, not an error."""
+    for call in expr.find_all(ex.FuncCall):
+        name = call.name.name.value
+        if call.name.schema is not None and call.name.schema.value != "pg_catalog":
+            continue  # a schema's own function: language v2 models them
+        if functions.is_known(name) or lw.user_function_named(name):
+            continue
+        if lw.schema.opaque:
+            lw.bag.warning("W004", call.name.span, f"function '{name}' is not one migc knows: the model cannot "
+                           "check it (an earlier raw sql statement may have made it)",
+                           "make it with `create function` so the model knows it")
+            continue
+        close = difflib.get_close_matches(name, list(functions.builtin_names()), n=1, cutoff=0.8)
+        lw.bag.error("E219", call.name.span, f"unknown function '{name}'",
+                     f"did you mean '{close[0]}'?" if close else None)
+
+
 def check_default(lw: Lowering, expr: ex.Expr, column: Column) -> Typed:
     """A default may not name columns, and its value must fit the column's type."""
+    check_functions(lw, expr)
     for ref in expr.column_refs():
         lw.bag.error("E210", ref.span, f"a default cannot refer to column '{ref.name.value}'",
                      "to quote a string, use single quotes: 'text'")
@@ -74,6 +96,7 @@ def _enum_label_problem(label: str, enum: EnumType | None) -> str | None:
 def check_boolean(lw: Lowering, expr: ex.Expr, columns: dict[str, Column], table: str, what: str) -> None:
     """Check and where expressions: known columns, and a boolean result where the type is known."""
     typed = infer(expr, _lookup(lw, columns, table, what), lw.resolve_cast_type)
+    check_functions(lw, expr)
     _new_labels_compared(lw, expr, columns)
     if typed.type is not None and typed.type != BOOLEAN:
         lw.bag.error("E211", expr.span, f"{what} must be boolean, not {typed.type.display()}")
@@ -82,6 +105,7 @@ def check_boolean(lw: Lowering, expr: ex.Expr, columns: dict[str, Column], table
 
 
 def check_columns(lw: Lowering, expr: ex.Expr, columns: dict[str, Column], table: str, what: str) -> Typed:
+    check_functions(lw, expr)
     _new_labels_compared(lw, expr, columns)
     return infer(expr, _lookup(lw, columns, table, what), lw.resolve_cast_type)
 

@@ -9,6 +9,7 @@ from typing import Callable
 
 from migc import expr as ex
 from migc.ir.types import SqlType, assignable
+from migc.lower import functions
 
 BOOLEAN = SqlType("boolean")
 TEXT = SqlType("text")
@@ -18,24 +19,6 @@ NUMERIC = SqlType("numeric")
 DOUBLE = SqlType("double precision")
 TIMESTAMPTZ = SqlType("timestamptz")
 UUID = SqlType("uuid")
-
-_FUNCTION_TYPES: dict[str, SqlType] = {
-    "now": TIMESTAMPTZ, "transaction_timestamp": TIMESTAMPTZ, "statement_timestamp": TIMESTAMPTZ,
-    "clock_timestamp": TIMESTAMPTZ, "gen_random_uuid": UUID, "uuid_generate_v4": UUID, "uuid_generate_v1": UUID,
-    "random": DOUBLE, "nextval": BIGINT, "currval": BIGINT,
-    "lower": TEXT, "upper": TEXT, "btrim": TEXT, "ltrim": TEXT, "rtrim": TEXT, "trim": TEXT, "concat": TEXT,
-    "concat_ws": TEXT, "substr": TEXT, "substring": TEXT, "replace": TEXT, "md5": TEXT, "left": TEXT,
-    "right": TEXT, "initcap": TEXT, "to_char": TEXT, "timeofday": TEXT, "repeat": TEXT, "lpad": TEXT, "rpad": TEXT,
-    "length": INTEGER, "char_length": INTEGER, "octet_length": INTEGER, "strpos": INTEGER,
-    "jsonb_build_object": SqlType("jsonb"), "jsonb_build_array": SqlType("jsonb"), "to_jsonb": SqlType("jsonb"),
-    "json_build_object": SqlType("json"), "json_build_array": SqlType("json"), "to_json": SqlType("json"),
-}
-
-# Functions whose value changes on every call: as an `add column` default they force a table rewrite.
-VOLATILE_FUNCTIONS = frozenset({
-    "random", "clock_timestamp", "gen_random_uuid", "uuid_generate_v1", "uuid_generate_v4", "nextval",
-    "timeofday", "setseed", "txid_current",
-})
 
 _VALUE_KEYWORD_TYPES = {
     "current_timestamp": TIMESTAMPTZ, "current_date": SqlType("date"), "current_time": SqlType("timetz"),
@@ -95,9 +78,13 @@ def infer(expr: ex.Expr, column: ColumnLookup, resolve: TypeResolver) -> Typed:
             case ex.FuncCall(name=qname, args=args):
                 arg_types = [go(a) for a in args]
                 name = qname.name.value
-                if name == "coalesce":
+                if name in ("coalesce", "greatest", "least", "nullif"):
                     return next((t for t in arg_types if t.type is not None), UNKNOWN)
-                return Typed(_FUNCTION_TYPES.get(name)) if qname.schema is None else UNKNOWN
+                if qname.schema is not None and qname.schema.value != "pg_catalog":
+                    return UNKNOWN  # a user function: the model will know it (language v2)
+                call = functions.resolve(functions.builtin(_GRAMMAR.get(name, name)),
+                                         [(t.type, t.literal is not None) for t in arg_types])
+                return Typed(call.result)
             case ex.Paren(inner=inner):
                 return go(inner)
             case ex.Cast(operand=operand, type=type_ref):
@@ -173,7 +160,12 @@ def _arithmetic(lt: Typed, rt: Typed) -> Typed:
 
 
 def is_volatile(expr: ex.Expr) -> bool:
-    return any(call.name.name.value in VOLATILE_FUNCTIONS for call in expr.find_all(ex.FuncCall))
+    """Does it call a function that may give another value on every call (random(), nextval())?"""
+    return any(functions.volatility(_GRAMMAR.get(c.name.name.value, c.name.name.value)) == "v"
+               for c in expr.find_all(ex.FuncCall))
+
+
+_GRAMMAR = {"trim": "btrim"}  # PostgreSQL's grammar rewrites trim(x) to btrim(x)
 
 
 def fits(value: Typed, column_type: SqlType) -> str | None:

@@ -1,0 +1,170 @@
+"""Function calls against PostgreSQL's own functions and the model's: does the function exist, what
+does it return, how volatile is it.
+
+PostgreSQL's built-in functions come from src/migc/data/pg_catalog.json.gz, generated from pg_proc of
+the supported versions (tools/gen_pg_catalog.py), read on first use. Resolution follows PostgreSQL's
+in outline (func_select_candidate): the candidates of that name and argument count; those whose
+every argument is the same type, an implicit cast away, an untyped literal, or a polymorphic type
+(anyelement...); the exact matches first. Where the model cannot know an argument's type, any
+candidate is possible, and a result is given only when they all agree. Unknown stays unknown:
+migc reports only what it can be sure of.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+from migc.ir.types import SqlType
+from migc.typenames import canonical_name
+
+
+@dataclass(frozen=True, slots=True)
+class Function:
+    name: str
+    args: tuple[str, ...]  # PostgreSQL's type names (format_type): "integer", "text[]", "anyelement"
+    returns: str
+    volatility: str  # "i" immutable, "s" stable, "v" volatile
+    kind: str = "f"  # "f" function, "a" aggregate, "w" window, "p" procedure
+    variadic: bool = False
+    returns_set: bool = False
+
+    @property
+    def volatile(self) -> bool:
+        return self.volatility == "v"
+
+
+@dataclass(frozen=True)
+class _Catalog:
+    functions: dict[str, list[Function]]
+    implicit: frozenset[tuple[str, str]]  # (source, target) PostgreSQL converts on its own
+    categories: dict[str, str]  # type name -> pg_type.typcategory
+
+
+@functools.cache
+def _catalog() -> _Catalog:
+    data: Any = json.loads(gzip.decompress(resources.files("migc").joinpath("data/pg_catalog.json.gz").read_bytes()))
+    functions: dict[str, list[Function]] = {}
+    for f in data["functions"]:
+        functions.setdefault(f["name"], []).append(Function(
+            f["name"], tuple(f["args"]), f["returns"], f["volatility"], f["kind"], f["variadic"], f["set"]))
+    implicit = frozenset((s, t) for s, t, context in data["casts"] if context == "i")
+    categories = {name: v[0] for name, v in data["types"].items()}
+    return _Catalog(functions, implicit, categories)
+
+
+def builtin(name: str) -> list[Function]:
+    """PostgreSQL's functions of that name (lower case, unqualified or in pg_catalog)."""
+    return _catalog().functions.get(name, [])
+
+
+def builtin_names() -> Iterable[str]:
+    return _catalog().functions.keys()
+
+
+# written like calls, but PostgreSQL's grammar turns them into expressions of their own
+SYNTAX_FUNCTIONS = frozenset({"coalesce", "nullif", "greatest", "least", "trim"})
+
+
+def is_known(name: str) -> bool:
+    return name in SYNTAX_FUNCTIONS or name in _catalog().functions
+
+
+def volatility(name: str) -> str | None:
+    """The most volatile a built-in function of that name can be; None when there is none."""
+    found = builtin(name)
+    if not found:
+        return "i" if name in SYNTAX_FUNCTIONS else None
+    return max((f.volatility for f in found), key="isv".index)
+
+
+# canonical (model) type name -> PostgreSQL's format_type name, where they differ
+_PG_NAMES = {
+    "varchar": "character varying", "char": "character", "timestamptz": "timestamp with time zone",
+    "timestamp": "timestamp without time zone", "timetz": "time with time zone",
+    "time": "time without time zone", "varbit": "bit varying",
+}
+_POLYMORPHIC = frozenset({
+    "anyelement", "anyarray", "anynonarray", "anyenum", "anyrange", "anymultirange", "anycompatible",
+    "anycompatiblearray", "anycompatiblenonarray", "anycompatiblerange", "anycompatiblemultirange", '"any"',
+})
+
+
+def pg_name(t: SqlType) -> str:
+    """PostgreSQL's name of a model type, without modifiers (what pg_proc's arguments say)."""
+    base = f"{t.enum_schema}.{t.name}" if t.is_enum else _PG_NAMES.get(t.name, t.name)
+    return base + "[]" * t.array_dims
+
+
+def model_type(pg: str) -> SqlType | None:
+    """A model type from PostgreSQL's name; None for polymorphic or unmodelled ones."""
+    dims = 0
+    while pg.endswith("[]"):
+        pg, dims = pg[:-2], dims + 1
+    canonical = canonical_name(pg)
+    return SqlType(canonical, (), dims) if canonical is not None else None
+
+
+@dataclass(frozen=True)
+class Call:
+    """What the model knows of a call: the candidate functions it may be, and what they agree on."""
+
+    candidates: tuple[Function, ...]  # the ones the arguments fit (all of that name when unsure)
+    arity_fits: bool  # some function of that name takes this many arguments
+
+    @property
+    def result(self) -> SqlType | None:
+        results = {c.returns for c in self.candidates if c.returns not in _POLYMORPHIC and not c.returns_set}
+        if len(results) == 1 and not any(c.returns in _POLYMORPHIC for c in self.candidates):
+            return model_type(results.pop())
+        return None
+
+    @property
+    def volatility(self) -> str | None:
+        """The least volatile the call can be ("i" < "s" < "v"), None when unknown."""
+        if not self.candidates:
+            return None
+        return max((c.volatility for c in self.candidates), key="isv".index)
+
+
+def _takes(f: Function, count: int) -> bool:
+    return len(f.args) == count or (f.variadic and count >= len(f.args) - 1)
+
+
+def _fits(arg: SqlType | None, literal: bool, param: str) -> int:
+    """2: the same type; 1: an implicit cast, a literal, a polymorphic or unknown argument; 0: no."""
+    if param in _POLYMORPHIC or param.startswith("any"):
+        return 1
+    if arg is None:
+        return 1  # an untyped literal, or an argument the model cannot type: it may fit
+    name = pg_name(arg)
+    if name == param:
+        return 2
+    if (name, param) in _catalog().implicit:
+        return 1
+    if arg.is_enum and param in ("anyenum", "anyelement"):
+        return 1
+    return 0
+
+
+def resolve(candidates: list[Function], args: list[tuple[SqlType | None, bool]]) -> Call:
+    """`args`: each argument's type (None: unknown) and whether it is an untyped literal."""
+    by_count = [f for f in candidates if _takes(f, len(args))]
+    scored = []
+    for f in by_count:
+        params = list(f.args)
+        if f.variadic and params:
+            params = params[:-1] + [params[-1].removesuffix("[]")] * (len(args) - len(params) + 1)
+        scores = [_fits(a, lit, p) for (a, lit), p in zip(args, params)]
+        if all(scores):
+            scored.append((sum(scores), f))
+    if not scored:
+        return Call((), bool(by_count))
+    best = max(score for score, _ in scored)
+    exact = tuple(f for score, f in scored if score == best)
+    return Call(exact, True)
