@@ -43,4 +43,4 @@ def scratch_server(config: ProjectConfig, preferred: DatabaseTarget, note: Calla
     from migc.runner.embedded import embedded_url
 
     note(f"no CREATEDB on {preferred.shown}: scratch databases go to the embedded PostgreSQL instead")
-    return DatabaseTarget(embedded_url(config.state_dir), "embedded")
+    return DatabaseTarget(embedded_url(config.state_dir, note), "embedded")
