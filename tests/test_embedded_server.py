@@ -319,7 +319,7 @@ def test_waiting_for_another_start_goes_on_when_it_is_done(
     assert "applied 0001_m1" in out
 
 
-# ---- 6: the server stays up while another migc uses it
+# ---- 6: SIGTERM and Ctrl-C roll back, say "interrupted", and stop the server if nobody else uses it
 
 SLOW = "create table b (id int)\nsql $$ select pg_sleep(600) $$ down $$ select 1 $$\n"
 
@@ -331,6 +331,37 @@ def start_slow_run(project: Path) -> tuple[subprocess.Popen[str], int]:
     server = running_server(project)
     assert server is not None
     return runner, server.pid
+
+
+@pytest.mark.parametrize(("sig", "code", "name"), [(signal.SIGTERM, 143, "SIGTERM"), (signal.SIGINT, 130, "Ctrl-C")])
+def test_interrupted_run_rolls_back_and_stops_the_server(
+    project: Path, sig: signal.Signals, code: int, name: str
+) -> None:
+    runner, server_pid = start_slow_run(project)
+    runner.send_signal(sig)
+    out, err = runner.communicate(timeout=60)
+    assert runner.returncode == code, out + err
+    assert f"interrupted ({name})" in err and "rolled back" in err
+    assert_calm(err)
+    assert "applied 0001_m1" in out and "0002" not in out
+    assert running_server(project) is None
+    assert processes.identify(server_pid) is None  # the server was stopped, not left behind
+    assert states(project) == ["applied", "pending"]
+
+
+def test_interrupted_run_leaves_the_server_to_a_connected_client(project: Path) -> None:
+    runner, server_pid = start_slow_run(project)
+    server = running_server(project)
+    assert server is not None
+    with psycopg.connect(server.url, autocommit=True) as client:  # psql, say, reaching it by URL
+        runner.send_signal(signal.SIGTERM)
+        out, err = runner.communicate(timeout=60)
+        assert runner.returncode == 143, out + err
+        assert "keeps running: 1 other connection(s)" in err
+        assert client.execute("select count(*) from migc_migrations").fetchone() == (1,)
+    assert processes.identify(server_pid) is not None
+    assert states(project) == ["applied", "pending"]  # this run finds it unused, and stops it
+    assert running_server(project) is None
 
 
 def test_a_second_migc_reaching_the_server_by_url_keeps_it_up(project: Path, shared_tmp_path: Path) -> None:
