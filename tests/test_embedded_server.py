@@ -408,6 +408,33 @@ def test_a_second_migc_reaching_the_server_by_url_keeps_it_up(project: Path, sha
                 pass
 
 
+# ---- 7: a closed stdout does not stop the run
+
+
+def test_closed_stdout_does_not_stop_the_run(tmp_path: Path, fresh_db: str) -> None:
+    (tmp_path / "migrations").mkdir()
+    (tmp_path / "migc.toml").write_text('lock_timeout = "0"\n')
+    write_migrations(
+        tmp_path, "create table a (id int)\n",
+        "create table b (id int)\nsql $$ select pg_advisory_lock(777) $$ down $$ select 1 $$\n",
+        "create table c (id int)\n", "create table d (id int)\n",
+    )
+    with psycopg.connect(fresh_db, autocommit=True) as holder:
+        holder.execute("select pg_advisory_lock(777)")  # holds the run at 0002 until head is gone
+        runner = start_migc(tmp_path, "up", "--database-url", fresh_db)
+        assert runner.stdout is not None
+        head = subprocess.Popen(["head", "-1"], stdin=runner.stdout, stdout=subprocess.PIPE, text=True)
+        runner.stdout.close()  # head holds the only reading end
+        first_line, _ = head.communicate(timeout=60)
+        assert first_line.startswith("applied 0001_m1")
+        holder.execute("select pg_advisory_unlock(777)")
+        _, err = runner.communicate(timeout=60)
+    assert runner.returncode == 0, err
+    assert "broken pipe" in err
+    assert_calm(err)
+    assert rows(fresh_db, "select count(*) from migc_migrations") == [(4,)]
+
+
 # ---- 10: a server that dies mid-run: a clear error, and nothing alarming at exit
 
 

@@ -10,7 +10,7 @@ import signal
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import NoReturn, Optional
+from typing import NoReturn, Optional, TextIO
 
 import typer
 
@@ -247,7 +247,14 @@ def main() -> None:
     if "--debug" in sys.argv:
         sys.argv.remove("--debug")
     _terminate_like_ctrl_c()
-    _run(debug)
+    stdout = _PipeSafeStdout(sys.stdout)
+    sys.stdout = stdout
+    try:
+        _run(debug)
+    finally:
+        if stdout.broken:
+            typer.echo("note: stdout was closed before migc finished (broken pipe): the command ran to the end, "
+                       "the rest of its output was dropped", err=True)
 
 
 def _run(debug: bool) -> NoReturn:
@@ -312,6 +319,42 @@ def _terminate_like_ctrl_c() -> None:
         signal.signal(signal.SIGINT, ctrl_c)
     for number in stoppers:
         signal.signal(number, terminate)
+
+
+class _PipeSafeStdout:
+    """stdout that outlives its reader (`migc up | head -1`): the command goes on to the end, what
+    it would still print is dropped, and main() says so on stderr."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self.broken = False
+
+    def write(self, text: str) -> int:
+        if not self.broken:
+            try:
+                return self._stream.write(text)
+            except BrokenPipeError:
+                self._drop_the_rest()
+        return len(text)
+
+    def flush(self) -> None:
+        if not self.broken:
+            try:
+                self._stream.flush()
+            except BrokenPipeError:
+                self._drop_the_rest()
+
+    def _drop_the_rest(self) -> None:
+        self.broken = True
+        try:  # what is still buffered, and the interpreter's last flush, go nowhere instead of failing
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, self._stream.fileno())
+            os.close(devnull)
+        except (OSError, ValueError):
+            pass
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._stream, name)
 
 
 def _report_unexpected(err: Exception, debug: bool) -> NoReturn:
