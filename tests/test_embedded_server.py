@@ -26,6 +26,7 @@ from embedded_harness import (
 from migc.runner import processes
 from migc.runner.embedded import embedded_url, locate, release
 from migc.runner.embedded_layout import Layout, server_bindir, server_user
+from migc.runner.scratch import is_stale, scratch_name
 from migc.runner.urls import with_database
 
 ROOT = os.geteuid() == 0
@@ -448,6 +449,45 @@ def test_server_killed_mid_run(project: Path) -> None:
     # started again from the crashed state; 0001 may be lost with the crash, since the run commits
     # without waiting for the WAL flush until its end (docs/runner.md, Durability)
     assert states(project) in (["applied", "pending"], ["pending", "pending"])
+
+
+# ---- 26: scratch databases of a killed `migc verify` are dropped by the next one
+
+
+def test_scratch_database_of_a_killed_verify(tmp_path: Path, fresh_db: str) -> None:
+    (tmp_path / "migrations").mkdir()
+    write_migrations(tmp_path, "create table a (id int)\n",
+                     "sql $$ select pg_sleep(coalesce(nullif(current_setting('migc_test.sleep', true), ''), '0')::float)"
+                     " $$ down $$ select 1 $$\n")
+    # the scratch databases' URLs keep the option: only this run's migration sleeps
+    slow_url = fresh_db + ("&" if "?" in fresh_db else "?") + "options=-c%20migc_test.sleep%3D600"
+    sleeping = ("select datname from pg_stat_activity where state = 'active' and query like '%pg_sleep%' "
+                "and datname like 'migc\\_scratch\\_%'")
+    verify = start_migc(tmp_path, "verify", "--database-url", slow_url)
+    try:
+        wait_until(lambda: bool(rows(fresh_db, sleeping)), 60, "verify to run the slow migration")
+        leaked = rows(fresh_db, sleeping)[0][0]
+    finally:
+        verify.send_signal(signal.SIGKILL)
+        verify.communicate(timeout=30)
+    assert rows(fresh_db, "select count(*) from pg_database where datname = %s", [leaked]) == [(1,)]
+
+    again = run_migc(tmp_path, "verify", "--database-url", fresh_db)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert rows(fresh_db, "select count(*) from pg_database where datname = %s", [leaked]) == [(0,)]
+
+
+def test_which_scratch_databases_are_stale() -> None:
+    mine = scratch_name()
+    assert is_stale(mine) is None  # this process is alive
+    host, pid, start = mine.split("_")[2:5]
+    reused = f"migc_scratch_{host}_{pid}_{int(start) - 100}_abc123"  # this pid, an older process
+    assert is_stale(reused) == "dead"
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    assert is_stale(f"migc_scratch_{host}_{gone.stdout.strip()}_{start}_abc123") == "dead"
+    assert is_stale(f"migc_scratch_00000000_{pid}_{start}_abc123") is None  # another host's, recent
+    assert is_stale(f"migc_scratch_00000000_{pid}_{int(start) - 2 * 86400}_abc123") == "old"
+    assert is_stale("migc_scratch_0123456789ab") is None  # named by an older migc: not ours to judge
 
 
 # ---- where the data lives, when a project is moved or copied
