@@ -521,3 +521,13 @@ def test_socket_directory_falls_back_for_long_or_comma_paths(tmp_path: Path) -> 
         fallback = Layout(tmp_path, home, None).socket_dir()
         assert fallback.parent.name == f"migc-{os.geteuid()}" and "," not in str(fallback)
         assert len(os.fsencode(fallback / ".s.PGSQL.5432")) <= 107
+
+
+def test_deleting_migc_starts_afresh_and_frees_its_data(project: Path) -> None:
+    write_migrations(project, "create table a (id int)\n")
+    assert run_migc(project, "up").returncode == 0
+    layout = locate(project / ".migc")
+    assert layout is not None
+    subprocess.run(["rm", "-rf", str(project / ".migc")], check=True)  # "always safe"
+    assert states(project) == ["pending"]
+    assert not layout.pgdata.exists()  # as root its data, kept elsewhere, went too

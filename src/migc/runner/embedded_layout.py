@@ -10,7 +10,9 @@ directory, and migc never opens up the user's directories to make that possible:
 files go to a home of their own under `/var/lib/migc/embedded/<id>/` (`MIGC_EMBEDDED_DIR`), and
 `.migc/embedded.json` says which. The home remembers the `.migc` it belongs to by device and
 inode: a moved project keeps its data, a copied one gets a new, empty server (two projects never
-share one). The locks stay in `.migc/`.
+share one). The locks stay in `.migc/`. When a new home is made, the homes whose `.migc` was
+deleted (or now names another home) while their project directory is still there are deleted:
+their data went with their `.migc`.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ DEFAULT_ROOT_DIR = "/var/lib/migc/embedded"
 DEFAULT_USER = "migc-postgres"
 POINTER = "embedded.json"  # in .migc, as root: which home is ours
 OWNER = "owner.json"  # in a root home: which .migc it belongs to
+RECORD = "server.json"  # in a home: the server process migc started
 SOCKET_FILE = ".s.PGSQL.5432"
 SOCKET_PATH_MAX = 107  # sun_path is 108 bytes with its NUL
 
@@ -68,7 +71,7 @@ class Layout:
 
     @property
     def record(self) -> Path:
-        return self.home / "server.json"
+        return self.home / RECORD
 
     @property
     def log(self) -> Path:
@@ -248,14 +251,35 @@ def _root_home(state_dir: Path, base: Path, note: Callable[[str], None]) -> Path
             else:  # moved to another file system, or restored from a backup: still ours
                 write_json(home / OWNER, {"state_dir": str(state_dir), "anchor": anchor})
                 return home
+    _sweep(base)
     home = base / secrets.token_hex(8)
+    # the pointer first: a home whose owner's pointer names another one is swept
+    write_json(state_dir / POINTER, {"id": home.name, "home": str(home)})
     home.mkdir(mode=0o711)
     write_json(home / OWNER, {"state_dir": str(state_dir), "anchor": anchor})
-    write_json(state_dir / POINTER, {"id": home.name, "home": str(home)})
     if (state_dir / "pgdata").is_dir():
         note(f"running as root, the embedded PostgreSQL keeps its data in {home}; "
              f"{shown_path(state_dir / 'pgdata')} (from an earlier migc) is no longer used and can be deleted")
     return home
+
+
+def _sweep(base: Path) -> None:
+    """Delete the homes whose `.migc` was deleted or now names another home, while the project
+    directory around it is still there: their data went with their `.migc` (deleting `.migc` is
+    always safe). A home whose project directory is gone is kept: the project may have moved."""
+    from migc.runner.processes import ProcessId, is_running
+
+    for home in base.iterdir():
+        owner = read_json(home / OWNER)
+        recorded = owner.get("state_dir")
+        if not isinstance(recorded, str):
+            continue  # not a home (a copy of the binaries), or not one of ours
+        state_dir = Path(recorded)
+        if not state_dir.parent.is_dir() or read_json(state_dir / POINTER).get("id") == home.name:
+            continue
+        process = ProcessId.from_json(read_json(home / RECORD).get("process"))
+        if process is None or not is_running(process):
+            shutil.rmtree(home, ignore_errors=True)
 
 
 def own_dir(path: Path, mode: int, user: ServerUser | None = None) -> None:
