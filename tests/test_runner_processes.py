@@ -13,6 +13,7 @@ from typing import Any
 
 import psycopg
 
+from migc.runner.embedded import locate
 from migc.runner.tracking import TrackingTable
 
 RunMigc = Callable[..., subprocess.CompletedProcess[str]]
@@ -118,7 +119,9 @@ def test_embedded_default_in_an_empty_directory(shared_tmp_path: Path, run_migc:
     announcements = [line for line in up.stderr.splitlines() if "embedded" in line]
     assert len(announcements) == 1 and ".migc" in announcements[0]
     assert "applied 0001_create_things" in up.stdout
-    pgdata = project / ".migc" / "pgdata"
+    layout = locate(project / ".migc")  # .migc/pgdata, or as root a home of its own (docs/runner.md)
+    assert layout is not None
+    pgdata = layout.pgdata
     assert (pgdata / "PG_VERSION").exists()
     assert not (pgdata / "postmaster.pid").exists()  # stopped cleanly when migc exited
 

@@ -6,15 +6,16 @@ Heavy libraries (lark, jinja2, psycopg) are imported inside the commands that ne
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import NoReturn, Optional
+from typing import NoReturn, Optional, TextIO
 
 import typer
 
 from migc import __version__
-from migc.errors import MigcError
+from migc.errors import MigcError, Terminated
 
 app = typer.Typer(
     name="migc",
@@ -245,9 +246,22 @@ def main() -> None:
     debug = "--debug" in sys.argv or os.environ.get("MIGC_DEBUG") == "1"
     if "--debug" in sys.argv:
         sys.argv.remove("--debug")
+    _terminate_like_ctrl_c()
+    stdout = _PipeSafeStdout(sys.stdout)
+    sys.stdout = stdout
     try:
-        # without standalone mode, a command's typer.Exit(code) comes back as the return value
-        sys.exit(app(standalone_mode=False) or 0)
+        _run(debug)
+    finally:
+        if stdout.broken:
+            typer.echo("note: stdout was closed before migc finished (broken pipe): the command ran to the end, "
+                       "the rest of its output was dropped", err=True)
+
+
+def _run(debug: bool) -> NoReturn:
+    try:
+        # without standalone mode, a command's typer.Exit(code) comes back as the return value;
+        # typer turns a KeyboardInterrupt into the return value 130: _interrupted_by says by what
+        code = app(standalone_mode=False) or 0
     except MigcError as err:
         if debug:
             raise
@@ -257,11 +271,90 @@ def main() -> None:
             sys.exit(exit_.exit_code)
     except typer.Exit as exit_:
         sys.exit(exit_.exit_code)
-    except KeyboardInterrupt:
-        typer.echo("interrupted", err=True)
-        sys.exit(130)
+    except KeyboardInterrupt as interrupt:
+        _interrupted_by.append(interrupt.signum if isinstance(interrupt, Terminated) else int(signal.SIGINT))
     except Exception as err:  # a click usage error, or a bug in migc
         _report_unexpected(err, debug)
+    else:
+        if not _interrupted_by:
+            sys.exit(code)
+    signum = _interrupted_by[0]
+    how = "Ctrl-C" if signum == signal.SIGINT else signal.Signals(signum).name
+    typer.echo(f"interrupted ({how}){_INTERRUPTED_RUN.get(_command(), '')}", err=True)
+    sys.exit(128 + signum)
+
+
+_INTERRUPTED_RUN = {
+    "up": ": a migration interrupted half-way was rolled back (one that runs outside a transaction keeps the "
+          "statements it finished); those reported as applied stay applied; `migc status` shows where things are",
+    "down": ": a revert interrupted half-way was rolled back (that migration stays applied); those reported as "
+            "reverted stay reverted; `migc status` shows where things are",
+}
+
+
+def _command() -> str:
+    return next((arg for arg in sys.argv[1:] if not arg.startswith("-")), "")
+
+
+_interrupted_by: list[int] = []  # the signal that interrupted the command
+
+
+def _terminate_like_ctrl_c() -> None:
+    """SIGTERM and SIGHUP raise where Ctrl-C would: the same rollback, release and message.
+    A signal the parent set to be ignored (nohup, a background job) stays ignored."""
+    stoppers = [number for number in (getattr(signal, "SIGTERM", None), getattr(signal, "SIGHUP", None))
+                if number is not None and signal.getsignal(number) == signal.SIG_DFL]
+
+    def ctrl_c(signum: int, frame: object) -> None:
+        _interrupted_by.append(signum)
+        raise KeyboardInterrupt
+
+    def terminate(signum: int, frame: object) -> None:
+        for number in stoppers:
+            signal.signal(number, signal.SIG_IGN)  # once is enough: the way out has begun
+        _interrupted_by.append(signum)
+        raise Terminated(signum)
+
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        signal.signal(signal.SIGINT, ctrl_c)
+    for number in stoppers:
+        signal.signal(number, terminate)
+
+
+class _PipeSafeStdout:
+    """stdout that outlives its reader (`migc up | head -1`): the command goes on to the end, what
+    it would still print is dropped, and main() says so on stderr."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self.broken = False
+
+    def write(self, text: str) -> int:
+        if not self.broken:
+            try:
+                return self._stream.write(text)
+            except BrokenPipeError:
+                self._drop_the_rest()
+        return len(text)
+
+    def flush(self) -> None:
+        if not self.broken:
+            try:
+                self._stream.flush()
+            except BrokenPipeError:
+                self._drop_the_rest()
+
+    def _drop_the_rest(self) -> None:
+        self.broken = True
+        try:  # what is still buffered, and the interpreter's last flush, go nowhere instead of failing
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, self._stream.fileno())
+            os.close(devnull)
+        except (OSError, ValueError):
+            pass
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._stream, name)
 
 
 def _report_unexpected(err: Exception, debug: bool) -> NoReturn:

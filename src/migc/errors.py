@@ -10,3 +10,13 @@ class MigcError(Exception):
         super().__init__(message)
         self.message = message
         self.hint = hint
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (CI cancel, `docker stop`) or SIGHUP, raised where Ctrl-C would raise
+    KeyboardInterrupt, so both take the same path: the open transaction rolls back, the embedded
+    server is released, and the CLI says "interrupted"."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum

@@ -21,10 +21,13 @@ def resolve_target(config: ProjectConfig, cli_url: str | None, announce: Callabl
     config_file = shown_path(config.config_file) if config.config_file else None
     target = configured_target(cli_url, config.database_url, config_file)
     if target is not None:
+        from migc.runner.embedded import join_by_url
+
+        join_by_url(target.url)  # if it is an embedded server, it is not stopped under this run
         return target
     from migc.runner.embedded import embedded_url
 
-    url = embedded_url(config.state_dir)
+    url = embedded_url(config.state_dir, announce)
     announce(f"using the embedded PostgreSQL in {shown_path(config.state_dir)} (no database URL given)")
     return DatabaseTarget(url, "embedded")
 

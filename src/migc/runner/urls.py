@@ -65,7 +65,9 @@ def with_database(url: str, dbname: str) -> str:
     if "://" in url:
         parts = urlsplit(url)
         query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "dbname"]
-        return urlunsplit((parts.scheme, parts.netloc, "/" + quote(dbname), urlencode(query, safe="/"), parts.fragment))
+        # %20, not +, for a space: libpq decodes only %XX in a URL (a socket directory may hold spaces)
+        encoded = urlencode(query, safe="/", quote_via=quote)
+        return urlunsplit((parts.scheme, parts.netloc, "/" + quote(dbname), encoded, parts.fragment))
     kept = re.sub(r"\bdbname\s*=\s*('(?:[^'\\]|\\.)*'|\S+)", "", url).strip()
     return f"{kept} dbname='{dbname}'".strip()
 
