@@ -70,6 +70,7 @@ _WARNINGS = {
     "W002": "data loss: the down migration restores structure, not data",
     "W003": "the derived down can change or refuse data written since the up",
     "W004": "not checked: an earlier raw sql statement may have made it",
+    "W005": "`if [not] exists` makes the statement do nothing",
     "W101": "index created or dropped without `concurrently` on an existing table",
     "W102": "`set not null` on an existing table scans it under an ACCESS EXCLUSIVE lock",
     "W103": "type change rewrites an existing table",

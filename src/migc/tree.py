@@ -222,6 +222,12 @@ def unquote(text: str, quote: str) -> str:
     return text[1:-1].replace(quote * 2, quote)
 
 
+def dollar_body(text: str) -> str:
+    """The body of a dollar-quoted string, `$tag$ ... $tag$` (the tag may be empty)."""
+    tag_end = text.index("$", 1) + 1
+    return text[tag_end:len(text) - tag_end]
+
+
 def string_value(tok: Any) -> str:
     """The text of a 'string' token."""
     return unquote(tok.value, "'")

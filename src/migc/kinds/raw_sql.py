@@ -13,7 +13,7 @@ from migc.lower.context import Lowering
 from migc.lower.dispatch import lowers
 from migc.source import Span
 from migc.syntax.ast import Statement
-from migc.tree import Marker, builder, marker_value, span_of, token, unquote
+from migc.tree import Marker, builder, dollar_body, marker_value, span_of, token, unquote
 from migc.tree import span_field as _span
 
 # ------------------------------------------------------------------ syntax
@@ -31,7 +31,7 @@ def _body(c: list[Any]) -> str:
     assert tok is not None
     text: str = tok.value
     if tok.type == "DOLLAR_STRING":
-        return text[2:-2].strip()
+        return dollar_body(text).strip()
     return unquote(text, text[0]).strip()
 
 

@@ -17,7 +17,7 @@ from migc.lower.definitions import Pending, build_column, resolve, table_constra
 from migc.lower.dispatch import lower_action, lowers
 from migc.source import Span
 from migc.syntax.ast import AlterAction, ColumnDef, OnName, Renaming, Statement, TableConstraint
-from migc.tree import build_from, builder, node, nodes, span_of
+from migc.tree import build_from, builder, has_token, node, nodes, span_of
 from migc.tree import span_field as _span
 
 # ------------------------------------------------------------------ syntax
@@ -30,11 +30,12 @@ class CreateTable(Statement):
     columns: tuple[ColumnDef, ...]
     constraints: tuple[TableConstraint, ...]
     span: Span = _span()
+    if_not_exists: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class DropTable(OnName):
-    pass
+    if_exists: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +53,13 @@ class AlterTable(Statement):
 
 @builder("create_table")
 def _create_table(c: list[Any]) -> CreateTable:
-    return CreateTable(node(c, QName), tuple(nodes(c, ColumnDef)), tuple(nodes(c, TableConstraint)), span_of(c))
+    return CreateTable(node(c, QName), tuple(nodes(c, ColumnDef)), tuple(nodes(c, TableConstraint)), span_of(c),
+                       has_token(c, "IF_NOT_EXISTS"))
+
+
+@builder("drop_table")
+def _drop_table(c: list[Any]) -> DropTable:
+    return DropTable(node(c, QName), span_of(c), has_token(c, "IF_EXISTS"))
 
 
 @builder("alter_table")
@@ -60,7 +67,6 @@ def _alter_table(c: list[Any]) -> AlterTable:
     return AlterTable(node(c, QName), tuple(nodes(c, AlterAction)), span_of(c))
 
 
-builder("drop_table")(build_from(DropTable, QName))
 builder("rename_table")(build_from(RenameTable, QName, Ident))
 
 
@@ -195,6 +201,9 @@ def _lower_create(lw: Lowering, stmt: CreateTable) -> None:
     name = lw.name(stmt.name, new=True)
     if name is None:
         return
+    if stmt.if_not_exists and name in lw.schema.tables:
+        lw.does_nothing(stmt.span, f"table '{name.display()}' already exists")
+        return
     if not stmt.columns:
         lw.bag.error("E209", stmt.span, f"table '{name.display()}' has no columns")
         return
@@ -233,6 +242,11 @@ def _lower_create(lw: Lowering, stmt: CreateTable) -> None:
 
 @lowers(DropTable)
 def _lower_drop(lw: Lowering, stmt: DropTable) -> None:
+    if stmt.if_exists:
+        name = lw.name(stmt.name)
+        if name is not None and name not in lw.schema.tables:
+            lw.does_nothing(stmt.span, f"there is no table '{name.display()}'")
+            return
     table = lw.table(stmt.name)
     if table is None:
         return

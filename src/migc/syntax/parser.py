@@ -79,6 +79,7 @@ def _parser(fast: bool = True) -> Any:
 _TOKEN_NAMES = {
     "NAME": "a name", "QUOTED_IDENT": "a quoted name", "STRING": "a 'string'", "INT": "an integer",
     "DECIMAL": "a number", "DOLLAR_STRING": "a $$string$$", "NOT_NULL": "not null", "DOWN_BLOCK": "down {",
+    "IF_NOT_EXISTS": "if not exists", "IF_EXISTS": "if exists",
     "SET_NULL": "set null", "SET_DEFAULT": "set default", "NO_ACTION": "no action",
     "NULLS_FIRST": "nulls first", "NULLS_LAST": "nulls last", "CMP_OP": "a comparison", "$END": "end of file",
     "LIKE": "like", "ILIKE": "ilike",
