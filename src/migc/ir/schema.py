@@ -116,7 +116,7 @@ class Schema:
     def enum_users(self, enum: Name) -> list[tuple[Table, Column]]:
         return [
             (t, c) for t in self.tables.values() for c in t.columns
-            if c.type.is_enum and (c.type.enum_schema, c.type.name) == (enum.schema, enum.name)
+            if c.type.is_enum and (c.type.schema, c.type.name) == (enum.schema, enum.name)
         ]
 
     def lookup(self, ref: ObjectRef) -> HasAttrs | None:

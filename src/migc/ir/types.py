@@ -18,42 +18,60 @@ _ARGS_ALLOWED.update({name: (0, 1) for name in _PRECISION_TYPES})
 
 @dataclass(frozen=True, slots=True)
 class SqlType:
-    """A canonical column type. `name` is canonical (`integer`, `varchar`, ...) or, for an enum,
-    its schema-qualified name with `enum` set."""
+    """A column type. For a built-in type, `name` is canonical (`integer`, `varchar`, ...); a
+    user-defined type (an enum, a domain, a composite type, an extension's type) has its `schema`
+    and `kind` set."""
 
     name: str
     args: tuple[int, ...] = ()
     array_dims: int = 0
-    enum_schema: str | None = None  # set for enum types
+    schema: str | None = None  # set for user-defined types
+    kind: str = ""  # "" built-in; "enum", "domain", "composite", or "base" (an extension's type)
+    base: SqlType | None = None  # a domain's underlying type (what operators and casts see)
+    typcategory: str = ""  # an extension's type: pg_type.typcategory ("S" for citext...)
 
     @property
     def is_enum(self) -> bool:
-        return self.enum_schema is not None
+        return self.kind == "enum"
+
+    @property
+    def is_user(self) -> bool:
+        """A user-defined type: the model (or an extension) made it."""
+        return self.schema is not None
 
     @property
     def category(self) -> str:
-        return "E" if self.is_enum else CATEGORY.get(self.name, "?")
+        """pg_type.typcategory of the element type: what PostgreSQL converts it with."""
+        if not self.kind:
+            return CATEGORY.get(self.name, "?")
+        if self.kind == "domain" and self.base is not None:
+            return self.base.category
+        return {"enum": "E", "composite": "C"}.get(self.kind) or self.typcategory or "U"
 
     def element(self) -> SqlType:
-        return SqlType(self.name, self.args, 0, self.enum_schema)
+        return SqlType(self.name, self.args, 0, self.schema, self.kind, self.base, self.typcategory)
+
+    def with_dims(self, array_dims: int) -> SqlType:
+        return SqlType(self.name, self.args, array_dims, self.schema, self.kind, self.base, self.typcategory)
 
     def with_name(self, schema: str, name: str) -> SqlType:
-        """The same type after its enum was renamed."""
-        return SqlType(name, self.args, self.array_dims, schema)
+        """The same type after it was renamed."""
+        return SqlType(name, self.args, self.array_dims, schema, self.kind, self.base, self.typcategory)
+
+    def same_type(self, other: SqlType) -> bool:
+        """The same type, modifiers aside."""
+        return (self.name, self.schema, self.array_dims) == (other.name, other.schema, other.array_dims)
 
     def sql(self) -> str:
         """The type as emitted SQL spells it."""
-        if self.is_enum:
-            base = quoting.qualified(self.enum_schema or "public", self.name)
-        else:
-            base = self.name
-            if self.args:
-                base += "(" + ",".join(str(a) for a in self.args) + ")"
+        base = quoting.qualified(self.schema, self.name) if self.schema is not None else self.name
+        if self.args:
+            base += "(" + ",".join(str(a) for a in self.args) + ")"
         return base + "[]" * self.array_dims
 
     def display(self) -> str:
         """How messages name the type."""
-        base = f"{self.enum_schema}.{self.name}" if self.enum_schema and self.enum_schema != "public" else self.name
+        base = f"{self.schema}.{self.name}" if self.schema and self.schema != "public" else self.name
         if self.args:
             base += "(" + ",".join(map(str, self.args)) + ")"
         return base + "[]" * self.array_dims
@@ -85,7 +103,7 @@ def assignable(src: SqlType, dst: SqlType) -> bool:
     if src.array_dims != dst.array_dims:
         return False
     if src.is_enum or dst.is_enum:
-        return src.name == dst.name and src.enum_schema == dst.enum_schema
+        return src.name == dst.name and src.schema == dst.schema
     if src.name == dst.name:
         return True
     same_family = src.category == dst.category and src.category in "NSDTJA"

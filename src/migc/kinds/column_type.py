@@ -53,7 +53,7 @@ def _on(table: Name, column: str) -> str:
 
 
 def _type_ref(t: SqlType) -> TypeRef:
-    qualified = QName(Ident(t.enum_schema), Ident(t.name)) if t.enum_schema else QName(None, Ident(t.name))
+    qualified = QName(Ident(t.schema), Ident(t.name)) if t.schema else QName(None, Ident(t.name))
     return TypeRef(qualified, t.args, t.array_dims)
 
 
@@ -115,12 +115,12 @@ def _retyped_default(default: Expr | None, old: SqlType, new: SqlType) -> Expr |
     """PostgreSQL stores a string (or NULL) default as a constant of the column's type at the time; a
     type change keeps that constant (`''::character varying`, `NULL::character varying` on a column
     now text). The model says so with an explicit cast, which the way back removes again."""
-    if default is None or (old.name, old.enum_schema) == (new.name, new.enum_schema):
+    if default is None or (old.name, old.schema) == (new.name, new.schema):
         return default
     if isinstance(default, Literal) and default.kind in ("string", "null"):  # `default null` is NULL::type
-        return Cast(default, _type_ref(SqlType(old.name, (), old.array_dims, old.enum_schema)))
+        return Cast(default, _type_ref(replace(old, args=())))
     if isinstance(default, Cast) and isinstance(default.operand, Literal) and default.operand.kind in ("string", "null"):
-        if _type_ref(SqlType(new.name, (), new.array_dims, new.enum_schema)) == default.type:
+        if _type_ref(replace(new, args=())) == default.type:
             return default.operand
     return default
 

@@ -158,7 +158,7 @@ class RenameEnumOp(Op):
             cols = tuple(
                 replace(c, type=c.type.with_name(*new),
                         default=c.default.with_type_renamed(old, new) if c.default is not None else None)
-                if c.type.is_enum and (c.type.enum_schema, c.type.name) == old else c
+                if c.type.is_enum and (c.type.schema, c.type.name) == old else c
                 for c in t.columns
             )
             if cols != t.columns:

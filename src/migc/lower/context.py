@@ -171,7 +171,7 @@ class Lowering:
         if ref.args:
             self.bag.error("E114", ref.span, f"enum type {base} takes no modifiers")
             return None
-        return SqlType(base, (), ref.array_dims, schema), False
+        return SqlType(base, (), ref.array_dims, schema, "enum"), False
 
     def known_type(self, ref: TypeRef) -> SqlType | None:
         """The type, without reporting anything when it is unknown (regclass, say)."""
@@ -180,7 +180,7 @@ class Lowering:
         if canonical is not None:
             return SqlType(canonical, ref.args, ref.array_dims)
         name = Name(qname.schema_name, qname.name.value)
-        return SqlType(name.name, (), ref.array_dims, name.schema) if name in self.schema.enums else None
+        return SqlType(name.name, (), ref.array_dims, name.schema, "enum") if name in self.schema.enums else None
 
     def resolve_cast_type(self, ref: TypeRef) -> SqlType | None:
         resolved = self.resolve_type(ref)

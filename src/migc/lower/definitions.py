@@ -159,8 +159,8 @@ def _resolve_fk(lw: Lowering, table: Table, p: Pending, new_keys: list[Pending])
         if rcol is None:
             lw.bag.error("E103", source.span, f"table '{target_name.display()}' has no column '{remote}'")
             return False
-        if lcol is not None and (lcol.type.name, lcol.type.array_dims, lcol.type.enum_schema) != (
-            rcol.type.name, rcol.type.array_dims, rcol.type.enum_schema
+        if lcol is not None and (lcol.type.name, lcol.type.array_dims, lcol.type.schema) != (
+            rcol.type.name, rcol.type.array_dims, rcol.type.schema
         ):
             lw.bag.error("E203", p.span, f"foreign key column '{local}' is {lcol.type.display()} but "
                          f"'{target_name.display()}.{remote}' is {rcol.type.display()}",

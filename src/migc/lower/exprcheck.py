@@ -53,12 +53,12 @@ def check_default(lw: Lowering, expr: ex.Expr, column: Column) -> Typed:
     typed = infer(expr, lambda ref: None, lw.resolve_cast_type)
     problem = fits(typed, column.type)
     if problem is None and typed.literal == "string" and column.type.is_enum and not column.type.array_dims:
-        enum = lw.schema.enums.get(Name(column.type.enum_schema or "public", column.type.name))
+        enum = lw.schema.enums.get(Name(column.type.schema or "public", column.type.name))
         problem = _enum_label_problem(typed.value or "", enum)
     if problem is not None:
         lw.bag.error("E201", expr.span, f"default for column '{column.name}': {problem}")
     elif typed.literal == "string" and column.type.is_enum:
-        _new_label_used(lw, Name(column.type.enum_schema or "public", column.type.name), typed.value or "", expr)
+        _new_label_used(lw, Name(column.type.schema or "public", column.type.name), typed.value or "", expr)
     return typed
 
 
@@ -83,7 +83,7 @@ def _new_labels_compared(lw: Lowering, expr: ex.Expr, columns: dict[str, Column]
         for column_side, value in pairs:
             col = columns.get(column_side.name.value) if isinstance(column_side, ex.ColumnRef) else None
             if col is not None and col.type.is_enum and isinstance(value, ex.Literal) and value.kind == "string":
-                _new_label_used(lw, Name(col.type.enum_schema or "public", col.type.name), value.value, value)
+                _new_label_used(lw, Name(col.type.schema or "public", col.type.name), value.value, value)
 
 
 def _enum_label_problem(label: str, enum: EnumType | None) -> str | None:

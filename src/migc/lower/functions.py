@@ -97,7 +97,7 @@ _POLYMORPHIC = frozenset({
 
 def pg_name(t: SqlType) -> str:
     """PostgreSQL's name of a model type, without modifiers (what pg_proc's arguments say)."""
-    base = f"{t.enum_schema}.{t.name}" if t.is_enum else _PG_NAMES.get(t.name, t.name)
+    base = f"{t.schema}.{t.name}" if t.is_user else _PG_NAMES.get(t.name, t.name)
     return base + "[]" * t.array_dims
 
 

@@ -117,7 +117,7 @@ def infer(expr: ex.Expr, column: ColumnLookup, resolve: TypeResolver) -> Typed:
                 return next((r for r in results if r.type is not None), UNKNOWN)
             case ex.ArrayLiteral(items=items):
                 element = next((t.type for t in map(go, items) if t.type is not None), None)
-                return Typed(SqlType(element.name, element.args, element.array_dims + 1, element.enum_schema)) \
+                return Typed(element.with_dims(element.array_dims + 1)) \
                     if element is not None else UNKNOWN
             case ex.Collate(operand=operand):
                 return go(operand)
