@@ -30,22 +30,56 @@ _EMPTY: frozenset[str] = frozenset()
 Taken = tuple[str, str, str]
 
 
+def _by_name(ref: ObjectRef) -> Any:
+    return ref.name
+
+
 @dataclass(frozen=True)
 class ObjectKind:
-    """A store of model objects of one kind, beyond tables, indexes and enums."""
+    """A store of model objects of one kind, beyond tables, indexes and enums.
+
+    An object is named by an `ObjectRef` whose `kind` is the store's (`ref`); `key_of` turns such a
+    ref back into the store's key (by default the ref's name: a function's key also holds its
+    argument types, which its ref keeps in `column`). Objects that are `HasAttrs` take attributes
+    (a comment) through `Schema.with_attr` like tables do. `rank` orders independent objects when
+    `migc schema` builds everything from nothing (dependencies first, then rank, then name):
+    extensions 0, enums 10, other types 15, sequences 20, functions 30, tables 40, indexes 45,
+    views 50, triggers 60, policies 70, privileges 80."""
 
     kind: str  # "view", "function", "sequence", ...
     names: Callable[[Any, Any], Iterable[Taken]]  # (key, object) -> the names it takes
     depends_on: Callable[[Any, Any], Iterable[ObjectRef]] = lambda key, obj: ()  # what it uses
+    ref: Callable[[Any, Any], ObjectRef] | None = None  # (key, object) -> its ref; None: ObjectRef(kind, key)
+    key_of: Callable[[ObjectRef], Any] = _by_name
+    rank: int = 50
+
+    def ref_of(self, key: Any, obj: Any) -> ObjectRef:
+        return self.ref(key, obj) if self.ref is not None else ObjectRef(self.kind, key)
 
 
 OBJECT_KINDS: dict[str, ObjectKind] = {}
+
+# What a table uses beyond its own columns (a domain as a column's type, a function in a default, a
+# sequence in nextval(...)): each kind that can be used so registers a finder, so `users_of` and the
+# build order of `migc schema` see tables as users too. Same for indexes (a function in an expression).
+TABLE_DEPENDENCIES: list[Callable[[Table], Iterable[ObjectRef]]] = []
+INDEX_DEPENDENCIES: list[Callable[[Index], Iterable[ObjectRef]]] = []
 
 
 def object_kind(kind: ObjectKind) -> ObjectKind:
     """Register a kind's store (from the kind's module)."""
     OBJECT_KINDS[kind.kind] = kind
     return kind
+
+
+def same_object(used: ObjectRef, ref: ObjectRef) -> bool:
+    """Does a dependency on `used` point at `ref`? A column's user uses its table; a dependency
+    on a function without its argument types (`column` None) uses every function of that name."""
+    if used == ref:
+        return True
+    if ref.kind == "table" and used.kind == "column":
+        return used.name == ref.name
+    return used.kind == ref.kind and used.name == ref.name and used.column is None and ref.kind != "column"
 
 
 @dataclass(frozen=True)
@@ -86,16 +120,24 @@ class Schema:
         return self.objects.get(kind, {})
 
     def users_of(self, ref: ObjectRef) -> list[tuple[str, Any, Any]]:
-        """(kind, key, object) of every stored object that depends on `ref` (or on a column of
-        `ref` when it is a table)."""
-        found = []
+        """(kind, key, object) of every object that depends on `ref` (or on a column of `ref` when
+        it is a table): stored objects, and tables and indexes through the registered finders
+        (kind "table" / "index", keyed by name). A table is not its own user."""
+        found: list[tuple[str, Any, Any]] = []
         for kind, objects in self.objects.items():
             depends_on = OBJECT_KINDS[kind].depends_on
             for key, obj in objects.items():
-                for used in depends_on(key, obj):
-                    if used == ref or (ref.kind == "table" and used.kind == "column" and used.name == ref.name):
-                        found.append((kind, key, obj))
-                        break
+                if any(same_object(used, ref) for used in depends_on(key, obj)):
+                    found.append((kind, key, obj))
+        if TABLE_DEPENDENCIES:
+            for name, table in self.tables.items():
+                if name != ref.name and any(same_object(used, ref) for finder in TABLE_DEPENDENCIES
+                                            for used in finder(table)):
+                    found.append(("table", name, table))
+        if INDEX_DEPENDENCIES:
+            for name, index in self.indexes.items():
+                if any(same_object(used, ref) for finder in INDEX_DEPENDENCIES for used in finder(index)):
+                    found.append(("index", name, index))
         return found
 
     def referencing(self, target: Name, column: str | None = None) -> list[tuple[Table, Constraint]]:
@@ -130,6 +172,10 @@ class Schema:
             return self.indexes.get(ref.name)
         if ref.kind == "enum":
             return self.enums.get(ref.name)
+        kind = OBJECT_KINDS.get(ref.kind)
+        if kind is not None:
+            found = self.store(ref.kind).get(kind.key_of(ref))
+            return found if isinstance(found, HasAttrs) else None
         return None
 
     # ------------------------------------------------------------ transitions
@@ -261,6 +307,10 @@ class Schema:
             return self.with_index(self.indexes[ref.name].with_attr(key, value))
         if ref.kind == "enum":
             return self.with_enum(self.enums[ref.name].with_attr(key, value))
+        kind = OBJECT_KINDS.get(ref.kind)
+        if kind is not None:
+            store_key = kind.key_of(ref)
+            return self.with_object(ref.kind, store_key, self.store(ref.kind)[store_key].with_attr(key, value))
         raise ValueError(f"{ref.kind} objects have no attributes in the model")
 
     def __getstate__(self) -> dict[str, object]:
