@@ -29,6 +29,9 @@ TRANS_IDLE = 0
 DIAG_SQLSTATE, DIAG_MESSAGE_PRIMARY, DIAG_MESSAGE_DETAIL = ord("C"), ord("M"), ord("D")
 DIAG_MESSAGE_HINT, DIAG_STATEMENT_POSITION, DIAG_CONTEXT = ord("H"), ord("P"), ord("W")
 
+# every session of migc (runs, catalog snapshots, scratch databases): the SQL migc emits and the
+# catalog text it compares mean the same whatever the server's, database's or role's defaults are
+SESSION_DEFAULTS = {"TimeZone": "UTC", "standard_conforming_strings": "on"}
 _SETTING_VALUE = re.compile(r"^\s*\d+(\.\d+)?\s*(us|ms|s|min|h|d)?\s*$")
 CONNECT_TIMEOUT_S = 10
 _CONNECT_HINT = "check that the server is running and reachable, and the user name, password and database name"
@@ -337,7 +340,8 @@ class Session:
 
 
 def connect(target: DatabaseTarget, *, settings: dict[str, str] | None = None) -> Session:
-    """Open the run's one connection; `settings` become `-c name=value` startup options."""
+    """Open the run's one connection; `settings` (and SESSION_DEFAULTS) become `-c name=value`
+    startup options, which take precedence over the database's and the role's own defaults."""
     import psycopg
     from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
@@ -356,7 +360,7 @@ def connect(target: DatabaseTarget, *, settings: dict[str, str] | None = None) -
 
 def _add_settings(params: dict[str, Any], settings: dict[str, str] | None) -> None:
     options = str(params.get("options") or "")
-    for name, value in (settings or {}).items():
+    for name, value in {**SESSION_DEFAULTS, **(settings or {})}.items():
         options += f" -c {name}={value}"
     params["options"] = options.strip()
     params.setdefault("application_name", "migc")
