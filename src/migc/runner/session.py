@@ -99,6 +99,7 @@ class Session:
         self.target = target
         self._pg: Any = conn.pgconn
         self._encoding = conn.info.encoding
+        self.wrote = False  # something that writes was sent (see connect.make_durable)
 
     @property
     def server_version(self) -> int:

@@ -16,6 +16,21 @@ if TYPE_CHECKING:
 
 # the first column of the row that each migration's tracking statement returns: see Session.run_batch
 MARKER = "migc_done"
+# what migc reads and writes of a tracking table (every version of migc has made these)
+REQUIRED_COLUMNS = frozenset({
+    "version", "version_text", "name", "checksum", "up_sql", "down_sql", "down_statements", "irreversible_at",
+    "non_transactional", "applied_at", "duration_ms", "applied_by", "migc_version",
+})
+
+
+@dataclass(frozen=True)
+class TrackingShape:
+    """What the database has under the tracking table's name."""
+
+    exists: bool
+    schema_exists: bool
+    kind: str | None  # pg_class.relkind
+    columns: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -56,13 +71,29 @@ class TrackingTable:
   migc_version text NOT NULL
 )"""
 
-    def existence(self, session: Session) -> tuple[bool, bool]:
-        """(table exists, schema exists)."""
+    def shape(self, session: Session) -> TrackingShape:
+        """Whether the table (and its schema) exist, and what it is: one query."""
+        table = quote_literal(self.qualified)
         row = session.rows(
-            f"SELECT to_regclass({quote_literal(self.qualified)}) IS NOT NULL, "
-            f"to_regnamespace({quote_literal(quote_ident(self.schema))}) IS NOT NULL"
+            f"SELECT to_regclass({table}) IS NOT NULL, to_regnamespace({quote_literal(quote_ident(self.schema))}) "
+            f"IS NOT NULL, (SELECT relkind::text FROM pg_class WHERE oid = to_regclass({table})), "
+            f"(SELECT array_agg(attname::text) FROM pg_attribute WHERE attrelid = to_regclass({table}) "
+            "AND attnum > 0 AND NOT attisdropped)"
         )[0]
-        return bool(row[0]), bool(row[1])
+        return TrackingShape(bool(row[0]), bool(row[1]), row[2], frozenset(row[3] or ()))
+
+    def foreign(self, shape: TrackingShape) -> str | None:
+        """Why an existing relation of this name is not a tracking table migc can use, if it is not."""
+        if not shape.exists:
+            return None
+        if shape.kind not in ("r", "p"):
+            kinds = {"v": "a view", "m": "a materialized view", "S": "a sequence", "f": "a foreign table",
+                     "i": "an index", "I": "an index", "c": "a composite type"}
+            return f"{self.qualified} is {kinds.get(shape.kind or '', 'not a table')}"
+        missing = sorted(REQUIRED_COLUMNS - shape.columns)
+        if missing:
+            return f"{self.qualified} has no column{'s' if len(missing) > 1 else ''} {', '.join(missing)}"
+        return None
 
     def select_sql(self) -> str:
         """All rows, oldest first, as AppliedMigration.from_row reads them, without the down SQL

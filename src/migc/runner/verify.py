@@ -16,7 +16,7 @@ from migc.errors import MigcError
 from migc.project import ProjectConfig
 from migc.runner.apply import Script, apply_down, apply_up, run_statements
 from migc.runner.run_commands import RunOptions, read_applied, read_down
-from migc.runner.connect import resolve_target, tracking_table
+from migc.runner.connect import resolve_target, sql_errors, tracking_table
 from migc.runner.precheck import compile_checked
 from migc.runner.failure import MigrationRef
 from migc.runner.report import Output
@@ -31,7 +31,13 @@ def run_verify(
 ) -> int:
     """For each migration on a scratch database: up, down, up again; then the compiled schema."""
     project = compiled or compile_checked(config, out)
-    server = scratch_server(config, resolve_target(config, options.database_url, out.note), out.note)
+    target = resolve_target(config, options.database_url, out.note)
+    with sql_errors(target.shown, "verifying the migrations on a scratch database"):
+        return _verify(config, out, project, target)
+
+
+def _verify(config: ProjectConfig, out: Output, project: CompiledProject, target: DatabaseTarget) -> int:
+    server = scratch_server(config, target, out.note)
     tracking = tracking_table(config)
     with scratch_database(server) as scratch, connect(scratch) as session:
         read_applied(session, tracking, create=True)
@@ -100,6 +106,11 @@ def run_diff(
     """The compiled schema against the live database; exit 1 on any drift."""
     project = compiled or compile_checked(config, out)
     target = resolve_target(config, options.database_url, out.note)
+    with sql_errors(target.shown, "comparing the database with the compiled schema"):
+        return _diff(config, out, project, target)
+
+
+def _diff(config: ProjectConfig, out: Output, project: CompiledProject, target: DatabaseTarget) -> int:
     tracking = tracking_table(config)
     key = tracking.key
     with connect(target) as session:
