@@ -209,3 +209,65 @@ def test_08_hot_standby(tmp_path: Path, fresh_db: str, run_migc: RunMigc, reques
     (tmp_path / "migc.toml").write_text('tracking_table = "other_history"\n')
     stderr = user_error(run_migc("up", "--database-url", standby, cwd=tmp_path))
     assert "creating the tracking table" in stderr and "it is a hot standby" in stderr
+
+
+# ---- 9: --lock-timeout and --to are checked
+
+
+def test_09_lock_timeout_values(tmp_path: Path, fresh_db: str, run_migc: RunMigc) -> None:
+    from migc.runner.tracking import TrackingTable
+
+    write(tmp_path, {"0001_a.mig": "create table a (id int)\n"})
+    for bad in ("inf", "nan", "-1", "-0.5", "1e300"):
+        result = run_migc("up", "--lock-timeout", bad, "--database-url", fresh_db, cwd=tmp_path)
+        assert result.returncode == 2, result.stderr  # a usage error, as for a value that is not a number
+        assert "--lock-timeout" in result.stderr and "finite number of seconds" in result.stderr
+        assert "Traceback" not in result.stderr
+    assert rows(fresh_db, "select to_regclass('migc_migrations')") == [(None,)]
+    key = TrackingTable("public", "migc_migrations").lock_key
+    with psycopg.connect(fresh_db, autocommit=True) as holder:  # another runner holds the lock
+        holder.execute("select pg_advisory_lock(%s)", [key])
+        # 0.1 ms is 1 ms, not '0ms' (no limit): it gives up instead of waiting forever
+        for value, said in (("0.0001", "more than 0.0001 s"), ("0", "is held by another migc run")):
+            stderr = user_error(run_migc("up", "--lock-timeout", value, "--database-url", fresh_db, cwd=tmp_path,
+                                         timeout=60))
+            assert "migration lock" in stderr and said in stderr
+    assert rows(fresh_db, "select to_regclass('a')") == [(None,)]
+    ok(run_migc("up", "--lock-timeout", "0", "--database-url", fresh_db, cwd=tmp_path))
+
+
+def test_09_up_and_down_to_an_unknown_version(tmp_path: Path, fresh_db: str, run_migc: RunMigc) -> None:
+    write(tmp_path, {"0001_a.mig": "create table a (id int)\n", "0002_b.mig": "create table b (id int)\n",
+                     "0004_c.mig": "create table c (id int)\n"})
+    stderr = user_error(run_migc("up", "--to", "99", "--database-url", fresh_db, cwd=tmp_path))
+    assert "--to 99: no migration has version 99" in stderr
+    user_error(run_migc("up", "--to", "3", "--database-url", fresh_db, cwd=tmp_path))
+    assert rows(fresh_db, "select to_regclass('migc_migrations')") == [(None,)]  # nothing touched
+    ok(run_migc("up", "--to", "0", "--database-url", fresh_db, cwd=tmp_path))  # 0: always a version
+    ok(run_migc("up", "--to", "0002", "--database-url", fresh_db, cwd=tmp_path))
+    ok(run_migc("up", "--database-url", fresh_db, cwd=tmp_path))
+    for unknown in ("99", "3"):
+        stderr = user_error(run_migc("down", "--to", unknown, "--database-url", fresh_db, cwd=tmp_path))
+        assert f"--to {unknown}: no migration has version {unknown}" in stderr
+    assert tracked(fresh_db) == [1, 2, 4]
+    # a version known only to the tracking table (its file deleted) is a version too
+    (tmp_path / "migrations" / "0002_b.mig").unlink()
+    assert "reverted 0004_c" in ok(run_migc("down", "--to", "2", "--database-url", fresh_db, cwd=tmp_path)).stdout
+    assert tracked(fresh_db) == [1, 2]
+    ok(run_migc("down", "--to", "2", "--database-url", fresh_db, cwd=tmp_path))  # nothing above it
+    assert tracked(fresh_db) == [1, 2]
+
+
+# ---- 24: version 0 is a version, and `down --to 0` reverts everything
+
+
+def test_24_down_to_0_reverts_a_version_0(tmp_path: Path, fresh_db: str, run_migc: RunMigc) -> None:
+    write(tmp_path, {"00_init.mig": "create table base (id int)\n", "01_more.mig": "create table more (id int)\n"})
+    applied = ok(run_migc("up", "--database-url", fresh_db, cwd=tmp_path)).stdout
+    assert "applied 00_init" in applied and "applied 01_more" in applied
+    assert tracked(fresh_db) == [0, 1]
+    ok(run_migc("down", "--to", "00", "--database-url", fresh_db, cwd=tmp_path))
+    assert tracked(fresh_db) == []
+    assert rows(fresh_db, "select to_regclass('base'), to_regclass('more')") == [(None, None)]
+    ok(run_migc("up", "--to", "0", "--database-url", fresh_db, cwd=tmp_path))  # up to 0 applies version 0
+    assert tracked(fresh_db) == [0]

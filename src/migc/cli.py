@@ -165,7 +165,20 @@ def new(
 DatabaseUrlOption = typer.Option(
     None, "--database-url", help="PostgreSQL URL (default: DATABASE_URL, the config, else the embedded server)."
 )
-LockTimeoutOption = typer.Option(60.0, "--lock-timeout", help="Seconds to wait for another runner's lock.")
+def _lock_timeout(value: float) -> float:
+    """A usage error (exit 2, as for a value that is not a number) unless 0 or a positive finite
+    number of seconds; fractions of a millisecond are rounded up to 1 ms when the lock is taken."""
+    from migc.runner.connect import lock_wait_ms
+
+    try:
+        lock_wait_ms(value)
+    except MigcError as err:
+        raise typer.BadParameter(f"{value!r}: {err.hint}") from None
+    return value
+
+
+LockTimeoutOption = typer.Option(60.0, "--lock-timeout", callback=_lock_timeout,
+                                 help="Seconds to wait for another runner's lock (0: do not wait).")
 DryRunOption = typer.Option(False, "--dry-run", help="Print the SQL that would run; change nothing.")
 
 

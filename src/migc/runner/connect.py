@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 
@@ -47,6 +48,8 @@ def migration_session(
 ) -> Iterator[Session]:
     """The run's one connection; with `lock_timeout_s`, holding the advisory lock until it closes."""
     writes = lock_timeout_s is not None
+    if lock_timeout_s is not None:
+        lock_wait_ms(lock_timeout_s)  # a bad value fails before connecting
     settings = session_settings(config)
     if writes:
         settings["synchronous_commit"] = "off"  # made up for by make_durable() before the run ends
@@ -94,17 +97,34 @@ def make_durable(session: Session) -> None:
                         "run `migc status` to see what is applied") from None
 
 
+# PostgreSQL's lock_timeout is an int of milliseconds
+MAX_LOCK_WAIT_S = 2_147_483
+
+
+def lock_wait_ms(seconds: float) -> int:
+    """--lock-timeout in whole milliseconds: 0 means do not wait; anything else is rounded up to at
+    least 1 ms (PostgreSQL's `lock_timeout = 0` would mean wait forever). MigcError unless a finite
+    number from 0 to MAX_LOCK_WAIT_S."""
+    if not (isinstance(seconds, (int, float)) and math.isfinite(seconds) and 0 <= seconds <= MAX_LOCK_WAIT_S):
+        raise MigcError(
+            f"--lock-timeout {seconds!r} is not a number of seconds migc can wait",
+            f"give a finite number of seconds from 0 (do not wait) to {MAX_LOCK_WAIT_S}, e.g. --lock-timeout 60",
+        )
+    return 0 if seconds == 0 else max(1, math.ceil(seconds * 1000))
+
+
 def acquire_lock(session: Session, tracking: TrackingTable, timeout_s: float) -> None:
-    """Wait up to `timeout_s` for the session advisory lock of this tracking table."""
+    """Wait up to `timeout_s` for the session advisory lock of this tracking table (0: do not wait)."""
     key = tracking.lock_key
+    wait_ms = lock_wait_ms(timeout_s)
     try:
-        if timeout_s <= 0:
+        if wait_ms == 0:
             got = session.rows(f"SELECT pg_try_advisory_lock({key})")[0][0]
         else:
             # lock_timeout bounds the wait on the advisory lock too; the session's own values
             # (from the connection's startup options) come back with RESET
             session.run(
-                f"SET lock_timeout = '{int(timeout_s * 1000)}ms'; SET statement_timeout = 0; "
+                f"SET lock_timeout = '{wait_ms}ms'; SET statement_timeout = 0; "
                 f"SELECT pg_advisory_lock({key}); RESET lock_timeout; RESET statement_timeout"
             )
             got = True
@@ -113,8 +133,9 @@ def acquire_lock(session: Session, tracking: TrackingTable, timeout_s: float) ->
             raise explain(session, failure, "taking the migration lock (an advisory lock)") from None
         got = False
     if not got:
+        waited = "is held by" if wait_ms == 0 else f"has been held for more than {timeout_s:g} s by"
         raise MigcError(
-            f"another migc run has held the migration lock of {session.target.shown} for more than {timeout_s:g} s",
+            f"the migration lock of {session.target.shown} {waited} another migc run",
             "wait for it to finish, or raise --lock-timeout",
         )
 

@@ -79,6 +79,8 @@ def run_up(
 ) -> int:
     """Apply pending migrations in version order; `compiled` skips compiling (tests, verify)."""
     project = compiled or compile_checked(config, out)
+    if to is not None and to != 0 and all(m.version != to for m in project.migrations):
+        raise MigcError(f"--to {to}: no migration has version {to}", _LISTED)
     target = resolve_target(config, options.database_url, out.note)
     tracking = tracking_table(config)
     lock = None if options.dry_run else options.lock_timeout_s
@@ -167,9 +169,16 @@ def run_down(
     tracking = tracking_table(config)
     lock = None if options.dry_run else options.lock_timeout_s
     with migration_session(config, target, lock_timeout_s=lock) as session:
-        # only the rows it reverts, with their down SQL
-        if to is not None:
-            chosen = read_down(session, tracking, above=to)
+        # only the rows it reverts, with their down SQL (and the row of version `to`, to know it exists)
+        if to == 0:  # everything, a version 0 (`00_init.mig`) too
+            chosen = read_down(session, tracking)
+        elif to is not None:
+            chosen = read_down(session, tracking, above=to - 1)
+            if chosen and chosen[-1].version == to:
+                chosen.pop()  # it stays applied
+            elif to not in _shown_paths(config):
+                raise MigcError(f"--to {to}: no migration has version {to} (none is applied, no file has it)",
+                                _LISTED)
         else:
             chosen = read_down(session, tracking, latest=steps or 1)
         if not chosen:
@@ -197,6 +206,9 @@ def run_down(
             run_steps(session, reverts, _Progress(progress))
     out.line(f"reverted {len(chosen)} migration(s) in {format_ms((time.perf_counter() - started) * 1000)}")
     return 0
+
+
+_LISTED = "versions are numbers (5 = 0005); `migc status` lists the migrations and their versions"
 
 
 def _shown_paths(config: ProjectConfig) -> dict[int, str]:
