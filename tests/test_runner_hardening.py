@@ -271,3 +271,52 @@ def test_24_down_to_0_reverts_a_version_0(tmp_path: Path, fresh_db: str, run_mig
     assert rows(fresh_db, "select to_regclass('base'), to_regclass('more')") == [(None, None)]
     ok(run_migc("up", "--to", "0", "--database-url", fresh_db, cwd=tmp_path))  # up to 0 applies version 0
     assert tracked(fresh_db) == [0]
+
+
+# ---- 12: hints that fit the failure
+
+
+def test_12_bad_timeouts_in_the_config_name_the_key_and_file(tmp_path: Path, fresh_db: str, run_migc: RunMigc) -> None:
+    write(tmp_path, {"0001_a.mig": "create table a (id int)\n"})
+    for value in ("30d", "5 seconds", "-1s", "1e3"):  # 30 days is past PostgreSQL's int of ms
+        (tmp_path / "migc.toml").write_text(f'lock_timeout = "{value}"\n')
+        for command in ("up", "status"):
+            stderr = user_error(run_migc(command, "--database-url", fresh_db, cwd=tmp_path))
+            assert f"migc.toml: setting 'lock_timeout' = '{value}' is not a duration" in stderr, stderr
+            assert "password" not in stderr and "cannot connect" not in stderr
+    (tmp_path / "migc.toml").write_text('statement_timeout = "abc"\n')
+    assert "setting 'statement_timeout'" in user_error(run_migc("up", "--database-url", fresh_db, cwd=tmp_path))
+    # a fraction of a millisecond is 1 ms, not PostgreSQL's 0 (no limit)
+    (tmp_path / "migc.toml").write_text('lock_timeout = "0.0001s"\n')
+    write(tmp_path, {"0002_probe.mig": "create table probe (v text)\n"
+                     "sql $$ insert into probe values (current_setting('lock_timeout')) $$ down $$ delete from probe $$\n"})
+    ok(run_migc("up", "--database-url", fresh_db, cwd=tmp_path))
+    assert rows(fresh_db, "select v from probe") == [("1ms",)]
+
+
+def test_12_a_setting_the_server_refuses_is_not_a_password_problem(tmp_path: Path, fresh_db: str,
+                                                                   run_migc: RunMigc) -> None:
+    write(tmp_path, {"0001_a.mig": "create table a (id int)\n"})
+    url = fresh_db + "&options=-c%20work_mem%3Dlots"
+    stderr = user_error(run_migc("up", "--database-url", url, cwd=tmp_path))
+    assert 'invalid value for parameter "work_mem"' in stderr
+    assert "the server refused the setting work_mem" in stderr and "options" in stderr
+    assert "password" not in stderr.split("hint:")[1]
+
+
+def test_12_lost_connection_and_server_errors_are_not_the_migrations_fault(tmp_path: Path, fresh_db: str,
+                                                                           run_migc: RunMigc) -> None:
+    write(tmp_path, {"0001_a.mig": "create table a (id int)\n",
+                     "0002_gone.mig": "create table b (id int)\n"
+                     "sql $$ select pg_terminate_backend(pg_backend_pid()) $$ down $$ select 1 $$\n"})
+    stderr = user_error(run_migc("up", "--database-url", fresh_db, cwd=tmp_path))
+    assert "0002_gone" in stderr and "connection to the database was lost" in stderr
+    assert "check that the server is running" in stderr and "migc status" in stderr
+    assert "fix the migration" not in stderr
+    assert tracked(fresh_db) == [1] and rows(fresh_db, "select to_regclass('b')") == [(None,)]
+    (tmp_path / "migrations" / "0002_gone.mig").write_text(
+        "create table b (id int)\n"
+        "sql $$ do $do$ begin raise exception 'could not write block 7' using errcode = 'io_error'; end $do$ $$\n"
+        "    down $$ select 1 $$\n")
+    stderr = user_error(run_migc("up", "--database-url", fresh_db, cwd=tmp_path))
+    assert "58030" in stderr and "server's log" in stderr and "fix the migration" not in stderr

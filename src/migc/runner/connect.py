@@ -7,9 +7,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 
 from migc.errors import MigcError
-from migc.project import ProjectConfig, shown_path
+from migc.project import DURATION_HINT, ProjectConfig, duration_ms, shown_path
 from migc.runner.failure import database_error
-from migc.runner.session import Session, SqlFailure, check_setting, connect
+from migc.runner.session import Session, SqlFailure, connect
 from migc.runner.tracking import TrackingTable
 from migc.runner.urls import DatabaseTarget, configured_target
 
@@ -36,10 +36,17 @@ def tracking_table(config: ProjectConfig) -> TrackingTable:
 
 
 def session_settings(config: ProjectConfig) -> dict[str, str]:
-    return {
-        "lock_timeout": check_setting("lock_timeout", config.lock_timeout),
-        "statement_timeout": check_setting("statement_timeout", config.statement_timeout),
-    }
+    """The config's timeouts as startup options, in whole ms (load_config checked them already; a
+    ProjectConfig made otherwise is checked here, before connecting)."""
+    settings = {}
+    for key, value in (("lock_timeout", config.lock_timeout), ("statement_timeout", config.statement_timeout)):
+        ms = duration_ms(value)
+        if ms is None:
+            where = shown_path(config.config_file) if config.config_file else "the configuration"
+            raise MigcError(f"{where}: setting '{key}' = {value!r} is not a duration PostgreSQL takes",
+                            f"use {DURATION_HINT}")
+        settings[key] = f"{ms}ms"
+    return settings
 
 
 @contextmanager

@@ -9,7 +9,6 @@ names the migration and statement).
 
 from __future__ import annotations
 
-import os
 import re
 import select
 from collections.abc import Callable, Sequence
@@ -32,7 +31,6 @@ DIAG_MESSAGE_HINT, DIAG_STATEMENT_POSITION, DIAG_CONTEXT = ord("H"), ord("P"), o
 # every session of migc (runs, catalog snapshots, scratch databases): the SQL migc emits and the
 # catalog text it compares mean the same whatever the server's, database's or role's defaults are
 SESSION_DEFAULTS = {"TimeZone": "UTC", "standard_conforming_strings": "on"}
-_SETTING_VALUE = re.compile(r"^\s*\d+(\.\d+)?\s*(us|ms|s|min|h|d)?\s*$")
 CONNECT_TIMEOUT_S = 10
 _CONNECT_HINT = "check that the server is running and reachable, and the user name, password and database name"
 
@@ -79,15 +77,6 @@ class BatchOutcome:
     done: list[tuple[str | None, ...]] = field(default_factory=list)  # marked rows whose COMMIT succeeded
     failure: SqlFailure | None = None  # the error that stopped the string, if any
     interrupted: bool = False  # Ctrl-C: the rest was cancelled
-
-
-def check_setting(name: str, value: str) -> str:
-    """A duration for lock_timeout / statement_timeout, as PostgreSQL accepts it (`5s`, `0`)."""
-    if not _SETTING_VALUE.match(value):
-        raise MigcError(
-            f"invalid {name} '{value}'", f"use a duration such as '5s', '500ms' or '2min' ('0' turns it off)"
-        )
-    return value.replace(" ", "")
 
 
 class Session:
@@ -355,7 +344,7 @@ def connect(target: DatabaseTarget, *, settings: dict[str, str] | None = None) -
     try:
         conn = psycopg.connect(make_conninfo("", **params), autocommit=True)
     except psycopg.Error as exc:
-        raise _cannot_connect(target, str(exc)) from None
+        raise _cannot_connect(target, str(exc), settings) from None
     return Session(conn, target)
 
 
@@ -375,7 +364,33 @@ def _invalid_url(target: DatabaseTarget, reason: str) -> MigcError:
     )
 
 
-def _cannot_connect(target: DatabaseTarget, reason: str) -> MigcError:
+def _cannot_connect(target: DatabaseTarget, reason: str, settings: dict[str, str] | None = None) -> MigcError:
     text = redact_text(reason.strip(), target.secrets)
     text = text.removeprefix("connection failed: ").replace("\n\t", "\n  ")
-    return MigcError(f"cannot connect to the database {target.shown} (from {target.source}):\n  {text}", _CONNECT_HINT)
+    return MigcError(f"cannot connect to the database {target.shown} (from {target.source}):\n  {text}",
+                     _connect_hint(text, target, settings or {}))
+
+
+def _connect_hint(text: str, target: DatabaseTarget, settings: dict[str, str]) -> str:
+    """What to do, from libpq's or the server's reason (the same words whatever the server's language
+    is not: lc_messages may translate them, and then the general hint remains)."""
+    lowered = text.lower()
+    parameter = re.search(r'(?:invalid value for parameter|unrecognized configuration parameter) "([^"]+)"', text)
+    if parameter is not None:  # a startup option (`-c name=value`) the server refused
+        name = parameter[1]
+        if name in settings:
+            return (f"the server refused the session setting {name} = {settings[name]!r} that migc sends; "
+                    "check that setting in the config (lock_timeout, statement_timeout)")
+        return f"the server refused the setting {name}: check the `options` of the database URL (from {target.source})"
+    if "password authentication failed" in lowered or "no password supplied" in lowered:
+        return "check the user name and password in the database URL (or PGPASSWORD, ~/.pgpass)"
+    if re.search(r'database "[^"]*" does not exist', text):
+        return "create the database (createdb), or fix its name in the database URL"
+    if re.search(r'role "[^"]*" does not exist', text):
+        return "create the role, or fix the user name in the database URL"
+    if "no pg_hba.conf entry" in lowered:
+        return "the server's pg_hba.conf does not let this user connect from here: ask its administrator"
+    if any(words in lowered for words in ("connection refused", "could not translate host name", "timeout expired",
+                                          "no such file or directory", "could not connect", "network is unreachable")):
+        return "check that the server is running and reachable at that host and port"
+    return _CONNECT_HINT
