@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from migc.errors import MigcError
-from migc.runner.urls import DatabaseTarget, redact_text
+from migc.runner.urls import DatabaseTarget, ambiguous_password, redact_text
 
 if TYPE_CHECKING:
     import psycopg
@@ -335,7 +335,13 @@ def connect(target: DatabaseTarget, *, settings: dict[str, str] | None = None) -
     import psycopg
     from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
-    secrets = target.secrets
+    if ambiguous_password(target.url):
+        raise MigcError(
+            f"the password in the database URL {target.shown} (from {target.source}) holds a raw '@', '/' or "
+            "blank, which libpq would read as part of the host, port or database name",
+            "percent-encode them in the URL: '@' as %40, '/' as %2F, a space as %20 (or give the password in "
+            "PGPASSWORD or ~/.pgpass instead)",
+        )
     try:
         params = conninfo_to_dict(target.url)
     except psycopg.Error as exc:
