@@ -320,3 +320,61 @@ def test_12_lost_connection_and_server_errors_are_not_the_migrations_fault(tmp_p
         "    down $$ select 1 $$\n")
     stderr = user_error(run_migc("up", "--database-url", fresh_db, cwd=tmp_path))
     assert "58030" in stderr and "server's log" in stderr and "fix the migration" not in stderr
+
+
+# ---- 14: the failing statement, named without running anything twice, and where it is in the .mig file
+
+
+def test_14_failing_statement_names_its_mig_line_without_running_twice(tmp_path: Path, fresh_db: str,
+                                                                      run_migc: RunMigc) -> None:
+    write(tmp_path, {
+        "0001_base.mig": "create table u (id int pk)\nsql $$ create sequence s $$ down $$ drop sequence s $$\n",
+        "0002_bad.mig": (
+            "create table v (id int)\n"
+            "\n"
+            "sql $$ select nextval('s') $$ down $$ select 1 $$\n"
+            "alter table v add column note text\n"
+            "  sql $$ insert into u values (1); insert into u values (2) $$ down $$ select 1 $$\n"
+            "sql $$ -- a comment only $$ down $$ select 1 $$\n"
+            "sql $$ insert into u values (1) $$ down $$ select 1 $$\n"
+            "create table w (id int)\n"
+        ),
+    })
+    stderr = user_error(run_migc("up", "--database-url", fresh_db, cwd=tmp_path))
+    # no error position: PostgreSQL does not say which statement; the results that came back do
+    assert "23505" in stderr and "statement 6 of 7" in stderr, stderr
+    assert "from migrations/0002_bad.mig:7:1:" in stderr and "insert into u values (1)" in stderr
+    # the statements ran once: the sequence moved once (a re-run would have moved it twice)
+    assert rows(fresh_db, "select last_value, is_called from s") == [(1, True)]
+    assert tracked(fresh_db) == [1] and rows(fresh_db, "select to_regclass('v')") == [(None,)]
+
+    # several statements in one piece of raw sql: the piece is named, not the next statement
+    (tmp_path / "migrations" / "0002_bad.mig").write_text(
+        "create table v (id int)\n"
+        "sql $$ insert into u values (7); insert into u values (7) $$ down $$ select 1 $$\n"
+        "create table w (id int)\n")
+    stderr = user_error(run_migc("up", "--database-url", fresh_db, cwd=tmp_path))
+    assert "statement 2 of 3" in stderr and "from migrations/0002_bad.mig:2:1:" in stderr
+
+    # an error with a position: the caret, and the line and column in the .mig file
+    (tmp_path / "migrations" / "0002_bad.mig").write_text(
+        "create table v (id int)\n\n  sql $$ insert into v values ('nope') $$ down $$ delete from v $$\n")
+    stderr = user_error(run_migc("up", "--database-url", fresh_db, cwd=tmp_path))
+    assert "statement 2 of 2" in stderr and "from migrations/0002_bad.mig:3:3:" in stderr and "^" in stderr
+
+
+def test_14_failures_after_the_statements_say_so(tmp_path: Path, fresh_db: str, run_migc: RunMigc) -> None:
+    write(tmp_path, {"0001_a.mig": "create table a (id int pk)\n"})
+    ok(run_migc("up", "--database-url", fresh_db, cwd=tmp_path))
+    write(tmp_path, {"0002_deferred.mig": (
+        "create table p (id int pk)\n"
+        "sql $$ create table c (p int references p deferrable initially deferred) $$ down $$ drop table c $$\n"
+        "sql $$ insert into c values (1) $$ down $$ delete from c $$\n"
+    )})
+    stderr = user_error(run_migc("up", "--database-url", fresh_db, cwd=tmp_path))
+    assert "23503" in stderr and "its COMMIT failed" in stderr and "rolled back" in stderr
+    (tmp_path / "migrations" / "0002_deferred.mig").write_text(
+        "create table p (id int pk)\nsql $$ alter table migc_migrations rename to gone $$ down $$ select 1 $$\n")
+    stderr = user_error(run_migc("up", "--database-url", fresh_db, cwd=tmp_path))
+    assert "writing its row in the tracking table failed" in stderr and "42P01" in stderr
+    assert tracked(fresh_db) == [1]

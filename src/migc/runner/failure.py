@@ -33,6 +33,7 @@ class FailedStatement:
     sql: str
     description: str | None
     offset: int | None  # 0-based character offset of PostgreSQL's error position inside `sql`
+    origin: tuple[int, int] | None = None  # (line, column) in the .mig file of what produced it
 
 
 def migration_error(
@@ -43,6 +44,7 @@ def migration_error(
     *,
     transactional: bool,
     applied_before: int = 0,
+    stage: str | None = None,
 ) -> MigcError:
     """`migration 0002_x (migrations/0002_x.mig) failed ...`, the statement with a caret, PG's words."""
     verb = "applying" if direction == "up" else "reverting"
@@ -62,8 +64,14 @@ def migration_error(
         title = f"statement {statement.index + 1} of {statement.count}"
         if statement.description:
             title += f" ({statement.description})"
+        if statement.origin is not None and ref.file:
+            title += f", from {ref.file}:{statement.origin[0]}:{statement.origin[1]}"
         lines.append(f"  {title}:")
         lines.extend(_show_statement(statement.sql, statement.offset))
+    elif stage == "tracking":
+        lines.append("  (its statements ran; writing its row in the tracking table failed)")
+    elif stage == "commit":
+        lines.append("  (its statements ran; its COMMIT failed: a deferred constraint or trigger)")
     else:
         lines.append("  (the failing statement could not be determined)")
     lines.extend("  " + line for line in failure.describe().splitlines())

@@ -77,6 +77,16 @@ class BatchOutcome:
     done: list[tuple[str | None, ...]] = field(default_factory=list)  # marked rows whose COMMIT succeeded
     failure: SqlFailure | None = None  # the error that stopped the string, if any
     interrupted: bool = False  # Ctrl-C: the rest was cancelled
+    # where the failing transaction was when it failed: the last step marker it passed (a row whose
+    # first column is STEP, its value), and how many statements' results came back after that marker
+    # (or since the transaction's first statement, its BEGIN included, when it passed none)
+    step: int | None = None
+    since_step: int = 0
+
+
+# the first column of the row that a step marker (`SELECT n AS migc_step`) returns
+STEP = "migc_step"
+_STEP_KEY = STEP.encode()
 
 
 class Session:
@@ -223,20 +233,34 @@ class Session:
         return pg.get_result()
 
     def _collect(self, key: bytes, outcome: BatchOutcome) -> None:
+        """Read the results of a batch. Every statement of a simple query string ends in exactly one
+        result (a COPY in two: its COPY_* result, then its end), so counting them tells where in its
+        transaction a failing statement is, without running anything again."""
         pending: tuple[str | None, ...] | None = None
+        step: int | None = None
+        since = 0  # results of the current transaction since its start or its last step marker
         while (result := self._next_result()) is not None:
             status = result.status
+            if status in (COPY_IN, COPY_OUT):
+                self._end_copy(result)
+                continue
+            since += 1
             if status == FATAL_ERROR:
                 outcome.failure = self._failure_from_result(result)
+                outcome.step, outcome.since_step = step, since - 1
             elif status == TUPLES_OK:
-                if result.nfields and result.fname(0) == key and result.ntuples == 1:
-                    pending = tuple(self._text(result.get_value(0, i)) for i in range(result.nfields))
+                if result.nfields and result.ntuples == 1:
+                    name = result.fname(0)
+                    if name == key:
+                        pending = tuple(self._text(result.get_value(0, i)) for i in range(result.nfields))
+                    elif name == _STEP_KEY:
+                        step, since = int(result.get_value(0, 0)), 0
             elif status == COMMAND_OK:
-                if pending is not None and result.command_status == b"COMMIT":
-                    outcome.done.append(pending)
+                if result.command_status == b"COMMIT":
+                    if pending is not None:
+                        outcome.done.append(pending)
+                    step, since = None, 0  # the next transaction starts
                 pending = None
-            elif status in (COPY_IN, COPY_OUT):
-                self._end_copy(result)
 
     def _end_copy(self, result: Any) -> None:
         """A COPY in the SQL: from STDIN there is nothing to send (the server is told so and fails
