@@ -378,3 +378,44 @@ def test_14_failures_after_the_statements_say_so(tmp_path: Path, fresh_db: str, 
     stderr = user_error(run_migc("up", "--database-url", fresh_db, cwd=tmp_path))
     assert "writing its row in the tracking table failed" in stderr and "42P01" in stderr
     assert tracked(fresh_db) == [1]
+
+
+# ---- 13: a failed CREATE INDEX CONCURRENTLY leaves no INVALID index behind
+
+
+def test_13_failed_concurrent_index_is_dropped_and_the_retry_works(tmp_path: Path, fresh_db: str,
+                                                                   run_migc: RunMigc) -> None:
+    write(tmp_path, {
+        "0001_a.mig": "create table a (id int pk, x int)\n"
+                      "sql $$ insert into a values (1, 7), (2, 7) $$ down $$ delete from a $$\n",
+        "0002_unique_x.mig": "create unique index concurrently a_x_key on a (x)\n",
+        "0003_b.mig": "create table b (id int)\n",
+    })
+    stderr = user_error(run_migc("up", "--database-url", fresh_db, cwd=tmp_path))
+    assert "0002_unique_x" in stderr and "23505" in stderr and "outside a transaction" in stderr
+    assert 'the INVALID index "public"."a_x_key" that the failed CREATE INDEX CONCURRENTLY left behind was ' \
+           "dropped" in stderr
+    assert "nothing of it was done" in stderr
+    assert rows(fresh_db, "select count(*) from pg_index where not indisvalid") == [(0,)]
+    assert rows(fresh_db, "select to_regclass('a_x_key')") == [(None,)]
+    assert tracked(fresh_db) == [1]
+    execute(fresh_db, "update a set x = 8 where id = 2")  # fix the data; the same migration runs again
+    ok(run_migc("up", "--database-url", fresh_db, cwd=tmp_path))
+    assert tracked(fresh_db) == [1, 2, 3]
+    assert rows(fresh_db, "select indisvalid from pg_index where indexrelid = 'a_x_key'::regclass") == [(True,)]
+
+
+def test_13_an_invalid_index_from_before_is_named_not_dropped(tmp_path: Path, fresh_db: str,
+                                                              run_migc: RunMigc) -> None:
+    write(tmp_path, {"0001_a.mig": "create table a (id int pk, x int)\n",
+                     "0002_unique_x.mig": "create unique index concurrently a_x_key on a (x)\n"})
+    ok(run_migc("up", "--to", "1", "--database-url", fresh_db, cwd=tmp_path))
+    execute(fresh_db, "insert into a values (1, 7), (2, 7)")
+    with psycopg.connect(fresh_db, autocommit=True) as conn:  # a build that failed before migc's time
+        with pytest.raises(psycopg.errors.UniqueViolation):
+            conn.execute("create unique index concurrently a_x_key on a (x)")
+    execute(fresh_db, "delete from a where id = 2")
+    stderr = user_error(run_migc("up", "--database-url", fresh_db, cwd=tmp_path))
+    assert "42P07" in stderr and 'the name is taken by the INVALID index "public"."a_x_key"' in stderr
+    assert 'DROP INDEX CONCURRENTLY IF EXISTS "public"."a_x_key"' in stderr
+    assert rows(fresh_db, "select indisvalid from pg_index where indexrelid = 'a_x_key'::regclass") == [(False,)]

@@ -12,6 +12,7 @@ then writes its row.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -19,9 +20,9 @@ from typing import NoReturn
 
 from migc.compiled import CompiledMigration
 from migc.errors import MigcError
-from migc.runner.failure import FailedStatement, MigrationRef, migration_error
+from migc.runner.failure import FailedStatement, LeftBehind, MigrationRef, migration_error
 from migc.runner.session import STEP, Session, SqlFailure
-from migc.runner.tracking import MARKER, AppliedMigration, TrackingTable
+from migc.runner.tracking import MARKER, AppliedMigration, TrackingTable, quote_ident, quote_literal
 
 _SEPARATOR = "\n;\n"  # a newline first, so a trailing `-- comment` cannot swallow the `;`
 _BETWEEN = ";\n"  # between the transactions of one batch, after each COMMIT
@@ -308,8 +309,10 @@ def _run_one_by_one(session: Session, step: Step) -> float:
             session.rollback_if_failed()
             offset = failure.position - 1 if failure.position else None
             statement = _failed(script, index, offset)
+            left = _invalid_index_left(session, sql, failure)
             raise migration_error(
-                script.ref, script.direction, failure, statement, transactional=False, applied_before=index
+                script.ref, script.direction, failure, statement, transactional=False, applied_before=index,
+                left=left,
             ) from None
     elapsed = (time.perf_counter() - started) * 1000
     if step.tracking_sql is None:
@@ -322,6 +325,49 @@ def _run_one_by_one(session: Session, step: Step) -> float:
             stage="tracking",
         ) from None
     return (time.perf_counter() - started) * 1000
+
+
+_NAME = r'(?:"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)'
+_CREATE_INDEX_CONCURRENTLY = re.compile(
+    rf"^\s*CREATE\s+(?:UNIQUE\s+)?INDEX\s+CONCURRENTLY\s+(?:IF\s+NOT\s+EXISTS\s+)?(?P<name>{_NAME})\s+"
+    rf"ON\s+(?:ONLY\s+)?(?P<table>{_NAME}(?:\s*\.\s*{_NAME})?)", re.IGNORECASE)
+
+
+def _invalid_index_left(session: Session, sql: str, failure: SqlFailure) -> LeftBehind | None:
+    """A failed CREATE INDEX CONCURRENTLY leaves its index behind, INVALID, and running it again
+    would fail on the name (42P07). Drop it at once (DROP INDEX CONCURRENTLY), so the failed
+    migration leaves nothing of that statement, but only when it is exactly that index: the name
+    the statement gives, on its table, INVALID (pg_index.indisvalid), and the statement did not fail
+    because the name was taken (then it made nothing). None when the statement is not a named
+    CREATE INDEX CONCURRENTLY or left nothing. When the name was taken by an INVALID index already
+    (an earlier failed build), that one is named, not dropped."""
+    match = _CREATE_INDEX_CONCURRENTLY.match(sql)
+    if match is None:
+        return None
+    earlier = failure.sqlstate == "42P07"  # the name was taken: this statement made nothing
+    name = match["name"]
+    name = name[1:-1].replace('""', '"') if name.startswith('"') else name.lower()
+    if session.broken:
+        return LeftBehind(quote_ident(name), dropped=False, why="the connection is gone")
+    try:
+        found = session.rows(
+            "SELECT n.nspname::text, c.relname::text, i.indisvalid FROM pg_index i "
+            "JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+            f"WHERE i.indrelid = to_regclass({quote_literal(match['table'])}) AND c.relname = {quote_literal(name)}"
+        )
+    except SqlFailure:
+        return None
+    if not found or found[0][2]:
+        return None  # no index, or a valid one: not this statement's leftover
+    qualified = f"{quote_ident(found[0][0])}.{quote_ident(found[0][1])}"
+    if earlier:  # an INVALID index of that name was there before: left alone, but named
+        return LeftBehind(qualified, dropped=False, earlier=True)
+    try:
+        session.run(f"DROP INDEX CONCURRENTLY IF EXISTS {qualified}")
+    except SqlFailure as drop_failure:
+        session.rollback_if_failed()
+        return LeftBehind(qualified, dropped=False, why=drop_failure.message)
+    return LeftBehind(qualified, dropped=True)
 
 
 def _statement_at(script: Script, offsets: list[int], position: int | None) -> FailedStatement | None:

@@ -36,6 +36,16 @@ class FailedStatement:
     origin: tuple[int, int] | None = None  # (line, column) in the .mig file of what produced it
 
 
+@dataclass(frozen=True)
+class LeftBehind:
+    """The INVALID index a failed CREATE INDEX CONCURRENTLY left, and whether the runner dropped it."""
+
+    index: str  # as SQL: "public"."a_x_key"
+    dropped: bool
+    why: str | None = None  # why it was not dropped (the connection is gone, the DROP failed)
+    earlier: bool = False  # it was there before the statement ran (which failed on its name)
+
+
 def migration_error(
     ref: MigrationRef,
     direction: str,
@@ -45,6 +55,7 @@ def migration_error(
     transactional: bool,
     applied_before: int = 0,
     stage: str | None = None,
+    left: LeftBehind | None = None,
 ) -> MigcError:
     """`migration 0002_x (migrations/0002_x.mig) failed ...`, the statement with a caret, PG's words."""
     verb = "applying" if direction == "up" else "reverting"
@@ -59,6 +70,15 @@ def migration_error(
         )
     else:
         outcome = "it ran outside a transaction; nothing of it was done and the tracking table does not list it"
+    if left is not None and left.dropped:
+        outcome += (f"; the INVALID index {left.index} that the failed CREATE INDEX CONCURRENTLY left behind "
+                    "was dropped (DROP INDEX CONCURRENTLY)")
+    elif left is not None and left.earlier:
+        outcome += (f"; the name is taken by the INVALID index {left.index}, left by an earlier build that failed "
+                    "(migc drops only what the statement it just ran left)")
+    elif left is not None:
+        outcome += (f"; the failed CREATE INDEX CONCURRENTLY may have left the INVALID index {left.index} behind "
+                    f"(migc could not drop it: {left.why})")
     lines = [f"{verb} migration {ref.shown} failed; {outcome}"]
     if statement is not None:
         title = f"statement {statement.index + 1} of {statement.count}"
@@ -81,8 +101,11 @@ def migration_error(
     elif hint is None:
         hint = ("fix what stops it in the database (the down SQL run is the one stored in the tracking table "
                 "when the migration was applied) and run `migc down` again")
-    if not transactional and "CONCURRENTLY" in (statement.sql.upper() if statement else ""):
-        hint = "a failed CREATE INDEX CONCURRENTLY leaves an INVALID index behind: drop it, then run again"
+    if left is not None and left.earlier:
+        hint = f"drop it, then run `migc {direction}` again: DROP INDEX CONCURRENTLY IF EXISTS {left.index}"
+    elif left is not None and not left.dropped:
+        hint = (f"drop it before running `migc {direction}` again: DROP INDEX CONCURRENTLY IF EXISTS {left.index}; "
+                f"then: {hint}")
     return MigcError("\n".join(lines), hint)
 
 
