@@ -419,3 +419,29 @@ def test_13_an_invalid_index_from_before_is_named_not_dropped(tmp_path: Path, fr
     assert "42P07" in stderr and 'the name is taken by the INVALID index "public"."a_x_key"' in stderr
     assert 'DROP INDEX CONCURRENTLY IF EXISTS "public"."a_x_key"' in stderr
     assert rows(fresh_db, "select indisvalid from pg_index where indexrelid = 'a_x_key'::regclass") == [(False,)]
+
+
+# ---- 25: out-of-order migrations are refused unless asked for
+
+
+def test_25_out_of_order_is_refused_by_default(tmp_path: Path, fresh_db: str, run_migc: RunMigc) -> None:
+    import json
+
+    write(tmp_path, {"0010_a.mig": "create table a (id int)\n", "0020_b.mig": "create table b (id int)\n"})
+    ok(run_migc("up", "--database-url", fresh_db, cwd=tmp_path))
+    write(tmp_path, {"0015_late.mig": "create table late (id int)\n", "0030_c.mig": "create table c (id int)\n"})
+    stderr = user_error(run_migc("up", "--database-url", fresh_db, cwd=tmp_path))
+    assert "below the highest applied version 0020_b" in stderr and "0015_late (migrations/0015_late.mig)" in stderr
+    assert "0030_c" not in stderr.split("hint:")[0] and "--allow-out-of-order" in stderr
+    user_error(run_migc("up", "--dry-run", "--database-url", fresh_db, cwd=tmp_path))
+    assert tracked(fresh_db) == [10, 20]  # nothing applied, not even 0030
+    status = run_migc("status", "--database-url", fresh_db, cwd=tmp_path)
+    assert status.returncode == 0 and "0015  late  pending" in status.stdout
+    assert "out of order" in status.stderr and "0015_late" in status.stderr
+    listed = json.loads(ok(run_migc("status", "--format", "json", "--database-url", fresh_db, cwd=tmp_path)).stdout)
+    assert [(m["version"], m["out_of_order"]) for m in listed] == [
+        ("0010", False), ("0015", True), ("0020", False), ("0030", False)]
+    loud = ok(run_migc("up", "--allow-out-of-order", "--database-url", fresh_db, cwd=tmp_path))
+    assert "warning: --allow-out-of-order" in loud.stderr and "0015_late" in loud.stderr
+    assert "applied 0015_late" in loud.stdout and "applied 0030_c" in loud.stdout
+    assert tracked(fresh_db) == [10, 15, 20, 30]

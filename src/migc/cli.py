@@ -191,6 +191,8 @@ def up(
     lock_timeout: float = LockTimeoutOption,
     allow_modified: bool = typer.Option(False, "--allow-modified",
                                         help="Apply even though applied migrations were modified or are missing."),
+    allow_out_of_order: bool = typer.Option(False, "--allow-out-of-order",
+                                            help="Apply pending migrations below the highest applied version too."),
 ) -> None:
     """Apply pending migrations in order, each in its own transaction."""
     from migc.project import parse_version
@@ -198,7 +200,8 @@ def up(
     from migc.runner.report import Output
 
     options = RunOptions(database_url, lock_timeout, dry_run)
-    code = run_up(_config(directory), Output(), options, to=parse_version(to, "--to"), allow_modified=allow_modified)
+    code = run_up(_config(directory), Output(), options, to=parse_version(to, "--to"), allow_modified=allow_modified,
+                  allow_out_of_order=allow_out_of_order)
     raise typer.Exit(code)
 
 

@@ -75,6 +75,7 @@ def run_up(
     *,
     to: int | None = None,
     allow_modified: bool = False,
+    allow_out_of_order: bool = False,
     compiled: CompiledProject | None = None,
 ) -> int:
     """Apply pending migrations in version order; `compiled` skips compiling (tests, verify)."""
@@ -89,20 +90,16 @@ def run_up(
         _refuse_tampered(classify([m.file for m in project.migrations], applied), out, allow_modified)
         done = {a.version for a in applied}
         pending = [m for m in project.migrations if m.version not in done and (to is None or m.version <= to)]
-        latest = max(done, default=None)
+        _refuse_out_of_order(pending, applied, out, allow_out_of_order)
         if options.dry_run:
             _print_up_dry_run(out, pending, tracking)
             return 0
         if not pending:
             out.line(f"nothing to apply: {len(done)} migration(s) applied, none pending")
             return 0
-        def older(step: Step) -> None:
-            if latest is not None and step.script.ref.version < latest:
-                out.warn(f"{step.label} is older than the latest applied migration; applying it now")
-
         started = time.perf_counter()
         with out.steps(len(pending), "applying") as steps:
-            run_steps(session, [up_step(tracking, m) for m in pending], _Progress(steps, older))
+            run_steps(session, [up_step(tracking, m) for m in pending], _Progress(steps))
     out.line(f"applied {len(pending)} migration(s) in {format_ms((time.perf_counter() - started) * 1000)}")
     return 0
 
@@ -138,6 +135,34 @@ def _refuse_tampered(statuses: list[MigrationStatus], out: Output, allow_modifie
         )
     out.warn(f"--allow-modified: ignoring {len(bad)} modified or missing applied migration(s):\n{listing}")
     out.warn("the database may no longer match what the migration files describe")
+
+
+def out_of_order(versions: list[int], applied: list[AppliedMigration]) -> tuple[list[int], AppliedMigration | None]:
+    """The versions (of pending migrations) below the highest applied one, and that one."""
+    highest = max(applied, key=lambda a: a.version, default=None)
+    if highest is None:
+        return [], None
+    return [v for v in versions if v < highest.version], highest
+
+
+def _refuse_out_of_order(
+    pending: list[CompiledMigration], applied: list[AppliedMigration], out: Output, allow: bool
+) -> None:
+    """Flyway's rule: a pending migration below the highest applied version was written (or merged)
+    after later ones were applied; applying it now gives a schema that no ordered history gives."""
+    below, highest = out_of_order([m.version for m in pending], applied)
+    if not below or highest is None:
+        return
+    listing = "\n".join(f"  {m.file.label} ({m.file.shown_path})" for m in pending if m.version in below)
+    if allow:
+        out.warn(f"--allow-out-of-order: {len(below)} pending migration(s) below the highest applied version "
+                 f"{highest.label}:\n{listing}")
+        return
+    raise MigcError(
+        f"pending migration(s) below the highest applied version {highest.label}, out of order:\n{listing}",
+        f"give them versions above {highest.version_text} (rename the files; `migc new` picks the next version), "
+        "or pass --allow-out-of-order to apply them anyway",
+    )
 
 
 def _print_up_dry_run(out: Output, pending: list[CompiledMigration], tracking: TrackingTable) -> None:
@@ -241,12 +266,17 @@ def run_status(config: ProjectConfig, out: Output, options: RunOptions, *, fmt: 
     with migration_session(config, target, lock_timeout_s=None) as session:
         applied = read_applied(session, tracking_table(config), create=False)
     statuses = classify(files, applied)
+    below, highest = out_of_order([s.version for s in statuses if s.state is State.PENDING], applied)
     if fmt == "json":
         import json
 
-        out.line(json.dumps([s.to_json() for s in statuses], indent=2))
+        out.line(json.dumps([{**s.to_json(), "out_of_order": s.version in below} for s in statuses], indent=2))
     else:
         _print_status_table(out, statuses)
+    if below and highest is not None:
+        labels = ", ".join(s.label for s in statuses if s.version in below and s.state is State.PENDING)
+        out.note(f"pending below the highest applied version {highest.label} (out of order): {labels}; "
+                 "`migc up` refuses them without --allow-out-of-order")
     bad = tampered(statuses)
     if bad:
         out.note(
