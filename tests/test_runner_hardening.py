@@ -445,3 +445,77 @@ def test_25_out_of_order_is_refused_by_default(tmp_path: Path, fresh_db: str, ru
     assert "warning: --allow-out-of-order" in loud.stderr and "0015_late" in loud.stderr
     assert "applied 0015_late" in loud.stdout and "applied 0030_c" in loud.stdout
     assert tracked(fresh_db) == [10, 15, 20, 30]
+
+
+# ---- 28: a down that can change or refuse data needs --allow-data-loss; its notes are stored
+
+
+def test_28_lossy_down_is_refused_unless_allowed(tmp_path: Path, fresh_db: str, run_migc: RunMigc) -> None:
+    import json
+
+    write(tmp_path, {
+        "0001_t.mig": "create table t (id bigint pk, n int not null, v varchar(10))\n",
+        "0002_widen.mig": "alter table t alter column n type bigint\nalter table t alter column v type text\n",
+        "0003_drop_n.mig": "alter table t drop column n\n",
+        "0004_explicit.mig": "alter table t alter column v type varchar(200)\n"
+                             "down {\n  alter table t alter column v type text\n}\n",
+    })
+    ok(run_migc("up", "--to", "3", "--database-url", fresh_db, cwd=tmp_path))
+    notes = {int(v): n for v, n in rows(fresh_db, "select version, down_notes from migc_migrations")}
+    assert notes[1] is None
+    assert [(n["kind"], n["table"], n["column"]) for n in notes[2]] == [
+        ("data", "public.t", "n"), ("data", "public.t", "v")]
+    assert [(n["kind"], n["column"]) for n in notes[3]] == [("nullable", "n")]
+    ok(run_migc("up", "--database-url", fresh_db, cwd=tmp_path))
+    assert rows(fresh_db, "select down_notes from migc_migrations where version = 4") == [(None,)]  # explicit
+    # the stored notes count, not the file: an explicit down written since changes nothing
+    (tmp_path / "migrations" / "0002_widen.mig").write_text(
+        "alter table t alter column n type bigint\nalter table t alter column v type text\n"
+        "down {\n  alter table t alter column v type varchar(10)\n  alter table t alter column n type int\n}\n")
+
+    ok(run_migc("down", "--database-url", fresh_db, cwd=tmp_path))  # 0004: an explicit down, no notes
+    ok(run_migc("down", "--database-url", fresh_db, cwd=tmp_path))  # 0003: comes back nullable, no data lost
+    assert tracked(fresh_db) == [1, 2]
+    stderr = user_error(run_migc("down", "--to", "0", "--database-url", fresh_db, cwd=tmp_path))
+    assert "0002_widen: public.t.n:" in stderr and "0002_widen: public.t.v:" in stderr
+    assert "nothing was reverted" in stderr and "--allow-data-loss" in stderr
+    assert tracked(fresh_db) == [1, 2]
+    dry = ok(run_migc("down", "--to", "0", "--dry-run", "--database-url", fresh_db, cwd=tmp_path))
+    assert "-- may change or refuse data: public.t.n: its down changes" in dry.stdout
+    assert "--allow-data-loss" in dry.stderr and tracked(fresh_db) == [1, 2]
+    loud = ok(run_migc("down", "--to", "0", "--allow-data-loss", "--database-url", fresh_db, cwd=tmp_path))
+    assert "warning: --allow-data-loss" in loud.stderr and "reverted 0002_widen" in loud.stdout
+    assert tracked(fresh_db) == []
+    assert json.loads(ok(run_migc("status", "--format", "json", "--database-url", fresh_db, cwd=tmp_path)).stdout)
+
+
+def test_28_tracking_table_of_an_older_migc_gets_the_notes_column(tmp_path: Path, fresh_db: str,
+                                                                  plain_role: str, run_migc: RunMigc) -> None:
+    import os
+    import sys
+
+    write(tmp_path, {"0001_t.mig": "create table t (id bigint pk, n int)\n"})
+    ok(run_migc("up", "--database-url", fresh_db, cwd=tmp_path))
+    execute(fresh_db, "alter table migc_migrations drop column down_notes")  # as migc 0.1 made it
+    # reading it works: no notes known
+    assert "pending" not in ok(run_migc("status", "--database-url", fresh_db, cwd=tmp_path)).stdout
+    ok(run_migc("down", "--dry-run", "--database-url", fresh_db, cwd=tmp_path))
+    # four runners at once: one adds the column (under the migration lock), each migration once
+    write(tmp_path, {"0002_widen.mig": "alter table t alter column n type bigint\n"})
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    runners = [subprocess.Popen([sys.executable, "-m", "migc", "up", "--database-url", fresh_db], cwd=tmp_path,
+                                env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+               for _ in range(4)]
+    results = [(r.wait(timeout=120), *r.communicate()) for r in runners]
+    assert all(code == 0 for code, _, _ in results), results
+    assert sum("applied 0002_widen" in out for _, out, _ in results) == 1
+    assert [n for (n,) in rows(fresh_db, "select down_notes is not null from migc_migrations order by version")] \
+        == [False, True]
+    assert "0002_widen: public.t.n" in user_error(run_migc("down", "--database-url", fresh_db, cwd=tmp_path))
+    # a role that may write rows but not alter the table: the run goes on, without notes, and says so
+    execute(fresh_db, "alter table migc_migrations drop column down_notes")
+    execute(fresh_db, f'grant create on schema public to "{plain_role}"; '
+                      f'grant select, insert, delete on migc_migrations to "{plain_role}"')
+    write(tmp_path, {"0003_u.mig": "create table u (id int)\n"})
+    result = ok(run_migc("up", "--database-url", as_role(fresh_db, plain_role), cwd=tmp_path))
+    assert "cannot add the column down_notes" in result.stderr and "applied 0003_u" in result.stdout

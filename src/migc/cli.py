@@ -213,6 +213,8 @@ def down(
     database_url: Optional[str] = DatabaseUrlOption,
     directory: Optional[Path] = DirOption,
     lock_timeout: float = LockTimeoutOption,
+    allow_data_loss: bool = typer.Option(False, "--allow-data-loss",
+                                         help="Revert even where a derived down can change or refuse data."),
 ) -> None:
     """Revert applied migrations, latest first, with the down SQL stored when they were applied."""
     from migc.project import parse_version
@@ -220,7 +222,8 @@ def down(
     from migc.runner.report import Output
 
     options = RunOptions(database_url, lock_timeout, dry_run)
-    raise typer.Exit(run_down(_config(directory), Output(), options, steps=steps, to=parse_version(to, "--to")))
+    raise typer.Exit(run_down(_config(directory), Output(), options, steps=steps, to=parse_version(to, "--to"),
+                              allow_data_loss=allow_data_loss))
 
 
 @app.command()
