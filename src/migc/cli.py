@@ -240,13 +240,18 @@ def status(
 
 
 @app.command()
-def verify(database_url: Optional[str] = DatabaseUrlOption, directory: Optional[Path] = DirOption) -> None:
+def verify(
+    database_url: Optional[str] = DatabaseUrlOption,
+    directory: Optional[Path] = DirOption,
+    with_data: bool = typer.Option(False, "--with-data", help="Seed every table with generated rows before each "
+                                                             "step, so the round trips run on tables with rows."),
+) -> None:
     """On a scratch database: up, down, up for each migration; then compare with the compiled schema."""
     from migc.runner.run_commands import RunOptions
     from migc.runner.report import Output
     from migc.runner.verify import run_verify
 
-    raise typer.Exit(run_verify(_config(directory), Output(), RunOptions(database_url)))
+    raise typer.Exit(run_verify(_config(directory), Output(), RunOptions(database_url), with_data=with_data))
 
 
 @app.command()
