@@ -880,13 +880,26 @@ def scratch_database(server_url: str, prefix: str) -> Iterator[str]:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'.encode())
 
 
-def run_statements(url: str, statements: tuple[SqlStatement, ...], what: str) -> None:
-    with psycopg.connect(url, autocommit=True) as conn:
-        for s in statements:
-            try:
-                conn.execute(s.sql.encode())  # bytes: run as written, no client-side placeholders
-            except psycopg.Error as exc:
-                raise AssertionError(f"{what}: PostgreSQL refused\n{s.sql}\n-> {exc}") from None
+def run_statements(url: str, statements: tuple[SqlStatement, ...], what: str, *,
+                   non_transactional: bool = False) -> None:
+    """Run a migration's statements as the runner does (runner/apply.py): one query string,
+    `BEGIN; ...; COMMIT`, on a session with the runner's settings; statement by statement in
+    autocommit only for a migration with `concurrently`. So what only fails inside one transaction
+    (an enum label used in the transaction that adds it) fails here too."""
+    from migc.errors import MigcError
+    from migc.runner.apply import Script, run_statements as run_script
+    from migc.runner.failure import MigrationRef
+    from migc.runner.session import connect
+    from migc.runner.urls import DatabaseTarget
+
+    script = Script(MigrationRef(what, None, 0), "up", tuple(s.sql for s in statements),
+                    tuple(s.description for s in statements), non_transactional,
+                    tuple(s.origin for s in statements))
+    with connect(DatabaseTarget(url, what)) as session:
+        try:
+            run_script(session, script)
+        except MigcError as exc:
+            raise AssertionError(f"{what}: PostgreSQL refused\n{exc.message}") from None
 
 
 def write_history(history: History, directory: Path) -> Path:

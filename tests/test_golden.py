@@ -6,11 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
 
 from golden_harness import cases, compare_or_update, compile_case
-from histories import scratch_database
+from histories import run_statements, scratch_database
 from migc.runner.catalog import describe_differences, relaxed_by_down, snapshot
 from migc.codegen.statement import SqlStatement
 
@@ -25,10 +24,9 @@ def test_golden_output(case: Path) -> None:
     assert rendered.down == compare_or_update(case / "down.sql", rendered.down)
 
 
-def _run(url: str, statements: tuple[SqlStatement, ...]) -> None:
-    with psycopg.connect(url, autocommit=True) as conn:
-        for s in statements:
-            conn.execute(s.sql.encode())  # bytes: run as written, no client-side placeholders
+def _run(url: str, statements: tuple[SqlStatement, ...], non_transactional: bool = False) -> None:
+    """As the runner runs a migration: one `BEGIN; ...; COMMIT` string (see histories.run_statements)."""
+    run_statements(url, statements, "golden case", non_transactional=non_transactional)
 
 
 @pytest.fixture
@@ -45,9 +43,9 @@ def test_golden_round_trip(case: Path, fresh_db: str, second_db: str) -> None:
     project = compile_case(case).project
     *earlier, last = project.migrations
     for m in earlier:
-        _run(fresh_db, m.up)
+        _run(fresh_db, m.up, m.non_transactional)
     before = snapshot(fresh_db)
-    _run(fresh_db, last.up)
+    _run(fresh_db, last.up, last.non_transactional)
     after = snapshot(fresh_db)
 
     # the model: the compiled schema, built from nothing, must give the same catalog
@@ -58,10 +56,25 @@ def test_golden_round_trip(case: Path, fresh_db: str, second_db: str) -> None:
         assert describe_differences(modelled, after, "model", "database") == []
 
     if last.down is not None:
-        _run(fresh_db, last.down)
+        _run(fresh_db, last.down, last.non_transactional)
         # a case may name the differences its down leaves by contract (validate constraint: "nothing")
         expected = case / "down-leaves.txt"
         allowed = expected.read_text().splitlines() if expected.exists() else []
         # a dropped not null column comes back nullable: the compiler says where, and only there
         expected = relaxed_by_down(before, last.down_notes)
         assert describe_differences(expected, snapshot(fresh_db), "before up", "after down") == allowed
+
+
+def test_oracle_runs_a_migration_as_the_runner_does(fresh_db: str) -> None:
+    """Issue 8, item 27: the oracles run a migration's statements as one transaction, as the runner
+    sends them, so what fails only inside one (a new enum label used in the transaction that adds
+    it: PostgreSQL's 55P04, the compiler's E218) fails here too; one by one in autocommit it passed."""
+    run_statements(fresh_db, (SqlStatement("enum", "create type mood as enum ('ok')"),), "setup")
+    added_and_used = (
+        SqlStatement("add label", "alter type mood add value 'meh'"),
+        SqlStatement("use it", "create table t (m mood default 'meh')"),
+    )
+    with pytest.raises(AssertionError, match="55P04"):
+        run_statements(fresh_db, added_and_used, "one migration")
+    # with `concurrently` (its migration runs statement by statement) it is one by one, as in the runner
+    run_statements(fresh_db, added_and_used, "a non-transactional migration", non_transactional=True)

@@ -84,7 +84,8 @@ def check_names(server_url: str, steps: list[Step], pg_db: str | None = None) ->
                               "names in migc's model differ from the ones PostgreSQL chose for\n" + show(steps))
         with scratch_database(server_url, "migc_names_migc") as migc_db:
             for m in project.migrations:
-                run_statements(migc_db, m.up, f"migc's SQL for {m.file.label}")
+                run_statements(migc_db, m.up, f"migc's SQL for {m.file.label}",
+                               non_transactional=m.non_transactional)
             expect_no_differences(snapshot(migc_db), by_postgres, "migc's SQL", "PostgreSQL's names",
                                   "migc's SQL builds another catalog than PostgreSQL did for\n" + show(steps))
 

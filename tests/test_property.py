@@ -80,17 +80,18 @@ def check_history(server_url: str, history: History) -> None:
             if currently_in_test_context():
                 note(f"{m.file.label} up:\n{render_script(m.up)}\ndown:\n{render_script(m.down)}")
             before = snapshot(db)
-            run_statements(db, m.up, f"{m.file.label} up")
+            run_statements(db, m.up, f"{m.file.label} up", non_transactional=m.non_transactional)
             after = snapshot(db)
             expect_no_differences(names_in_model(schemas[i]), names_in_catalog(after), "migc's model", "the catalog",
                                   f"{m.file.label}: the names in migc's model differ from PostgreSQL's after up")
-            run_statements(db, m.down, f"{m.file.label} down")
+            run_statements(db, m.down, f"{m.file.label} down", non_transactional=m.non_transactional)
             validated = validated_in(history, i)
             # (a dropped not null column comes back nullable, where the compiler says so)
             expected = relaxed_by_down(before, m.down_notes)
             expect_no_differences(without_not_valid(expected, validated), without_not_valid(snapshot(db), validated),
                                   "before up", "after down", f"{m.file.label}: down does not restore the catalog")
-            run_statements(db, m.up, f"{m.file.label} up again")
+            run_statements(db, m.up, f"{m.file.label} up again",
+                           non_transactional=m.non_transactional)
             expect_no_differences(after, snapshot(db), "first up", "second up",
                                   f"{m.file.label}: up after down differs from the first up")
 

@@ -53,7 +53,10 @@ def test_example_project_up_down_up(tmp_path: Path, fresh_db: str, run_migc: Run
     status = ok(run_migc("status", "--database-url", fresh_db, cwd=project))
     assert [line.split()[2] for line in status.stdout.splitlines()] == ["applied"] * count
 
-    ok(run_migc("down", "--to", "0", "--database-url", fresh_db, cwd=project))
+    # 0004 changes a column's type back from text to varchar(120): a down that can refuse data
+    refused = run_migc("down", "--to", "0", "--database-url", fresh_db, cwd=project)
+    assert refused.returncode == 1 and "0004_rename_user_name: public.users.name" in refused.stderr
+    ok(run_migc("down", "--to", "0", "--allow-data-loss", "--database-url", fresh_db, cwd=project))
     assert describe_differences(empty, snapshot(fresh_db)) == []
     assert rows(fresh_db, "select count(*) from migc_migrations") == [(0,)]
 
@@ -103,7 +106,7 @@ def test_golden_case_verifies_and_goes_up_down_up(case: Path, tmp_path: Path, fr
     from migc.compiler import compile_project
 
     if all(m.down is not None for m in compile_project(config).migrations):
-        assert run_down(config, out, options, to=0) == 0
+        assert run_down(config, out, options, to=0, allow_data_loss=True) == 0
         assert describe_differences(empty, snapshot(fresh_db), "before up", "after down") == []
         assert run_up(config, out, options) == 0
         assert describe_differences(migrated, snapshot(fresh_db), "first up", "second up") == []

@@ -53,4 +53,5 @@ def test_down_reads_the_down_sql_of_the_rows_it_reverts_only(
     assert run_down(config, out, RunOptions(database_url=fresh_db)) == 0
     assert run_down(config, out, RunOptions(database_url=fresh_db), to=1) == 0
     assert run_down(config, out, RunOptions(database_url=fresh_db), to=0) == 0
-    assert loaded == [{"latest": 1, "rows": [5]}, {"above": 1, "rows": [4, 3, 2]}, {"above": 0, "rows": [1]}]
+    # `--to 1` reads row 1 too (to know that version exists; it stays applied); `--to 0` reads them all
+    assert loaded == [{"latest": 1, "rows": [5]}, {"above": 0, "rows": [4, 3, 2, 1]}, {"rows": [1]}]

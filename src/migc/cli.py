@@ -166,7 +166,20 @@ def new(
 DatabaseUrlOption = typer.Option(
     None, "--database-url", help="PostgreSQL URL (default: DATABASE_URL, the config, else the embedded server)."
 )
-LockTimeoutOption = typer.Option(60.0, "--lock-timeout", help="Seconds to wait for another runner's lock.")
+def _lock_timeout(value: float) -> float:
+    """A usage error (exit 2, as for a value that is not a number) unless 0 or a positive finite
+    number of seconds; fractions of a millisecond are rounded up to 1 ms when the lock is taken."""
+    from migc.runner.connect import lock_wait_ms
+
+    try:
+        lock_wait_ms(value)
+    except MigcError as err:
+        raise typer.BadParameter(f"{value!r}: {err.hint}") from None
+    return value
+
+
+LockTimeoutOption = typer.Option(60.0, "--lock-timeout", callback=_lock_timeout,
+                                 help="Seconds to wait for another runner's lock (0: do not wait).")
 DryRunOption = typer.Option(False, "--dry-run", help="Print the SQL that would run; change nothing.")
 
 
@@ -179,6 +192,8 @@ def up(
     lock_timeout: float = LockTimeoutOption,
     allow_modified: bool = typer.Option(False, "--allow-modified",
                                         help="Apply even though applied migrations were modified or are missing."),
+    allow_out_of_order: bool = typer.Option(False, "--allow-out-of-order",
+                                            help="Apply pending migrations below the highest applied version too."),
 ) -> None:
     """Apply pending migrations in order, each in its own transaction."""
     from migc.project import parse_version
@@ -186,7 +201,8 @@ def up(
     from migc.runner.report import Output
 
     options = RunOptions(database_url, lock_timeout, dry_run)
-    code = run_up(_config(directory), Output(), options, to=parse_version(to, "--to"), allow_modified=allow_modified)
+    code = run_up(_config(directory), Output(), options, to=parse_version(to, "--to"), allow_modified=allow_modified,
+                  allow_out_of_order=allow_out_of_order)
     raise typer.Exit(code)
 
 
@@ -198,6 +214,8 @@ def down(
     database_url: Optional[str] = DatabaseUrlOption,
     directory: Optional[Path] = DirOption,
     lock_timeout: float = LockTimeoutOption,
+    allow_data_loss: bool = typer.Option(False, "--allow-data-loss",
+                                         help="Revert even where a derived down can change or refuse data."),
 ) -> None:
     """Revert applied migrations, latest first, with the down SQL stored when they were applied."""
     from migc.project import parse_version
@@ -205,7 +223,8 @@ def down(
     from migc.runner.report import Output
 
     options = RunOptions(database_url, lock_timeout, dry_run)
-    raise typer.Exit(run_down(_config(directory), Output(), options, steps=steps, to=parse_version(to, "--to")))
+    raise typer.Exit(run_down(_config(directory), Output(), options, steps=steps, to=parse_version(to, "--to"),
+                              allow_data_loss=allow_data_loss))
 
 
 @app.command()
@@ -222,13 +241,18 @@ def status(
 
 
 @app.command()
-def verify(database_url: Optional[str] = DatabaseUrlOption, directory: Optional[Path] = DirOption) -> None:
+def verify(
+    database_url: Optional[str] = DatabaseUrlOption,
+    directory: Optional[Path] = DirOption,
+    with_data: bool = typer.Option(False, "--with-data", help="Seed every table with generated rows before each "
+                                                             "step, so the round trips run on tables with rows."),
+) -> None:
     """On a scratch database: up, down, up for each migration; then compare with the compiled schema."""
     from migc.runner.run_commands import RunOptions
     from migc.runner.report import Output
     from migc.runner.verify import run_verify
 
-    raise typer.Exit(run_verify(_config(directory), Output(), RunOptions(database_url)))
+    raise typer.Exit(run_verify(_config(directory), Output(), RunOptions(database_url), with_data=with_data))
 
 
 @app.command()

@@ -13,7 +13,7 @@ from migc import cache as cache_mod
 from migc.codegen.statement import SqlStatement
 from migc.compiled import CompiledMigration, CompiledProject, DownNote
 from migc.diagnostics import Diagnostic, Severity
-from migc.project import MigrationFile, ProjectConfig, list_migrations
+from migc.project import MigrationFile, ProjectConfig, duration_ms, list_migrations
 from migc.source import BadSource, Span, decode_source
 
 if TYPE_CHECKING:  # the IR is imported only when something must be compiled
@@ -35,7 +35,7 @@ class CompiledEntry:
 
 
 def lock_timeout_off(config: ProjectConfig) -> bool:
-    return config.lock_timeout.strip().lower() in ("0", "0s", "0ms")
+    return duration_ms(config.lock_timeout) == 0
 
 
 def _compile_one(f: MigrationFile, schema: Schema, lock_off: bool) -> tuple[CompiledEntry, Schema | None]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -35,6 +36,29 @@ class ProjectConfig:
 _KNOWN_KEYS = {
     "dir", "database_url", "tracking_schema", "tracking_table", "lock_timeout", "statement_timeout", "lint",
 }
+
+
+# PostgreSQL's time units (guc.c) in ms; a number without a unit is ms for lock_timeout and
+# statement_timeout
+_DURATION = re.compile(r"^\s*(?P<n>\d+(?:\.\d*)?|\.\d+)\s*(?P<unit>us|ms|s|min|h|d)?\s*$")
+_UNIT_MS = {"us": 0.001, "ms": 1, "s": 1000, "min": 60_000, "h": 3_600_000, "d": 86_400_000}
+MAX_DURATION_MS = 2_147_483_647  # an int of ms: PostgreSQL refuses more at connection time
+
+
+def duration_ms(text: str) -> int | None:
+    """A lock_timeout / statement_timeout value in whole milliseconds, as the runner sends it: a
+    positive value under 1 ms is 1 ms (PostgreSQL would round it to 0, which means no limit);
+    None when PostgreSQL would not take it."""
+    match = _DURATION.match(text)
+    if match is None:
+        return None
+    ms = float(match["n"]) * _UNIT_MS[match["unit"] or "ms"]
+    whole = 0 if ms == 0 else max(1, math.ceil(ms - 1e-9))
+    return whole if whole <= MAX_DURATION_MS else None
+
+
+DURATION_HINT = ("a number with a unit, e.g. '500ms', '5s' or '2min' (us, ms, s, min, h, d; no unit means ms), "
+                 "at most 24 days; '0' means no limit")
 
 
 def _find_config(start: Path) -> tuple[Path, dict[str, object]] | None:
@@ -89,6 +113,13 @@ def load_config(cwd: Path | None = None, dir_override: Path | None = None) -> Pr
     for key in _KNOWN_KEYS - {"lint"}:
         if key in values and not isinstance(values[key], str):
             raise MigcError(f"{config_file}: setting '{key}' must be a string")
+    for key in ("lock_timeout", "statement_timeout"):
+        if key in values and duration_ms(str(values[key])) is None:
+            raise MigcError(f"{config_file}: setting '{key}' = {values[key]!r} is not a duration PostgreSQL takes",
+                            f"use {DURATION_HINT}")
+    for key in ("tracking_schema", "tracking_table"):
+        if key in values and not str(values[key]).strip():
+            raise MigcError(f"{config_file}: setting '{key}' is empty", "give a name, or leave the setting out")
     lint = values.get("lint", {})
     if not isinstance(lint, dict) or not all(
         isinstance(v, str) and v in ("off", "warning", "error") for v in lint.values()

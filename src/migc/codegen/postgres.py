@@ -19,6 +19,7 @@ from migc.expr import Expr, default_sql, index_element_sql
 from migc.ir.model import IndexElement, Name
 from migc.ir.op import Op, TableAction
 from migc.ir.types import SqlType
+from migc.source import NO_SPAN
 
 NEXT = "\x00"  # what a template writes between two statements (no SQL text can hold a NUL)
 
@@ -89,25 +90,32 @@ def _statements(text: str) -> list[str]:
     return [part.strip() for part in text.split(NEXT) if part.strip()]
 
 
+def _origin(op: Op) -> tuple[int, int] | None:
+    """Where the op's statement is in its .mig file (ops made without a span have none)."""
+    span = getattr(op, "span", NO_SPAN)
+    return None if span is NO_SPAN or span == NO_SPAN else (span.line, span.col)
+
+
 def render_op(op: Op) -> list[SqlStatement]:
     description = op.describe()
+    origin = _origin(op)
     verbatim = op.verbatim_sql()
     if verbatim is not None:  # the user's own SQL goes as written, in one piece
-        return [SqlStatement(description, verbatim.strip().rstrip(";").rstrip())]
+        return [SqlStatement(description, verbatim.strip().rstrip(";").rstrip(), origin)]
     if isinstance(op, TableAction):
         return _render_actions([op])
-    return [SqlStatement(description, sql) for sql in _statements(_render(op.TEMPLATE, op))]
+    return [SqlStatement(description, sql, origin) for sql in _statements(_render(op.TEMPLATE, op))]
 
 
 def _render_actions(actions: Sequence[TableAction]) -> list[SqlStatement]:
     """One ALTER TABLE for all of `actions` (one table), with their own statements around it."""
     alter = f"ALTER TABLE {_qname(actions[0].table)} " + ", ".join(_render(a.ACTION, a).strip() for a in actions)
-    statement = SqlStatement("; ".join(a.describe() for a in actions), alter)
+    statement = SqlStatement("; ".join(a.describe() for a in actions), alter, _origin(actions[0]))
     if not any(a.around() for a in actions):
         return [statement]
     around = [a for a in actions if a.around()]
-    before = [SqlStatement(a.describe(), sql) for a in around for sql in _statements(_render(a.BEFORE, a))]
-    after = [SqlStatement(a.describe(), sql) for a in around for sql in _statements(_render(a.AFTER, a))]
+    before = [SqlStatement(a.describe(), sql, _origin(a)) for a in around for sql in _statements(_render(a.BEFORE, a))]
+    after = [SqlStatement(a.describe(), sql, _origin(a)) for a in around for sql in _statements(_render(a.AFTER, a))]
     return [*before, statement, *after]
 
 

@@ -12,6 +12,9 @@ class SqlStatement:
 
     description: str
     sql: str  # no trailing semicolon
+    # (line, column) in the .mig file of the statement that produced it (1-based), when known: an up
+    # statement of a compiled migration; not the schema script, not a down read from the tracking table
+    origin: tuple[int, int] | None = None
 
 
 def comment(text: str) -> str:

@@ -12,6 +12,7 @@ then writes its row.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -19,14 +20,12 @@ from typing import NoReturn
 
 from migc.compiled import CompiledMigration
 from migc.errors import MigcError
-from migc.runner.failure import FailedStatement, MigrationRef, migration_error
-from migc.runner.session import Session, SqlFailure
-from migc.runner.tracking import MARKER, AppliedMigration, TrackingTable
+from migc.runner.failure import FailedStatement, LeftBehind, MigrationRef, migration_error
+from migc.runner.session import STEP, Session, SqlFailure
+from migc.runner.tracking import MARKER, AppliedMigration, TrackingTable, quote_ident, quote_literal
 
 _SEPARATOR = "\n;\n"  # a newline first, so a trailing `-- comment` cannot swallow the `;`
 _BETWEEN = ";\n"  # between the transactions of one batch, after each COMMIT
-# errors after which running the statements again to find the culprit would be pointless or slow
-_NO_RELOCATE_CLASSES = ("08", "53", "57")
 # a batch grows (doubling from one migration) while it takes less than this, and shrinks when a
 # batch takes longer, so that progress comes about this often
 BATCH_SECONDS = 0.25
@@ -43,6 +42,9 @@ class Script:
     statements: tuple[str, ...]
     descriptions: tuple[str | None, ...]
     non_transactional: bool
+    # (line, column) in the migration's file of the statement each comes from, when known (see
+    # SqlStatement.origin); empty when none is
+    origins: tuple[tuple[int, int] | None, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,7 @@ def up_script(migration: CompiledMigration) -> Script:
         tuple(s.sql for s in migration.up),
         tuple(s.description for s in migration.up),
         migration.non_transactional,
+        tuple(s.origin for s in migration.up),
     )
 
 
@@ -129,6 +132,7 @@ def run_statements(session: Session, script: Script) -> float:
 def run_steps(session: Session, steps: Sequence[Step], progress: Progress) -> None:
     """Run the steps in order: transactional ones in batches, the others one by one. Raises
     MigcError for the first that fails, after reporting the ones done before it."""
+    session.wrote = True
     try:
         _run_steps(session, steps, progress)
     finally:
@@ -182,35 +186,51 @@ def _run_steps(session: Session, steps: Sequence[Step], progress: Progress) -> N
 
 @dataclass
 class _Unit:
-    """One migration's transaction as text, and where each of its statements starts in it."""
+    """One migration's transaction as text, where each of its statements starts in it, and which
+    statements a step marker follows (see transaction_text)."""
 
     step: Step
     text: str
     offsets: list[int]
+    marked: list[bool]
     error: SqlFailure | None = None  # the text cannot be sent (encoding, NUL)
 
     @staticmethod
     def build(session: Session, step: Step) -> _Unit:
         tracking = step.tracking_sql(None) if step.tracking_sql else None
-        text, offsets = transaction_text(step.script.statements, tracking)
-        return _Unit(step, text, offsets, session.unsendable(text))
+        text, offsets, marked = transaction_text(step.script.statements, tracking)
+        return _Unit(step, text, offsets, marked, session.unsendable(text))
 
 
-def transaction_text(statements: tuple[str, ...], tracking_sql: str | None) -> tuple[str, list[int]]:
-    """One migration's transaction as a query string, and where each statement starts in it."""
+def transaction_text(statements: tuple[str, ...], tracking_sql: str | None) -> tuple[str, list[int], list[bool]]:
+    """One migration's transaction as a query string, where each statement starts in it, and
+    which statements are followed by a step marker.
+
+    Each statement of the string ends in one result, so counting the results tells which statement
+    failed (Session._collect). A statement that may end in more than one (several statements in one
+    piece of raw `sql`) or none (only a comment) is followed by a marker, `SELECT i AS migc_step`,
+    whose row says that statement i is over; the generated statements need none.
+    """
     pieces = ["BEGIN;\n"]
     offsets: list[int] = []
+    marked: list[bool] = []
     position = len(pieces[0])
-    for sql in statements:
+    for index, sql in enumerate(statements):
         offsets.append(position)
         pieces.append(sql)
         pieces.append(_SEPARATOR)
         position += len(sql) + len(_SEPARATOR)
+        mark = ";" in sql or "--" in sql or "/*" in sql or not sql.strip()
+        marked.append(mark)
+        if mark:
+            marker = f"SELECT {index} AS {STEP}{_SEPARATOR}"
+            pieces.append(marker)
+            position += len(marker)
     if tracking_sql:
         pieces.append(tracking_sql)
         pieces.append(";\n")
     pieces.append("COMMIT")
-    return "".join(pieces), offsets
+    return "".join(pieces), offsets, marked
 
 
 def _run_batch(session: Session, batch: list[_Unit], progress: Progress, meanwhile: Callable[[], None]) -> None:
@@ -241,19 +261,40 @@ def _run_batch(session: Session, batch: list[_Unit], progress: Progress, meanwhi
                         "run `migc status` to see where it stands")
     if failure.position is not None:
         failure.position -= start  # relative to the failed migration's own transaction
-    _fail(session, failed, failure)
+    _fail(session, failed, failure, _failing_index(failed, outcome.step, outcome.since_step))
 
 
-def _fail(session: Session, unit: _Unit, failure: SqlFailure) -> NoReturn:
+def _failing_index(unit: _Unit, step: int | None, since: int) -> int:
+    """Which statement of the unit failed, from the results that came back before the failure
+    (see transaction_text): an index among its statements; len(statements) for its tracking
+    statement, one more for its COMMIT (a deferred constraint)."""
+    count = len(unit.marked)
+    index, results = (0, since - 1) if step is None else (step + 1, since)  # (BEGIN has a result too)
+    while index < count:
+        if unit.marked[index] or results <= 0:
+            return index  # (a marked statement whose marker did not come back failed itself)
+        results -= 1
+        index += 1
+    if unit.step.tracking_sql is None:
+        return count + 1  # no tracking statement: the next result was COMMIT's
+    return count + min(results, 1)
+
+
+def _fail(session: Session, unit: _Unit, failure: SqlFailure, index: int | None = None) -> NoReturn:
     """Report a failed migration (the error position relative to its own transaction's text)."""
     session.rollback_if_failed()
     script = unit.step.script
     if unit.step.shown_path is not None:
         script = replace(script, ref=replace(script.ref, file=unit.step.shown_path()))
     statement = _statement_at(script, unit.offsets, failure.position)
-    if statement is None and failure.position is None:
-        statement = _relocate(session, script, failure)
-    raise migration_error(script.ref, script.direction, failure, statement, transactional=True) from None
+    stage = None
+    if statement is None and index is not None:
+        if index < len(script.statements):
+            statement = _failed(script, index, None)
+        else:
+            stage = "tracking" if index == len(script.statements) else "commit"
+    raise migration_error(script.ref, script.direction, failure, statement, transactional=True,
+                          stage=stage) from None
 
 
 def _run_one_by_one(session: Session, step: Step) -> float:
@@ -268,8 +309,10 @@ def _run_one_by_one(session: Session, step: Step) -> float:
             session.rollback_if_failed()
             offset = failure.position - 1 if failure.position else None
             statement = _failed(script, index, offset)
+            left = _invalid_index_left(session, sql, failure)
             raise migration_error(
-                script.ref, script.direction, failure, statement, transactional=False, applied_before=index
+                script.ref, script.direction, failure, statement, transactional=False, applied_before=index,
+                left=left,
             ) from None
     elapsed = (time.perf_counter() - started) * 1000
     if step.tracking_sql is None:
@@ -278,9 +321,53 @@ def _run_one_by_one(session: Session, step: Step) -> float:
         session.run(step.tracking_sql(elapsed))
     except SqlFailure as failure:
         raise migration_error(
-            script.ref, script.direction, failure, None, transactional=False, applied_before=len(script.statements)
+            script.ref, script.direction, failure, None, transactional=False, applied_before=len(script.statements),
+            stage="tracking",
         ) from None
     return (time.perf_counter() - started) * 1000
+
+
+_NAME = r'(?:"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)'
+_CREATE_INDEX_CONCURRENTLY = re.compile(
+    rf"^\s*CREATE\s+(?:UNIQUE\s+)?INDEX\s+CONCURRENTLY\s+(?:IF\s+NOT\s+EXISTS\s+)?(?P<name>{_NAME})\s+"
+    rf"ON\s+(?:ONLY\s+)?(?P<table>{_NAME}(?:\s*\.\s*{_NAME})?)", re.IGNORECASE)
+
+
+def _invalid_index_left(session: Session, sql: str, failure: SqlFailure) -> LeftBehind | None:
+    """A failed CREATE INDEX CONCURRENTLY leaves its index behind, INVALID, and running it again
+    would fail on the name (42P07). Drop it at once (DROP INDEX CONCURRENTLY), so the failed
+    migration leaves nothing of that statement, but only when it is exactly that index: the name
+    the statement gives, on its table, INVALID (pg_index.indisvalid), and the statement did not fail
+    because the name was taken (then it made nothing). None when the statement is not a named
+    CREATE INDEX CONCURRENTLY or left nothing. When the name was taken by an INVALID index already
+    (an earlier failed build), that one is named, not dropped."""
+    match = _CREATE_INDEX_CONCURRENTLY.match(sql)
+    if match is None:
+        return None
+    earlier = failure.sqlstate == "42P07"  # the name was taken: this statement made nothing
+    name = match["name"]
+    name = name[1:-1].replace('""', '"') if name.startswith('"') else name.lower()
+    if session.broken:
+        return LeftBehind(quote_ident(name), dropped=False, why="the connection is gone")
+    try:
+        found = session.rows(
+            "SELECT n.nspname::text, c.relname::text, i.indisvalid FROM pg_index i "
+            "JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+            f"WHERE i.indrelid = to_regclass({quote_literal(match['table'])}) AND c.relname = {quote_literal(name)}"
+        )
+    except SqlFailure:
+        return None
+    if not found or found[0][2]:
+        return None  # no index, or a valid one: not this statement's leftover
+    qualified = f"{quote_ident(found[0][0])}.{quote_ident(found[0][1])}"
+    if earlier:  # an INVALID index of that name was there before: left alone, but named
+        return LeftBehind(qualified, dropped=False, earlier=True)
+    try:
+        session.run(f"DROP INDEX CONCURRENTLY IF EXISTS {qualified}")
+    except SqlFailure as drop_failure:
+        session.rollback_if_failed()
+        return LeftBehind(qualified, dropped=False, why=drop_failure.message)
+    return LeftBehind(qualified, dropped=True)
 
 
 def _statement_at(script: Script, offsets: list[int], position: int | None) -> FailedStatement | None:
@@ -294,32 +381,8 @@ def _statement_at(script: Script, offsets: list[int], position: int | None) -> F
     return None
 
 
-def _relocate(session: Session, script: Script, original: SqlFailure) -> FailedStatement | None:
-    """Errors without a position (a unique violation in an UPDATE, say) do not say which statement
-    failed: run the statements again one by one inside a transaction that is always rolled back."""
-    if len(script.statements) == 1:
-        return _failed(script, 0, None)
-    if original.connection_lost or (original.sqlstate or "")[:2] in _NO_RELOCATE_CLASSES:
-        return None
-    try:
-        session.run("BEGIN")
-        for index, sql in enumerate(script.statements):
-            try:
-                session.run(sql)
-            except SqlFailure:
-                return _failed(script, index, None)
-        return None
-    except SqlFailure:
-        return None
-    finally:
-        if not session.broken:
-            try:
-                session.run("ROLLBACK")
-            except SqlFailure:
-                pass
-
-
 def _failed(script: Script, index: int, offset: int | None) -> FailedStatement:
+    origin = script.origins[index] if index < len(script.origins) else None
     return FailedStatement(
-        index, len(script.statements), script.statements[index], script.descriptions[index], offset
+        index, len(script.statements), script.statements[index], script.descriptions[index], offset, origin
     )

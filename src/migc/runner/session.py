@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from migc.errors import MigcError
-from migc.runner.urls import DatabaseTarget, redact_text
+from migc.runner.urls import DatabaseTarget, ambiguous_password, redact_text
 
 if TYPE_CHECKING:
     import psycopg
@@ -28,7 +28,9 @@ TRANS_IDLE = 0
 DIAG_SQLSTATE, DIAG_MESSAGE_PRIMARY, DIAG_MESSAGE_DETAIL = ord("C"), ord("M"), ord("D")
 DIAG_MESSAGE_HINT, DIAG_STATEMENT_POSITION, DIAG_CONTEXT = ord("H"), ord("P"), ord("W")
 
-_SETTING_VALUE = re.compile(r"^\s*\d+(\.\d+)?\s*(us|ms|s|min|h|d)?\s*$")
+# every session of migc (runs, catalog snapshots, scratch databases): the SQL migc emits and the
+# catalog text it compares mean the same whatever the server's, database's or role's defaults are
+SESSION_DEFAULTS = {"TimeZone": "UTC", "standard_conforming_strings": "on"}
 CONNECT_TIMEOUT_S = 10
 _CONNECT_HINT = "check that the server is running and reachable, and the user name, password and database name"
 
@@ -75,15 +77,16 @@ class BatchOutcome:
     done: list[tuple[str | None, ...]] = field(default_factory=list)  # marked rows whose COMMIT succeeded
     failure: SqlFailure | None = None  # the error that stopped the string, if any
     interrupted: bool = False  # Ctrl-C: the rest was cancelled
+    # where the failing transaction was when it failed: the last step marker it passed (a row whose
+    # first column is STEP, its value), and how many statements' results came back after that marker
+    # (or since the transaction's first statement, its BEGIN included, when it passed none)
+    step: int | None = None
+    since_step: int = 0
 
 
-def check_setting(name: str, value: str) -> str:
-    """A duration for lock_timeout / statement_timeout, as PostgreSQL accepts it (`5s`, `0`)."""
-    if not _SETTING_VALUE.match(value):
-        raise MigcError(
-            f"invalid {name} '{value}'", "use a duration such as '5s', '500ms' or '2min' ('0' turns it off)"
-        )
-    return value.replace(" ", "")
+# the first column of the row that a step marker (`SELECT n AS migc_step`) returns
+STEP = "migc_step"
+_STEP_KEY = STEP.encode()
 
 
 class Session:
@@ -95,6 +98,7 @@ class Session:
         self.target = target
         self._pg: Any = conn.pgconn
         self._encoding = conn.info.encoding
+        self.wrote = False  # something that writes was sent (see connect.make_durable)
 
     @property
     def server_version(self) -> int:
@@ -229,20 +233,34 @@ class Session:
         return pg.get_result()
 
     def _collect(self, key: bytes, outcome: BatchOutcome) -> None:
+        """Read the results of a batch. Every statement of a simple query string ends in exactly one
+        result (a COPY in two: its COPY_* result, then its end), so counting them tells where in its
+        transaction a failing statement is, without running anything again."""
         pending: tuple[str | None, ...] | None = None
+        step: int | None = None
+        since = 0  # results of the current transaction since its start or its last step marker
         while (result := self._next_result()) is not None:
             status = result.status
+            if status in (COPY_IN, COPY_OUT):
+                self._end_copy(result)
+                continue
+            since += 1
             if status == FATAL_ERROR:
                 outcome.failure = self._failure_from_result(result)
+                outcome.step, outcome.since_step = step, since - 1
             elif status == TUPLES_OK:
-                if result.nfields and result.fname(0) == key and result.ntuples == 1:
-                    pending = tuple(self._text(result.get_value(0, i)) for i in range(result.nfields))
+                if result.nfields and result.ntuples == 1:
+                    name = result.fname(0)
+                    if name == key:
+                        pending = tuple(self._text(result.get_value(0, i)) for i in range(result.nfields))
+                    elif name == _STEP_KEY:
+                        step, since = int(result.get_value(0, 0)), 0
             elif status == COMMAND_OK:
-                if pending is not None and result.command_status == b"COMMIT":
-                    outcome.done.append(pending)
+                if result.command_status == b"COMMIT":
+                    if pending is not None:
+                        outcome.done.append(pending)
+                    step, since = None, 0  # the next transaction starts
                 pending = None
-            elif status in (COPY_IN, COPY_OUT):
-                self._end_copy(result)
 
     def _end_copy(self, result: Any) -> None:
         """A COPY in the SQL: from STDIN there is nothing to send (the server is told so and fails
@@ -336,10 +354,18 @@ class Session:
 
 
 def connect(target: DatabaseTarget, *, settings: dict[str, str] | None = None) -> Session:
-    """Open the run's one connection; `settings` become `-c name=value` startup options."""
+    """Open the run's one connection; `settings` (and SESSION_DEFAULTS) become `-c name=value`
+    startup options, which take precedence over the database's and the role's own defaults."""
     import psycopg
     from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
+    if ambiguous_password(target.url):
+        raise MigcError(
+            f"the password in the database URL {target.shown} (from {target.source}) holds a raw '@', '/' or "
+            "blank, which libpq would read as part of the host, port or database name",
+            "percent-encode them in the URL: '@' as %40, '/' as %2F, a space as %20 (or give the password in "
+            "PGPASSWORD or ~/.pgpass instead)",
+        )
     try:
         params = conninfo_to_dict(target.url)
     except psycopg.Error as exc:
@@ -348,13 +374,13 @@ def connect(target: DatabaseTarget, *, settings: dict[str, str] | None = None) -
     try:
         conn = psycopg.connect(make_conninfo("", **params), autocommit=True)
     except psycopg.Error as exc:
-        raise _cannot_connect(target, str(exc)) from None
+        raise _cannot_connect(target, str(exc), settings) from None
     return Session(conn, target)
 
 
 def _add_settings(params: dict[str, Any], settings: dict[str, str] | None) -> None:
     options = str(params.get("options") or "")
-    for name, value in (settings or {}).items():
+    for name, value in {**SESSION_DEFAULTS, **(settings or {})}.items():
         options += f" -c {name}={value}"
     params["options"] = options.strip()
     params.setdefault("application_name", "migc")
@@ -368,7 +394,33 @@ def _invalid_url(target: DatabaseTarget, reason: str) -> MigcError:
     )
 
 
-def _cannot_connect(target: DatabaseTarget, reason: str) -> MigcError:
+def _cannot_connect(target: DatabaseTarget, reason: str, settings: dict[str, str] | None = None) -> MigcError:
     text = redact_text(reason.strip(), target.secrets)
     text = text.removeprefix("connection failed: ").replace("\n\t", "\n  ")
-    return MigcError(f"cannot connect to the database {target.shown} (from {target.source}):\n  {text}", _CONNECT_HINT)
+    return MigcError(f"cannot connect to the database {target.shown} (from {target.source}):\n  {text}",
+                     _connect_hint(text, target, settings or {}))
+
+
+def _connect_hint(text: str, target: DatabaseTarget, settings: dict[str, str]) -> str:
+    """What to do, from libpq's or the server's reason (the same words whatever the server's language
+    is not: lc_messages may translate them, and then the general hint remains)."""
+    lowered = text.lower()
+    parameter = re.search(r'(?:invalid value for parameter|unrecognized configuration parameter) "([^"]+)"', text)
+    if parameter is not None:  # a startup option (`-c name=value`) the server refused
+        name = parameter[1]
+        if name in settings:
+            return (f"the server refused the session setting {name} = {settings[name]!r} that migc sends; "
+                    "check that setting in the config (lock_timeout, statement_timeout)")
+        return f"the server refused the setting {name}: check the `options` of the database URL (from {target.source})"
+    if "password authentication failed" in lowered or "no password supplied" in lowered:
+        return "check the user name and password in the database URL (or PGPASSWORD, ~/.pgpass)"
+    if re.search(r'database "[^"]*" does not exist', text):
+        return "create the database (createdb), or fix its name in the database URL"
+    if re.search(r'role "[^"]*" does not exist', text):
+        return "create the role, or fix the user name in the database URL"
+    if "no pg_hba.conf entry" in lowered:
+        return "the server's pg_hba.conf does not let this user connect from here: ask its administrator"
+    if any(words in lowered for words in ("connection refused", "could not translate host name", "timeout expired",
+                                          "no such file or directory", "could not connect", "network is unreachable")):
+        return "check that the server is running and reachable at that host and port"
+    return _CONNECT_HINT

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from dataclasses import dataclass
@@ -9,10 +10,17 @@ from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsp
 
 REDACTED = "****"
 
-# user:password@ in any URL-like text (also inside error messages that echo a URL)
-_URL_USERINFO = re.compile(r"(?P<head>[A-Za-z][A-Za-z0-9+.-]*://[^:/@\s]*):(?P<password>[^@\s/]+)@")
-# password=... in key=value connection strings and in URL query strings
-_KEYWORD_PASSWORD = re.compile(r"(?P<head>\bpassword\s*=\s*)(?P<password>'(?:[^'\\]|\\.)*'|[^\s&]+)", re.IGNORECASE)
+# libpq's URI designators (conninfo_uri_parse); anything else is a key=value string
+_URI = re.compile(r"^(?P<prefix>postgres(?:ql)?://)(?P<rest>.*)$", re.IGNORECASE | re.DOTALL)
+# user:password@ in URL-like free text (an error message echoing a URL): up to the last @ of the
+# run of non-blank characters, since a raw '/', '@' or ':' may be part of the password
+_TEXT_USERINFO = re.compile(r"(?P<head>[A-Za-z][A-Za-z0-9+.-]*://[^:/@\s]*):(?P<password>\S+)@")
+# password=... in key=value strings (quoted with backslash escapes, or bare with backslash escapes)
+_KEYWORD_PASSWORD = re.compile(r"(?P<head>\bpassword\s*=\s*)(?P<password>'(?:[^'\\]|\\.)*'?|(?:[^\s'\\]|\\.)+)",
+                               re.IGNORECASE)
+# password=... in a URL's query string: up to the next '&'
+_QUERY_PASSWORD = re.compile(r"(?P<head>[?&]password=)(?P<password>[^&]*)", re.IGNORECASE)
+_FRAGMENT_SPLIT = re.compile(r"[/@:?#&=\s]+")
 
 
 @dataclass(frozen=True)
@@ -26,34 +34,93 @@ class DatabaseTarget:
     def shown(self) -> str:
         return redact_url(self.url)
 
-    @property
+    @functools.cached_property
     def secrets(self) -> tuple[str, ...]:
         return passwords_in(self.url)
 
 
+def _userinfo_password(rest: str) -> tuple[int, int] | None:
+    """Where the password may be in a URL's part after `scheme://`: from after the first ':' up to
+    the LAST '@'. libpq itself ends the user info at the first '@' or '/' (conninfo_uri_parse_options),
+    so a raw '@' or '/' in a password splits it into user info, host, port and path; what counts as
+    the password here covers every reading."""
+    at = rest.rfind("@")
+    if at < 0:
+        return None
+    colon = rest.find(":", 0, at)
+    return (colon + 1, at) if colon >= 0 else None
+
+
 def redact_url(url: str) -> str:
-    """`postgresql://user:secret@host/db` -> `postgresql://user:****@host/db`; same for `password=`."""
-    text = _URL_USERINFO.sub(lambda m: f"{m['head']}:{REDACTED}@" if m["password"] else m[0], url)
-    return _KEYWORD_PASSWORD.sub(lambda m: f"{m['head']}{REDACTED}", text)
+    """`postgresql://user:secret@host/db` -> `postgresql://user:****@host/db`; `password=...` in
+    key=value strings and in a URL's query string -> `password=****`."""
+    match = _URI.match(url.strip())
+    if match is None:
+        return _KEYWORD_PASSWORD.sub(lambda m: f"{m['head']}{REDACTED}", url)
+    prefix, rest = match["prefix"], match["rest"]
+    span = _userinfo_password(rest)
+    if span is not None:
+        rest = rest[: span[0]] + REDACTED + rest[span[1]:]
+    return prefix + _QUERY_PASSWORD.sub(lambda m: f"{m['head']}{REDACTED}", rest)
+
+
+def ambiguous_password(url: str) -> bool:
+    """Does the URL's password hold a raw '@', '/' or blank? libpq would read part of it as the
+    host, the port or the database name (and echo it in its errors). A port followed by a path
+    (`host:5432/db@x`, a database name with '@') is not a password."""
+    match = _URI.match(url.strip())
+    if match is None:
+        return False
+    rest = match["rest"]
+    span = _userinfo_password(rest)
+    if span is None:
+        return False
+    password = rest[span[0]: span[1]]
+    if not re.search(r"[@/\s]", password):
+        return False
+    return not re.match(r"\d*/[^@]*$", password) or "@" in rest[: span[0]]
 
 
 def passwords_in(url: str) -> tuple[str, ...]:
-    """Every password the URL (or PGPASSWORD) carries, raw and percent-decoded, longest first."""
+    """Every password the URL (or PGPASSWORD) carries, as written, percent-decoded, unescaped, and
+    as libpq itself reads it; with the pieces of one that a raw '/', '@' or blank splits (libpq
+    may echo them as a host, port or database name). Longest first."""
     found: set[str] = set()
-    for match in _URL_USERINFO.finditer(url):
-        found.add(match["password"])
-    for match in _KEYWORD_PASSWORD.finditer(url):
-        found.add(match["password"].strip("'"))
-    env_password = os.environ.get("PGPASSWORD")
-    if env_password:
-        found.add(env_password)
+    match = _URI.match(url.strip())
+    if match is not None:
+        rest = match["rest"]
+        span = _userinfo_password(rest)
+        if span is not None:
+            found.add(rest[span[0]: span[1]])
+        found |= {m["password"] for m in _QUERY_PASSWORD.finditer(rest)}
+    else:
+        for m in _KEYWORD_PASSWORD.finditer(url):
+            value = m["password"]
+            if value.startswith("'"):
+                value = value[1:-1] if value.endswith("'") and len(value) > 1 else value[1:]
+            found.add(value)
+            found.add(re.sub(r"\\(.)", r"\1", value))
+    found.add(os.environ.get("PGPASSWORD", ""))
+    found |= _libpq_password(url)
     found |= {unquote(p) for p in found}
-    return tuple(sorted((p for p in found if len(p) >= 1), key=len, reverse=True))
+    found |= {piece for p in found for piece in _FRAGMENT_SPLIT.split(p) if len(piece) >= 3}
+    return tuple(sorted((p for p in found if p), key=len, reverse=True))
+
+
+def _libpq_password(url: str) -> set[str]:
+    try:
+        from psycopg.conninfo import conninfo_to_dict
+
+        password = conninfo_to_dict(url).get("password")
+    except Exception:  # noqa: BLE001 - not parseable: the other readings cover it
+        return set()
+    return {str(password)} if password else set()
 
 
 def redact_text(text: str, secrets: tuple[str, ...]) -> str:
     """Redact URLs in free text (e.g. a driver's error message) and any known password in it."""
-    text = redact_url(text)
+    text = _TEXT_USERINFO.sub(lambda m: f"{m['head']}:{REDACTED}@", text)
+    text = _KEYWORD_PASSWORD.sub(lambda m: f"{m['head']}{REDACTED}", text)
     for secret in secrets:
         if len(secret) >= 3:  # a 1-2 character password would blank out ordinary words
             text = text.replace(secret, REDACTED)

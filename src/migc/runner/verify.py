@@ -16,28 +16,38 @@ from migc.errors import MigcError
 from migc.project import ProjectConfig
 from migc.runner.apply import Script, apply_down, apply_up, run_statements
 from migc.runner.run_commands import RunOptions, read_applied, read_down
-from migc.runner.connect import resolve_target, tracking_table
+from migc.runner.connect import resolve_target, sql_errors, tracking_table
 from migc.runner.precheck import compile_checked
 from migc.runner.failure import MigrationRef
 from migc.runner.report import Output
 from migc.runner.scratch import scratch_database, scratch_server
+from migc.runner.seed import seed_empty_tables
 from migc.runner.session import Session, connect
 from migc.runner.tracking import TrackingTable
 from migc.runner.urls import DatabaseTarget
 
 
 def run_verify(
-    config: ProjectConfig, out: Output, options: RunOptions, *, compiled: CompiledProject | None = None
+    config: ProjectConfig, out: Output, options: RunOptions, *, compiled: CompiledProject | None = None,
+    with_data: bool = False,
 ) -> int:
-    """For each migration on a scratch database: up, down, up again; then the compiled schema."""
+    """For each migration on a scratch database: up, down, up again; then the compiled schema.
+    `with_data`: the tables get generated rows before each step (runner/seed.py)."""
     project = compiled or compile_checked(config, out)
-    server = scratch_server(config, resolve_target(config, options.database_url, out.note), out.note)
+    target = resolve_target(config, options.database_url, out.note)
+    with sql_errors(target.shown, "verifying the migrations on a scratch database"):
+        return _verify(config, out, project, target, with_data)
+
+
+def _verify(config: ProjectConfig, out: Output, project: CompiledProject, target: DatabaseTarget,
+            with_data: bool) -> int:
+    server = scratch_server(config, target, out.note)
     tracking = tracking_table(config)
     with scratch_database(server) as scratch, connect(scratch) as session:
         read_applied(session, tracking, create=True)
         problems: list[str] = []
         for migration in project.migrations:
-            problems = _round_trip(session, tracking, migration, out)
+            problems = _round_trip(session, tracking, migration, out, with_data)
             if problems:
                 break  # later migrations would run on a database that is already off
         final = snapshot_session(session, tracking=tracking.key)
@@ -65,21 +75,36 @@ def run_verify(
     if problems:
         raise MigcError("verify found problems:\n" + "\n".join(f"  {p}" for p in problems),
                         "fix the migration (or its explicit down section) named above")
-    out.line(f"verified {len(project.migrations)} migration(s): each reverts exactly, and together they build "
-             "the compiled schema")
+    rows = " on tables with generated rows" if with_data else ""
+    out.line(f"verified {len(project.migrations)} migration(s){rows}: each reverts exactly, and together they "
+             "build the compiled schema")
     return 0
 
 
-def _round_trip(session: Session, tracking: TrackingTable, migration: CompiledMigration, out: Output) -> list[str]:
-    """up, down, up again on the scratch database; the problems found, as lines."""
+def _round_trip(session: Session, tracking: TrackingTable, migration: CompiledMigration, out: Output,
+                with_data: bool = False) -> list[str]:
+    """up, down, up again on the scratch database; the problems found, as lines. `with_data`:
+    every empty table gets rows before up and before down (the tables up made are empty)."""
     label = migration.file.label
+
+    def seed() -> None:
+        if with_data:
+            seed_empty_tables(session, tracking.key, lambda text: out.warn(f"{label}: {text}"))
+
     before = snapshot_session(session, tracking=tracking.key)
     try:
+        seed()
         apply_up(session, tracking, migration)
         after_up = snapshot_session(session, tracking=tracking.key)
         if migration.down is None:
             out.line(f"{label}: up ok; irreversible, down not checked")
             return []
+        seed()
+        if with_data:
+            for note in migration.down_notes:
+                if note.kind == "data":
+                    out.warn(f"{label}: {note.table}.{note.column}: {note.message} (the generated rows fit; "
+                             "`migc down` asks for --allow-data-loss)")
         just_applied = read_down(session, tracking, above=migration.version - 1)
         row = next(a for a in just_applied if a.version == migration.version)
         apply_down(session, tracking, row, migration.file.shown_path)
@@ -110,6 +135,11 @@ def run_diff(
     """The compiled schema against the live database; exit 1 on any drift."""
     project = compiled or compile_checked(config, out)
     target = resolve_target(config, options.database_url, out.note)
+    with sql_errors(target.shown, "comparing the database with the compiled schema"):
+        return _diff(config, out, project, target)
+
+
+def _diff(config: ProjectConfig, out: Output, project: CompiledProject, target: DatabaseTarget) -> int:
     tracking = tracking_table(config)
     key = tracking.key
     with connect(target) as session:
