@@ -63,6 +63,12 @@ _ERRORS = {
     "E217": "operation not allowed on this object",
     "E218": "enum label used in the migration that adds it",
     "E219": "unknown function",
+    # language v2, tables and columns
+    "E220": "identity options PostgreSQL refuses",
+    "E221": "generated column expression uses a generated column or does not fit",
+    "E222": "generated column expression is not immutable",
+    "E223": "column used by a generated column cannot be dropped or retyped",
+    "E224": "collation on a type that takes none",
 }
 
 _WARNINGS = {

@@ -93,6 +93,11 @@ class Column(HasAttrs):
     serial: str | None = None
     sequence: str | None = None  # the owned sequence's name (serial or identity)
     attrs: Attrs = ()
+    # an identity's sequence options as written: ("start", 1000), ("minvalue", None) = no minvalue,
+    # ("cycle", True/False)
+    identity_options: tuple[tuple[str, int | bool | None], ...] = ()
+    generated: Expr | None = None  # `generated always as (expr) stored`
+    collation: tuple[str, ...] | None = None  # ("C",) or ("pg_catalog", "C"), as written
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,9 +24,10 @@ from migc.ir.op import (
 )
 from migc.ir.schema import Schema
 from migc.lower.context import Lowering
-from migc.lower.definitions import build_column, resolve, with_sequences
+from migc.lower.definitions import build_column, generated_ok, resolve, with_sequences
 from migc.lower.dispatch import lowers_action
 from migc.lower.exprcheck import check_default
+from migc.lower.generated import generated_user
 from migc.source import Span
 from migc.syntax.ast import AlterAction, ColumnDef, OnColumn
 from migc.tree import build_from, builder
@@ -208,7 +209,7 @@ class RenameColumnOp(Op):
         t = schema.tables[self.table]
         after = schema.with_table(replace(
             t,
-            columns=tuple(replace(c, name=new) if c.name == old else c for c in t.columns),
+            columns=tuple(_rename_in_column(c, old, new) for c in t.columns),
             constraints=tuple(_rename_in_constraint(c, old, new) for c in t.constraints),
         ))
         # foreign keys (of any table, itself included) into the renamed column follow it
@@ -234,6 +235,15 @@ class RenameColumnOp(Op):
 
     def renames(self) -> tuple[ObjectRef, ObjectRef] | None:
         return ObjectRef.of_column(self.table, self.old), ObjectRef.of_column(self.table, self.new)
+
+
+def _rename_in_column(c: Column, old: str, new: str) -> Column:
+    """The column renamed, and a generation expression following the rename."""
+    if c.name == old:
+        c = replace(c, name=new)
+    if c.generated is not None and old in c.generated.column_names():
+        c = replace(c, generated=c.generated.with_column_renamed(old, new))
+    return c
 
 
 def _rename_in_constraint(c: Constraint, old: str, new: str) -> Constraint:
@@ -362,6 +372,8 @@ def _lower_add(lw: Lowering, table: Table, action: AddColumn) -> None:
     column, pending = built
     column = with_sequences(lw, table.name, [column])[0]
     with_column = Table(table.name, table.columns + (column,), table.constraints)
+    if column.generated is not None and not generated_ok(lw, with_column):
+        return
     constraints = resolve(lw, with_column, pending)
     if constraints is None:
         return
@@ -384,6 +396,12 @@ def _lower_drop(lw: Lowering, table: Table, action: DropColumn) -> None:
                              f"'{other.name.display()}' references it",
                              f"drop that constraint first: alter table {other.name.display()} drop constraint {fk.name}")
                 return
+    user = generated_user(table, name)
+    if user is not None:
+        lw.bag.error("E223", action.span, f"cannot drop column '{name}': generated column '{user.name}' of table "
+                     f"'{table.name.display()}' is computed from it",
+                     f"drop column {user.name} first (or in the same statement, before it)")
+        return
     constraints = tuple(c for c in table.constraints if name in c.columns)
     indexes = tuple(i for i in lw.schema.indexes_of(table.name) if name in i.columns)
     lw.emit(DropColumnOp(table.name, column, constraints, indexes, action.span))

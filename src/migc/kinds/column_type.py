@@ -17,6 +17,7 @@ from migc.kinds.index import CreateIndexOp, DropIndexOp
 from migc.lower.context import Lowering
 from migc.lower.dispatch import lowers_action
 from migc.lower.exprcheck import check_columns, columns_by_name
+from migc.lower.generated import generated_user
 from migc.lower.typecheck import fits, infer
 from migc.source import Span
 from migc.syntax.ast import AlterAction
@@ -136,6 +137,12 @@ def _lower_set_type(lw: Lowering, table: Table, action: SetType) -> None:
         return
     new_type = resolved[0]
     old_type = column.type
+    user = generated_user(table, column.name)
+    if user is not None:  # PostgreSQL: cannot alter type of a column used by a generated column
+        lw.bag.error("E223", action.span, f"cannot change the type of column '{column.name}': generated column "
+                     f"'{user.name}' of table '{table.name.display()}' is computed from it",
+                     f"drop column {user.name} first, then add it again after the change")
+        return
     if action.using is not None:
         mark = lw.bag.mark()
         typed = check_columns(lw, action.using, columns_by_name(table.columns), table.name.display(), "using")

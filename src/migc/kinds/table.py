@@ -13,7 +13,7 @@ from migc.ir.model import Column, Constraint, Index, Name, ObjectRef, Table
 from migc.ir.op import Lock, Op
 from migc.ir.schema import Schema
 from migc.lower.context import Lowering
-from migc.lower.definitions import Pending, build_column, resolve, table_constraint, with_sequences
+from migc.lower.definitions import Pending, build_column, generated_ok, resolve, table_constraint, with_sequences
 from migc.lower.dispatch import lower_action, lowers
 from migc.source import Span
 from migc.syntax.ast import AlterAction, ColumnDef, OnName, Renaming, Statement, TableConstraint
@@ -232,6 +232,7 @@ def _lower_create(lw: Lowering, stmt: CreateTable) -> None:
     columns = [replace(c, not_null=True) if c.name in pk_cols else c for c in columns]
     columns = with_sequences(lw, name, columns)
     table = Table(name, tuple(columns))
+    ok = generated_ok(lw, table) and ok
     constraints = resolve(lw, table, pending)
     if not ok or constraints is None:
         return

@@ -12,6 +12,7 @@ from migc.ir.model import Column, Constraint, ForeignKey, Index, Name, Table
 from migc.lower import names
 from migc.lower.context import Lowering
 from migc.lower.exprcheck import check_boolean, check_default, columns_by_name
+from migc.lower.generated import check_collation, check_generated, identity_options
 from migc.source import Span
 from migc.syntax import ast
 
@@ -62,7 +63,7 @@ def build_column(lw: Lowering, table_name: Name, cdef: ast.ColumnDef) -> tuple[C
                     col = replace(col, not_null=True)
             case "default":
                 assert mod.expr is not None
-                if serial or col.identity:
+                if serial or col.identity or col.generated is not None:
                     lw.bag.error("E216", mod.span, f"column '{col.name}' has a generated value and a default")
                 elif col.default is not None:
                     lw.bag.error("E216", mod.span, f"column '{col.name}' has more than one default")
@@ -77,16 +78,38 @@ def build_column(lw: Lowering, table_name: Name, cdef: ast.ColumnDef) -> tuple[C
                 pending.append(Pending("foreign key", mod.constraint_name, (col.name,), mod.span,
                                        fk_source=fk, not_valid=fk.not_valid))
             case "identity":
-                if serial or col.default is not None:
+                if serial or col.default is not None or col.generated is not None:
                     lw.bag.error("E216", mod.span, f"column '{col.name}' has a generated value and a default")
                 if sql_type.name not in ("smallint", "integer", "bigint") or sql_type.array_dims:
                     lw.bag.error("E216", mod.span, f"identity column '{col.name}' must be smallint, integer or bigint")
-                col = replace(col, identity="always" if mod.identity_always else "by default", not_null=True)
+                options = identity_options(lw, col.name, sql_type, mod.options, mod.span) or ()
+                col = replace(col, identity="always" if mod.identity_always else "by default", not_null=True,
+                              identity_options=options)
+            case "generated":
+                assert mod.expr is not None
+                if serial or col.identity or col.default is not None or col.generated is not None:
+                    lw.bag.error("E216", mod.span, f"column '{col.name}' has a generated value and a default")
+                col = replace(col, generated=mod.expr)
+            case "collate":
+                assert mod.collation is not None
+                qn = mod.collation
+                if check_collation(lw, col.name, sql_type, mod.span):
+                    col = replace(col, collation=(qn.schema.value, qn.name.value) if qn.schema else (qn.name.value,))
     if seen_null is not None and seen_null.kind == "null" and any(p.kind == "primary key" for p in pending):
         lw.bag.error("E216", seen_null.span, f"primary key column '{col.name}' cannot be null")
     elif seen_null is not None and seen_null.kind == "null" and col.identity:
         lw.bag.error("E216", seen_null.span, f"identity column '{col.name}' cannot be null")
     return col, pending
+
+
+def generated_ok(lw: Lowering, table: Table) -> bool:
+    """Check every generated column's expression against the table's (final) columns."""
+    columns = columns_by_name(table.columns)
+    ok = True
+    for column in table.columns:
+        if column.generated is not None:
+            ok = check_generated(lw, table.name.display(), columns, column, column.generated) and ok
+    return ok
 
 
 def table_constraint(tc: ast.TableConstraint) -> Pending:
