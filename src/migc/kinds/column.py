@@ -30,7 +30,7 @@ from migc.lower.exprcheck import check_default
 from migc.lower.generated import generated_user
 from migc.source import Span
 from migc.syntax.ast import AlterAction, ColumnDef, OnColumn
-from migc.tree import build_from, builder
+from migc.tree import build_from, builder, has_token, node, span_of
 from migc.tree import span_field as _span
 
 # ------------------------------------------------------------------ syntax
@@ -41,11 +41,12 @@ class AddColumn(AlterAction):
     ARGS = ("column",)
     column: ColumnDef
     span: Span = _span()
+    if_not_exists: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class DropColumn(OnColumn):
-    pass
+    if_exists: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,8 +80,14 @@ class DropDefault(OnColumn):
     pass
 
 
-builder("add_column")(build_from(AddColumn, ColumnDef))
-builder("drop_column")(build_from(DropColumn, Ident))
+@builder("add_column")
+def _add_column(c: list[Any]) -> AddColumn:
+    return AddColumn(node(c, ColumnDef), span_of(c), has_token(c, "IF_NOT_EXISTS"))
+
+
+@builder("drop_column")
+def _drop_column(c: list[Any]) -> DropColumn:
+    return DropColumn(node(c, Ident), span_of(c), has_token(c, "IF_EXISTS"))
 builder("rename_column")(build_from(RenameColumn, Ident, Ident))
 builder("set_not_null")(build_from(SetNotNull, Ident))
 builder("drop_not_null")(build_from(DropNotNull, Ident))
@@ -363,6 +370,9 @@ class DropDefaultOp(ColumnChange):
 @lowers_action(AddColumn)
 def _lower_add(lw: Lowering, table: Table, action: AddColumn) -> None:
     cdef = action.column
+    if action.if_not_exists and table.column(cdef.name.value) is not None:
+        lw.does_nothing(action.span, f"column '{cdef.name.value}' of table '{table.name.display()}' already exists", "the action")
+        return
     if table.column(cdef.name.value) is not None:
         lw.bag.error("E104", cdef.name.span, f"table '{table.name.display()}' already has a column '{cdef.name.value}'")
         return
@@ -382,6 +392,9 @@ def _lower_add(lw: Lowering, table: Table, action: AddColumn) -> None:
 
 @lowers_action(DropColumn)
 def _lower_drop(lw: Lowering, table: Table, action: DropColumn) -> None:
+    if action.if_exists and table.column(action.column.value) is None:
+        lw.does_nothing(action.span, f"table '{table.name.display()}' has no column '{action.column.value}'", "the action")
+        return
     column = lw.column(table, action.column)
     if column is None:
         return

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 from collections.abc import Callable
 
 from migc.expr import Ident
@@ -17,7 +18,7 @@ from migc.lower.definitions import resolve, table_constraint
 from migc.lower.dispatch import lowers_action
 from migc.source import Span
 from migc.syntax.ast import AlterAction, TableConstraint
-from migc.tree import build_from, builder
+from migc.tree import build_from, builder, has_token, node, span_of
 from migc.tree import span_field as _span
 
 # ------------------------------------------------------------------ syntax
@@ -44,12 +45,14 @@ class ValidateConstraint(OnConstraint):
 
 @dataclass(frozen=True, slots=True)
 class DropConstraint(OnConstraint):
-    pass
+    if_exists: bool = False
 
 
 builder("add_constraint")(build_from(AddConstraint, TableConstraint))
 builder("validate_constraint")(build_from(ValidateConstraint, Ident))
-builder("drop_constraint")(build_from(DropConstraint, Ident))
+@builder("drop_constraint")
+def _drop_constraint(c: list[Any]) -> DropConstraint:
+    return DropConstraint(node(c, Ident), span_of(c), has_token(c, "IF_EXISTS"))
 
 
 # ------------------------------------------------------------------ ops
@@ -169,6 +172,9 @@ def _lower_validate(lw: Lowering, table: Table, action: ValidateConstraint) -> N
 
 @lowers_action(DropConstraint)
 def _lower_drop(lw: Lowering, table: Table, action: DropConstraint) -> None:
+    if action.if_exists and table.constraint(action.name.value) is None:
+        lw.does_nothing(action.span, f"table '{table.name.display()}' has no constraint '{action.name.value}'", "the action")
+        return
     constraint = _constraint(lw, table, action.name)
     if constraint is None:
         return

@@ -40,7 +40,7 @@ class DropTable(OnName):
 
 @dataclass(frozen=True, slots=True)
 class RenameTable(Renaming):
-    pass
+    if_exists: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +49,7 @@ class AlterTable(Statement):
     name: QName
     actions: tuple[AlterAction, ...]
     span: Span = _span()
+    if_exists: bool = False
 
 
 @builder("create_table")
@@ -64,10 +65,12 @@ def _drop_table(c: list[Any]) -> DropTable:
 
 @builder("alter_table")
 def _alter_table(c: list[Any]) -> AlterTable:
-    return AlterTable(node(c, QName), tuple(nodes(c, AlterAction)), span_of(c))
+    return AlterTable(node(c, QName), tuple(nodes(c, AlterAction)), span_of(c), has_token(c, "IF_EXISTS"))
 
 
-builder("rename_table")(build_from(RenameTable, QName, Ident))
+@builder("rename_table")
+def _rename_table(c: list[Any]) -> RenameTable:
+    return RenameTable(node(c, QName), node(c, Ident), span_of(c), has_token(c, "IF_EXISTS"))
 
 
 # ------------------------------------------------------------------ ops
@@ -263,6 +266,8 @@ def _lower_drop(lw: Lowering, stmt: DropTable) -> None:
 
 @lowers(RenameTable)
 def _lower_rename(lw: Lowering, stmt: RenameTable) -> None:
+    if stmt.if_exists and _absent(lw, stmt.name, stmt.span):
+        return
     table = lw.table(stmt.name)
     if table is None or not lw.check_ident(stmt.new_name):
         return
@@ -275,8 +280,19 @@ def _lower_rename(lw: Lowering, stmt: RenameTable) -> None:
     lw.emit(RenameTableOp(table.name, new, stmt.span))
 
 
+def _absent(lw: Lowering, qname: QName, span: Span) -> bool:
+    """`alter table if exists` of a table the model does not have: the statement does nothing."""
+    name = lw.name(qname)
+    if name is not None and name not in lw.schema.tables:
+        lw.does_nothing(span, f"there is no table '{name.display()}'")
+        return True
+    return False
+
+
 @lowers(AlterTable)
 def _lower_alter(lw: Lowering, stmt: AlterTable) -> None:
+    if stmt.if_exists and _absent(lw, stmt.name, stmt.span):
+        return
     table = lw.table(stmt.name)
     if table is None:
         return
