@@ -92,6 +92,8 @@ _WARNINGS = {
     "W113": "timestamp without time zone column",
     "W114": "int, smallint or serial primary key",
     "W115": "lock on an existing table while the runner's lock_timeout is off",
+    # language v2, tables and columns
+    "W120": "date/time default 'now', 'today', 'tomorrow' or 'yesterday' is frozen when the statement runs",
 }
 
 CODES: dict[str, Code] = {
