@@ -69,6 +69,7 @@ _ERRORS = {
     "E222": "generated column expression is not immutable",
     "E223": "column used by a generated column cannot be dropped or retyped",
     "E224": "collation on a type that takes none",
+    "E225": "logged and unlogged tables mixed where PostgreSQL refuses it",
 }
 
 _WARNINGS = {
@@ -94,6 +95,7 @@ _WARNINGS = {
     "W115": "lock on an existing table while the runner's lock_timeout is off",
     # language v2, tables and columns
     "W120": "date/time default 'now', 'today', 'tomorrow' or 'yesterday' is frozen when the statement runs",
+    "W121": "`set logged` / `set unlogged` rewrites an existing table",
 }
 
 CODES: dict[str, Code] = {

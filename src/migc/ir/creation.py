@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from migc.ir.model import EnumType, HasAttrs, Index, Name, Namespace, ObjectRef, OnTable, Table
@@ -96,7 +96,7 @@ def _nodes(schema: Schema) -> list[_Node]:
     for name, table in schema.tables.items():
         own = tuple(c for c in table.constraints if c.kind != "foreign key")
         uses = tuple(used for finder in TABLE_DEPENDENCIES for used in finder(table))
-        nodes.append(_Node(40, table.ref, Table(name, table.bare().columns, own), uses))
+        nodes.append(_Node(40, table.ref, replace(table.bare(), constraints=own), uses))
     for index in schema.indexes.values():
         uses = (ObjectRef.table(index.table), *(used for finder in INDEX_DEPENDENCIES for used in finder(index)))
         nodes.append(_Node(45, index.ref, index.without_attrs(), uses))

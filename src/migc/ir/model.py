@@ -154,11 +154,39 @@ class Index(HasAttrs):
 
 
 @dataclass(frozen=True, slots=True)
+class PartitionKey:
+    """`partition by range|list|hash (...)`: the strategy and its key, one column or expression each."""
+
+    strategy: str  # "range" | "list" | "hash"
+    elements: tuple[Expr, ...]
+    columns: tuple[str, ...] = ()  # every column the key mentions
+
+
+@dataclass(frozen=True, slots=True)
+class PartitionBound:
+    """`for values from (...) to (...)` | `in (...)` | `with (modulus m, remainder r)` | `default`."""
+
+    kind: str  # "range" | "list" | "hash" | "default"
+    values: tuple[tuple[Expr, ...], ...] = ()  # range: (from, to); list: (items,); hash: ((m, r),)
+
+
+@dataclass(frozen=True, slots=True)
+class PartitionOf:
+    """A partition: its parent, and its bound."""
+
+    parent: Name
+    bound: PartitionBound
+
+
+@dataclass(frozen=True, slots=True)
 class Table(HasAttrs):
     name: Name
     columns: tuple[Column, ...]
     constraints: tuple[Constraint, ...] = ()
     attrs: Attrs = ()
+    unlogged: bool = False  # `create unlogged table`, `set unlogged`
+    partition_by: PartitionKey | None = None  # a partitioned table
+    partition_of: PartitionOf | None = None  # a partition (attached)
 
     @property
     def ref(self) -> ObjectRef:

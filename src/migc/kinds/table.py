@@ -31,6 +31,7 @@ class CreateTable(Statement):
     constraints: tuple[TableConstraint, ...]
     span: Span = _span()
     if_not_exists: bool = False
+    unlogged: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +56,7 @@ class AlterTable(Statement):
 @builder("create_table")
 def _create_table(c: list[Any]) -> CreateTable:
     return CreateTable(node(c, QName), tuple(nodes(c, ColumnDef)), tuple(nodes(c, TableConstraint)), span_of(c),
-                       has_token(c, "IF_NOT_EXISTS"))
+                       has_token(c, "IF_NOT_EXISTS"), has_token(c, "UNLOGGED"))
 
 
 @builder("drop_table")
@@ -102,7 +103,7 @@ class CreateTableOp(Op):
     TEMPLATE = """
 {%- set t = op.table %}
 {%- set inline, later = op.split() %}
-{{- d.sequences_before(t.name, t.columns) }}CREATE TABLE {{ t.name|qname }} (
+{{- d.sequences_before(t.name, t.columns) }}CREATE {{ "UNLOGGED " if t.unlogged }}TABLE {{ t.name|qname }} (
 {% for c in t.columns %}  {{ d.column(t.name, c) }}{{ "," if not loop.last or inline }}
 {% endfor %}
 {%- for k in inline %}  {{ d.constraint(k) }}{{ "," if not loop.last }}
@@ -120,7 +121,7 @@ class CreateTableOp(Op):
         return (DropTableOp(self.table, (), self.span),)
 
     def describe(self) -> str:
-        return f"create table {self.table.name.display()}"
+        return f"create {'unlogged ' if self.table.unlogged else ''}table {self.table.name.display()}"
 
     def lock(self) -> Lock | None:
         """A foreign key locks the table it references (SHARE ROW EXCLUSIVE)."""
@@ -234,7 +235,7 @@ def _lower_create(lw: Lowering, stmt: CreateTable) -> None:
     pk_cols = {c for p in pending if p.kind == "primary key" for c in p.columns}
     columns = [replace(c, not_null=True) if c.name in pk_cols else c for c in columns]
     columns = with_sequences(lw, name, columns)
-    table = Table(name, tuple(columns))
+    table = Table(name, tuple(columns), unlogged=stmt.unlogged)
     ok = generated_ok(lw, table) and ok
     constraints = resolve(lw, table, pending)
     if not ok or constraints is None:
@@ -304,8 +305,8 @@ def _lower_alter(lw: Lowering, stmt: AlterTable) -> None:
 
 catalog_section(CatalogSection(
     "tables", "table",
-    f"""SELECT n.nspname, c.relname, c.relkind = 'p' FROM pg_class c
+    f"""SELECT n.nspname, c.relname, c.relkind = 'p', c.relpersistence = 'u' FROM pg_class c
         JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE c.relkind IN ('r', 'p') AND {USER_NS} AND {not_extension_member('pg_class', 'c.oid')}""",
-    lambda row: ((qualified(row[0], row[1]),), {"partitioned": row[2]}),
+    lambda row: ((qualified(row[0], row[1]),), {"partitioned": row[2], "unlogged": row[3]}),
 ))

@@ -163,6 +163,11 @@ def _resolve_fk(lw: Lowering, table: Table, p: Pending, new_keys: list[Pending])
     if target is None:
         lw.bag.error("E101", source.table.span, f"foreign key references unknown table '{target_name.display()}'")
         return False
+    if target.unlogged and not table.unlogged:  # PostgreSQL: 42P16
+        lw.bag.error("E225", source.table.span, f"logged table '{table.name.display()}' cannot reference unlogged "
+                     f"table '{target_name.display()}'",
+                     "make both unlogged, or the referenced table logged (alter table ... set logged)")
+        return False
     own_keys = new_keys if target is table else []
     ref_cols = tuple(c.value for c in source.columns)
     if not ref_cols:
