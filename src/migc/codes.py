@@ -70,6 +70,7 @@ _ERRORS = {
     "E223": "column used by a generated column cannot be dropped or retyped",
     "E224": "collation on a type that takes none",
     "E225": "logged and unlogged tables mixed where PostgreSQL refuses it",
+    "E226": "exclusion constraint PostgreSQL refuses (index method, operator)",
 }
 
 _WARNINGS = {

@@ -109,6 +109,15 @@ class ForeignKey:
 
 
 @dataclass(frozen=True, slots=True)
+class Exclusion:
+    """An exclusion constraint's index: `exclude using gist (room with =, during with &&) where (...)`."""
+
+    method: str
+    elements: tuple[tuple[IndexElement, str], ...]  # (element, operator)
+    where: Expr | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Constraint:
     name: str
     kind: str  # "primary key" | "unique" | "check" | "foreign key"
@@ -116,11 +125,17 @@ class Constraint:
     check: Expr | None = None
     references: ForeignKey | None = None
     validated: bool = True  # False: added `not valid`, not yet validated
+    exclusion: Exclusion | None = None  # kind "exclude"
 
     @property
     def has_index(self) -> bool:
         """Primary keys and unique constraints own an index of the same name."""
         return self.kind in ("primary key", "unique")
+
+    @property
+    def owns_index(self) -> bool:
+        """Has it an index of its own name (keys and exclusion constraints)?"""
+        return self.kind in ("primary key", "unique", "exclude")
 
 
 @dataclass(frozen=True, slots=True)

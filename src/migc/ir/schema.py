@@ -321,7 +321,7 @@ class Schema:
 
 def _relation_names(table: Table) -> set[str]:
     """The names a table takes in its schema's relation namespace."""
-    return {table.name.name} | {c.name for c in table.constraints if c.has_index} | {
+    return {table.name.name} | {c.name for c in table.constraints if c.owns_index} | {
         c.sequence for c in table.columns if c.sequence
     }
 

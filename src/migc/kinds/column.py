@@ -254,10 +254,16 @@ def _rename_in_column(c: Column, old: str, new: str) -> Column:
 
 
 def _rename_in_constraint(c: Constraint, old: str, new: str) -> Constraint:
+    excl = c.exclusion
+    if excl is not None:
+        excl = replace(excl, elements=tuple((replace(e, expr=e.expr.with_column_renamed(old, new)), op)
+                                            for e, op in excl.elements),
+                       where=excl.where.with_column_renamed(old, new) if excl.where is not None else None)
     return replace(
         c,
         columns=tuple(new if x == old else x for x in c.columns),
         check=c.check.with_column_renamed(old, new) if c.check is not None else None,
+        exclusion=excl,
     )
 
 

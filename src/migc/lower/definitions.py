@@ -8,10 +8,10 @@ from dataclasses import dataclass, replace
 
 from migc import expr as ex
 from migc import quoting
-from migc.ir.model import Column, Constraint, ForeignKey, Index, Name, Table
+from migc.ir.model import Column, Constraint, Exclusion, ForeignKey, Index, IndexElement, Name, Table
 from migc.lower import names
 from migc.lower.context import Lowering
-from migc.lower.exprcheck import check_boolean, check_default, columns_by_name
+from migc.lower.exprcheck import check_boolean, check_columns, check_default, columns_by_name
 from migc.lower.generated import check_collation, check_generated, identity_options
 from migc.source import Span
 from migc.syntax import ast
@@ -29,11 +29,12 @@ class Pending:
     references: ForeignKey | None = None  # set once resolved
     fk_source: ast.ForeignKeyRef | None = None
     not_valid: bool = False
+    exclusion: Exclusion | None = None
 
     def build(self, name: str) -> Constraint:
         check_columns = self.check.column_names() if self.check is not None else ()
         return Constraint(name, self.kind, check_columns if self.kind == "check" else self.columns,
-                          self.check, self.references, not self.not_valid)
+                          self.check, self.references, not self.not_valid, self.exclusion)
 
 
 def build_column(lw: Lowering, table_name: Name, cdef: ast.ColumnDef) -> tuple[Column, list[Pending]] | None:
@@ -116,6 +117,15 @@ def table_constraint(tc: ast.TableConstraint) -> Pending:
     cols = tuple(c.value for c in tc.columns)
     if tc.kind == "check":
         return Pending("check", tc.name, (), tc.span, check=tc.expr, not_valid=tc.not_valid)
+    if tc.kind == "exclude":
+        assert tc.exclusion is not None
+        spec = tc.exclusion
+        exclusion = Exclusion(spec.method or "btree", tuple((IndexElement(e.expr), e.operator) for e in spec.elements),
+                              spec.where)
+        mentioned: dict[str, None] = {}
+        for e in [*(el.expr for el in spec.elements), *([spec.where] if spec.where is not None else [])]:
+            mentioned.update(dict.fromkeys(e.column_names()))
+        return Pending("exclude", tc.name, tuple(mentioned), tc.span, exclusion=exclusion)
     if tc.kind == "foreign key":
         assert tc.references is not None
         return Pending("foreign key", tc.name, cols, tc.span, fk_source=tc.references,
@@ -148,7 +158,32 @@ def resolve(lw: Lowering, table: Table, pending: list[Pending]) -> list[Constrai
             ok = ok and not lw.bag.errors_since(mark)
         if p.kind == "foreign key":
             ok = _resolve_fk(lw, table, p, [q for q in pending if q.kind in ("primary key", "unique")]) and ok
+        if p.kind == "exclude" and p.exclusion is not None and all(col in columns for col in p.columns):
+            ok = check_exclusion(lw, table, columns, p.exclusion, p.span) and ok
     return _name_all(lw, table, pending) if ok else None
+
+
+# access methods that can back an exclusion constraint (amgettuple): not gin, not brin
+_EXCLUSION_METHODS = frozenset({"btree", "hash", "gist", "spgist"})
+# operators that are not commutative: PostgreSQL refuses them in an exclusion constraint
+_NOT_COMMUTATIVE = frozenset({"<", ">", "<=", ">=", "@>", "<@", "<<", ">>", "->", "->>", "#>", "#>>", "||", "~", "!~",
+                              "~*", "!~*", "?", "?|", "?&", "#-", "@@", "<->"})
+
+
+def check_exclusion(lw: Lowering, table: Table, columns: dict[str, Column], exclusion: Exclusion, span: Span) -> bool:
+    mark = lw.bag.mark()
+    what = "exclusion constraint"
+    if exclusion.method not in _EXCLUSION_METHODS:
+        lw.bag.error("E226", span, f"{what}: index method '{exclusion.method}' cannot back an exclusion constraint",
+                     "use gist (or btree, hash, spgist)")
+    for element, operator in exclusion.elements:
+        check_columns(lw, element.expr, columns, table.name.display(), what)
+        if operator in _NOT_COMMUTATIVE:
+            lw.bag.error("E226", element.expr.span, f"{what}: operator {operator} is not commutative",
+                         "an exclusion constraint compares each pair of rows both ways: use =, <> or && (overlaps)")
+    if exclusion.where is not None:
+        check_boolean(lw, exclusion.where, columns, table.name.display(), f"{what} predicate")
+    return not lw.bag.errors_since(mark)
 
 
 def _resolve_fk(lw: Lowering, table: Table, p: Pending, new_keys: list[Pending]) -> bool:
@@ -245,14 +280,15 @@ def _name_all(lw: Lowering, table: Table, pending: list[Pending]) -> list[Constr
     for p in pending:  # explicit names first: PostgreSQL refuses duplicates
         if p.explicit is None:
             continue
-        in_use = p.explicit.value in connames or (p.kind in ("primary key", "unique") and p.explicit.value in relnames)
+        in_use = p.explicit.value in connames or (p.kind in ("primary key", "unique", "exclude")
+                                                  and p.explicit.value in relnames)
         if in_use or p.explicit.value in not_null_names:
             why = f"PostgreSQL 18 gives it to the not null of column '{not_null_names[p.explicit.value]}'" \
                 if not in_use else f"it is already taken in schema '{schema}'"
             lw.bag.error("E108", p.explicit.span, f"constraint name '{p.explicit.value}' cannot be used: {why}")
             ok = False
         connames.add(p.explicit.value)
-        if p.kind in ("primary key", "unique"):
+        if p.kind in ("primary key", "unique", "exclude"):
             relnames.add(p.explicit.value)
     if not ok:
         return None
@@ -266,9 +302,11 @@ def _name_all(lw: Lowering, table: Table, pending: list[Pending]) -> list[Constr
             connames.add(chosen[id(p)])
     # the primary key's index is built first, then the others in order
     for p in sorted(pending, key=lambda q: q.kind != "primary key"):
-        if p.kind in ("primary key", "unique") and p.explicit is None:
-            label = "pkey" if p.kind == "primary key" else "key"
+        if p.kind in ("primary key", "unique", "exclude") and p.explicit is None:
+            label = {"primary key": "pkey", "unique": "key", "exclude": "excl"}[p.kind]
             addition = None if p.kind == "primary key" else names.join_column_names(p.columns)
+            if p.exclusion is not None:  # ChooseIndexColumnNames of the index's elements
+                addition = names.join_column_names(names.index_column_names(e.expr for e, _ in p.exclusion.elements))
             chosen[id(p)] = names.choose_name(tname, addition, label, names.Taken(relnames, connames))
             relnames.add(chosen[id(p)])
             connames.add(chosen[id(p)])

@@ -28,6 +28,7 @@ from migc.tree import (
     optional,
     span_of,
     string_value,
+    token,
     token_span,
 )
 from migc.tree import span_field as _span
@@ -253,14 +254,46 @@ def _column_def(c: list[Any]) -> ColumnDef:
 
 @dataclass(frozen=True, slots=True)
 class TableConstraint(Node):
-    ARGS = ("name", "columns", "expr", "references")
-    kind: str  # "primary key" | "unique" | "check" | "foreign key"
+    ARGS = ("name", "columns", "expr", "references", "exclusion")
+    kind: str  # "primary key" | "unique" | "check" | "foreign key" | "exclude"
     name: Ident | None
     columns: tuple[Ident, ...]
     expr: Expr | None = None
     references: ForeignKeyRef | None = None
     not_valid: bool = False  # a check added `not valid` (a foreign key says so in `references`)
     span: Span = _span()
+    exclusion: ExcludeSpec | None = None  # kind "exclude"
+
+
+@dataclass(frozen=True, slots=True)
+class ExcludeElem(Node):
+    ARGS = ("expr",)
+    expr: Expr
+    operator: str
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class ExcludeSpec(Node):
+    ARGS = ("elements", "where")
+    method: str | None
+    elements: tuple[ExcludeElem, ...]
+    where: Expr | None
+    span: Span = _span()
+
+
+@builder("exclude_elem")
+def _exclude_elem(c: list[Any]) -> ExcludeElem:
+    return ExcludeElem(node(c, Expr), str(token(c, "CMP_OP", "OTHER_OP")), span_of(c))
+
+
+@builder("exclude_tc")
+def _exclude_tc(c: list[Any]) -> Marker:
+    method = token(c, "NAME")
+    exprs = [x for x in c if isinstance(x, Expr)]
+    spec = ExcludeSpec(method.value.lower() if method is not None else None, tuple(nodes(c, ExcludeElem)),
+                       exprs[-1] if exprs else None, span_of(c))
+    return Marker("exclude", spec, span_of(c))
 
 
 @builder("pk_tc")
@@ -296,6 +329,8 @@ def _table_constraint(c: list[Any]) -> TableConstraint:
     if body.kind == "foreign key":
         columns, fk = body.value
         return TableConstraint("foreign key", name, columns, references=fk, span=span)
+    if body.kind == "exclude":
+        return TableConstraint("exclude", name, (), span=span, exclusion=body.value)
     return TableConstraint(body.kind, name, body.value, span=span)
 
 
