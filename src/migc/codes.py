@@ -71,6 +71,8 @@ _ERRORS = {
     "E224": "collation on a type that takes none",
     "E225": "logged and unlogged tables mixed where PostgreSQL refuses it",
     "E226": "exclusion constraint PostgreSQL refuses (index method, operator)",
+    "E227": "partition key PostgreSQL refuses, or a key of a partitioned table without its columns",
+    "E228": "partition bound, attach or detach PostgreSQL refuses",
 }
 
 _WARNINGS = {
@@ -95,6 +97,7 @@ _WARNINGS = {
     "W114": "int, smallint or serial primary key",
     "W115": "lock on an existing table while the runner's lock_timeout is off",
     # language v2, tables and columns
+    "W118": "`attach partition` scans the table under lock to check the bound",
     "W120": "date/time default 'now', 'today', 'tomorrow' or 'yesterday' is frozen when the statement runs",
     "W121": "`set logged` / `set unlogged` rewrites an existing table",
 }

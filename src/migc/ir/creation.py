@@ -158,7 +158,7 @@ def schema_ops(schema: Schema) -> list[Op]:
         ops += creation_ops(obj)
     for name, table in sorted(schema.tables.items()):
         for c in table.constraints:
-            if c.kind == "foreign key":
+            if c.kind == "foreign key" and c.inherited_from is None:
                 ops += creation_ops(OnTable(name, c))
     for _, enum in sorted(schema.enums.items()):
         ops += attribute_ops(enum.ref, enum)

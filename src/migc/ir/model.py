@@ -126,6 +126,9 @@ class Constraint:
     references: ForeignKey | None = None
     validated: bool = True  # False: added `not valid`, not yet validated
     exclusion: Exclusion | None = None  # kind "exclude"
+    # a partition's constraint PostgreSQL made from its parent's (named so): PARTITION OF / ATTACH
+    # make it again, so nothing creates it on its own
+    inherited_from: str | None = None
 
     @property
     def has_index(self) -> bool:
@@ -162,6 +165,10 @@ class Index(HasAttrs):
     where: Expr | None = None
     columns: tuple[str, ...] = ()  # every column the index mentions, for drop column
     attrs: Attrs = ()
+    inherited_from: Name | None = None  # a partition's index PostgreSQL made from its parent's index
+    # the names PostgreSQL gave the index's own columns when it was made (a later column rename
+    # keeps them), which name its copies on partitions; empty: its elements' names
+    column_labels: tuple[str, ...] = ()
 
     @property
     def ref(self) -> ObjectRef:
@@ -173,7 +180,7 @@ class PartitionKey:
     """`partition by range|list|hash (...)`: the strategy and its key, one column or expression each."""
 
     strategy: str  # "range" | "list" | "hash"
-    elements: tuple[Expr, ...]
+    elements: tuple[IndexElement, ...]  # a column, or an expression (written as in an index)
     columns: tuple[str, ...] = ()  # every column the key mentions
 
 

@@ -23,11 +23,12 @@ from migc.ir.op import (
     constraint_touched,
 )
 from migc.ir.schema import Schema
+from migc.lower import names
 from migc.lower.context import Lowering
 from migc.lower.definitions import build_column, generated_ok, resolve, with_sequences
 from migc.lower.dispatch import lowers_action
 from migc.lower.exprcheck import check_default
-from migc.lower.generated import generated_user
+from migc.lower.generated import generated_user, partition_column_change
 from migc.source import Span
 from migc.syntax.ast import AlterAction, ColumnDef, OnColumn
 from migc.tree import build_from, builder, has_token, node, span_of
@@ -225,6 +226,7 @@ class RenameColumnOp(Op):
         for index in [i for i in after.indexes.values() if i.table == self.table and old in i.columns]:
             after = after.with_index(replace(
                 index,
+                column_labels=index.column_labels or tuple(names.index_column_names(e.expr for e in index.elements)),
                 elements=tuple(replace(e, expr=e.expr.with_column_renamed(old, new)) for e in index.elements),
                 where=index.where.with_column_renamed(old, new) if index.where is not None else None,
                 columns=tuple(new if x == old else x for x in index.columns),
@@ -376,6 +378,8 @@ class DropDefaultOp(ColumnChange):
 @lowers_action(AddColumn)
 def _lower_add(lw: Lowering, table: Table, action: AddColumn) -> None:
     cdef = action.column
+    if partition_column_change(lw, table, action.span, "add a column"):
+        return
     if action.if_not_exists and table.column(cdef.name.value) is not None:
         lw.does_nothing(action.span, f"column '{cdef.name.value}' of table '{table.name.display()}' already exists", "the action")
         return
@@ -402,7 +406,7 @@ def _lower_drop(lw: Lowering, table: Table, action: DropColumn) -> None:
         lw.does_nothing(action.span, f"table '{table.name.display()}' has no column '{action.column.value}'", "the action")
         return
     column = lw.column(table, action.column)
-    if column is None:
+    if column is None or partition_column_change(lw, table, action.span, "drop a column"):
         return
     name = column.name
     for other in lw.schema.tables.values():
@@ -430,6 +434,8 @@ def _lower_drop(lw: Lowering, table: Table, action: DropColumn) -> None:
 def _lower_rename(lw: Lowering, table: Table, action: RenameColumn) -> None:
     column = lw.column(table, action.column)
     if column is None or not lw.check_ident(action.new_name):
+        return
+    if partition_column_change(lw, table, action.span, "rename a column"):
         return
     if table.column(action.new_name.value) is not None:
         lw.bag.error("E104", action.new_name.span, f"table '{table.name.display()}' already has a column "

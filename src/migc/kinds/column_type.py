@@ -17,7 +17,7 @@ from migc.kinds.index import CreateIndexOp, DropIndexOp
 from migc.lower.context import Lowering
 from migc.lower.dispatch import lowers_action
 from migc.lower.exprcheck import check_columns, columns_by_name
-from migc.lower.generated import generated_user
+from migc.lower.generated import generated_user, partition_column_change
 from migc.lower.typecheck import fits, infer
 from migc.source import Span
 from migc.syntax.ast import AlterAction
@@ -137,6 +137,8 @@ def _lower_set_type(lw: Lowering, table: Table, action: SetType) -> None:
         return
     new_type = resolved[0]
     old_type = column.type
+    if partition_column_change(lw, table, action.span, "change the type of a column"):
+        return
     user = generated_user(table, column.name)
     if user is not None:  # PostgreSQL: cannot alter type of a column used by a generated column
         lw.bag.error("E223", action.span, f"cannot change the type of column '{column.name}': generated column "

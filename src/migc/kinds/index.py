@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any
 
 from migc.expr import Expr, Ident, QName
@@ -138,7 +139,13 @@ class DropIndexOp(Op):
 
 @creator(Index)
 def _create(index: Index) -> tuple[Op, ...]:
+    if index.inherited_from is not None:  # a partition's copy of its parent's index: PostgreSQL makes it
+        return INHERITED_INDEX_CREATORS[0](index) if INHERITED_INDEX_CREATORS else ()
     return (CreateIndexOp(index, False),)
+
+
+# how a partition's copy of its parent's index gets back the name it had (kinds/partition.py)
+INHERITED_INDEX_CREATORS: list[Callable[[Index], tuple[Op, ...]]] = []
 
 
 # ------------------------------------------------------------------ lowering
@@ -196,6 +203,10 @@ def _lower_drop(lw: Lowering, stmt: DropIndex) -> None:
             return
     index = lw.index(stmt.name)
     if index is None:
+        return
+    if index.inherited_from is not None:
+        lw.bag.error("E228", stmt.name.span, f"index '{index.name.display()}' of a partition belongs to index "
+                     f"'{index.inherited_from.display()}' of its parent", "drop the parent's index instead")
         return
     lw.emit(DropIndexOp(index, stmt.concurrently, stmt.span))
 

@@ -277,18 +277,22 @@ def _name_all(lw: Lowering, table: Table, pending: list[Pending]) -> list[Constr
     pk_columns = {c for p in pending if p.kind == "primary key" for c in p.columns}
     not_null_names.update({names.make_object_name(table.name.name, c, "not_null"): c for c in pk_columns})
     ok = True
+    own_names = {c.name for c in table.constraints}  # a check or foreign key name is unique per table only
     for p in pending:  # explicit names first: PostgreSQL refuses duplicates
         if p.explicit is None:
             continue
-        in_use = p.explicit.value in connames or (p.kind in ("primary key", "unique", "exclude")
-                                                  and p.explicit.value in relnames)
+        indexed = p.kind in ("primary key", "unique", "exclude")
+        in_use = p.explicit.value in own_names or (indexed and (p.explicit.value in relnames
+                                                                or p.explicit.value in connames))
         if in_use or p.explicit.value in not_null_names:
             why = f"PostgreSQL 18 gives it to the not null of column '{not_null_names[p.explicit.value]}'" \
-                if not in_use else f"it is already taken in schema '{schema}'"
+                if not in_use else (f"it is already taken in schema '{schema}'" if indexed else
+                                    f"table '{table.name.display()}' already has a constraint of that name")
             lw.bag.error("E108", p.explicit.span, f"constraint name '{p.explicit.value}' cannot be used: {why}")
             ok = False
         connames.add(p.explicit.value)
-        if p.kind in ("primary key", "unique", "exclude"):
+        own_names.add(p.explicit.value)
+        if indexed:
             relnames.add(p.explicit.value)
     if not ok:
         return None

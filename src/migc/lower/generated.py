@@ -136,6 +136,16 @@ def _check_immutable(lw: Lowering, column: str, call: ex.FuncCall, columns: dict
                      "an immutable expression", "compute it in the application or with a trigger")
 
 
+def partition_column_change(lw: Lowering, table: Table, span: Span, what: str) -> bool:
+    """PostgreSQL refuses to add, drop, rename or retype a column of a partition alone: its columns
+    are its parent's (E228). True when it reported that."""
+    if table.partition_of is None:
+        return False
+    lw.bag.error("E228", span, f"cannot {what} of partition '{table.name.display()}': its columns are its "
+                 "parent's", f"do it on '{table.partition_of.parent.display()}' (its partitions follow)")
+    return True
+
+
 def generated_user(table: Table, column: str) -> Column | None:
     """A generated column of the table whose expression uses `column`."""
     for c in table.columns:

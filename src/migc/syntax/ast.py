@@ -284,7 +284,9 @@ class ExcludeSpec(Node):
 
 @builder("exclude_elem")
 def _exclude_elem(c: list[Any]) -> ExcludeElem:
-    return ExcludeElem(node(c, Expr), str(token(c, "CMP_OP", "OTHER_OP")), span_of(c))
+    operator = token(c, "CMP_OP", "OTHER_OP")
+    assert operator is not None
+    return ExcludeElem(node(c, Expr), operator.value, span_of(c))
 
 
 @builder("exclude_tc")

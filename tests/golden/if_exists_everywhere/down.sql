@@ -1,3 +1,5 @@
+-- drop constraint users_email_len from users
+ALTER TABLE "public"."users" DROP CONSTRAINT "users_email_len";
 -- create enum mood
 CREATE TYPE "public"."mood" AS ENUM ('ok', 'sad');
 -- rename table older_things to old_things

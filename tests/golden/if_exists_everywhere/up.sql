@@ -18,3 +18,5 @@ ALTER TABLE "public"."old_things" ADD COLUMN "note" text;
 ALTER TABLE "public"."old_things" RENAME TO "older_things";
 -- drop enum mood
 DROP TYPE "public"."mood";
+-- add constraint users_email_len to users
+ALTER TABLE "public"."users" ADD CONSTRAINT "users_email_len" CHECK (length("email") < 400);
