@@ -475,6 +475,9 @@ def _lower_set_default(lw: Lowering, table: Table, action: SetDefault) -> None:
     if column.identity is not None:
         lw.bag.error("E216", action.span, f"identity column '{column.name}' cannot have a default")
         return
+    if column.generated is not None:
+        lw.bag.error("E216", action.span, f"generated column '{column.name}' cannot have a default")
+        return
     mark = lw.bag.mark()
     check_default(lw, action.expr, column)
     if not lw.bag.errors_since(mark):
@@ -484,6 +487,10 @@ def _lower_set_default(lw: Lowering, table: Table, action: SetDefault) -> None:
 @lowers_action(DropDefault)
 def _lower_drop_default(lw: Lowering, table: Table, action: DropDefault) -> None:
     column = lw.column(table, action.column)
+    if column is not None and column.generated is not None:
+        lw.bag.error("E216", action.span, f"generated column '{column.name}' has no default: its value is its "
+                     "expression")
+        return
     if column is not None:
         lw.emit(DropDefaultOp(table.name, column.name, column.default, action.span))
 
