@@ -67,6 +67,7 @@ SQUAWK_TO_MIGC: dict[str, str] = {
     "prefer-identity": "W114",
     "require-lock-timeout": "W115",
     "ban-concurrent-index-creation-in-transaction": "E207",
+    "ban-drop-generated-expression": "W001",  # irreversible: PostgreSQL 15 cannot make it generated again
 }
 
 # squawk rules migc has no code for, on purpose
@@ -92,6 +93,9 @@ UNMAPPED: dict[str, str] = {
     "writes its own is the author's choice)",
     "ban-uncommitted-transaction": "migc writes no BEGIN; the runner owns the transaction",
     "ban-drop-database": "migc has no `drop database`; only raw SQL can say it",
+    "ban-alter-identity": "adding an identity, or switching always / by default, changes the catalog under a "
+    "brief lock (no rewrite, nothing lost); the one step whose down can clash with data, drop identity, is "
+    "W003",
     "require-concurrent-partition-detach": "a plain detach holds the parent's lock only for the catalog "
     "change (no scan); `concurrently` must be alone in a migration outside a transaction (E207) and is "
     "refused with a default partition (E228), so it is the author's trade-off, not a default to impose",
