@@ -144,7 +144,7 @@ def _create(index: Index) -> tuple[Op, ...]:
 
 @lowers(CreateIndex)
 def _lower_create(lw: Lowering, stmt: CreateIndex) -> None:
-    table = lw.table(stmt.table)
+    table = lw.relation(stmt.table)  # a table, or a materialized view
     if table is None:
         return
     columns = columns_by_name(table.columns)
