@@ -199,6 +199,7 @@ class QueryChecker:
              order_by: tuple[ex.SortItem, ...], *, top: bool, q: Query | None) -> Columns | None:
         if isinstance(b, Select):
             return self.select(b, parent, ctes, order_by, q)
+        columns: Columns | None
         if isinstance(b, Values):
             columns = self.values(b, parent, ctes)
         else:
@@ -229,9 +230,9 @@ class QueryChecker:
             self.error("E257", e.span, "ORDER BY of a UNION, INTERSECT, EXCEPT or VALUES names one of its result "
                        "columns (or its position)")
         level = Level([], parent, ctes)
-        for e in (q.limit, q.offset):
-            if e is not None:
-                self.expr(e, level)
+        for clause in (q.limit, q.offset):
+            if clause is not None:
+                self.expr(clause, level)
 
     def values(self, v: Values, parent: Level | None, ctes: dict[str, Columns | None]) -> Columns:
         level = Level([], parent, ctes)
@@ -258,8 +259,8 @@ class QueryChecker:
     def select(self, s: Select, parent: Level | None, ctes: dict[str, Columns | None],
                order_by: tuple[ex.SortItem, ...], q: Query | None) -> Columns | None:
         level = Level([], parent, ctes)
-        for item in s.from_:
-            level.items.append(self.from_item(item, level))
+        for from_item in s.from_:
+            level.items.append(self.from_item(from_item, level))
         self._distinct_names(level)
         if s.where is not None:
             self.expr(s.where, level)
@@ -280,15 +281,14 @@ class QueryChecker:
             if not self._output_name(e, level, input_first=False):
                 self.expr(e, level)
         for sort in order_by:
-            e = sort.expr
-            if isinstance(e, ex.Literal) and e.kind == "int":
+            if isinstance(sort.expr, ex.Literal) and sort.expr.kind == "int":
                 continue
-            if not self._output_name(e, level, input_first=False):
-                self.expr(e, level)
+            if not self._output_name(sort.expr, level, input_first=False):
+                self.expr(sort.expr, level)
         if q is not None:
-            for e in (q.limit, q.offset):
-                if e is not None:
-                    self.expr(e, Level([], parent, ctes))
+            for clause in (q.limit, q.offset):
+                if clause is not None:
+                    self.expr(clause, Level([], parent, ctes))
         return columns
 
     def _output_name(self, e: ex.Expr, level: Level, *, input_first: bool) -> bool:
@@ -326,7 +326,7 @@ class QueryChecker:
                 self.replace[id(item)] = SelectItem(renamed, ex.Ident(name), item.span)
         if columns is None:
             return None
-        return [*columns, ViewColumn(name, self._value_type(typed))]
+        return [*columns, ViewColumn(name, _result_type(e, self._value_type(typed)))]
 
     def star(self, star: ex.Star, level: Level) -> tuple[tuple[SelectItem, ...], Columns] | None:
         if star.table is not None:
@@ -356,12 +356,12 @@ class QueryChecker:
             if item.columns is None:
                 self._use_all(item)
                 return [(None, None)]
-            found = []
+            found: list[tuple[ex.ColumnRef | None, SqlType | None]] = []
             for seen, t, underlying in item.columns:
                 self._use(item, underlying)
                 found.append((self._ref_to(item, seen), t))
             return found
-        merged = []
+        merged: list[tuple[ex.ColumnRef | None, SqlType | None]] = []
         for name in item.merged:
             binding = self._in_item(item, name)[0]
             for rel, underlying in binding.rels:
@@ -624,6 +624,16 @@ class QueryChecker:
             return None
 
         return infer(e, lambda ref: self.column(ref, level), self.lw.resolve_cast_type, other)
+
+
+def _result_type(e: ex.Expr, t: SqlType | None) -> SqlType | None:
+    """A result column's type: a modifier (varchar(200)) is kept only where PostgreSQL surely keeps it
+    too (a column, a cast to it); elsewhere (case, coalesce...) it may drop it, so the type is unknown."""
+    while isinstance(e, ex.Paren):
+        e = e.inner
+    if t is None or not t.args or isinstance(e, (ex.ColumnRef, ex.Cast, ex.TypedLiteral, ScalarSubquery)):
+        return t
+    return None
 
 
 def _levels(level: Level) -> list[Level]:

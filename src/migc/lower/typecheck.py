@@ -64,9 +64,9 @@ def infer(expr: ex.Expr, column: ColumnLookup, resolve: TypeResolver, other: Oth
 
     def go(e: ex.Expr) -> Typed:
         if other is not None:
-            known = other(e, go)
-            if known is not None:
-                return known
+            handled = other(e, go)
+            if handled is not None:
+                return handled
         match e:
             case ex.Literal(kind="int", value=v):
                 return Typed(BIGINT if abs(int(v)) > 2**31 - 1 else INTEGER)
