@@ -140,6 +140,8 @@ class Lowering:
     def used_by_view(self, ref: ObjectRef, span: Span, doing: str) -> bool:
         """Does a view use `ref` (a table, a column, a view)? PostgreSQL refuses to drop it or change
         its type then (without cascade): E254, naming the view and where it was made."""
+        if not self.schema.store("view"):
+            return False
         for kind, _, obj in self.schema.users_of(ref):
             if kind == "view" and getattr(obj, "ref", None) != ref:
                 origin = getattr(obj, "origin", "")
