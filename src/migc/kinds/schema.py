@@ -113,7 +113,7 @@ def _lower_drop(lw: Lowering, stmt: DropSchema) -> None:
     if name not in lw.schema.schemas:
         lw.bag.error("E111", stmt.name.span, f"unknown schema '{name}'")
         return
-    in_use = [n.display() for n in [*lw.schema.tables, *lw.schema.enums] if n.schema == name]
+    in_use = [n.display() for n in [*lw.schema.tables, *lw.schema.enums, *lw.schema.store("view")] if n.schema == name]
     if in_use or name == "public":
         what = f"it still holds {', '.join(sorted(in_use)[:5])}" if in_use else "public is the default schema"
         lw.bag.error("E215", stmt.span, f"cannot drop schema '{name}': {what}")
