@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from migc.expr import Ident, QName
+from migc.expr import Ident, QName, Star
 from migc.ir.catalog import USER_NS, CatalogSection, catalog_section, not_extension_member, qualified
 from migc.ir.creation import creator, recreation_of, recreation_ops
 from migc.ir.model import Index, Name, ObjectRef
@@ -23,7 +23,7 @@ from migc.diagnostics import DiagnosticBag
 from migc.lower.context import Lowering, did_you_mean
 from migc.lower.dispatch import lowers
 from migc.lower.query import check_query, view_columns
-from migc.query import Query
+from migc.query import Query, Select
 from migc.source import Span
 from migc.syntax.ast import Statement
 from migc.tree import Marker, builder, dollar_body, has_token, marker_value, node, optional, span_of, token, unquote
@@ -421,14 +421,25 @@ def _columns_ok(lw: Lowering, stmt: CreateView, columns: list[ViewColumn], count
                      "are given")
         return False
     seen: set[str] = set()
-    for column in columns:
+    for i, column in enumerate(columns):
         if column.name in seen:
-            lw.bag.error("E253", stmt.query.span if stmt.query is not None else stmt.span,
-                         f"column '{column.name}' is specified more than once",
+            lw.bag.error("E253", _item_span(stmt, i), f"column '{column.name}' is specified more than once",
                          "give the columns different names with `as`")
             return False
         seen.add(column.name)
     return True
+
+
+def _item_span(stmt: CreateView, position: int) -> Span:
+    """Where the view's column at `position` is written: its select item, when the query is a plain
+    select without `*` before it; else the whole query."""
+    query = stmt.query
+    assert query is not None
+    body = query.body
+    if isinstance(body, Select) and position < len(body.items) \
+            and not any(isinstance(item.expr, Star) for item in body.items[:position + 1]):
+        return body.items[position].span
+    return query.span
 
 
 def _replace_ok(lw: Lowering, stmt: CreateView, old: View, new: View) -> bool:
