@@ -13,7 +13,7 @@ import migc.kinds  # noqa: F401  (registers the statement kinds)
 from golden_harness import cases, compile_case
 from histories import run_statements
 from migc.ir.schema import Schema
-from migc.ir.view import VIEW, View
+from migc.ir.view import View, all_views
 from migc.lower import lower_migration
 from migc.lower.functions import pg_name
 from migc.project import list_migrations
@@ -30,7 +30,7 @@ def _final_schema(case: Path) -> Schema:
     return schema
 
 
-VIEW_CASES = [c for c in cases() if compile_case(c).project.ok and _final_schema(c).store(VIEW)]
+VIEW_CASES = [c for c in cases() if compile_case(c).project.ok and all_views(_final_schema(c))]
 
 
 def test_there_are_cases_with_views() -> None:
@@ -50,8 +50,9 @@ def test_view_columns_are_named_and_typed_as_postgresql_does(case: Path, fresh_d
     catalog: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
     for schema, name, column, type_name, full_type in rows:
         catalog.setdefault((schema, name), []).append((column, type_name, full_type))
-    for name, view in _final_schema(case).store(VIEW).items():
+    for view in all_views(_final_schema(case)):
         assert isinstance(view, View)
+        name = view.name
         if view.columns is None:
             continue
         real = catalog[(name.schema, name.name)]

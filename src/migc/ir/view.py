@@ -13,10 +13,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from migc.ir.model import Attrs, Column, HasAttrs, Name, ObjectRef, Table
+from migc.ir.schema import Schema
 from migc.ir.types import SqlType
 from migc.query import Query
 
-VIEW = "view"  # the store's kind (schema.store(VIEW)); a materialized view is a view with `materialized`
+# the stores' kinds (schema.store(VIEW)), which are also their refs' kinds (ObjectRef(MATVIEW, name)):
+# `comment on materialized view`, dependencies and messages tell the two apart as PostgreSQL does
+VIEW = "view"
+MATVIEW = "materialized view"
+VIEW_KINDS = (VIEW, MATVIEW)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,8 +44,13 @@ class View(HasAttrs):
     origin: str = field(default="", compare=False)  # file:line:col of the statement that made it
 
     @property
+    def kind(self) -> str:
+        """Its store's kind (and its ref's)."""
+        return MATVIEW if self.materialized else VIEW
+
+    @property
     def ref(self) -> ObjectRef:
-        return ObjectRef(VIEW, self.name)
+        return ObjectRef(self.kind, self.name)
 
     @property
     def what(self) -> str:
@@ -56,4 +66,21 @@ class View(HasAttrs):
         return Table(self.name, tuple(Column(c.name, c.type or SqlType("unknown")) for c in self.columns or ()))
 
 
-__all__ = ["VIEW", "View", "ViewColumn"]
+def find_view(schema: Schema, name: Name) -> View | None:
+    """The view or materialized view of that name."""
+    for kind in VIEW_KINDS:
+        found = schema.store(kind).get(name)
+        if isinstance(found, View):
+            return found
+    return None
+
+
+def view_names(schema: Schema) -> list[Name]:
+    return [name for kind in VIEW_KINDS for name in schema.store(kind)]
+
+
+def all_views(schema: Schema) -> list[View]:
+    return [v for kind in VIEW_KINDS for v in schema.store(kind).values() if isinstance(v, View)]
+
+
+__all__ = ["MATVIEW", "VIEW", "VIEW_KINDS", "View", "ViewColumn", "all_views", "find_view", "view_names"]

@@ -12,14 +12,16 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
+from migc import quoting
 from migc.expr import Ident, QName, Star
 from migc.ir.catalog import USER_NS, CatalogSection, catalog_section, not_extension_member, qualified
 from migc.ir.creation import creator, recreation_of, recreation_ops
 from migc.ir.model import Index, Name, ObjectRef
 from migc.ir.op import Lock, Op
 from migc.ir.schema import INDEX_DEPENDENCIES, RENAME_FOLLOWERS, ObjectKind, Schema, follow_rename, object_kind
-from migc.ir.view import VIEW, View, ViewColumn
+from migc.ir.view import MATVIEW, VIEW, VIEW_KINDS, View, ViewColumn, find_view, view_names
 from migc.diagnostics import DiagnosticBag
+from migc.lower.comment_targets import CommentSubject, Found, comment_sql, comment_target
 from migc.lower.context import Lowering, did_you_mean
 from migc.lower.dispatch import lowers
 from migc.lower.query import check_query, view_columns
@@ -117,9 +119,10 @@ def _names(key: Name, view: View) -> list[tuple[str, str, str]]:
     return [("relation", key.schema, key.name), ("type", key.schema, key.name)]
 
 
-object_kind(ObjectKind(VIEW, _names, lambda key, view: view.uses, lambda key, view: view.ref, rank=50))
+for _kind in VIEW_KINDS:
+    object_kind(ObjectKind(_kind, _names, lambda key, view: view.uses, lambda key, view: view.ref, rank=50))
 # an index on a materialized view is made after it (`migc schema`)
-INDEX_DEPENDENCIES.append(lambda index: (ObjectRef(VIEW, index.table),))
+INDEX_DEPENDENCIES.append(lambda index: (ObjectRef(MATVIEW, index.table),))
 
 
 # ------------------------------------------------------------------ ops
@@ -138,7 +141,7 @@ class CreateViewOp(Op):
     TEMPLATE = "CREATE {{ 'MATERIALIZED ' if op.view.materialized }}" + _VIEW_SQL
 
     def apply(self, schema: Schema) -> Schema:
-        return schema.with_object(VIEW, self.view.name, self.view)
+        return schema.with_object(self.view.kind, self.view.name, self.view)
 
     def invert(self) -> tuple[Op, ...]:
         return (DropViewOp(self.view, (), self.span),)
@@ -162,7 +165,7 @@ class DropViewOp(Op):
 
     def apply(self, schema: Schema) -> Schema:
         gone = [i.name for i in schema.indexes_of(self.view.name)]
-        return schema.without_object(VIEW, self.view.name).without_indexes(gone)
+        return schema.without_object(self.view.kind, self.view.name).without_indexes(gone)
 
     def invert(self) -> tuple[Op, ...]:
         ops = list(recreation_of(self.view))
@@ -192,7 +195,7 @@ class ReplaceViewOp(Op):
     TEMPLATE = "CREATE OR REPLACE " + _VIEW_SQL
 
     def apply(self, schema: Schema) -> Schema:
-        return schema.with_object(VIEW, self.view.name, self.view)
+        return schema.with_object(self.view.kind, self.view.name, self.view)
 
     def invert(self) -> tuple[Op, ...]:
         same = self.old.columns is not None and self.view.columns is not None \
@@ -230,11 +233,16 @@ class RenameViewOp(Op):
                 "RENAME TO {{ op.new.name|ident }}")
 
     def apply(self, schema: Schema) -> Schema:
-        view = schema.store(VIEW)[self.old]
-        after = schema.with_object(VIEW, self.new, replace(view, name=self.new), replacing=self.old)
+        kind = self.kind
+        view = schema.store(kind)[self.old]
+        after = schema.with_object(kind, self.new, replace(view, name=self.new), replacing=self.old)
         for index in [i for i in after.indexes.values() if i.table == self.old]:
             after = after.with_index(replace(index, table=self.new))
-        return follow_rename(schema, after, ObjectRef(VIEW, self.old), ObjectRef(VIEW, self.new))
+        return follow_rename(schema, after, ObjectRef(kind, self.old), ObjectRef(kind, self.new))
+
+    @property
+    def kind(self) -> str:
+        return MATVIEW if self.materialized else VIEW
 
     def invert(self) -> tuple[Op, ...]:
         return (RenameViewOp(self.new, self.old, self.materialized, self.span),)
@@ -246,7 +254,7 @@ class RenameViewOp(Op):
         return None
 
     def renames(self) -> tuple[ObjectRef, ObjectRef] | None:
-        return ObjectRef(VIEW, self.old), ObjectRef(VIEW, self.new)
+        return ObjectRef(self.kind, self.old), ObjectRef(self.kind, self.new)
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,8 +270,8 @@ class RefreshViewOp(Op):
     def apply(self, schema: Schema) -> Schema:
         if self.with_data == self.was_populated:
             return schema
-        view = schema.store(VIEW)[self.view]
-        return schema.with_object(VIEW, self.view, replace(view, with_data=self.with_data))
+        view = schema.store(MATVIEW)[self.view]
+        return schema.with_object(MATVIEW, self.view, replace(view, with_data=self.with_data))
 
     def invert(self) -> tuple[Op, ...]:
         if self.with_data == self.was_populated:
@@ -298,18 +306,18 @@ def _renamed_uses(uses: tuple[ObjectRef, ...], old: ObjectRef, new: ObjectRef) -
 
 def _follow(before: Schema, after: Schema, old: ObjectRef, new: ObjectRef) -> Schema:
     """Views that use a renamed table, view or column: their stored queries name the new one."""
-    if not before.store(VIEW):
+    if not before.store(VIEW) and not before.store(MATVIEW):
         return after
     for kind, key, view in before.users_of(old):
-        if kind != VIEW or not isinstance(view, View):
+        if kind not in VIEW_KINDS or not isinstance(view, View):
             continue
         query = view.query
         if query is not None:
             checked = check_query(Lowering(before, DiagnosticBag("<rename>")), query, rename=(old, new))
             if checked is not None:
                 query = checked.query
-        current = after.store(VIEW).get(key, view)
-        after = after.with_object(VIEW, key, replace(current, query=query, uses=_renamed_uses(view.uses, old, new)))
+        current = after.store(kind).get(key, view)
+        after = after.with_object(kind, key, replace(current, query=query, uses=_renamed_uses(view.uses, old, new)))
     return after
 
 
@@ -324,12 +332,12 @@ def _lookup(lw: Lowering, qname: QName, materialized: bool | None) -> View | Non
     name = lw.name(qname)
     if name is None:
         return None
-    view = lw.schema.store(VIEW).get(name)
-    if not isinstance(view, View):
+    view = find_view(lw.schema, name)
+    if view is None:
         if name in lw.schema.tables:
             lw.bag.error("E258", qname.span, f"'{name.display()}' is a table, not a view")
             return None
-        others = [n.name for n in lw.schema.store(VIEW) if n.schema == name.schema]
+        others = [n.name for n in view_names(lw.schema) if n.schema == name.schema]
         lw.bag.error("E250", qname.span, f"unknown {'materialized ' if materialized else ''}view '{name.display()}'",
                      did_you_mean(name.name, others))
         return None
@@ -348,7 +356,7 @@ def _dependents(schema: Schema, view: View) -> list[View]:
 
     def visit(v: View) -> None:
         for kind, _, user in schema.users_of(v.ref):
-            if kind == VIEW and isinstance(user, View) and user.name not in seen and user.name != view.name:
+            if kind in VIEW_KINDS and isinstance(user, View) and user.name not in seen and user.name != view.name:
                 seen.add(user.name)
                 visit(user)
                 ordered.append(user)
@@ -363,7 +371,7 @@ def _lower_create(lw: Lowering, stmt: CreateView) -> None:
     name = lw.name(stmt.name, new=True)
     if name is None:
         return
-    existing = lw.schema.store(VIEW).get(name)
+    existing = find_view(lw.schema, name)
     replacing = stmt.or_replace and isinstance(existing, View)
     if stmt.or_replace and stmt.materialized:
         lw.bag.error("E258", stmt.span, "a materialized view cannot be replaced",
@@ -470,7 +478,7 @@ def _replace_ok(lw: Lowering, stmt: CreateView, old: View, new: View) -> bool:
 def _lower_drop(lw: Lowering, stmt: DropView) -> None:
     if stmt.if_exists:
         name = lw.name(stmt.name)
-        if name is not None and name not in lw.schema.store(VIEW):
+        if name is not None and find_view(lw.schema, name) is None:
             lw.does_nothing(stmt.span, f"there is no {'materialized ' if stmt.materialized else ''}view "
                             f"'{name.display()}'")
             return
@@ -516,6 +524,31 @@ def _lower_refresh(lw: Lowering, stmt: RefreshView) -> None:
                          f"create unique index on {view.name.display()} (...)")
             return
     lw.emit(RefreshViewOp(view.name, stmt.concurrent, stmt.data, view.with_data, stmt.span))
+
+
+# ------------------------------------------------------------------ comments
+
+
+@comment_target("view")
+def _comment_view(lw: Lowering, subject: CommentSubject) -> Found | None:
+    view = _lookup(lw, subject.name, False)
+    return (view, view.ref) if view is not None else None
+
+
+@comment_target("materialized view")
+def _comment_matview(lw: Lowering, subject: CommentSubject) -> Found | None:
+    view = _lookup(lw, subject.name, True)
+    return (view, view.ref) if view is not None else None
+
+
+@comment_sql(VIEW)
+def _comment_view_sql(ref: ObjectRef) -> str:
+    return f"VIEW {quoting.qualified(ref.name.schema, ref.name.name)}"
+
+
+@comment_sql(MATVIEW)
+def _comment_matview_sql(ref: ObjectRef) -> str:
+    return f"MATERIALIZED VIEW {quoting.qualified(ref.name.schema, ref.name.name)}"
 
 
 # ------------------------------------------------------------------ catalog

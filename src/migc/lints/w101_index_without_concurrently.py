@@ -15,7 +15,7 @@ def index_without_concurrently(m: Lint) -> Iterator[Finding]:
         index = op.index
         if op.concurrently or not step.table_existed(index.table):
             continue
-        if not step.existed(ObjectRef("view", index.table)):  # a materialized view made by this migration
+        if not step.existed(ObjectRef("materialized view", index.table)):  # a materialized view made by this migration
             continue
         if isinstance(op, CreateIndexOp):
             yield Finding(op.span, f"creating index '{index.name.name}' without concurrently blocks writes to "

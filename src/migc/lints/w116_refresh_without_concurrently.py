@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from migc.ir.model import ObjectRef
+from migc.ir.view import MATVIEW
 from migc.kinds.view import RefreshViewOp
 from migc.lints import Finding, Lint, lint
 
@@ -14,7 +15,7 @@ from migc.lints import Finding, Lint, lint
 @lint("W116")
 def refresh_without_concurrently(m: Lint) -> Iterator[Finding]:
     for op, step in m.each(RefreshViewOp):
-        if op.concurrent or not op.was_populated or not op.with_data or not step.existed(ObjectRef("view", op.view)):
+        if op.concurrent or not op.was_populated or not op.with_data or not step.existed(ObjectRef(MATVIEW, op.view)):
             continue
         yield Finding(op.span, f"refreshing materialized view '{op.view.display()}' without concurrently blocks "
                       "every read of it (ACCESS EXCLUSIVE) until its query has run again",

@@ -140,10 +140,10 @@ class Lowering:
     def used_by_view(self, ref: ObjectRef, span: Span, doing: str) -> bool:
         """Does a view use `ref` (a table, a column, a view)? PostgreSQL refuses to drop it or change
         its type then (without cascade): E254, naming the view and where it was made."""
-        if not self.schema.store("view"):
+        if not self.schema.store("view") and not self.schema.store("materialized view"):
             return False
         for kind, _, obj in self.schema.users_of(ref):
-            if kind == "view" and getattr(obj, "ref", None) != ref:
+            if kind in ("view", "materialized view") and getattr(obj, "ref", None) != ref:
                 origin = getattr(obj, "origin", "")
                 where = f" (made at {origin})" if origin else ""
                 self.bag.error("E254", span, f"{doing}: {getattr(obj, 'what', 'view')} '{obj.name.display()}'{where} "
@@ -156,7 +156,7 @@ class Lowering:
         name = self.name(qname)
         if name is None:
             return None
-        view = self.schema.store("view").get(name)
+        view = self.schema.store("materialized view").get(name)
         if view is not None and getattr(view, "indexable", False):
             table: Table = view.as_table()
             return table

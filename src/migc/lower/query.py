@@ -19,7 +19,7 @@ from migc import expr as ex
 from migc import typenames
 from migc.ir.model import ObjectRef
 from migc.ir.types import SqlType
-from migc.ir.view import VIEW, View, ViewColumn
+from migc.ir.view import ViewColumn, find_view, view_names
 from migc.lower import functions
 from migc.lower.context import Lowering, did_you_mean
 from migc.lower.exprcheck import check_functions
@@ -436,10 +436,10 @@ class QueryChecker:
             cols = [(c.name, c.type, c.name) for c in table.columns]
             source = table.ref
         else:
-            view = self.lw.schema.store(VIEW).get(resolved)
-            if not isinstance(view, View):
+            view = find_view(self.lw.schema, resolved)
+            if view is None:
                 candidates = [n.name for n in self.lw.schema.tables if n.schema == resolved.schema]
-                candidates += [n.name for n in self.lw.schema.store(VIEW) if n.schema == resolved.schema]
+                candidates += [n.name for n in view_names(self.lw.schema) if n.schema == resolved.schema]
                 candidates += list(level.ctes)
                 self.error("E101", qn.span, f"unknown table or view '{resolved.display()}'",
                            did_you_mean(resolved.name, candidates))
