@@ -181,7 +181,10 @@ class QueryChecker:
             ctes: dict[str, Columns | None]) -> Columns | None:
         body = cte.query.body
         if recursive and isinstance(body, SetOp):  # its own name means the rows of the first branch
+            mark, ok = self.lw.bag.mark(), self.ok
             first = self.body(body.left, parent, ctes, (), top=False, q=None)
+            del self.lw.bag.items[mark:]  # reported once, by the whole query's check below
+            self.ok = ok
             ctes = {**ctes, cte.name.value: self._renamed(first, cte.columns, cte.name)}
         columns = self.query(cte.query, parent, ctes)
         return self._renamed(columns, cte.columns, cte.name)
@@ -192,7 +195,6 @@ class QueryChecker:
         if len(names) > len(columns):
             self.error("E257", names[len(columns)].span, f"'{where.value}' has {len(columns)} columns but "
                        f"{len(names)} names are given")
-            return columns
         return [ViewColumn(n.value, c.type) for n, c in zip(names, columns)] + columns[len(names):]
 
     def body(self, b: QueryBody, parent: Level | None, ctes: dict[str, Columns | None],
@@ -263,25 +265,28 @@ class QueryChecker:
             level.items.append(self.from_item(from_item, level))
         self._distinct_names(level)
         if s.where is not None:
-            self.expr(s.where, level)
+            self.condition(s.where, level, "WHERE")
         columns: Columns | None = []
         for item in s.items:
             columns = self.select_item(item, level, columns)
         if columns is not None:
             level.outputs = {c.name: c.type for c in columns}
+        width = len(columns) if columns is not None else None
         for e in s.group_by:
             if isinstance(e, ex.Literal) and e.kind == "int":
+                self._position(e, width, "GROUP BY")
                 continue
             if self._output_name(e, level, input_first=True):
                 continue
             self.expr(e, level)
         if s.having is not None:
-            self.expr(s.having, level)
+            self.condition(s.having, level, "HAVING")
         for e in s.distinct_on:
             if not self._output_name(e, level, input_first=False):
                 self.expr(e, level)
         for sort in order_by:
             if isinstance(sort.expr, ex.Literal) and sort.expr.kind == "int":
+                self._position(sort.expr, width, "ORDER BY")
                 continue
             if not self._output_name(sort.expr, level, input_first=False):
                 self.expr(sort.expr, level)
@@ -290,6 +295,17 @@ class QueryChecker:
                 if clause is not None:
                     self.expr(clause, Level([], parent, ctes))
         return columns
+
+    def _position(self, e: ex.Literal, width: int | None, clause: str) -> None:
+        """`group by 2`, `order by 1`: a position in the select list."""
+        if width is not None and not 1 <= int(e.value) <= width:
+            self.error("E257", e.span, f"{clause} position {e.value} is not in the select list (1 to {width})")
+
+    def condition(self, e: ex.Expr, level: Level, clause: str) -> None:
+        """WHERE, HAVING, JOIN ON: a boolean (where the type checker can tell)."""
+        typed = self.expr(e, level)
+        if typed.type is not None and typed.type != BOOLEAN:
+            self.error("E211", e.span, f"argument of {clause} must be boolean, not {typed.type.display()}")
 
     def _output_name(self, e: ex.Expr, level: Level, *, input_first: bool) -> bool:
         """A bare name in `order by` / `group by` that is an output column's."""
@@ -415,7 +431,7 @@ class QueryChecker:
             merged.append(name)
         joined = JoinNode(left, right, merged)
         if item.on is not None:
-            self.expr(item.on, Level([joined], level.parent, level.ctes))
+            self.condition(item.on, Level([joined], level.parent, level.ctes), "JOIN ... ON")
         return joined
 
     def table_ref(self, item: TableRef, level: Level) -> Item:
@@ -460,7 +476,6 @@ class QueryChecker:
         if len(alias.columns) > len(cols):
             self.error("E257", alias.columns[len(cols)].span,
                        f"'{alias.name.value}' has {len(cols)} columns but {len(alias.columns)} names are given")
-            return cols
         return [(a.value, t, u) for a, (_, t, u) in zip(alias.columns, cols)] + cols[len(alias.columns):]
 
     # ------------------------------------------------------------ names
