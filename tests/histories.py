@@ -142,15 +142,35 @@ class Tbl:
 
 
 @dataclass
+class Vw:
+    """A view over one table: `select COLS from TABLE [where COL is not null]` (cols None: `*`)."""
+
+    name: str
+    table: str
+    cols: list[str] | None
+    where: str | None = None
+
+
+@dataclass
 class Model:
     tables: dict[str, Tbl] = field(default_factory=dict)
+    views: dict[str, Vw] = field(default_factory=dict)
     indexes: dict[str, Idx] = field(default_factory=dict)
     enums: dict[str, list[str]] = field(default_factory=dict)
     used: set[str] = field(default_factory=set)  # every invented object name, never reused
     freed_tables: set[str] = field(default_factory=set)  # table names renamed away or dropped
 
+    def view_columns(self, table: str) -> set[str]:
+        """The columns of `table` that views use (all of them for `select *`): not to drop or retype."""
+        used: set[str] = set()
+        for v in self.views.values():
+            if v.table == table:
+                used |= set(v.cols) if v.cols is not None else {c.name for c in self.tables[table].cols}
+                used |= {v.where} if v.where else set()
+        return used
+
     def relation_names(self) -> set[str]:
-        names = set(self.tables) | set(self.indexes)
+        names = set(self.tables) | set(self.indexes) | set(self.views)
         names |= {c.name for t in self.tables.values() for c in t.cons if c.kind in ("pk", "unique")}
         return names
 
@@ -362,8 +382,11 @@ class Generator:
         options: list[str] = ["create_table"] * (4 - len(m.tables)) if len(m.tables) < 4 else []
         if m.tables:
             options += ["alter"] * 12 + ["create_index"] * 3 + ["rename_table"]
-            if any(not m.referencing(t) or all(f.name == t for f, _ in m.referencing(t)) for t in m.tables):
+            if self._droppable_tables():
                 options.append("drop_table")
+            options += ["create_view"] if len(m.views) < 3 else []
+        if m.views:
+            options.append("drop_view")
         if m.indexes:
             options.append("drop_index")
         if len(m.enums) < 2:
@@ -660,7 +683,7 @@ class Generator:
         return {s for c in t.cols for s in c.sources}
 
     def _droppable_columns(self, t: Tbl) -> list[Col]:
-        referenced = self.m.referenced_columns(t.name) | self._computed_from(t)
+        referenced = self.m.referenced_columns(t.name) | self._computed_from(t) | self.m.view_columns(t.name)
         return [c for c in t.cols if c.name not in referenced]
 
     def _drop_column(self, t: Tbl) -> str:
@@ -687,12 +710,17 @@ class Generator:
             if idx.table == t.name:
                 idx.elems = [(k, new if c == old else c) for k, c in idx.elems]
                 idx.where = new if idx.where == old else idx.where
+        for v in self.m.views.values():  # views follow the rename
+            if v.table == t.name:
+                v.cols = [new if x == old else x for x in v.cols] if v.cols is not None else None
+                v.where = new if v.where == old else v.where
         return f"rename column {ident(old)} to {ident(new)}"
 
     def _type_changes(self, t: Tbl) -> list[tuple[Col, ColType]]:
         changes: list[tuple[Col, ColType]] = []
         for c in t.cols:
-            if self.m.in_fk(t.name, c.name) or c.name in self._computed_from(t) or c.generated == "stored":
+            if (self.m.in_fk(t.name, c.name) or c.name in self._computed_from(t) or c.generated == "stored"
+                    or c.name in self.m.view_columns(t.name)):
                 continue
             if c.type.kind == "int":
                 changes.append((c, ColType("bigint")))
@@ -816,12 +844,17 @@ class Generator:
         for idx in self.m.indexes.values():
             if idx.table == old:
                 idx.table = new
+        for v in self.m.views.values():
+            v.table = new if v.table == old else v.table
         self.m.freed_tables.add(old)
         return f"rename table {ident(old)} to {ident(new)}"
 
+    def _droppable_tables(self) -> list[str]:
+        return [n for n in sorted(self.m.tables) if all(f.name == n for f, _ in self.m.referencing(n))
+                and not any(v.table == n for v in self.m.views.values())]
+
     def drop_table(self) -> str:
-        droppable = [n for n in sorted(self.m.tables) if all(f.name == n for f, _ in self.m.referencing(n))]
-        name = self.pick(droppable)
+        name = self.pick(self._droppable_tables())
         del self.m.tables[name]
         for iname, idx in list(self.m.indexes.items()):
             if idx.table == name:
@@ -888,6 +921,30 @@ class Generator:
         name = self.pick(sorted(e for e in self.m.enums if not self._enum_users(e)))
         del self.m.enums[name]
         return f"drop enum {ident(name)}"
+
+
+    # views ---------------------------------------------------------
+
+    def create_view(self) -> str:
+        t = self.m.tables[self.pick(sorted(self.m.tables))]
+        name = self.fresh_object_name()
+        alias = self.pick(["", " x", " as x"])
+        prefix = "x." if alias else ""
+        where = self.pick([None, *(c.name for c in t.cols)])
+        if self.chance(25):
+            cols, select = None, f"{prefix}*"
+        else:
+            cols = list(self.draw(st.lists(st.sampled_from([c.name for c in t.cols]), min_size=1, max_size=3,
+                                           unique=True)))  # type: ignore[arg-type]
+            select = ", ".join(prefix + ident(c) for c in cols)
+        self.m.views[name] = Vw(name, t.name, cols, where)
+        condition = f" where {prefix}{ident(where)} is not null" if where is not None else ""
+        return f"create view {ident(name)} as select {select} from {ident(t.name)}{alias}{condition}"
+
+    def drop_view(self) -> str:
+        name = self.pick(sorted(self.m.views))
+        del self.m.views[name]
+        return f"drop view {ident(name)}"
 
 
 @st.composite

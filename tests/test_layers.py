@@ -13,6 +13,7 @@ LAYERS = [
     {"quoting", "typenames"},
     {"tree"},
     {"expr"},
+    {"query"},
     {"syntax"},
     {"ir"},
     {"lower"},

@@ -51,10 +51,11 @@ SQUAWK_TO_MIGC: dict[str, str] = {
     "adding-required-field": "W106",
     "renaming-column": "W107",
     "renaming-table": "W107",
-    "renaming-object": "W107",  # `alter type ... rename to`: rename enum
+    "renaming-object": "W107",  # `alter type ... rename to`: rename enum; `alter [materialized] view ... rename to`
     "ban-drop-column": "W108",
     "ban-drop-table": "W108",
     "ban-drop-schema": "W108",
+    "ban-drop-view": "W108",  # drop view, drop materialized view
     "ban-drop-type": "W108",  # drop enum
     "disallowed-unique-constraint": "W110",
     "adding-serial-primary-key-field": "W110",  # squawk: any `add primary key` on a table
@@ -194,6 +195,10 @@ class Catalog:
             self.created.add(_rel(stmt.relation))
         elif isinstance(stmt, ast.IndexStmt):
             self.created.add(f"{stmt.relation.schemaname or 'public'}.{stmt.idxname}")
+        elif isinstance(stmt, ast.ViewStmt):
+            self.created.add(_rel(stmt.view))
+        elif isinstance(stmt, ast.CreateTableAsStmt):  # create materialized view
+            self.created.add(_rel(stmt.into.rel))
         elif isinstance(stmt, (ast.CreateEnumStmt, ast.CreateSchemaStmt, ast.CreateSeqStmt)):
             self.created |= targets(stmt) or set()
         elif isinstance(stmt, ast.RenameStmt):

@@ -73,6 +73,16 @@ _ERRORS = {
     "E226": "exclusion constraint PostgreSQL refuses (index method, operator)",
     "E227": "partition key PostgreSQL refuses, or a key of a partitioned table without its columns",
     "E228": "partition bound, attach or detach PostgreSQL refuses",
+    # views (kinds/view.py, lower/query.py)
+    "E250": "unknown view or materialized view",
+    "E251": "a query qualifies a column with a name that is not in its FROM",
+    "E252": "ambiguous column reference, or a table name used twice in one FROM",
+    "E253": "duplicate view column name, or more column names than the query has columns",
+    "E254": "dropping, or changing the type of, what a view uses",
+    "E255": "`create or replace view` drops, renames, retypes or reorders a column",
+    "E256": "`refresh materialized view concurrently` that PostgreSQL refuses (no unique index, not populated)",
+    "E257": "a query's shape is wrong (set operation widths, subquery columns, ORDER BY of a UNION, alias lists)",
+    "E258": "a statement for one kind of relation used on another (drop view of a table, replace a materialized view)",
 }
 
 _WARNINGS = {
@@ -81,6 +91,7 @@ _WARNINGS = {
     "W003": "the derived down can change or refuse data written since the up",
     "W004": "not checked: an earlier raw sql statement may have made it",
     "W005": "`if [not] exists` makes the statement do nothing",
+    "W007": "a view written as raw SQL: the model does not know its columns or what it uses",
     "W101": "index created or dropped without `concurrently` on an existing table",
     "W102": "`set not null` on an existing table scans it under an ACCESS EXCLUSIVE lock",
     "W103": "type change rewrites an existing table",
@@ -100,6 +111,7 @@ _WARNINGS = {
     "W118": "`attach partition` scans the table under lock to check the bound",
     "W120": "date/time default 'now', 'today', 'tomorrow' or 'yesterday' is frozen when the statement runs",
     "W121": "`set logged` / `set unlogged` rewrites an existing table",
+    "W116": "`refresh materialized view` without `concurrently` blocks reads of a populated materialized view",
 }
 
 CODES: dict[str, Code] = {

@@ -402,5 +402,18 @@ class _NameIndex:
             self.relations.setdefault(new.schema, set()).add(new.name)
 
 
-__all__ = ["OBJECT_KINDS", "ObjectKind", "Schema", "Column", "Constraint", "EnumType", "ForeignKey", "Index", "Name",
+# Objects that name tables, views or columns in what they keep (a view's query) follow a rename, as
+# PostgreSQL's do (it stores references, not names): each such kind registers a follower, (schema
+# before the rename, schema after it, old ref, new ref) -> the schema after, and the ops that rename
+# a table, a view or a column call `follow_rename`.
+RENAME_FOLLOWERS: list[Callable[[Schema, Schema, ObjectRef, ObjectRef], Schema]] = []
+
+
+def follow_rename(before: Schema, after: Schema, old: ObjectRef, new: ObjectRef) -> Schema:
+    for follow in RENAME_FOLLOWERS:
+        after = follow(before, after, old, new)
+    return after
+
+
+__all__ = ["OBJECT_KINDS", "RENAME_FOLLOWERS", "follow_rename", "ObjectKind", "Schema", "Column", "Constraint", "EnumType", "ForeignKey", "Index", "Name",
            "Table", "object_kind"]

@@ -22,7 +22,7 @@ from migc.ir.op import (
     columns_touched,
     constraint_touched,
 )
-from migc.ir.schema import Schema
+from migc.ir.schema import Schema, follow_rename
 from migc.lower import names
 from migc.lower.context import Lowering
 from migc.lower.definitions import build_column, generated_ok, resolve, with_sequences
@@ -231,7 +231,7 @@ class RenameColumnOp(Op):
                 where=index.where.with_column_renamed(old, new) if index.where is not None else None,
                 columns=tuple(new if x == old else x for x in index.columns),
             ))
-        return after
+        return follow_rename(schema, after, ObjectRef.of_column(self.table, old), ObjectRef.of_column(self.table, new))
 
     def invert(self) -> tuple[Op, ...]:
         return (RenameColumnOp(self.table, self.new, self.old, self.span),)
@@ -409,6 +409,8 @@ def _lower_drop(lw: Lowering, table: Table, action: DropColumn) -> None:
     if column is None or partition_column_change(lw, table, action.span, "drop a column"):
         return
     name = column.name
+    if lw.used_by_view(ObjectRef.of_column(table.name, name), action.span, f"cannot drop column '{name}'"):
+        return
     for other in lw.schema.tables.values():
         for fk in other.constraints:
             ref = fk.references

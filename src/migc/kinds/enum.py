@@ -189,7 +189,8 @@ def _create(enum: EnumType) -> tuple[Op, ...]:
 
 
 def _type_taken(lw: Lowering, name: Name) -> bool:
-    return name in lw.schema.enums or name in lw.schema.tables  # a table is also a row type
+    # a table (or a view) is also a row type
+    return name in lw.schema.enums or name in lw.schema.tables or name.name in lw.schema.type_names(name.schema)
 
 
 @lowers(CreateEnum)

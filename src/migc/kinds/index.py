@@ -153,7 +153,7 @@ INHERITED_INDEX_CREATORS: list[Callable[[Index], tuple[Op, ...]]] = []
 
 @lowers(CreateIndex)
 def _lower_create(lw: Lowering, stmt: CreateIndex) -> None:
-    table = lw.table(stmt.table)
+    table = lw.relation(stmt.table)  # a table, or a materialized view
     if table is None:
         return
     if stmt.if_not_exists:

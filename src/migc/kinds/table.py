@@ -11,7 +11,7 @@ from migc.ir.catalog import USER_NS, CatalogSection, catalog_section, not_extens
 from migc.ir.creation import creator, recreation_ops
 from migc.ir.model import Column, Constraint, Index, Name, ObjectRef, Table
 from migc.ir.op import Lock, Op
-from migc.ir.schema import Schema
+from migc.ir.schema import Schema, follow_rename
 from migc.lower import names
 from migc.lower.context import Lowering
 from migc.lower.definitions import Pending, build_column, generated_ok, resolve, table_constraint, with_sequences
@@ -201,7 +201,7 @@ class RenameTableOp(Op):
         after = after.with_tables(_retarget_fks(t, old, new) for t in list(after.tables.values()) if t.references(old))
         for index in [i for i in after.indexes.values() if i.table == old]:
             after = after.with_index(replace(index, table=new))
-        return after
+        return follow_rename(schema, after, ObjectRef.table(old), ObjectRef.table(new))
 
     def invert(self) -> tuple[Op, ...]:
         return (RenameTableOp(self.new, self.old, self.span),)
@@ -290,6 +290,8 @@ def _lower_drop(lw: Lowering, stmt: DropTable) -> None:
             return
     table = lw.table(stmt.name)
     if table is None:
+        return
+    if lw.used_by_view(table.ref, stmt.span, f"cannot drop table '{table.name.display()}'"):
         return
     refs = lw.schema.referencing(table.name)
     if refs:

@@ -1,4 +1,4 @@
-"""W107: renaming a table, column, enum or constraint that running code uses by its old name."""
+"""W107: renaming a table, column, enum, constraint or view that running code uses by its old name."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from migc.kinds.column import RenameColumnOp
 from migc.kinds.constraint import RenameConstraintOp
 from migc.kinds.enum import RenameEnumOp
 from migc.kinds.table import RenameTableOp
+from migc.kinds.view import RenameViewOp
 from migc.lints import Finding, Lint, lint
 
 
@@ -30,3 +31,8 @@ def rename(m: Lint) -> Iterator[Finding]:
         elif isinstance(op, RenameEnumOp) and step.existed(ObjectRef("enum", op.old)):
             yield Finding(op.span, f"renaming enum '{op.old.display()}' breaks code that casts to the old name",
                           "create the new type, move columns to it, then drop the old one")
+    for view_op, step in m.each(RenameViewOp):
+        if step.existed(ObjectRef(view_op.kind, view_op.old)):
+            yield Finding(view_op.span, f"renaming {view_op.kind} '{view_op.old.display()}' breaks code that reads "
+                          "it by the old name", "create the view under the new name too, switch reads to it, then "
+                          "drop the old one")
