@@ -63,6 +63,15 @@ _ERRORS = {
     "E217": "operation not allowed on this object",
     "E218": "enum label used in the migration that adds it",
     "E219": "unknown function",
+    # language v2: indexes, sequences, domains, composite types, extensions
+    "E230": "index expression or predicate calls a function that is not immutable",
+    "E231": "unknown or unfitting operator class or index method",
+    "E232": "unknown sequence, domain, composite type or extension",
+    "E233": "duplicate sequence or extension",
+    "E234": "dropping a sequence, domain, composite type or extension still in use",
+    "E235": "bad sequence option",
+    "E236": "domain constraint unknown, duplicate or wrong",
+    "E237": "composite type attribute unknown or duplicate",
 }
 
 _WARNINGS = {
@@ -71,6 +80,7 @@ _WARNINGS = {
     "W003": "the derived down can change or refuse data written since the up",
     "W004": "not checked: an earlier raw sql statement may have made it",
     "W005": "`if [not] exists` makes the statement do nothing",
+    "W006": "extension the model does not know: it cannot check what the extension adds",
     "W101": "index created or dropped without `concurrently` on an existing table",
     "W102": "`set not null` on an existing table scans it under an ACCESS EXCLUSIVE lock",
     "W103": "type change rewrites an existing table",
@@ -86,6 +96,7 @@ _WARNINGS = {
     "W113": "timestamp without time zone column",
     "W114": "int, smallint or serial primary key",
     "W115": "lock on an existing table while the runner's lock_timeout is off",
+    "W119": "domain constraint added without `not valid`: every existing value is checked under lock",
 }
 
 CODES: dict[str, Code] = {

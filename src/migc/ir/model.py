@@ -131,6 +131,7 @@ class IndexElement:
     expr: Expr
     order: str | None = None
     nulls: str | None = None
+    opclass: str | None = None  # an operator class, as written (`text_pattern_ops`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +143,9 @@ class Index(HasAttrs):
     where: Expr | None = None
     columns: tuple[str, ...] = ()  # every column the index mentions, for drop column
     attrs: Attrs = ()
+    method: str = "btree"  # `using ...`: btree, hash, gist, gin, brin, spgist, or an extension's
+    include: tuple[str, ...] = ()  # `include (...)`: stored, not searched
+    nulls_not_distinct: bool = False
 
     @property
     def ref(self) -> ObjectRef:

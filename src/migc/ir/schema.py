@@ -65,6 +65,11 @@ OBJECT_KINDS: dict[str, ObjectKind] = {}
 TABLE_DEPENDENCIES: list[Callable[[Table], Iterable[ObjectRef]]] = []
 INDEX_DEPENDENCIES: list[Callable[[Index], Iterable[ObjectRef]]] = []
 
+# What PostgreSQL drops together with a table, or with one of its columns (a sequence `owned by` it):
+# each kind that has such objects registers a finder (schema, table, column or None for any column)
+# -> (kind, key, object), so drop table / drop column take them along and their inverses give them back.
+OWNED_OBJECTS: list[Callable[[Schema, Name, str | None], Iterable[tuple[str, Any, Any]]]] = []
+
 
 def object_kind(kind: ObjectKind) -> ObjectKind:
     """Register a kind's store (from the kind's module)."""
@@ -139,6 +144,17 @@ class Schema:
                 if any(same_object(used, ref) for finder in INDEX_DEPENDENCIES for used in finder(index)):
                     found.append(("index", name, index))
         return found
+
+    def owned_objects(self, table: Name, column: str | None = None) -> tuple[tuple[str, Any, Any], ...]:
+        """(kind, key, object) of what PostgreSQL drops with the table (with that column of it)."""
+        return tuple(found for finder in OWNED_OBJECTS for found in finder(self, table, column))
+
+    def without_owned(self, owned: Iterable[tuple[str, Any, Any]]) -> Schema:
+        after = self
+        for kind, key, _ in owned:
+            if key in after.store(kind):
+                after = after.without_object(kind, key)
+        return after
 
     def referencing(self, target: Name, column: str | None = None) -> list[tuple[Table, Constraint]]:
         """Foreign keys of *other* tables that point at `target` (at `column`, if given)."""

@@ -8,7 +8,7 @@ from typing import Any
 
 from migc.expr import Ident, QName
 from migc.ir.catalog import USER_NS, CatalogSection, catalog_section, not_extension_member, qualified
-from migc.ir.creation import creator, recreation_ops
+from migc.ir.creation import creator, owned_creation, recreation_ops
 from migc.ir.model import Column, Constraint, Index, Name, ObjectRef, Table
 from migc.ir.op import Lock, Op
 from migc.ir.schema import Schema
@@ -134,17 +134,19 @@ class DropTableOp(Op):
     table: Table  # with its attributes and its columns' (comments...), to give them back
     indexes: tuple[Index, ...]  # its own indexes (not those of its constraints)
     span: Span = _span()
+    owned: tuple[tuple[str, Any, Any], ...] = ()  # what goes with it (Schema.owned_objects): its sequences
     TEMPLATE = "DROP TABLE {{ op.table.name|qname }}"
 
     def apply(self, schema: Schema) -> Schema:
         gone = [i.name for i in schema.indexes_of(self.table.name)]
-        return schema.without_table(self.table.name).without_indexes(gone)
+        return schema.without_table(self.table.name).without_indexes(gone).without_owned(self.owned)
 
     def invert(self) -> tuple[Op, ...]:
-        ops = list(recreation_ops(self.table))
+        before, after = owned_creation(self.owned)
+        ops = [*before, *recreation_ops(self.table)]
         for index in self.indexes:
             ops += recreation_ops(index)
-        return tuple(ops)
+        return (*ops, *after)
 
     def describe(self) -> str:
         return f"drop table {self.table.name.display()}"
@@ -257,7 +259,7 @@ def _lower_drop(lw: Lowering, stmt: DropTable) -> None:
                      f"of table '{other.name.display()}' references it",
                      f"drop that constraint first: alter table {other.name.display()} drop constraint {fk.name}")
         return
-    lw.emit(DropTableOp(table, tuple(lw.schema.indexes_of(table.name)), stmt.span))
+    lw.emit(DropTableOp(table, tuple(lw.schema.indexes_of(table.name)), stmt.span, lw.schema.owned_objects(table.name)))
 
 
 @lowers(RenameTable)
