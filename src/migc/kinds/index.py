@@ -7,6 +7,7 @@ extensions the model has; an expression or predicate must call only immutable fu
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -218,7 +219,7 @@ _UNIQUE = frozenset({"btree"})
 _SINGLE_COLUMN = frozenset({"hash"})
 _INCLUDE = frozenset({"btree", "gist", "spgist"})
 _ORDERED = frozenset({"btree"})
-_POLYMORPHIC = {"anyarray": lambda t: t.array_dims > 0, "anyenum": lambda t: t.is_enum and not t.array_dims,
+_POLYMORPHIC: dict[str, Callable[[SqlType], bool]] = {"anyarray": lambda t: t.array_dims > 0, "anyenum": lambda t: t.is_enum and not t.array_dims,
                 "anyrange": lambda t: t.category == "R" and "multirange" not in t.name and not t.array_dims,
                 "anymultirange": lambda t: "multirange" in t.name and not t.array_dims,
                 "record": lambda t: t.kind == "composite" and not t.array_dims,

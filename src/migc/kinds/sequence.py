@@ -89,7 +89,9 @@ class DropSequence(Statement):
 
 @builder("signed_int")
 def _signed_int(c: list[Any]) -> Marker:
-    digits = int(token(c, "INT").value)
+    tok = token(c, "INT")
+    assert tok is not None
+    digits = int(tok.value)
     return Marker("int", -digits if has_token(c, "MINUS") else digits, span_of(c))
 
 
@@ -500,7 +502,7 @@ def _settle(lw: Lowering, name: Name, base: Sequence | None, options: tuple[SeqO
         minimum = lo if increment < 0 or reset_min else 1
     else:
         minimum = old.min
-    where = options[0].span if options else NO_OPTIONS
+    where = NO_OPTIONS
     for value, what in ((maximum, "MAXVALUE"), (minimum, "MINVALUE")):
         if not lo <= value <= hi:
             lw.bag.error("E235", (given.get("max" if what == "MAXVALUE" else "min") or given.get("as") or
