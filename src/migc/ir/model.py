@@ -213,7 +213,13 @@ class EnumType(HasAttrs):
 
 
 @dataclass(frozen=True, slots=True)
-class Namespace:
-    """A schema, as an object to create (the model keeps schemas as a set of names)."""
+class Namespace(HasAttrs):
+    """A schema, as an object to create or to hang attributes on (the model keeps schemas as a set
+    of names, and their attributes beside them: `Schema.schema_attrs`)."""
 
     name: str
+    attrs: Attrs = ()
+
+    @property
+    def ref(self) -> ObjectRef:
+        return ObjectRef("schema", Name(self.name, ""))

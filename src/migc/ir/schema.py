@@ -19,12 +19,16 @@ from collections.abc import Callable, Iterable, Mapping, Set
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from migc.ir.model import Column, Constraint, EnumType, ForeignKey, HasAttrs, Index, Name, ObjectRef, Table
+from migc.ir.model import (
+    Attrs, Column, Constraint, EnumType, ForeignKey, HasAttrs, Index, Name, Namespace, ObjectRef, Table,
+)
 
 if TYPE_CHECKING:
     from migc.ir.op import Op
 
 _EMPTY: frozenset[str] = frozenset()
+# what a new database's schemas carry: PostgreSQL's template database comments `public`
+INITIAL_SCHEMA_ATTRS: dict[str, Attrs] = {"public": (("comment", "standard public schema"),)}
 
 # a name an object takes: (namespace, schema, name); namespaces "relation", "type", "constraint"
 Taken = tuple[str, str, str]
@@ -90,6 +94,8 @@ def same_object(used: ObjectRef, ref: ObjectRef) -> bool:
 @dataclass(frozen=True)
 class Schema:
     schemas: frozenset[str] = frozenset({"public"})
+    # attributes of schemas (a comment): PostgreSQL's template database comments `public`
+    schema_attrs: Mapping[str, Attrs] = field(default_factory=lambda: dict(INITIAL_SCHEMA_ATTRS))
     tables: dict[Name, Table] = field(default_factory=dict)
     indexes: dict[Name, Index] = field(default_factory=dict)
     enums: dict[Name, EnumType] = field(default_factory=dict)
@@ -188,6 +194,8 @@ class Schema:
             return self.indexes.get(ref.name)
         if ref.kind == "enum":
             return self.enums.get(ref.name)
+        if ref.kind == "schema":
+            return self.namespace(ref.name.schema)
         kind = OBJECT_KINDS.get(ref.kind)
         if kind is not None:
             found = self.store(ref.kind).get(kind.key_of(ref))
@@ -214,7 +222,12 @@ class Schema:
         return self._moved(schemas=self.schemas | {name})
 
     def without_schema(self, name: str) -> Schema:
-        return self._moved(schemas=self.schemas - {name})
+        attrs = {k: v for k, v in self.schema_attrs.items() if k != name}
+        return self._moved(schemas=self.schemas - {name}, schema_attrs=attrs)
+
+    def namespace(self, name: str) -> Namespace | None:
+        """The schema named, with its attributes, if it exists."""
+        return Namespace(name, tuple(self.schema_attrs.get(name, ()))) if name in self.schemas else None
 
     def with_table(self, table: Table, *, replacing: Name | None = None) -> Schema:
         """Add `table`, or replace the table named `replacing` (default: the same name) by it."""
@@ -323,6 +336,14 @@ class Schema:
             return self.with_index(self.indexes[ref.name].with_attr(key, value))
         if ref.kind == "enum":
             return self.with_enum(self.enums[ref.name].with_attr(key, value))
+        if ref.kind == "schema":
+            namespace = self.namespace(ref.name.schema)
+            assert namespace is not None
+            attrs = namespace.with_attr(key, value).attrs
+            changed = {k: v for k, v in self.schema_attrs.items() if k != namespace.name}
+            if attrs:
+                changed[namespace.name] = attrs
+            return self._moved(schema_attrs=changed)
         kind = OBJECT_KINDS.get(ref.kind)
         if kind is not None:
             store_key = kind.key_of(ref)

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 from migc.expr import Ident
 from migc.ir.catalog import USER_NS, CatalogSection, catalog_section, not_extension_member
-from migc.ir.creation import creator
-from migc.ir.model import Name, Namespace, ObjectRef
+from migc.ir.creation import attribute_ops, creator
+from migc.ir.model import Attrs, Name, Namespace, ObjectRef
 from migc.ir.op import Lock, Op
-from migc.ir.schema import Schema
+from migc.ir.schema import OBJECT_KINDS, Schema
 from migc.lower.context import Lowering
 from migc.lower.dispatch import lowers
 from migc.source import Span
@@ -74,13 +74,15 @@ class CreateSchemaOp(Op):
 class DropSchemaOp(Op):
     name: str
     span: Span = _span()
+    attrs: Attrs = ()  # what the schema carried (its comment): the down restores it
     TEMPLATE = "DROP SCHEMA {{ op.name|ident }}"
 
     def apply(self, schema: Schema) -> Schema:
         return schema.without_schema(self.name)
 
     def invert(self) -> tuple[Op, ...]:
-        return (CreateSchemaOp(self.name, self.span),)
+        namespace = Namespace(self.name, self.attrs)
+        return (CreateSchemaOp(self.name, self.span), *attribute_ops(namespace.ref, namespace))
 
     def describe(self) -> str:
         return f"drop schema {self.name}"
@@ -114,11 +116,15 @@ def _lower_drop(lw: Lowering, stmt: DropSchema) -> None:
         lw.bag.error("E111", stmt.name.span, f"unknown schema '{name}'")
         return
     in_use = [n.display() for n in [*lw.schema.tables, *lw.schema.enums] if n.schema == name]
+    for kind, objects in lw.schema.objects.items():
+        in_use += [kind_of.ref_of(key, obj).display() for kind_of in (OBJECT_KINDS[kind],)
+                   for key, obj in objects.items() if kind_of.ref_of(key, obj).name.schema == name]
     if in_use or name == "public":
         what = f"it still holds {', '.join(sorted(in_use)[:5])}" if in_use else "public is the default schema"
         lw.bag.error("E215", stmt.span, f"cannot drop schema '{name}': {what}")
         return
-    lw.emit(DropSchemaOp(name, stmt.span))
+    namespace = lw.schema.namespace(name)
+    lw.emit(DropSchemaOp(name, stmt.span, namespace.attrs if namespace is not None else ()))
 
 
 # ------------------------------------------------------------------ catalog
