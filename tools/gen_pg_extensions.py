@@ -131,12 +131,13 @@ def main() -> int:
                                     f"coalesce((select array_agg(r.extname order by r.extname) from pg_extension r "
                                     f"where r.oid = any(array(select refobjid from pg_depend "
                                     f"where classid = 'pg_extension'::regclass and objid = e.oid "
-                                    f"and refclassid = 'pg_extension'::regclass))), '{{}}') "
+                                    f"and refclassid = 'pg_extension'::regclass))), '{{}}'), "
+                                    f"coalesce(obj_description(e.oid, 'pg_extension'), '') "
                                     f"from pg_extension e join pg_namespace n on n.oid = e.extnamespace "
                                     f"where e.extname = '{name}'", db)[0]
                     entry: dict[str, object] = {"version": default_version, "relocatable": control[0] == "t",
                                                 "schema": None if control[1] == SCHEMA else control[1],
-                                                "requires": _array(control[3])}
+                                                "requires": _array(control[3]), "comment": control[4] or None}
                     for part, sql in QUERIES.items():
                         catalog, oid = _CATALOG[part]
                         rows = query(sql.replace("{member}", _MEMBER.format(catalog=catalog, oid=oid, ext=name)), db)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
+from migc import quoting
 from migc.expr import Ident, QName, TypeRef
 from migc.ir.catalog import USER_NS, CatalogSection, catalog_section, not_extension_member, qualified
 from migc.ir.creation import attribute_ops, creator
@@ -17,6 +18,7 @@ from migc.ir.model import Attrs, HasAttrs, Name, ObjectRef, Table
 from migc.ir.op import Lock, Op
 from migc.ir.schema import TABLE_DEPENDENCIES, ObjectKind, Schema, object_kind
 from migc.ir.types import SqlType
+from migc.lower.comment_targets import TYPE_KINDS, comment_sql
 from migc.lower.context import TYPE_RESOLVERS, Lowering, did_you_mean
 from migc.lower.dispatch import lowers
 from migc.source import Span
@@ -466,6 +468,14 @@ def _lower_drop(lw: Lowering, stmt: DropCompositeType) -> None:
         lw.bag.error("E234", stmt.span, f"cannot drop type '{composite.name.display()}': {used}")
         return
     lw.emit(DropCompositeTypeOp(composite, stmt.span))
+
+
+@comment_sql("composite")
+def _comment_sql(ref: ObjectRef) -> str:
+    return f"TYPE {quoting.qualified(ref.name.schema, ref.name.name)}"
+
+
+TYPE_KINDS.append("composite")  # `comment on type NAME`
 
 
 # ------------------------------------------------------------------ catalog

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from migc import expr as ex
+from migc import quoting
 from migc.expr import Expr, Ident, QName, TypeRef
 from migc.ir.catalog import USER_NS, CatalogSection, catalog_section, not_extension_member, qualified
 from migc.ir.creation import attribute_ops, creator
@@ -21,6 +22,7 @@ from migc.ir.op import Lock, Op
 from migc.ir.schema import TABLE_DEPENDENCIES, ObjectKind, Schema, object_kind
 from migc.ir.types import SqlType
 from migc.lower import names
+from migc.lower.comment_targets import TYPE_KINDS, CommentSubject, Found, comment_sql, comment_target
 from migc.lower.context import TYPE_RESOLVERS, Lowering, did_you_mean
 from migc.lower.dispatch import lowers
 from migc.lower.exprcheck import check_boolean, check_default
@@ -581,6 +583,20 @@ def _lower_drop(lw: Lowering, stmt: DropDomain) -> None:
         lw.bag.error("E234", stmt.span, f"cannot drop domain '{domain.name.display()}': {used}")
         return
     lw.emit(DropDomainOp(domain, stmt.span))
+
+
+@comment_target("domain")
+def _comment_target(lw: Lowering, subject: CommentSubject) -> Found | None:
+    domain = _domain(lw, subject.name)
+    return (domain, domain.ref) if domain is not None else None
+
+
+@comment_sql("domain")
+def _comment_sql(ref: ObjectRef) -> str:
+    return f"DOMAIN {quoting.qualified(ref.name.schema, ref.name.name)}"
+
+
+TYPE_KINDS.append("domain")  # `comment on type NAME` names a domain too, as in PostgreSQL
 
 
 # ------------------------------------------------------------------ catalog

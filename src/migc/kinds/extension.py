@@ -13,6 +13,7 @@ import difflib
 from dataclasses import dataclass
 from typing import Any
 
+from migc import quoting
 from migc.expr import Ident
 from migc.ir.catalog import CatalogSection, catalog_section
 from migc.ir.creation import attribute_ops, creator
@@ -21,6 +22,7 @@ from migc.ir.op import Lock, Op
 from migc.ir.schema import TABLE_DEPENDENCIES, ObjectKind, Schema, object_kind
 from migc.ir.types import SqlType
 from migc.lower import extensions
+from migc.lower.comment_targets import CommentSubject, Found, comment_sql, comment_target
 from migc.lower.context import TYPE_HINTS, TYPE_RESOLVERS, Lowering, did_you_mean
 from migc.lower.dispatch import lowers
 from migc.lower.extensions import Extension
@@ -259,6 +261,26 @@ def _lower_drop(lw: Lowering, stmt: DropExtension) -> None:
                              f"drop the index first: drop index {index.name.display()}")
                 return
     lw.emit(DropExtensionOp(extension, stmt.span))
+
+
+@comment_target("extension")
+def _comment_target(lw: Lowering, subject: CommentSubject) -> Found | None:
+    """An extension; without a comment of the model's, it has the one its script gave it (so the
+    down of the first `comment on extension` gives that back)."""
+    name = subject.name.name.value
+    extension = _extension_store(lw.schema).get(name)
+    if extension is None or subject.name.schema is not None:
+        lw.bag.error("E232", subject.name.span, f"unknown extension '{subject.name.name.value}'",
+                     did_you_mean(name, list(_extension_store(lw.schema))))
+        return None
+    data = extensions.known(name)
+    shown = extension if extension.attrs or data is None else extension.with_attr("comment", data.comment)
+    return shown, extension.ref
+
+
+@comment_sql("extension")
+def _comment_sql(ref: ObjectRef) -> str:
+    return f"EXTENSION {quoting.ident(ref.name.name)}"
 
 
 # ------------------------------------------------------------------ catalog

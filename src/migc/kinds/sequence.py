@@ -16,12 +16,14 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from migc import expr as ex
+from migc import quoting
 from migc.expr import Ident, QName, TypeRef
 from migc.ir.catalog import USER_NS, CatalogSection, catalog_section, not_extension_member, qualified
 from migc.ir.creation import attribute_ops, creator, restorer
 from migc.ir.model import Attrs, HasAttrs, Name, ObjectRef, Table
 from migc.ir.op import Lock, Op
 from migc.ir.schema import OWNED_OBJECTS, TABLE_DEPENDENCIES, ObjectKind, Schema, object_kind
+from migc.lower.comment_targets import CommentSubject, Found, comment_sql, comment_target
 from migc.lower.context import Lowering, did_you_mean
 from migc.lower.dispatch import lowers
 from migc.lower.exprcheck import sequence_literals
@@ -638,6 +640,17 @@ def _lower_drop(lw: Lowering, stmt: DropSequence) -> None:
                              f"{column.name} drop default")
                 return
     lw.emit(DropSequenceOp(sequence, owner_of(lw.schema, sequence.name), stmt.span))
+
+
+@comment_target("sequence")
+def _comment_target(lw: Lowering, subject: CommentSubject) -> Found | None:
+    sequence = _sequence(lw, subject.name)
+    return (sequence, sequence.ref) if sequence is not None else None
+
+
+@comment_sql("sequence")
+def _comment_sql(ref: ObjectRef) -> str:
+    return f"SEQUENCE {quoting.qualified(ref.name.schema, ref.name.name)}"
 
 
 # ------------------------------------------------------------------ catalog

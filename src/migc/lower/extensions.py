@@ -39,6 +39,7 @@ class ExtensionData:
     functions: tuple[Function, ...]
     casts: tuple[tuple[str, str, str], ...]  # (source, target, context)
     methods: tuple[str, ...]
+    comment: str | None = None  # the comment its script gives it (COMMENT ON EXTENSION)
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,7 @@ def _data() -> _Data:
                            f["set"]) for f in e["functions"]),
             tuple((c[0], c[1], c[2]) for c in e["casts"]),
             tuple(e["methods"]),
+            e.get("comment"),
         )
         for t in e["types"]:
             owner.setdefault(t[0], name)
