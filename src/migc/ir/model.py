@@ -132,6 +132,7 @@ class IndexElement:
     order: str | None = None
     nulls: str | None = None
     opclass: str | None = None  # an operator class, as written (`text_pattern_ops`)
+    opclass_schema: str | None = None  # its schema, when written (`ext.gin_trgm_ops`)
 
 
 @dataclass(frozen=True, slots=True)

@@ -69,6 +69,11 @@ OBJECT_KINDS: dict[str, ObjectKind] = {}
 TABLE_DEPENDENCIES: list[Callable[[Table], Iterable[ObjectRef]]] = []
 INDEX_DEPENDENCIES: list[Callable[[Index], Iterable[ObjectRef]]] = []
 
+# What follows a renamed type (an enum, a domain, a composite type), as PostgreSQL's OIDs do: each kind
+# whose objects hold types (a domain's base type, a composite type's attributes) registers a function
+# (schema, kind of the type, old name, new name) -> schema with its objects rewritten.
+TYPE_FOLLOWERS: list[Callable[[Schema, str, Name, Name], Schema]] = []
+
 # What PostgreSQL drops together with a table, or with one of its columns (a sequence `owned by` it):
 # each kind that has such objects registers a finder (schema, table, column or None for any column)
 # -> (kind, key, object), so drop table / drop column take them along and their inverses give them back.
@@ -154,6 +159,13 @@ class Schema:
     def owned_objects(self, table: Name, column: str | None = None) -> tuple[tuple[str, Any, Any], ...]:
         """(kind, key, object) of what PostgreSQL drops with the table (with that column of it)."""
         return tuple(found for finder in OWNED_OBJECTS for found in finder(self, table, column))
+
+    def with_type_renamed(self, kind: str, old: Name, new: Name) -> Schema:
+        """The stored objects that hold a type (TYPE_FOLLOWERS) after it was renamed."""
+        after = self
+        for follow in TYPE_FOLLOWERS:
+            after = follow(after, kind, old, new)
+        return after
 
     def without_owned(self, owned: Iterable[tuple[str, Any, Any]]) -> Schema:
         after = self

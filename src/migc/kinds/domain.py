@@ -19,7 +19,7 @@ from migc.ir.catalog import USER_NS, CatalogSection, catalog_section, not_extens
 from migc.ir.creation import attribute_ops, creator
 from migc.ir.model import Attrs, Column, HasAttrs, Name, ObjectRef, Table
 from migc.ir.op import Lock, Op
-from migc.ir.schema import TABLE_DEPENDENCIES, ObjectKind, Schema, object_kind
+from migc.ir.schema import TABLE_DEPENDENCIES, TYPE_FOLLOWERS, ObjectKind, Schema, object_kind
 from migc.ir.types import SqlType
 from migc.lower import names
 from migc.lower.comment_targets import TYPE_KINDS, CommentSubject, Found, comment_sql, comment_target
@@ -194,24 +194,45 @@ def _type_of(schema: Schema, name: Name) -> SqlType | None:
 TYPE_RESOLVERS.append(_type_of)
 
 
-def _retyped(schema: Schema, old: Name, new: Name) -> Schema:
-    """Columns and domains of a renamed domain follow it, as PostgreSQL's OIDs do."""
+def renamed_type(t: SqlType, kind: str, old: Name, new: Name) -> SqlType:
+    """A type after the enum, domain or composite type `old` was renamed to `new`."""
+    if t.kind == kind and (t.schema, t.name) == (old.schema, old.name):
+        return t.with_name(new.schema, new.name)
+    if t.kind == "domain" and t.base is not None:
+        base = renamed_type(t.base, kind, old, new)
+        if base != t.base:
+            return SqlType(t.name, t.args, t.array_dims, t.schema, t.kind, base, t.typcategory)
+    return t
 
-    def follow(t: SqlType) -> SqlType:
-        if t.kind == "domain" and (t.schema, t.name) == (old.schema, old.name):
-            return t.with_name(new.schema, new.name)
-        return t
 
+def _retyped(schema: Schema, kind: str, old: Name, new: Name) -> Schema:
+    """Columns of a renamed type follow it, as PostgreSQL's OIDs do (and the stored objects that hold
+    types, through Schema.with_type_renamed)."""
     changed = []
     for table in schema.tables.values():
-        columns = tuple(replace(c, type=follow(c.type)) for c in table.columns)
+        columns = tuple(replace(c, type=renamed_type(c.type, kind, old, new)) for c in table.columns)
+        if columns != table.columns:
+            changed.append(replace(table, columns=columns))
+    return schema.with_tables(changed).with_type_renamed(kind, old, new)
+
+
+def _follow(schema: Schema, kind: str, old: Name, new: Name) -> Schema:
+    """Domains over a renamed type, and the columns of those domains (TYPE_FOLLOWERS)."""
+    changed = []
+    for table in schema.tables.values():
+        columns = tuple(replace(c, type=renamed_type(c.type, kind, old, new)) if c.type.kind == "domain" else c
+                        for c in table.columns)
         if columns != table.columns:
             changed.append(replace(table, columns=columns))
     after = schema.with_tables(changed)
-    for key, d in list(after.store("domain").items()):
-        if isinstance(d, Domain) and follow(d.base) != d.base:
-            after = after.with_object("domain", key, replace(d, base=follow(d.base)))
+    for key, d in list(schema.store("domain").items()):
+        base = renamed_type(d.base, kind, old, new)
+        if base != d.base:
+            after = after.with_object("domain", key, replace(d, base=base))
     return after
+
+
+TYPE_FOLLOWERS.append(_follow)
 
 
 # ------------------------------------------------------------------ ops
@@ -402,7 +423,7 @@ class RenameDomainOp(Op):
     def apply(self, schema: Schema) -> Schema:
         d: Domain = schema.store("domain")[self.old]
         after = schema.with_object("domain", self.new, replace(d, name=self.new), replacing=self.old)
-        return _retyped(after, self.old, self.new)
+        return _retyped(after, "domain", self.old, self.new)
 
     def invert(self) -> tuple[Op, ...]:
         return (RenameDomainOp(self.new, self.old, self.span),)

@@ -100,6 +100,9 @@ def _type_hint(schema: Schema, typname: str) -> str | None:
     owner = extensions.type_owner(typname)
     if owner is None:
         return None
+    where = next((ext.schema for ext, _ in extensions.installed(schema) if ext.name == owner), None)
+    if where is not None:
+        return f"extension {owner} is in schema {where}: write {where}.{typname}"
     return f"type {typname} comes with extension {owner}: create extension {owner} first"
 
 

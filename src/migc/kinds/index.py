@@ -247,7 +247,10 @@ def _check_element(lw: Lowering, method: str, elem: IndexElem, t: SqlType | None
             hint = did_you_mean(name, sorted({o.name for o in classes if o.method == method}))
             owner = next((e for e in extensions.known_names() if any(
                 o.name == name for o in (extensions.known(e) or _NONE).opclasses)), None)
-            if owner is not None:
+            where = next((ext.schema for ext, _ in extensions.installed(lw.schema) if ext.name == owner), None)
+            if owner is not None and where is not None:
+                hint = f"extension {owner} is in schema {where}: write {where}.{name}"
+            elif owner is not None:
                 hint = f"{name} comes with extension {owner}: create extension {owner} first"
             lw.bag.error("E231", elem.opclass.span, f"unknown operator class '{name}'", hint)
             return False
@@ -326,10 +329,11 @@ def _lower_create(lw: Lowering, stmt: CreateIndex) -> None:
     if lw.bag.errors_since(mark):
         return
     if builtin_method or any(e.opclass for e in stmt.elements):
-        classes, casts = extensions.opclasses(lw.schema), extensions.implicit_casts(lw.schema) | _implicit()
+        casts = extensions.implicit_casts(lw.schema) | _implicit()
         for elem, typed in zip(stmt.elements, types):
             t = base_type(typed.type) if typed.type is not None else None
-            if not _check_element(lw, method, elem, t, classes, casts):
+            written_in = elem.opclass.schema.value if elem.opclass is not None and elem.opclass.schema else None
+            if not _check_element(lw, method, elem, t, extensions.opclasses(lw.schema, written_in), casts):
                 return
     if stmt.name is not None:
         if not lw.check_ident(stmt.name):
@@ -350,7 +354,8 @@ def _lower_create(lw: Lowering, stmt: CreateIndex) -> None:
         mentioned.setdefault(ident.value, None)
     index = Index(
         name, table.name, stmt.unique,
-        tuple(IndexElement(e.expr, e.order, e.nulls, e.opclass.name.value if e.opclass else None)
+        tuple(IndexElement(e.expr, e.order, e.nulls, e.opclass.name.value if e.opclass else None,
+                           e.opclass.schema.value if e.opclass and e.opclass.schema else None)
               for e in stmt.elements),
         stmt.where, tuple(mentioned), method=method, include=tuple(i.value for i in stmt.include),
         nulls_not_distinct=stmt.nulls_not_distinct,

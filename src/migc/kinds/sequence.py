@@ -460,6 +460,9 @@ def _settle(lw: Lowering, name: Name, base: Sequence | None, options: tuple[SeqO
     kept, or on creation filled in by type and direction), or None after an error (E235)."""
     given: dict[str, SeqOption] = {}
     for o in options:
+        if o.number is not None and not LIMITS["bigint"][0] <= o.number <= LIMITS["bigint"][1]:
+            lw.bag.error("E235", o.span, f"value {o.number} is out of range for type bigint")
+            return None
         if o.kind in ("owned", "restart"):
             continue
         if o.kind in given:

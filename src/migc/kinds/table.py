@@ -211,8 +211,9 @@ def _lower_create(lw: Lowering, stmt: CreateTable) -> None:
         return
     if not lw.relation_free(name, stmt.name.span, "E102", "table"):
         return
-    if name in lw.schema.enums:
-        lw.bag.error("E110", stmt.name.span, f"type '{name.display()}' already exists (an enum)")
+    if name in lw.schema.enums or name.name in lw.schema.type_names(name.schema):
+        lw.bag.error("E110", stmt.name.span, f"type '{name.display()}' already exists (an enum)"
+                     if name in lw.schema.enums else f"type '{name.display()}' already exists")
         return
     columns: list[Column] = []
     pending: list[Pending] = []
@@ -270,8 +271,8 @@ def _lower_rename(lw: Lowering, stmt: RenameTable) -> None:
     new = table.name.renamed(stmt.new_name.value)
     if not lw.relation_free(new, stmt.new_name.span, "E102", "cannot rename to"):
         return
-    if new in lw.schema.enums:
-        lw.bag.error("E110", stmt.new_name.span, f"type '{new.display()}' already exists (an enum)")
+    if new in lw.schema.enums or new.name in lw.schema.type_names(new.schema):
+        lw.bag.error("E110", stmt.new_name.span, f"type '{new.display()}' already exists")
         return
     lw.emit(RenameTableOp(table.name, new, stmt.span))
 

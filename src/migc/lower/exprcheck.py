@@ -31,7 +31,7 @@ def check_functions(lw: Lowering, expr: ex.Expr) -> None:
     for call in expr.find_all(ex.FuncCall):
         name = call.name.name.value
         if call.name.schema is not None and call.name.schema.value != "pg_catalog":
-            continue  # a schema's own function: language v2 models them
+            continue  # a schema's own function (or an extension's there): language v2 models them
         if functions.is_known(name) or lw.user_function_named(name) or extensions.functions_named(lw.schema, name):
             continue
         if lw.schema.opaque:
@@ -41,9 +41,12 @@ def check_functions(lw: Lowering, expr: ex.Expr) -> None:
             continue
         close = difflib.get_close_matches(name, list(functions.builtin_names()), n=1, cutoff=0.8)
         owner = extensions.function_owner(name)
-        lw.bag.error("E219", call.name.span, f"unknown function '{name}'",
-                     f"{name}() comes with extension {owner}: create extension {owner} first" if owner
-                     else f"did you mean '{close[0]}'?" if close else None)
+        where = next((ext.schema for ext, _ in extensions.installed(lw.schema) if ext.name == owner), None)
+        hint = f"did you mean '{close[0]}'?" if close else None
+        if owner is not None:
+            hint = f"extension {owner} is in schema {where}: write {where}.{name}(...)" if where is not None \
+                else f"{name}() comes with extension {owner}: create extension {owner} first"
+        lw.bag.error("E219", call.name.span, f"unknown function '{name}'", hint)
 
 
 def check_default(lw: Lowering, expr: ex.Expr, column: Column) -> Typed:
@@ -222,9 +225,7 @@ def call_volatility(lw: Lowering, call: ex.FuncCall, args: list[tuple[SqlType | 
             return "i"
         candidates = [*functions.builtin(name), *extensions.functions_named(lw.schema, name)]
     else:
-        candidates = [f for ext, data in extensions.installed(lw.schema) if data is not None
-                      and ext.schema == call.name.schema.value
-                      for f in extensions.functions_of(data, ext.schema) if f.name == name]
+        candidates = extensions.functions_named(lw.schema, name, call.name.schema.value)
     resolved = functions.resolve(candidates, args)
     if not resolved.candidates:
         return None

@@ -25,6 +25,7 @@ class OpClass:
     method: str  # btree, hash, gist, gin, brin, spgist, or an extension's (hnsw...)
     input: str  # format_type of opcintype ("text", "anyarray", "@.citext")
     default: bool
+    schema: str = "pg_catalog"  # where it is: an extension's, the schema the extension was created in
 
 
 @dataclass(frozen=True)
@@ -137,12 +138,16 @@ def installed(schema: Schema) -> list[tuple[Extension, ExtensionData | None]]:
     return found
 
 
-def opclasses(schema: Schema) -> list[OpClass]:
-    """The operator classes there are: PostgreSQL's, and those of the extensions the model has."""
-    result = list(builtin_opclasses())
+def opclasses(schema: Schema, written_in: str | None = None) -> list[OpClass]:
+    """The operator classes a name written without a schema (or in `written_in`) finds, as
+    PostgreSQL's search path (pg_catalog, public) does: PostgreSQL's, and those of the extensions
+    the model has in that schema."""
+    looked_in = ("pg_catalog", "public") if written_in is None else (written_in,)
+    result = [o for o in builtin_opclasses() if "pg_catalog" in looked_in]
     for ext, data in installed(schema):
-        if data is not None:
-            result += [OpClass(o.name, o.method, at(o.input, ext.schema), o.default) for o in data.opclasses]
+        if data is not None and ext.schema in looked_in:
+            result += [OpClass(o.name, o.method, at(o.input, ext.schema), o.default, ext.schema)
+                       for o in data.opclasses]
     return result
 
 
@@ -150,9 +155,10 @@ def methods(schema: Schema) -> list[str]:
     return [*BUILTIN_METHODS, *(m for _, data in installed(schema) if data is not None for m in data.methods)]
 
 
-def functions_named(schema: Schema, name: str) -> list[Function]:
-    """The functions of that name the model's extensions add."""
-    return [f for ext, data in installed(schema) if data is not None
+def functions_named(schema: Schema, name: str, written_in: str | None = None) -> list[Function]:
+    """The functions of that name the model's extensions add where a call finds them: in public when
+    written without a schema (the search path), else in the schema written."""
+    return [f for ext, data in installed(schema) if data is not None and ext.schema == (written_in or "public")
             for f in functions_of(data, ext.schema) if f.name == name]
 
 
