@@ -466,7 +466,9 @@ def _lower_alter(lw: Lowering, stmt: AlterCompositeType) -> None:
 def _lower_drop(lw: Lowering, stmt: DropCompositeType) -> None:
     if stmt.if_exists:
         name = lw.name(stmt.name)
-        if name is not None and name not in lw.schema.store("composite") and name not in lw.schema.enums \
+        if name is None:
+            return
+        if name not in lw.schema.store("composite") and name not in lw.schema.enums \
                 and name not in lw.schema.store("domain"):
             lw.does_nothing(stmt.span, f"there is no type '{name.display()}'")
             return

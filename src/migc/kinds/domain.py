@@ -45,13 +45,14 @@ class DomainCheck(Node):
 
 @dataclass(frozen=True, slots=True)
 class CreateDomain(Statement):
-    ARGS = ("name", "type", "default", "checks")
+    ARGS = ("name", "type", "default", "checks", "modifiers")
     name: QName
     type: TypeRef
     default: Expr | None
     not_null: bool | None  # None: neither `null` nor `not null` written
     checks: tuple[DomainCheck, ...]
     span: Span = _span()
+    modifiers: tuple[ColumnModifier, ...] = ()  # as written, to find conflicting ones
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +90,7 @@ def _create_domain(c: list[Any]) -> CreateDomain:
     default = next((m.expr for m in mods if m.kind == "default"), None)
     nulls = [m.kind == "not null" for m in mods if m.kind in ("null", "not null")]
     return CreateDomain(node(c, QName), node(c, TypeRef), default, nulls[-1] if nulls else None,
-                        tuple(nodes(c, DomainCheck)), span_of(c))
+                        tuple(nodes(c, DomainCheck)), span_of(c), tuple(mods))
 
 
 class _Action:
@@ -502,6 +503,13 @@ def _lower_create(lw: Lowering, stmt: CreateDomain) -> None:
         lw.bag.error("E217", stmt.type.span, f"a domain cannot be over composite type {base.display()}")
         return
     mark = lw.bag.mark()
+    nulls = {m.kind for m in stmt.modifiers if m.kind in ("null", "not null")}
+    defaults = [m for m in stmt.modifiers if m.kind == "default"]
+    if len(nulls) > 1 or len(defaults) > 1:
+        where = [m for m in stmt.modifiers if m.kind in ("null", "not null", "default")][-1]
+        lw.bag.error("E236", where.span, f"conflicting or redundant null / not null / default in domain "
+                     f"'{name.display()}'")
+        return
     if stmt.default is not None:
         check_default(lw, stmt.default, Column(name.name, base))
     checks: list[Check] = []
@@ -593,7 +601,9 @@ def users_of_type(schema: Schema, ref: ObjectRef) -> str | None:
 def _lower_drop(lw: Lowering, stmt: DropDomain) -> None:
     if stmt.if_exists:
         name = lw.name(stmt.name)
-        if name is not None and name not in lw.schema.store("domain"):
+        if name is None:
+            return
+        if name not in lw.schema.store("domain"):
             lw.does_nothing(stmt.span, f"there is no domain '{name.display()}'")
             return
     domain = _domain(lw, stmt.name)

@@ -287,6 +287,10 @@ def _lower_create(lw: Lowering, stmt: CreateIndex) -> None:
     table = lw.table(stmt.table)
     if table is None:
         return
+    if stmt.if_not_exists and stmt.name is None:
+        lw.bag.error("E001", stmt.span, "`create index if not exists` needs the index's name, as in PostgreSQL",
+                     f"write: create index if not exists NAME on {stmt.table.name.value} (...)")
+        return
     if stmt.if_not_exists and stmt.name is not None:
         existing = Name(table.name.schema, stmt.name.value)
         if existing in lw.schema.indexes or existing.name in lw.schema.relation_names(existing.schema):
@@ -371,7 +375,9 @@ def _implicit() -> set[tuple[str, str]]:
 def _lower_drop(lw: Lowering, stmt: DropIndex) -> None:
     if stmt.if_exists:
         name = lw.name(stmt.name)
-        if name is not None and name not in lw.schema.indexes:
+        if name is None:
+            return
+        if name not in lw.schema.indexes and name.name not in lw.schema.relation_names(name.schema):
             lw.does_nothing(stmt.span, f"there is no index '{name.display()}'")
             return
     index = lw.index(stmt.name)
@@ -384,7 +390,9 @@ def _lower_drop(lw: Lowering, stmt: DropIndex) -> None:
 def _lower_rename(lw: Lowering, stmt: RenameIndex) -> None:
     if stmt.if_exists:
         name = lw.name(stmt.name)
-        if name is not None and name not in lw.schema.indexes:
+        if name is None:
+            return
+        if name not in lw.schema.indexes and name.name not in lw.schema.relation_names(name.schema):
             lw.does_nothing(stmt.span, f"there is no index '{name.display()}'")
             return
     index = lw.index(stmt.name, constraint_hint="rename the constraint instead: alter table {table} rename "

@@ -585,7 +585,9 @@ def _lower_create(lw: Lowering, stmt: CreateSequence) -> None:
 def _lower_alter(lw: Lowering, stmt: AlterSequence) -> None:
     if stmt.if_exists:
         name = lw.name(stmt.name)
-        if name is not None and name not in lw.schema.store("sequence"):
+        if name is None:
+            return
+        if name not in lw.schema.store("sequence"):
             lw.does_nothing(stmt.span, f"there is no sequence '{name.display()}'")
             return
     sequence = _sequence(lw, stmt.name)
@@ -612,7 +614,9 @@ def _lower_alter(lw: Lowering, stmt: AlterSequence) -> None:
 def _lower_rename(lw: Lowering, stmt: RenameSequence) -> None:
     if stmt.if_exists:
         name = lw.name(stmt.name)
-        if name is not None and name not in lw.schema.store("sequence"):
+        if name is None:
+            return
+        if name not in lw.schema.store("sequence"):
             lw.does_nothing(stmt.span, f"there is no sequence '{name.display()}'")
             return
     sequence = _sequence(lw, stmt.name)
@@ -628,7 +632,9 @@ def _lower_rename(lw: Lowering, stmt: RenameSequence) -> None:
 def _lower_drop(lw: Lowering, stmt: DropSequence) -> None:
     if stmt.if_exists:
         name = lw.name(stmt.name)
-        if name is not None and name not in lw.schema.store("sequence"):
+        if name is None:
+            return
+        if name not in lw.schema.store("sequence"):
             lw.does_nothing(stmt.span, f"there is no sequence '{name.display()}'")
             return
     sequence = _sequence(lw, stmt.name)

@@ -169,8 +169,9 @@ def regclass_name(text: str) -> Name | None:
     return Name(parts[0], parts[1]) if len(parts) == 2 else None
 
 
-def sequence_literals(expr: ex.Expr) -> list[tuple[ex.Literal, Name]]:
-    """The regclass literals of nextval('s') / currval / setval calls, and the sequence each names."""
+def sequence_literals(expr: ex.Expr, *, unreadable: bool = False) -> list[tuple[ex.Literal, Name]]:
+    """The regclass literals of nextval('s') / currval / setval calls, and the sequence each names
+    (with `unreadable`, also those that name nothing PostgreSQL can read, as Name("", text))."""
     found: list[tuple[ex.Literal, Name]] = []
     for call in expr.find_all(ex.FuncCall):
         if call.name.name.value not in SEQUENCE_FUNCTIONS or not call.args:
@@ -184,12 +185,18 @@ def sequence_literals(expr: ex.Expr) -> list[tuple[ex.Literal, Name]]:
             name = regclass_name(arg.value)
             if name is not None:
                 found.append((arg, name))
+            elif unreadable:
+                found.append((arg, Name("", arg.value)))
     return found
 
 
 def check_sequences(lw: Lowering, expr: ex.Expr) -> None:
     """nextval('s') needs the sequence s (PostgreSQL resolves the regclass when the default is made)."""
-    for literal, name in sequence_literals(expr):
+    for literal, name in sequence_literals(expr, unreadable=True):
+        if not name.schema:
+            lw.bag.error("E232", literal.span, f"'{name.name}' does not name a sequence",
+                         "write the sequence's name: 'name' or 'schema.name' (double quotes keep case)")
+            continue
         if lw.sequence_exists(name):
             continue
         if lw.schema.opaque:
