@@ -306,10 +306,10 @@ class Generator:
             return ColType("enum", enum=self.pick(sorted(self.m.enums)))
         return ColType(kind)
 
-    def default_for(self, t: ColType) -> str:
+    def default_for(self, t: ColType, sequences: bool = True) -> str:
         if t.kind == "composite":
             return "null"
-        if t.kind in ("int", "bigint") and self.m.sequences and self.chance(20):
+        if t.kind in ("int", "bigint") and sequences and self.m.sequences and self.chance(20):
             return nextval(self.pick(sorted(self.m.sequences)))
         match t.kind:
             case "bigint" | "int":
@@ -974,7 +974,7 @@ class Generator:
         self.m.domains[name] = base
         text = f"create domain {ident(name)} as {base}"
         if self.chance(30):
-            text += " default " + self.default_for(ColType(base))
+            text += " default " + self.default_for(ColType(base), sequences=False)
         if self.chance(50):
             text += " check (" + self.render_check(self.check_for(ColType(base)), ["value"]).replace('"value"', "value") + ")"
         return text
@@ -984,7 +984,7 @@ class Generator:
         base = ColType(self.m.domains[name])
         action = self.pick(["set default", "drop default", "add check", "rename"])
         if action == "set default":
-            return f"alter domain {ident(name)} set default {self.default_for(base)}"
+            return f"alter domain {ident(name)} set default {self.default_for(base, sequences=False)}"
         if action == "add check":
             check = self.render_check(self.check_for(base), ["value"]).replace('"value"', "value")
             return f"alter domain {ident(name)} add check ({check}) not valid"

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Mapping, Set
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from migc.expr import Expr
 from migc.ir.model import (
     Attrs, Column, Constraint, EnumType, ForeignKey, HasAttrs, Index, Name, Namespace, ObjectRef, Table,
 )
@@ -73,6 +74,11 @@ INDEX_DEPENDENCIES: list[Callable[[Index], Iterable[ObjectRef]]] = []
 # whose objects hold types (a domain's base type, a composite type's attributes) registers a function
 # (schema, kind of the type, old name, new name) -> schema with its objects rewritten.
 TYPE_FOLLOWERS: list[Callable[[Schema, str, Name, Name], Schema]] = []
+
+# Kinds whose stored objects hold expressions (a domain's default and checks) register how to rewrite
+# them, (schema, rewrite) -> schema, so a change that PostgreSQL follows by OID (a renamed sequence in
+# `nextval('s')`) reaches them too: `Schema.with_expressions_rewritten`.
+EXPRESSION_HOLDERS: list[Callable[[Schema, Callable[[Expr], Expr]], Schema]] = []
 
 # What PostgreSQL drops together with a table, or with one of its columns (a sequence `owned by` it):
 # each kind that has such objects registers a finder (schema, table, column or None for any column)
@@ -165,6 +171,13 @@ class Schema:
         after = self
         for follow in TYPE_FOLLOWERS:
             after = follow(after, kind, old, new)
+        return after
+
+    def with_expressions_rewritten(self, rewrite: Callable[[Expr], Expr]) -> Schema:
+        """The stored objects that hold expressions (EXPRESSION_HOLDERS), each expression rewritten."""
+        after = self
+        for holder in EXPRESSION_HOLDERS:
+            after = holder(after, rewrite)
         return after
 
     def without_owned(self, owned: Iterable[tuple[str, Any, Any]]) -> Schema:

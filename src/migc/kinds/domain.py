@@ -9,6 +9,7 @@ its checks name the value as `value`. Unnamed checks are named as PostgreSQL nam
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -19,13 +20,13 @@ from migc.ir.catalog import USER_NS, CatalogSection, catalog_section, not_extens
 from migc.ir.creation import attribute_ops, creator
 from migc.ir.model import Attrs, Column, HasAttrs, Name, ObjectRef, Table
 from migc.ir.op import Lock, Op
-from migc.ir.schema import TABLE_DEPENDENCIES, TYPE_FOLLOWERS, ObjectKind, Schema, object_kind
+from migc.ir.schema import EXPRESSION_HOLDERS, TABLE_DEPENDENCIES, TYPE_FOLLOWERS, ObjectKind, Schema, object_kind
 from migc.ir.types import SqlType
 from migc.lower import names
 from migc.lower.comment_targets import TYPE_KINDS, CommentSubject, Found, comment_sql, comment_target
 from migc.lower.context import TYPE_RESOLVERS, Lowering, did_you_mean
 from migc.lower.dispatch import lowers
-from migc.lower.exprcheck import check_boolean, check_default
+from migc.lower.exprcheck import check_boolean, check_default, sequence_literals
 from migc.source import Span
 from migc.syntax.ast import ColumnModifier, Statement
 from migc.tree import Node, builder, has_token, marker, node, nodes, optional, span_of
@@ -175,7 +176,23 @@ def type_ref(t: SqlType) -> ObjectRef | None:
 
 def _depends(key: Name, d: Domain) -> list[ObjectRef]:
     ref = type_ref(d.base)
-    return [ref] if ref is not None else []
+    exprs = [*([d.default] if d.default is not None else []), *(c.expr for c in d.checks)]
+    return [*([ref] if ref is not None else []),
+            *(ObjectRef("sequence", name) for e in exprs for _, name in sequence_literals(e))]
+
+
+def _rewritten(schema: Schema, rewrite: Callable[[Expr], Expr]) -> Schema:
+    """Its default and checks after a change PostgreSQL follows by OID (EXPRESSION_HOLDERS)."""
+    after = schema
+    for key, d in list(schema.store("domain").items()):
+        changed = replace(d, default=rewrite(d.default) if d.default is not None else None,
+                          checks=tuple(replace(c, expr=rewrite(c.expr)) for c in d.checks))
+        if changed != d:
+            after = after.with_object("domain", key, changed)
+    return after
+
+
+EXPRESSION_HOLDERS.append(_rewritten)
 
 
 def _table_uses(table: Table) -> list[ObjectRef]:
@@ -632,9 +649,12 @@ TYPE_KINDS.append("domain")  # `comment on type NAME` names a domain too, as in 
 
 # ------------------------------------------------------------------ catalog
 
+# the default through pg_get_expr(typdefaultbin): typdefault is its text as made, which does not follow
+# a renamed sequence in nextval('s') (the expression holds the OID, and shows the new name)
 catalog_section(CatalogSection(
     "domains", "domain",
-    f"""SELECT n.nspname, t.typname, format_type(t.typbasetype, t.typtypmod), t.typnotnull, t.typdefault,
+    f"""SELECT n.nspname, t.typname, format_type(t.typbasetype, t.typtypmod), t.typnotnull,
+            pg_get_expr(t.typdefaultbin, 0),
             coalesce((SELECT array_agg(con.conname || ': ' || pg_get_constraintdef(con.oid, true)
                                        ORDER BY con.conname)
                       FROM pg_constraint con WHERE con.contypid = t.oid AND con.contype = 'c'), '{{}}')

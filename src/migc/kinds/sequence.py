@@ -12,6 +12,7 @@ literal as PostgreSQL shows the stored OID under its new name."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -273,9 +274,9 @@ def _regclass_text(name: Name, qualified_text: bool) -> str:
 _PLAIN = re.compile(r"[a-z_][a-z0-9_$]*")
 
 
-def _renamed_in_defaults(table: Table, old: Name, new: Name) -> Table:
-    """nextval('old') defaults after the sequence was renamed: PostgreSQL stored its OID, and shows
-    the new name; the model rewrites the literal (keeping a schema the text named)."""
+def _sequence_renamed(old: Name, new: Name) -> Callable[[ex.Expr], ex.Expr]:
+    """nextval('old') after the sequence was renamed: PostgreSQL stored its OID, and shows the new
+    name; the model rewrites the literal (keeping a schema the text named)."""
 
     def rewrite(e: ex.Expr) -> ex.Expr:
         targets = {id(lit) for lit, name in sequence_literals(e) if name == old}
@@ -289,6 +290,11 @@ def _renamed_in_defaults(table: Table, old: Name, new: Name) -> Table:
 
         return e.transform(swap)
 
+    return rewrite
+
+
+def _renamed_in_defaults(table: Table, old: Name, new: Name) -> Table:
+    rewrite = _sequence_renamed(old, new)
     columns = tuple(replace(c, default=rewrite(c.default)) if c.default is not None else c for c in table.columns)
     return replace(table, columns=columns) if columns != table.columns else table
 
@@ -387,8 +393,9 @@ class RenameSequenceOp(Op):
         after = schema.with_object("sequence", self.new, replace(seq, name=self.new), replacing=self.old)
         if owner is not None:
             after = _with_owner(_with_owner(after, self.old.name, owner, False), self.new.name, owner, True)
-        return after.with_tables([_renamed_in_defaults(t, self.old, self.new) for t in after.tables.values()
-                                  if any(ObjectRef("sequence", self.old) == u for u in _used_by_table(t))])
+        after = after.with_tables([_renamed_in_defaults(t, self.old, self.new) for t in after.tables.values()
+                                   if any(ObjectRef("sequence", self.old) == u for u in _used_by_table(t))])
+        return after.with_expressions_rewritten(_sequence_renamed(self.old, self.new))
 
     def invert(self) -> tuple[Op, ...]:
         return (RenameSequenceOp(self.new, self.old, self.span),)
@@ -640,6 +647,11 @@ def _lower_drop(lw: Lowering, stmt: DropSequence) -> None:
     sequence = _sequence(lw, stmt.name)
     if sequence is None:
         return
+    for kind, key, _ in lw.schema.users_of(sequence.ref):
+        if kind != "table":
+            lw.bag.error("E234", stmt.span, f"cannot drop sequence '{sequence.name.display()}': {kind} "
+                         f"'{key.display() if isinstance(key, Name) else key}' uses it")
+            return
     for table in lw.schema.tables.values():
         for column in table.columns:
             if column.default is not None and any(n == sequence.name for _, n in sequence_literals(column.default)):
