@@ -14,6 +14,7 @@ from migc.ir.model import Column, EnumType, Index, Name, Table
 from migc.ir.op import Irreversible, Op
 from migc.ir.schema import Schema
 from migc.ir.types import SERIAL_TYPES, SqlType, canonical_name, check_args
+from migc.lower import extensions
 from migc.lower.names import NAMEDATALEN
 from migc.source import Span
 
@@ -186,9 +187,9 @@ class Lowering:
                 hint = more(self.schema, base) or hint
             if base in SERIAL_TYPES:
                 hint = "serial types are only allowed as a column's type in create table / add column"
-            if self.schema.opaque:  # raw sql, or an extension migc does not know, may have made it
+            if extensions.any_unknown(self.schema):  # an extension migc does not know may have made it
                 self.bag.warning("W004", ref.span, f"type '{base}' is not one migc knows: the model cannot check "
-                                 "it (an earlier raw sql statement or extension may have made it)", hint)
+                                 "it (an extension migc does not know may have made it)", hint)
                 return SqlType(base, ref.args, ref.array_dims, schema, "base"), False
             self.bag.error("E113", ref.span, f"unknown type '{base}'", hint)
             return None
