@@ -59,17 +59,25 @@ def string_literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+def nextval(sequence: str) -> str:
+    """A default from a sequence, its name as a regclass literal reads it (quoted unless plain)."""
+    return f"nextval({string_literal(sequence if BARE.fullmatch(sequence) else ident(sequence))})"
+
+
 # ---------------------------------------------------------------- the model
 
 
 @dataclass
 class ColType:
-    kind: str  # bigint int text varchar bool timestamptz numeric enum
+    kind: str  # bigint int text varchar bool timestamptz numeric enum composite
     n: int | None = None  # varchar length, numeric precision
     s: int | None = None  # numeric scale
     enum: str | None = None
+    named: str | None = None  # a domain over `kind`, or (kind "composite") a composite type
 
     def mig(self, alias: int = 0) -> str:
+        if self.named is not None:
+            return ident(self.named)
         match self.kind:
             case "int":
                 return ("int", "integer", "int4")[alias % 3]
@@ -93,7 +101,7 @@ class ColType:
     @property
     def key_kind(self) -> bool:
         """Types used for primary keys that foreign keys point at."""
-        return self.kind in ("bigint", "int", "text")
+        return self.kind in ("bigint", "int", "text") and self.named is None
 
 
 @dataclass
@@ -159,6 +167,10 @@ class Model:
     enums: dict[str, list[str]] = field(default_factory=dict)
     used: set[str] = field(default_factory=set)  # every invented object name, never reused
     freed_tables: set[str] = field(default_factory=set)  # table names renamed away or dropped
+    # language v2 (Generator's "sequences, domains, composite types" block)
+    sequences: set[str] = field(default_factory=set)
+    domains: dict[str, str] = field(default_factory=dict)  # name -> base kind
+    composites: dict[str, list[str]] = field(default_factory=dict)  # name -> attribute names
 
     def view_columns(self, table: str) -> set[str]:
         """The columns of `table` that views use (all of them for `select *`): not to drop or retype."""
@@ -170,7 +182,7 @@ class Model:
         return used
 
     def relation_names(self) -> set[str]:
-        names = set(self.tables) | set(self.indexes) | set(self.views)
+        names = set(self.tables) | set(self.indexes) | set(self.views) | self.sequences | set(self.composites)
         names |= {c.name for t in self.tables.values() for c in t.cons if c.kind in ("pk", "unique")}
         return names
 
@@ -197,7 +209,7 @@ class Model:
         for t in self.tables.values():
             pk = t.pk
             if t.name != exclude and pk is not None and len(pk.cols) == 1 and t.col(pk.cols[0]).type.kind == kind \
-                    and not t.unlogged:
+                    and not t.unlogged and t.col(pk.cols[0]).type.named is None:
                 found.append(t)
         return found
 
@@ -302,7 +314,11 @@ class Generator:
         kinds = ["bigint", "int", "text", "varchar", "bool", "timestamptz", "numeric"]
         if allow_enum and self.m.enums:
             kinds.append("enum")
+        if self.m.domains or self.m.composites:
+            kinds.append("user type")
         kind = self.pick(kinds)
+        if kind == "user type":
+            return self.user_type()
         if kind == "varchar":
             return ColType("varchar", self.integer(1, 20))
         if kind == "numeric":
@@ -312,7 +328,11 @@ class Generator:
             return ColType("enum", enum=self.pick(sorted(self.m.enums)))
         return ColType(kind)
 
-    def default_for(self, t: ColType) -> str:
+    def default_for(self, t: ColType, sequences: bool = True) -> str:
+        if t.kind == "composite":
+            return "null"
+        if t.kind in ("int", "bigint") and sequences and self.m.sequences and self.chance(20):
+            return nextval(self.pick(sorted(self.m.sequences)))
         match t.kind:
             case "bigint" | "int":
                 return self.pick([str(self.integer(-50, 50)), "(2 * 3)", "-1 + 0"])
@@ -335,6 +355,8 @@ class Generator:
 
     def check_for(self, t: ColType) -> str:
         """A check template over one column {0}."""
+        if t.kind == "composite":
+            return "{0} is not null"
         match t.kind:
             case "bigint" | "int" | "numeric":
                 return self.pick(["{0} >= 0", "{0} between -5 and 100", "{0} <> 7", "{0} in (1, 2, 3)",
@@ -396,6 +418,7 @@ class Generator:
                 options.append("drop_enum")
             if m.enums:
                 options.append("rename_enum")
+        options += self.type_statements()
         choice = self.pick(options)
         return getattr(self, choice)()
 
@@ -430,7 +453,7 @@ class Generator:
                 ctype = self.col_type()
             col = Col(cname, ctype)
             type_text = ctype.mig(self.integer(0, 2))
-            if ctype.kind in ("int", "bigint") and target is None and self.chance(30 if i == 0 else 8):
+            if ctype.kind in ("int", "bigint") and ctype.named is None and target is None and self.chance(30 if i == 0 else 8):
                 type_text, mods = self.generated_column(col)
             else:
                 mods = []
@@ -609,7 +632,7 @@ class Generator:
         col = Col(name, ctype)
         type_text = ctype.mig(self.integer(0, 2))
         mods: list[str] = []
-        if ctype.kind in ("int", "bigint") and target is None and self.chance(10):
+        if ctype.kind in ("int", "bigint") and ctype.named is None and target is None and self.chance(10):
             type_text, mods = self.generated_column(col)
         new_cons: list[Con] = []
         if self.chance(30):
@@ -720,7 +743,7 @@ class Generator:
         changes: list[tuple[Col, ColType]] = []
         for c in t.cols:
             if (self.m.in_fk(t.name, c.name) or c.name in self._computed_from(t) or c.generated == "stored"
-                    or c.name in self.m.view_columns(t.name)):
+                    or c.name in self.m.view_columns(t.name) or c.type.named is not None):
                 continue
             if c.type.kind == "int":
                 changes.append((c, ColType("bigint")))
@@ -881,10 +904,16 @@ class Generator:
         else:
             written_name = ident(name) + " "
         rendered = []
+        method = ""
+        if not unique and len(elems) == 1 and elems[0][0] == "col" and self.chance(20):
+            method = self.pick(["using hash ", "using btree "])
         for kind, col in elems:
             text = {"col": ident(col), "lower": f"lower({ident(col)})", "plus": f"({ident(col)} + 1)",
                     "coalesce": f"coalesce({ident(col)}, 0)"}[kind]
-            if self.chance(15):
+            if kind == "col" and method != "using hash " and t.col(col).type.textual and self.chance(15):
+                text += " " + self.pick(["text_pattern_ops", "varchar_pattern_ops"] if t.col(col).type.kind == "varchar"
+                                        else ["text_pattern_ops"])
+            if self.chance(15) and method != "using hash ":
                 text += " desc"
             rendered.append(text)
         where, where_col = "", None
@@ -892,7 +921,7 @@ class Generator:
             where_col = self.pick(t.cols).name
             where = f" where {ident(where_col)} is not null"
         self.m.indexes[name] = Idx(name, t.name, unique, elems, where_col)
-        return (f"create {'unique ' if unique else ''}index {written_name}on {ident(t.name)} "
+        return (f"create {'unique ' if unique else ''}index {written_name}on {ident(t.name)} {method}"
                 f"({', '.join(rendered)}){where}")
 
     def drop_index(self) -> str:
@@ -921,6 +950,151 @@ class Generator:
         name = self.pick(sorted(e for e in self.m.enums if not self._enum_users(e)))
         del self.m.enums[name]
         return f"drop enum {ident(name)}"
+
+    # sequences, domains, composite types (language v2) ------------------------
+
+    def type_statements(self) -> list[str]:
+        """The v2 statements that fit the model now (a few: the tables stay the main subject)."""
+        if not self.chance(35):
+            return []
+        m = self.m
+        found = ["create_sequence", "create_domain", "create_composite"]
+        if m.sequences:
+            found += ["alter_sequence", "rename_sequence"]
+            if any(not self._sequence_users(q) for q in m.sequences):
+                found.append("drop_sequence")
+        if m.domains:
+            found += ["alter_domain"]
+            if any(not self._type_users(d) for d in m.domains):
+                found.append("drop_domain")
+        if any(not self._type_users(c) for c in m.composites):
+            found += ["drop_composite", "alter_composite"]
+        return found
+
+    def user_type(self) -> ColType:
+        name = self.pick(sorted([*self.m.domains, *self.m.composites]))
+        if name in self.m.domains:
+            return ColType(self.m.domains[name], named=name)
+        return ColType("composite", named=name)
+
+    def _sequence_users(self, name: str) -> bool:
+        text = nextval(name)
+        return any(c.default == text for t in self.m.tables.values() for c in t.cols)
+
+    def _type_users(self, name: str) -> bool:
+        return any(c.type.named == name for t in self.m.tables.values() for c in t.cols)
+
+    def _seq_options(self) -> str:
+        options = []
+        if self.chance(40):
+            options.append(f"increment by {self.pick([2, 5, -1])}")
+        if self.chance(30):
+            options.append(f"cache {self.integer(1, 20)}")
+        if self.chance(20):
+            options.append(self.pick(["cycle", "no cycle"]))
+        if self.chance(20):
+            options.append(f"maxvalue {self.integer(1000, 100000)}" if "increment by -1" not in options
+                           else "no maxvalue")
+        return "".join(" " + o for o in options)
+
+    def create_sequence(self) -> str:
+        name = self.fresh(self.m.used | self.m.freed_tables | self.m.relation_names())
+        self.m.used.add(name)
+        self.m.sequences.add(name)
+        kind = self.pick(["", " as integer", " as bigint"])
+        start = f" start with {self.integer(1, 500)}" if self.chance(40) else ""
+        options = self._seq_options()
+        if "increment by -1" in options:
+            start = ""
+        return f"create sequence {ident(name)}{kind}{start}{options}"
+
+    def alter_sequence(self) -> str:
+        name = self.pick(sorted(self.m.sequences))
+        options = self._seq_options() or " restart"
+        if "increment by -1" in options:
+            options = options.replace("increment by -1", "increment by 3")
+        return f"alter sequence {ident(name)}{options}"
+
+    def rename_sequence(self) -> str:
+        old = self.pick(sorted(self.m.sequences))
+        new = self.fresh(self.m.used | self.m.freed_tables | self.m.relation_names())
+        self.m.used.add(new)
+        self.m.sequences.discard(old)
+        self.m.sequences.add(new)
+        before, after = nextval(old), nextval(new)
+        for t in self.m.tables.values():
+            for c in t.cols:
+                if c.default == before:
+                    c.default = after
+        if self.chance(50):
+            return f"rename sequence {ident(old)} to {ident(new)}"
+        return f"alter sequence {ident(old)} rename to {ident(new)}"
+
+    def drop_sequence(self) -> str:
+        name = self.pick(sorted(q for q in self.m.sequences if not self._sequence_users(q)))
+        self.m.sequences.discard(name)
+        return f"drop sequence {ident(name)}"
+
+    def create_domain(self) -> str:
+        name = self.fresh_object_name()
+        base = self.pick(["int", "bigint", "text"])
+        self.m.domains[name] = base
+        text = f"create domain {ident(name)} as {base}"
+        if self.chance(30):
+            text += " default " + self.default_for(ColType(base), sequences=False)
+        if self.chance(50):
+            text += " check (" + self.render_check(self.check_for(ColType(base)), ["value"]).replace('"value"', "value") + ")"
+        return text
+
+    def alter_domain(self) -> str:
+        name = self.pick(sorted(self.m.domains))
+        base = ColType(self.m.domains[name])
+        action = self.pick(["set default", "drop default", "add check", "rename"])
+        if action == "set default":
+            return f"alter domain {ident(name)} set default {self.default_for(base, sequences=False)}"
+        if action == "add check":
+            check = self.render_check(self.check_for(base), ["value"]).replace('"value"', "value")
+            return f"alter domain {ident(name)} add check ({check}) not valid"
+        if action == "rename":
+            new = self.fresh_object_name()
+            self.m.domains[new] = self.m.domains.pop(name)
+            for t in self.m.tables.values():
+                for c in t.cols:
+                    if c.type.named == name:
+                        c.type.named = new
+            return f"alter domain {ident(name)} rename to {ident(new)}"
+        return f"alter domain {ident(name)} drop default"
+
+    def drop_domain(self) -> str:
+        name = self.pick(sorted(d for d in self.m.domains if not self._type_users(d)))
+        del self.m.domains[name]
+        return f"drop domain {ident(name)}"
+
+    def create_composite(self) -> str:
+        name = self.fresh(self.m.used | self.m.freed_tables | self.m.relation_names())
+        self.m.used.add(name)
+        attributes = []
+        for _ in range(self.integer(1, 3)):
+            attributes.append(self.fresh(set(attributes), COLUMN_POOL))
+        self.m.composites[name] = attributes
+        body = ", ".join(f"{ident(a)} {self.pick(['int', 'text', 'bigint', 'varchar(10)'])}" for a in attributes)
+        return f"create type {ident(name)} as ({body})"
+
+    def alter_composite(self) -> str:
+        name = self.pick(sorted(c for c in self.m.composites if not self._type_users(c)))
+        attributes = self.m.composites[name]
+        if len(attributes) > 1 and self.chance(50):
+            gone = self.pick(attributes)
+            attributes.remove(gone)
+            return f"alter type {ident(name)} drop attribute {ident(gone)}"
+        added = self.fresh(set(attributes), COLUMN_POOL)
+        attributes.append(added)
+        return f"alter type {ident(name)} add attribute {ident(added)} text"
+
+    def drop_composite(self) -> str:
+        name = self.pick(sorted(c for c in self.m.composites if not self._type_users(c)))
+        del self.m.composites[name]
+        return f"drop type {ident(name)}"
 
 
     # views ---------------------------------------------------------
@@ -1025,9 +1199,16 @@ def names_in_model(schema: Schema) -> dict[str, Any]:
             "columns": sorted(c.name for c in table.columns),
             "constraints": sorted(c.name for c in table.constraints),
             "indexes": sorted(indexes),
-            "sequences": sorted(f"{name.schema}.{c.sequence}" for c in table.columns if c.sequence),
+            "sequences": sorted([f"{name.schema}.{c.sequence}" for c in table.columns if c.sequence]
+                                + [f"{name.schema}.{s}" for c in table.columns for s in _owns(c)]),
         }
     return tables
+
+
+def _owns(column: Any) -> tuple[str, ...]:
+    """The sequences a column owns through `alter sequence ... owned by` (kinds/sequence.py)."""
+    owns = column.attr("owns")
+    return owns if isinstance(owns, tuple) else ()
 
 
 def names_in_catalog(catalog: Catalog) -> dict[str, Any]:

@@ -69,6 +69,11 @@ SQUAWK_TO_MIGC: dict[str, str] = {
     "require-lock-timeout": "W115",
     "ban-concurrent-index-creation-in-transaction": "E207",
     "ban-drop-generated-expression": "W001",  # irreversible: PostgreSQL 15 cannot make it generated again
+    # language v2: sequences, domains, composite types, extensions
+    "ban-drop-sequence": "W108",
+    "ban-drop-domain": "W108",
+    "ban-drop-extension": "W108",
+    "ban-alter-domain-with-add-constraint": "W119",
 }
 
 # squawk rules migc has no code for, on purpose
@@ -100,6 +105,8 @@ UNMAPPED: dict[str, str] = {
     "require-concurrent-partition-detach": "a plain detach holds the parent's lock only for the catalog "
     "change (no scan); `concurrently` must be alone in a migration outside a transaction (E207) and is "
     "refused with a default partition (E228), so it is the author's trade-off, not a default to impose",
+    "ban-create-domain-with-constraint": "a new domain has no values yet: its checks cost nothing when it is "
+    "made; adding one to a domain in use is W119 (and `alter domain ... drop constraint` is a plain drop)",
 }
 
 
@@ -166,7 +173,7 @@ def targets(stmt: ast.Node | None) -> set[str] | None:
             return {stmt.subname}
         return {_qualified(stmt.object)}
     if isinstance(stmt, ast.DropStmt):
-        if stmt.removeType == enums.ObjectType.OBJECT_SCHEMA:
+        if stmt.removeType in (enums.ObjectType.OBJECT_SCHEMA, enums.ObjectType.OBJECT_EXTENSION):
             return {o.sval for o in stmt.objects}
         return {_qualified(o.names if isinstance(o, ast.TypeName) else o) for o in stmt.objects}
     if isinstance(stmt, (ast.AlterEnumStmt, ast.CreateEnumStmt)):
@@ -175,6 +182,14 @@ def targets(stmt: ast.Node | None) -> set[str] | None:
         return {stmt.schemaname}
     if isinstance(stmt, (ast.CreateSeqStmt, ast.AlterSeqStmt)):
         return {_rel(stmt.sequence)}
+    if isinstance(stmt, ast.CreateDomainStmt):
+        return {_qualified(stmt.domainname)}
+    if isinstance(stmt, ast.AlterDomainStmt):
+        return {_qualified(stmt.typeName)}
+    if isinstance(stmt, ast.CompositeTypeStmt):
+        return {_rel(stmt.typevar)}
+    if isinstance(stmt, ast.CreateExtensionStmt):
+        return {stmt.extname}
     return None
 
 
@@ -199,7 +214,8 @@ class Catalog:
             self.created.add(_rel(stmt.view))
         elif isinstance(stmt, ast.CreateTableAsStmt):  # create materialized view
             self.created.add(_rel(stmt.into.rel))
-        elif isinstance(stmt, (ast.CreateEnumStmt, ast.CreateSchemaStmt, ast.CreateSeqStmt)):
+        elif isinstance(stmt, (ast.CreateEnumStmt, ast.CreateSchemaStmt, ast.CreateSeqStmt, ast.CreateDomainStmt,
+                               ast.CompositeTypeStmt, ast.CreateExtensionStmt)):
             self.created |= targets(stmt) or set()
         elif isinstance(stmt, ast.RenameStmt):
             self._rename(stmt)
@@ -310,9 +326,18 @@ def on_new_objects(hit: Hit) -> bool:
         return False
     if isinstance(hit.stmt, ast.CreateStmt):
         found = found - {_rel(hit.stmt.relation)}
-    elif isinstance(hit.stmt, (ast.CreateEnumStmt, ast.CreateSchemaStmt, ast.CreateSeqStmt)):
+    elif isinstance(hit.stmt, (ast.CreateEnumStmt, ast.CreateSchemaStmt, ast.CreateSeqStmt, ast.CreateDomainStmt,
+                               ast.CompositeTypeStmt, ast.CreateExtensionStmt)):
         found = set()
     return found <= hit.before.created
+
+
+def is_index_rename(hit: Hit) -> bool:
+    return isinstance(hit.stmt, ast.RenameStmt) and hit.stmt.renameType == enums.ObjectType.OBJECT_INDEX
+
+
+def is_not_valid_domain_check(hit: Hit) -> bool:
+    return isinstance(hit.stmt, ast.AlterDomainStmt) and "NOT VALID" in hit.sql
 
 
 def is_key_constraint(hit: Hit) -> bool:
@@ -439,6 +464,17 @@ DIFFERENCES: list[Difference] = [
         frozenset({"changing-column-type"}), is_type_change_without_rewrite, None,
         "varchar(n) to varchar(m >= n), varchar or text to text, numeric to more precision: a catalog "
         "change without a rewrite; squawk flags every type change",
+    ),
+    Difference(
+        "an index rename",
+        frozenset({"renaming-object"}), is_index_rename, None,
+        "queries never name an index, so renaming one breaks no running code (squawk flags every rename)",
+    ),
+    Difference(
+        "a domain check added not valid",
+        frozenset({"ban-alter-domain-with-add-constraint"}), is_not_valid_domain_check, None,
+        "`not valid`: PostgreSQL checks no existing value now, and `validate constraint` later checks them "
+        "without blocking writes: the safe recipe W119 asks for (squawk bans every added domain constraint)",
     ),
     Difference(
         "not a primary key column",

@@ -13,7 +13,7 @@ Per function: name, argument type names (the last one variadic when `variadic` i
 name, whether it returns a set, volatility (i/s/v), kind (f function, a aggregate, w window), and
 versions. Implicit casts: (source type, target type) pairs with castcontext 'i'. Types: name ->
 (category, is array-of element). Extension functions are not here: they come with the extensions
-(src/migc/data/extensions.json).
+(src/migc/data/extensions.json.gz, from tools/gen_pg_extensions.py).
 """
 
 from __future__ import annotations

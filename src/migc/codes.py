@@ -83,6 +83,15 @@ _ERRORS = {
     "E256": "`refresh materialized view concurrently` that PostgreSQL refuses (no unique index, not populated)",
     "E257": "a query's shape is wrong (set operation widths, subquery columns, ORDER BY of a UNION, alias lists)",
     "E258": "a statement for one kind of relation used on another (drop view of a table, replace a materialized view)",
+    # language v2: indexes, sequences, domains, composite types, extensions
+    "E230": "index expression or predicate calls a function that is not immutable",
+    "E231": "unknown or unfitting operator class or index method",
+    "E232": "unknown sequence, domain, composite type or extension",
+    "E233": "duplicate sequence or extension",
+    "E234": "dropping a sequence, domain, composite type or extension still in use",
+    "E235": "bad sequence option",
+    "E236": "domain constraint unknown, duplicate or wrong",
+    "E237": "composite type attribute unknown or duplicate",
 }
 
 _WARNINGS = {
@@ -92,6 +101,7 @@ _WARNINGS = {
     "W004": "not checked: an earlier raw sql statement may have made it",
     "W005": "`if [not] exists` makes the statement do nothing",
     "W007": "a view written as raw SQL: the model does not know its columns or what it uses",
+    "W006": "extension the model does not know: it cannot check what the extension adds",
     "W101": "index created or dropped without `concurrently` on an existing table",
     "W102": "`set not null` on an existing table scans it under an ACCESS EXCLUSIVE lock",
     "W103": "type change rewrites an existing table",
@@ -112,6 +122,7 @@ _WARNINGS = {
     "W120": "date/time default 'now', 'today', 'tomorrow' or 'yesterday' is frozen when the statement runs",
     "W121": "`set logged` / `set unlogged` rewrites an existing table",
     "W116": "`refresh materialized view` without `concurrently` blocks reads of a populated materialized view",
+    "W119": "domain constraint added without `not valid`: every existing value is checked under lock",
 }
 
 CODES: dict[str, Code] = {

@@ -29,6 +29,10 @@ ALIASES: dict[str, str] = {
     "tstzrange": "tstzrange", "daterange": "daterange", "int4multirange": "int4multirange",
     "int8multirange": "int8multirange", "nummultirange": "nummultirange", "tsmultirange": "tsmultirange",
     "tstzmultirange": "tstzmultirange", "datemultirange": "datemultirange",
+    # object identifiers: `nextval('s'::regclass)` names a sequence
+    "oid": "oid", "regclass": "regclass", "regtype": "regtype", "regproc": "regproc",
+    "regprocedure": "regprocedure", "regnamespace": "regnamespace", "regrole": "regrole",
+    "regconfig": "regconfig",
 }
 
 # serial types are integers with a sequence default: spelling -> canonical integer type
@@ -48,6 +52,8 @@ CATEGORY: dict[str, str] = {
     **{r: "R" for r in ("int4range", "int8range", "numrange", "tsrange", "tstzrange", "daterange",
                         "int4multirange", "int8multirange", "nummultirange", "tsmultirange", "tstzmultirange",
                         "datemultirange")},
+    **{r: "N" for r in ("oid", "regclass", "regtype", "regproc", "regprocedure", "regnamespace", "regrole",
+                        "regconfig")},
 }
 
 # a spelling -> its pg_type.typname, which names a cast's column in an index (int -> int4)

@@ -26,6 +26,9 @@ NEXT = "\x00"  # what a template writes between two statements (no SQL text can 
 
 def _index_element(el: IndexElement) -> str:
     inner = index_element_sql(el.expr)
+    if el.opclass:
+        inner += " " + (quoting.qualified(el.opclass_schema, el.opclass) if el.opclass_schema
+                        else quoting.ident(el.opclass))
     if el.order:
         inner += f" {el.order.upper()}"
     if el.nulls:

@@ -72,6 +72,18 @@ def recreation_of(obj: Any) -> tuple[Op, ...]:
     return (*creation_ops(bare), *(attribute_ops(_ref_of(obj), obj) if isinstance(obj, HasAttrs) else ()))
 
 
+def owned_creation(owned: tuple[tuple[str, Any, Any], ...]) -> tuple[tuple[Op, ...], tuple[Op, ...]]:
+    """What a drop that took `owned` objects along (Schema.owned_objects) gives back: the ops that
+    create them bare (before the table or column comes back) and their attributes (after)."""
+    create: list[Op] = []
+    attrs: list[Op] = []
+    for kind, key, obj in owned:
+        create += creation_ops(obj.without_attrs() if isinstance(obj, HasAttrs) else obj)
+        if isinstance(obj, HasAttrs):
+            attrs += attribute_ops(OBJECT_KINDS[kind].ref_of(key, obj), obj)
+    return tuple(create), tuple(attrs)
+
+
 def _ref_of(obj: Any) -> ObjectRef:
     ref = getattr(obj, "ref", None)
     if not isinstance(ref, ObjectRef):

@@ -154,6 +154,8 @@ class IndexElement:
     expr: Expr
     order: str | None = None
     nulls: str | None = None
+    opclass: str | None = None  # an operator class, as written (`text_pattern_ops`)
+    opclass_schema: str | None = None  # its schema, when written (`ext.gin_trgm_ops`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +171,9 @@ class Index(HasAttrs):
     # the names PostgreSQL gave the index's own columns when it was made (a later column rename
     # keeps them), which name its copies on partitions; empty: its elements' names
     column_labels: tuple[str, ...] = ()
+    method: str = "btree"  # `using ...`: btree, hash, gist, gin, brin, spgist, or an extension's
+    include: tuple[str, ...] = ()  # `include (...)`: stored, not searched
+    nulls_not_distinct: bool = False
 
     @property
     def ref(self) -> ObjectRef:

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Mapping, Set
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from migc.expr import Expr
 from migc.ir.model import (
     Attrs, Column, Constraint, EnumType, ForeignKey, HasAttrs, Index, Name, Namespace, ObjectRef, Table,
 )
@@ -68,6 +69,21 @@ OBJECT_KINDS: dict[str, ObjectKind] = {}
 # build order of `migc schema` see tables as users too. Same for indexes (a function in an expression).
 TABLE_DEPENDENCIES: list[Callable[[Table], Iterable[ObjectRef]]] = []
 INDEX_DEPENDENCIES: list[Callable[[Index], Iterable[ObjectRef]]] = []
+
+# What follows a renamed type (an enum, a domain, a composite type), as PostgreSQL's OIDs do: each kind
+# whose objects hold types (a domain's base type, a composite type's attributes) registers a function
+# (schema, kind of the type, old name, new name) -> schema with its objects rewritten.
+TYPE_FOLLOWERS: list[Callable[[Schema, str, Name, Name], Schema]] = []
+
+# Kinds whose stored objects hold expressions (a domain's default and checks) register how to rewrite
+# them, (schema, rewrite) -> schema, so a change that PostgreSQL follows by OID (a renamed sequence in
+# `nextval('s')`) reaches them too: `Schema.with_expressions_rewritten`.
+EXPRESSION_HOLDERS: list[Callable[[Schema, Callable[[Expr], Expr]], Schema]] = []
+
+# What PostgreSQL drops together with a table, or with one of its columns (a sequence `owned by` it):
+# each kind that has such objects registers a finder (schema, table, column or None for any column)
+# -> (kind, key, object), so drop table / drop column take them along and their inverses give them back.
+OWNED_OBJECTS: list[Callable[[Schema, Name, str | None], Iterable[tuple[str, Any, Any]]]] = []
 
 
 # Run after every op's own `apply`: what PostgreSQL does by itself beyond the op (a partitioned
@@ -150,6 +166,31 @@ class Schema:
                 if any(same_object(used, ref) for finder in INDEX_DEPENDENCIES for used in finder(index)):
                     found.append(("index", name, index))
         return found
+
+    def owned_objects(self, table: Name, column: str | None = None) -> tuple[tuple[str, Any, Any], ...]:
+        """(kind, key, object) of what PostgreSQL drops with the table (with that column of it)."""
+        return tuple(found for finder in OWNED_OBJECTS for found in finder(self, table, column))
+
+    def with_type_renamed(self, kind: str, old: Name, new: Name) -> Schema:
+        """The stored objects that hold a type (TYPE_FOLLOWERS) after it was renamed."""
+        after = self
+        for follow in TYPE_FOLLOWERS:
+            after = follow(after, kind, old, new)
+        return after
+
+    def with_expressions_rewritten(self, rewrite: Callable[[Expr], Expr]) -> Schema:
+        """The stored objects that hold expressions (EXPRESSION_HOLDERS), each expression rewritten."""
+        after = self
+        for holder in EXPRESSION_HOLDERS:
+            after = holder(after, rewrite)
+        return after
+
+    def without_owned(self, owned: Iterable[tuple[str, Any, Any]]) -> Schema:
+        after = self
+        for kind, key, _ in owned:
+            if key in after.store(kind):
+                after = after.without_object(kind, key)
+        return after
 
     def referencing(self, target: Name, column: str | None = None) -> list[tuple[Table, Constraint]]:
         """Foreign keys of *other* tables that point at `target` (at `column`, if given)."""

@@ -8,7 +8,7 @@ from typing import Any
 
 from migc.expr import Expr, Ident
 from migc.ir.catalog import USER_NS, CatalogSection, catalog_section, not_extension_member, qualified
-from migc.ir.creation import attribute_ops, creation_ops, recreation_ops
+from migc.ir.creation import attribute_ops, creation_ops, owned_creation, recreation_ops
 from migc.ir.model import Column, Constraint, Index, Name, ObjectRef, OnTable, Table
 from migc.ir.op import (
     DownRisk,
@@ -150,6 +150,7 @@ class DropColumnOp(TableAction):
     constraints: tuple[Constraint, ...]  # every constraint of the table that mentions the column
     indexes: tuple[Index, ...]  # every index that mentions the column
     span: Span = _span()
+    owned: tuple[tuple[str, Any, Any], ...] = ()  # what goes with it (Schema.owned_objects): its sequences
     PASS = PASS_DROP
     ACTION = "DROP COLUMN {{ op.column.name|ident }}"
 
@@ -161,7 +162,7 @@ class DropColumnOp(TableAction):
             columns=tuple(c for c in t.columns if c.name != self.column.name),
             constraints=tuple(c for c in t.constraints if c.name not in gone),
         ))
-        return after.without_indexes(i.name for i in self.indexes)
+        return after.without_indexes(i.name for i in self.indexes).without_owned(self.owned)
 
     @property
     def comes_back_nullable(self) -> bool:
@@ -186,13 +187,14 @@ class DropColumnOp(TableAction):
         column = self.column.without_attrs()
         if self.comes_back_nullable:
             column = replace(column, not_null=False)
-        ops: list[Op] = [AddColumnOp(self.table, column, (), self.span)]
+        before, after = owned_creation(self.owned)
+        ops: list[Op] = [*before, AddColumnOp(self.table, column, (), self.span)]
         for c in self.constraints:
             ops += creation_ops(OnTable(self.table, c))
         for index in self.indexes:
             ops += recreation_ops(index)
         ops += attribute_ops(ObjectRef.of_column(self.table, self.column.name), self.column)
-        return tuple(ops)
+        return (*ops, *after)
 
     def describe(self) -> str:
         return f"drop column {self.column.name} from {self.table.display()}"
@@ -230,6 +232,7 @@ class RenameColumnOp(Op):
                 elements=tuple(replace(e, expr=e.expr.with_column_renamed(old, new)) for e in index.elements),
                 where=index.where.with_column_renamed(old, new) if index.where is not None else None,
                 columns=tuple(new if x == old else x for x in index.columns),
+                include=tuple(new if x == old else x for x in index.include),
             ))
         return follow_rename(schema, after, ObjectRef.of_column(self.table, old), ObjectRef.of_column(self.table, new))
 
@@ -429,7 +432,8 @@ def _lower_drop(lw: Lowering, table: Table, action: DropColumn) -> None:
         return
     constraints = tuple(c for c in table.constraints if name in c.columns)
     indexes = tuple(i for i in lw.schema.indexes_of(table.name) if name in i.columns)
-    lw.emit(DropColumnOp(table.name, column, constraints, indexes, action.span))
+    lw.emit(DropColumnOp(table.name, column, constraints, indexes, action.span,
+                         lw.schema.owned_objects(table.name, name)))
 
 
 @lowers_action(RenameColumn)
@@ -511,23 +515,5 @@ catalog_section(CatalogSection(
     lambda row: ((qualified(row[0], row[1]), row[2]), {
         "type": row[3], "not_null": row[4], "default": row[5],
         "identity": row[6] or None, "generated": row[7] or None, "collation": row[8],
-    }),
-))
-
-# serial and identity columns own their sequences
-catalog_section(CatalogSection(
-    "sequences", "sequence",
-    f"""SELECT n.nspname, c.relname, format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement,
-            s.seqmin, s.seqmax, s.seqcycle,
-            (SELECT tn.nspname || '.' || tc.relname || '.' || ta.attname FROM pg_depend d
-               JOIN pg_class tc ON tc.oid = d.refobjid JOIN pg_namespace tn ON tn.oid = tc.relnamespace
-               JOIN pg_attribute ta ON ta.attrelid = d.refobjid AND ta.attnum = d.refobjsubid
-             WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype IN ('a', 'i')
-               AND d.refobjsubid > 0 LIMIT 1)
-        FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE {USER_NS} AND {not_extension_member('pg_class', 'c.oid')}""",
-    lambda row: ((qualified(row[0], row[1]),), {
-        "type": row[2], "start": row[3], "increment": row[4], "min": row[5], "max": row[6], "cycle": row[7],
-        "owned_by": row[8],
     }),
 ))

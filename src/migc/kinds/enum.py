@@ -165,7 +165,7 @@ class RenameEnumOp(Op):
             )
             if cols != t.columns:
                 changed.append(replace(t, columns=cols))
-        return after.with_tables(changed)
+        return after.with_tables(changed).with_type_renamed("enum", self.old, self.new)
 
     def invert(self) -> tuple[Op, ...]:
         return (RenameEnumOp(self.new, self.old, self.span),)
@@ -258,6 +258,11 @@ def _lower_drop(lw: Lowering, stmt: DropEnum) -> None:
         lw.bag.error("E215", stmt.span, f"cannot drop enum '{enum.name.display()}': column "
                      f"'{table.name.display()}.{column.name}' uses it")
         return
+    for kind, key, _ in lw.schema.users_of(enum.ref):  # a domain over it, a composite type's attribute
+        if kind not in ("table", "index"):
+            lw.bag.error("E215", stmt.span, f"cannot drop enum '{enum.name.display()}': {kind} "
+                         f"'{key.display() if isinstance(key, Name) else key}' uses it")
+            return
     lw.emit(DropEnumOp(enum, stmt.span))
 
 

@@ -1,21 +1,29 @@
-"""`create [unique] index [concurrently] [NAME] on TABLE (...) [where ...]`, `drop index [concurrently]`."""
+"""`create [unique] index [concurrently] [if not exists] [NAME] on TABLE [using METHOD] (ELEMENT [OPCLASS]
+[asc|desc] [nulls first|last], ...) [include (...)] [nulls not distinct] [where ...]`,
+`alter index [if exists] NAME rename to NEW`, `drop index [concurrently] [if exists] NAME`.
+
+Methods and operator classes are PostgreSQL's (src/migc/data/extensions.json.gz) and those of the
+extensions the model has; an expression or predicate must call only immutable functions (E230)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from collections.abc import Callable
+from dataclasses import dataclass, replace
 from typing import Any
 
-from migc.expr import Expr, Ident, QName
+from migc.expr import ColumnRef, Expr, Ident, QName
 from migc.ir.catalog import USER_NS, CatalogSection, catalog_section, qualified
 from migc.ir.creation import attribute_ops, creator
 from migc.ir.model import Index, IndexElement, Name, ObjectRef
 from migc.ir.op import Lock, Op
 from migc.ir.schema import Schema
-from migc.lower import names
-from migc.lower.context import Lowering
+from migc.ir.types import SqlType
+from migc.lower import extensions, functions, names
+from migc.lower.context import Lowering, did_you_mean
 from migc.lower.dispatch import lowers
-from migc.lower.exprcheck import check_boolean, check_columns, columns_by_name
+from migc.lower.exprcheck import base_type, check_boolean, check_columns, check_immutable, columns_by_name
+from migc.lower.extensions import OpClass
+from migc.lower.functions import pg_name
 from migc.source import Span
 from migc.syntax.ast import Statement
 from migc.tree import Marker, Node, builder, has_token, marker_value, node, nodes, optional, span_of, token
@@ -26,16 +34,17 @@ from migc.tree import span_field as _span
 
 @dataclass(frozen=True, slots=True)
 class IndexElem(Node):
-    ARGS = ("expr",)
+    ARGS = ("expr", "opclass")
     expr: Expr
     order: str | None  # "asc" | "desc"
     nulls: str | None  # "first" | "last"
     span: Span = _span()
+    opclass: QName | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class CreateIndex(Statement):
-    ARGS = ("name", "table", "elements", "where")
+    ARGS = ("name", "table", "elements", "where", "method", "include")
     name: Ident | None
     table: QName
     unique: bool
@@ -43,6 +52,9 @@ class CreateIndex(Statement):
     elements: tuple[IndexElem, ...]
     where: Expr | None
     span: Span = _span()
+    method: Ident | None = None
+    include: tuple[Ident, ...] = ()
+    nulls_not_distinct: bool = False
     if_not_exists: bool = False
 
 
@@ -55,6 +67,15 @@ class DropIndex(Statement):
     if_exists: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class RenameIndex(Statement):
+    ARGS = ("name", "new_name")
+    name: QName
+    new_name: Ident
+    if_exists: bool = False
+    span: Span = _span()
+
+
 @builder("index_elem")
 def _index_elem(c: list[Any]) -> IndexElem:
     order = token(c, "ASC", "DESC")
@@ -64,7 +85,23 @@ def _index_elem(c: list[Any]) -> IndexElem:
         order.value.lower() if order is not None else None,
         nulls.value.lower().split()[-1] if nulls is not None else None,
         span_of(c),
+        marker_value(c, "opclass"),
     )
+
+
+@builder("opclass")
+def _opclass(c: list[Any]) -> Marker:
+    return Marker("opclass", node(c, QName), span_of(c))
+
+
+@builder("index_using")
+def _index_using(c: list[Any]) -> Marker:
+    return Marker("using", node(c, Ident), span_of(c))
+
+
+@builder("index_include")
+def _index_include(c: list[Any]) -> Marker:
+    return Marker("include", marker_value(c, "idents"), span_of(c))
 
 
 @builder("where")
@@ -76,13 +113,19 @@ def _where(c: list[Any]) -> Marker:
 def _create_index(c: list[Any]) -> CreateIndex:
     return CreateIndex(
         optional(c, Ident), node(c, QName), has_token(c, "UNIQUE"), has_token(c, "CONCURRENTLY"),
-        tuple(nodes(c, IndexElem)), marker_value(c, "where"), span_of(c), has_token(c, "IF_NOT_EXISTS"),
+        tuple(nodes(c, IndexElem)), marker_value(c, "where"), span_of(c), marker_value(c, "using"),
+        tuple(marker_value(c, "include", ())), has_token(c, "NULLS_NOT_DISTINCT"), has_token(c, "IF_NOT_EXISTS"),
     )
 
 
 @builder("drop_index")
 def _drop_index(c: list[Any]) -> DropIndex:
     return DropIndex(node(c, QName), has_token(c, "CONCURRENTLY"), span_of(c), has_token(c, "IF_EXISTS"))
+
+
+@builder("alter_index")
+def _alter_index(c: list[Any]) -> RenameIndex:
+    return RenameIndex(node(c, QName), node(c, Ident), has_token(c, "IF_EXISTS"), span_of(c))
 
 
 # ------------------------------------------------------------------ ops
@@ -96,7 +139,10 @@ class CreateIndexOp(Op):
     rebuilt: bool = False  # dropped and made again around a type change (lints say nothing of it)
     TEMPLATE = ('CREATE {{ "UNIQUE " if op.index.unique }}INDEX {{ "CONCURRENTLY " if op.concurrently }}'
                 '{{ op.index.name.name|ident }} ON {{ op.index.table|qname }} '
+                '{% if op.index.method != "btree" %}USING {{ op.index.method|ident }} {% endif %}'
                 '({{ op.index.elements|map("index_element")|join(", ") }})'
+                '{% if op.index.include %} INCLUDE ({{ op.index.include|idents }}){% endif %}'
+                '{% if op.index.nulls_not_distinct %} NULLS NOT DISTINCT{% endif %}'
                 '{% if op.index.where is not none %} WHERE {{ op.index.where|expr }}{% endif %}')
 
     def apply(self, schema: Schema) -> Schema:
@@ -137,6 +183,29 @@ class DropIndexOp(Op):
         return None if self.concurrently else Lock(self.index.table, "ACCESS EXCLUSIVE")
 
 
+@dataclass(frozen=True, slots=True)
+class RenameIndexOp(Op):
+    old: Name
+    new: Name
+    span: Span = _span()
+    TEMPLATE = "ALTER INDEX {{ op.old|qname }} RENAME TO {{ op.new.name|ident }}"
+
+    def apply(self, schema: Schema) -> Schema:
+        return schema.with_index(replace(schema.indexes[self.old], name=self.new), replacing=self.old)
+
+    def invert(self) -> tuple[Op, ...]:
+        return (RenameIndexOp(self.new, self.old, self.span),)
+
+    def describe(self) -> str:
+        return f"rename index {self.old.display()} to {self.new.name}"
+
+    def lock(self) -> Lock | None:
+        return None  # SHARE UPDATE EXCLUSIVE on the index: reads and writes go on
+
+    def renames(self) -> tuple[ObjectRef, ObjectRef] | None:
+        return ObjectRef("index", self.old), ObjectRef("index", self.new)
+
+
 @creator(Index)
 def _create(index: Index) -> tuple[Op, ...]:
     if index.inherited_from is not None:  # a partition's copy of its parent's index: PostgreSQL makes it
@@ -149,6 +218,74 @@ INHERITED_INDEX_CREATORS: list[Callable[[Index], tuple[Op, ...]]] = []
 
 
 # ------------------------------------------------------------------ lowering
+
+
+# what each built-in method can do (PostgreSQL's amcanunique, amcanmulticol, amcaninclude, amcanorder)
+_UNIQUE = frozenset({"btree"})
+_SINGLE_COLUMN = frozenset({"hash"})
+_INCLUDE = frozenset({"btree", "gist", "spgist"})
+_ORDERED = frozenset({"btree"})
+_POLYMORPHIC: dict[str, Callable[[SqlType], bool]] = {"anyarray": lambda t: t.array_dims > 0, "anyenum": lambda t: t.is_enum and not t.array_dims,
+                "anyrange": lambda t: t.category == "R" and "multirange" not in t.name and not t.array_dims,
+                "anymultirange": lambda t: "multirange" in t.name and not t.array_dims,
+                "record": lambda t: t.kind == "composite" and not t.array_dims,
+                "anyelement": lambda t: True, "anynonarray": lambda t: not t.array_dims}
+
+
+def _fits_opclass(t: SqlType, input_type: str, casts: set[tuple[str, str]]) -> bool:
+    """Does a value of type t go into an operator class for `input_type` (the same type, an implicit
+    cast, binary coercible as varchar to text, or a polymorphic input)?"""
+    if input_type in _POLYMORPHIC:
+        return _POLYMORPHIC[input_type](t)
+    name = pg_name(t)
+    return name == input_type or (name, input_type) in casts or (t.category == "S" and input_type == "text"
+                                                                  and not t.array_dims)
+
+
+def _check_element(lw: Lowering, method: str, elem: IndexElem, t: SqlType | None, classes: list[OpClass],
+                   casts: set[tuple[str, str]]) -> bool:
+    """The element's operator class (written, or the default for its type) exists for the method and
+    takes the element's type (E231)."""
+    if elem.opclass is not None:
+        name = elem.opclass.name.value
+        named = [o for o in classes if o.name == name]
+        if not named:
+            hint = did_you_mean(name, sorted({o.name for o in classes if o.method == method}))
+            owner = next((e for e in extensions.known_names() if any(
+                o.name == name for o in (extensions.known(e) or _NONE).opclasses)), None)
+            where = next((ext.schema for ext, _ in extensions.installed(lw.schema) if ext.name == owner), None)
+            if owner is not None and where is not None:
+                hint = f"extension {owner} is in schema {where}: write {where}.{name}"
+            elif owner is not None:
+                hint = f"{name} comes with extension {owner}: create extension {owner} first"
+            lw.bag.error("E231", elem.opclass.span, f"unknown operator class '{name}'", hint)
+            return False
+        for_method = [o for o in named if o.method == method]
+        if not for_method:
+            lw.bag.error("E231", elem.opclass.span, f"operator class '{name}' does not exist for access method "
+                         f"'{method}'", f"it is for {', '.join(sorted({o.method for o in named}))}")
+            return False
+        if t is not None and not t.is_user or t is not None and t.kind in ("enum", "composite"):
+            if not any(_fits_opclass(t, o.input, casts) for o in for_method):
+                lw.bag.error("E231", elem.opclass.span, f"operator class '{name}' does not accept data type "
+                             f"{t.display()}", f"it takes {for_method[0].input}")
+                return False
+        return True
+    if t is None or t.is_user and t.kind not in ("enum", "composite"):
+        return True  # the model cannot be sure
+    if not any(o.default and o.method == method and _fits_opclass(t, o.input, casts) for o in classes):
+        candidates = sorted({o.name for o in classes if o.method == method and _fits_opclass(t, o.input, casts)})
+        more = sorted({o.name for e in extensions.known_names() for o in (extensions.known(e) or _NONE).opclasses
+                       if o.method == method and _fits_opclass(t, o.input, casts)})
+        hint = f"name an operator class: {', '.join(candidates[:5])}" if candidates else (
+            f"an extension has one: {', '.join(more[:5])}" if more else f"index it with another method than {method}")
+        lw.bag.error("E231", elem.span, f"data type {t.display()} has no default operator class for access method "
+                     f"'{method}'", hint)
+        return False
+    return True
+
+
+_NONE = extensions.ExtensionData("", "", False, None, (), (), (), (), (), ())
 
 
 @lowers(CreateIndex)
@@ -167,12 +304,47 @@ def _lower_create(lw: Lowering, stmt: CreateIndex) -> None:
             return
     columns = columns_by_name(table.columns)
     mark = lw.bag.mark()
-    for elem in stmt.elements:
-        check_columns(lw, elem.expr, columns, table.name.display(), "index expression")
+    method = stmt.method.value if stmt.method is not None else "btree"
+    if method not in extensions.methods(lw.schema):
+        assert stmt.method is not None
+        lw.bag.error("E231", stmt.method.span, f"unknown index method '{method}'",
+                     did_you_mean(method, extensions.methods(lw.schema)))
+        return
+    types = [check_columns(lw, elem.expr, columns, table.name.display(), "index expression") for elem in stmt.elements]
     if stmt.where is not None:
         check_boolean(lw, stmt.where, columns, table.name.display(), "index predicate")
+    for ident in stmt.include:
+        lw.column(table, ident)
     if lw.bag.errors_since(mark):
         return
+    for elem in stmt.elements:
+        if not isinstance(elem.expr, ColumnRef):
+            check_immutable(lw, elem.expr, columns, "index expression")
+    if stmt.where is not None:
+        check_immutable(lw, stmt.where, columns, "index predicate")
+    builtin_method = method in extensions.BUILTIN_METHODS
+    if stmt.unique and method not in _UNIQUE:
+        lw.bag.error("E231", stmt.span, f"access method '{method}' does not support unique indexes")
+    elif method in _SINGLE_COLUMN and len(stmt.elements) > 1:
+        lw.bag.error("E231", stmt.elements[1].span, f"access method '{method}' does not support multicolumn indexes")
+    elif stmt.include and builtin_method and method not in _INCLUDE:
+        lw.bag.error("E231", stmt.include[0].span, f"access method '{method}' does not support included columns")
+    elif stmt.nulls_not_distinct and not stmt.unique:
+        lw.bag.error("E231", stmt.span, "nulls not distinct is only for unique indexes")
+    else:
+        for elem in stmt.elements:
+            if (elem.order or elem.nulls) and builtin_method and method not in _ORDERED:
+                lw.bag.error("E231", elem.span, f"access method '{method}' does not support asc/desc/nulls options")
+                break
+    if lw.bag.errors_since(mark):
+        return
+    if builtin_method or any(e.opclass for e in stmt.elements):
+        casts = extensions.implicit_casts(lw.schema) | _implicit()
+        for elem, typed in zip(stmt.elements, types):
+            t = base_type(typed.type) if typed.type is not None else None
+            written_in = elem.opclass.schema.value if elem.opclass is not None and elem.opclass.schema else None
+            if not _check_element(lw, method, elem, t, extensions.opclasses(lw.schema, written_in), casts):
+                return
     if stmt.name is not None:
         if not lw.check_ident(stmt.name):
             return
@@ -180,25 +352,38 @@ def _lower_create(lw: Lowering, stmt: CreateIndex) -> None:
         if not lw.relation_free(name, stmt.name.span, "E106", "index"):
             return
     else:
-        addition = names.join_column_names(names.index_column_names(e.expr for e in stmt.elements))
+        addition = names.join_column_names(names.index_column_names(
+            [*(e.expr for e in stmt.elements), *(ColumnRef(i) for i in stmt.include)]))
         chosen = names.choose_name(table.name.name, addition, "idx", lw.schema.relation_names(table.name.schema))
         name = Name(table.name.schema, chosen)
     mentioned: dict[str, None] = {}
     for e in [*(el.expr for el in stmt.elements), *([stmt.where] if stmt.where is not None else [])]:
         for col in e.column_names():
             mentioned.setdefault(col, None)
+    for ident in stmt.include:
+        mentioned.setdefault(ident.value, None)
     index = Index(
         name, table.name, stmt.unique,
-        tuple(IndexElement(e.expr, e.order, e.nulls) for e in stmt.elements), stmt.where, tuple(mentioned),
+        tuple(IndexElement(e.expr, e.order, e.nulls, e.opclass.name.value if e.opclass else None,
+                           e.opclass.schema.value if e.opclass and e.opclass.schema else None)
+              for e in stmt.elements),
+        stmt.where, tuple(mentioned), method=method, include=tuple(i.value for i in stmt.include),
+        nulls_not_distinct=stmt.nulls_not_distinct,
     )
     lw.emit(CreateIndexOp(index, stmt.concurrently, stmt.span))
+
+
+def _implicit() -> set[tuple[str, str]]:
+    return set(functions.implicit_casts())
 
 
 @lowers(DropIndex)
 def _lower_drop(lw: Lowering, stmt: DropIndex) -> None:
     if stmt.if_exists:
         name = lw.name(stmt.name)
-        if name is not None and name not in lw.schema.indexes and name.name not in lw.schema.relation_names(name.schema):
+        if name is None:
+            return
+        if name not in lw.schema.indexes and name.name not in lw.schema.relation_names(name.schema):
             lw.does_nothing(stmt.span, f"there is no index '{name.display()}'")
             return
     index = lw.index(stmt.name)
@@ -209,6 +394,25 @@ def _lower_drop(lw: Lowering, stmt: DropIndex) -> None:
                      f"'{index.inherited_from.display()}' of its parent", "drop the parent's index instead")
         return
     lw.emit(DropIndexOp(index, stmt.concurrently, stmt.span))
+
+
+@lowers(RenameIndex)
+def _lower_rename(lw: Lowering, stmt: RenameIndex) -> None:
+    if stmt.if_exists:
+        name = lw.name(stmt.name)
+        if name is None:
+            return
+        if name not in lw.schema.indexes and name.name not in lw.schema.relation_names(name.schema):
+            lw.does_nothing(stmt.span, f"there is no index '{name.display()}'")
+            return
+    index = lw.index(stmt.name, constraint_hint="rename the constraint instead: alter table {table} rename "
+                     "constraint {constraint} (or write it as raw sql)")
+    if index is None or not lw.check_ident(stmt.new_name):
+        return
+    new = index.name.renamed(stmt.new_name.value)
+    if not lw.relation_free(new, stmt.new_name.span, "E106", "cannot rename to"):
+        return
+    lw.emit(RenameIndexOp(index.name, new, stmt.span))
 
 
 # ------------------------------------------------------------------ catalog

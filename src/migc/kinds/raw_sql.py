@@ -87,13 +87,6 @@ def _lower(lw: Lowering, stmt: RawSql) -> None:
 # What raw `sql` may make and the model does not know: read, so `diff` shows it, but not expected of
 # the compiled schema (modeled=False). A kind that comes to model one of these takes its section over.
 catalog_section(CatalogSection(
-    "extensions", "extension",
-    "SELECT extname FROM pg_extension WHERE extname <> 'plpgsql'",
-    lambda row: ((row[0],), {}),
-    modeled=False,
-))
-
-catalog_section(CatalogSection(
     "functions", "function",
     f"""SELECT n.nspname, p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')',
             pg_get_functiondef(p.oid)

@@ -8,7 +8,7 @@ from typing import Any
 
 from migc.expr import Ident, QName
 from migc.ir.catalog import USER_NS, CatalogSection, catalog_section, not_extension_member, qualified
-from migc.ir.creation import creator, recreation_ops
+from migc.ir.creation import creator, owned_creation, recreation_ops
 from migc.ir.model import Column, Constraint, Index, Name, ObjectRef, Table
 from migc.ir.op import Lock, Op
 from migc.ir.schema import Schema, follow_rename
@@ -169,17 +169,19 @@ class DropTableOp(Op):
     table: Table  # with its attributes and its columns' (comments...), to give them back
     indexes: tuple[Index, ...]  # its own indexes (not those of its constraints)
     span: Span = _span()
+    owned: tuple[tuple[str, Any, Any], ...] = ()  # what goes with it (Schema.owned_objects): its sequences
     TEMPLATE = "DROP TABLE {{ op.table.name|qname }}"
 
     def apply(self, schema: Schema) -> Schema:
         gone = [i.name for i in schema.indexes_of(self.table.name)]
-        return schema.without_table(self.table.name).without_indexes(gone)
+        return schema.without_table(self.table.name).without_indexes(gone).without_owned(self.owned)
 
     def invert(self) -> tuple[Op, ...]:
-        ops = list(recreation_ops(self.table))
+        before, after = owned_creation(self.owned)
+        ops = [*before, *recreation_ops(self.table)]
         for index in self.indexes:
             ops += recreation_ops(index)
-        return tuple(ops)
+        return (*ops, *after)
 
     def describe(self) -> str:
         return f"drop table {self.table.name.display()}"
@@ -244,8 +246,9 @@ def _lower_create(lw: Lowering, stmt: CreateTable) -> None:
         return
     if not lw.relation_free(name, stmt.name.span, "E102", "table"):
         return
-    if name in lw.schema.enums:
-        lw.bag.error("E110", stmt.name.span, f"type '{name.display()}' already exists (an enum)")
+    if name in lw.schema.enums or name.name in lw.schema.type_names(name.schema):
+        lw.bag.error("E110", stmt.name.span, f"type '{name.display()}' already exists (an enum)"
+                     if name in lw.schema.enums else f"type '{name.display()}' already exists")
         return
     columns: list[Column] = []
     pending: list[Pending] = []
@@ -303,7 +306,7 @@ def _lower_drop(lw: Lowering, stmt: DropTable) -> None:
     for part in partitions_of(lw.schema, table.name):  # PostgreSQL drops them with it: say so, to give them back
         _drop_partitions_first(lw, part, stmt.span)
     table = lw.schema.tables[table.name]
-    lw.emit(DropTableOp(table, _own_indexes(lw, table.name), stmt.span))
+    lw.emit(DropTableOp(table, _own_indexes(lw, table.name), stmt.span, lw.schema.owned_objects(table.name)))
 
 
 def _own_indexes(lw: Lowering, table: Name) -> tuple[Index, ...]:
@@ -316,7 +319,7 @@ def _drop_partitions_first(lw: Lowering, part: Table, span: Span) -> None:
     for sub in partitions_of(lw.schema, part.name):
         _drop_partitions_first(lw, sub, span)
     part = lw.schema.tables[part.name]
-    lw.emit(DropTableOp(part, _own_indexes(lw, part.name), span))
+    lw.emit(DropTableOp(part, _own_indexes(lw, part.name), span, lw.schema.owned_objects(part.name)))
 
 
 @lowers(RenameTable)
@@ -329,8 +332,8 @@ def _lower_rename(lw: Lowering, stmt: RenameTable) -> None:
     new = table.name.renamed(stmt.new_name.value)
     if not lw.relation_free(new, stmt.new_name.span, "E102", "cannot rename to"):
         return
-    if new in lw.schema.enums:
-        lw.bag.error("E110", stmt.new_name.span, f"type '{new.display()}' already exists (an enum)")
+    if new in lw.schema.enums or new.name in lw.schema.type_names(new.schema):
+        lw.bag.error("E110", stmt.new_name.span, f"type '{new.display()}' already exists")
         return
     lw.emit(RenameTableOp(table.name, new, stmt.span))
 

@@ -1,4 +1,5 @@
-"""W107: renaming a table, column, enum, constraint or view that running code uses by its old name."""
+"""W107: renaming a table, column, enum, constraint, view, sequence, domain, composite type or attribute
+that running code uses by its old name."""
 
 from __future__ import annotations
 
@@ -7,7 +8,10 @@ from collections.abc import Iterator
 from migc.ir.model import ObjectRef
 from migc.kinds.column import RenameColumnOp
 from migc.kinds.constraint import RenameConstraintOp
+from migc.kinds.composite import RenameAttributeOp, RenameCompositeTypeOp
+from migc.kinds.domain import RenameDomainOp
 from migc.kinds.enum import RenameEnumOp
+from migc.kinds.sequence import RenameSequenceOp
 from migc.kinds.table import RenameTableOp
 from migc.kinds.view import RenameViewOp
 from migc.lints import Finding, Lint, lint
@@ -36,3 +40,23 @@ def rename(m: Lint) -> Iterator[Finding]:
             yield Finding(view_op.span, f"renaming {view_op.kind} '{view_op.old.display()}' breaks code that reads "
                           "it by the old name", "create the view under the new name too, switch reads to it, then "
                           "drop the old one")
+    yield from _types_v2(m)
+
+
+def _types_v2(m: Lint) -> Iterator[Finding]:
+    """Sequences (code calls nextval('name')), domains and composite types (code casts to them) and a
+    composite type's attributes (code reads `(x).attr`). Index renames break no query: not reported."""
+    for op, step in m.each(RenameSequenceOp, RenameDomainOp, RenameCompositeTypeOp, RenameAttributeOp):
+        if isinstance(op, RenameSequenceOp) and step.existed(ObjectRef("sequence", op.old)):
+            yield Finding(op.span, f"renaming sequence '{op.old.display()}' breaks code that calls "
+                          f"nextval('{op.old.name}')", "defaults follow the rename; move code to the new name first, "
+                          "or leave the name")
+        elif isinstance(op, (RenameDomainOp, RenameCompositeTypeOp)):
+            kind = "domain" if isinstance(op, RenameDomainOp) else "composite"
+            if step.existed(ObjectRef(kind, op.old)):
+                what = "domain" if kind == "domain" else "type"
+                yield Finding(op.span, f"renaming {what} '{op.old.display()}' breaks code that casts to the old "
+                              "name", "columns follow the rename; move code to the new name first")
+        elif isinstance(op, RenameAttributeOp) and step.existed(ObjectRef("composite", op.composite)):
+            yield Finding(op.span, f"renaming attribute '{op.old}' of type '{op.composite.display()}' breaks code "
+                          "that reads it by the old name", "add the new attribute, move code to it, then drop the old")

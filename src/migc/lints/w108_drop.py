@@ -1,4 +1,5 @@
-"""W108: dropping a table, column, enum, schema or view that running code may still use."""
+"""W108: dropping a table, column, enum, schema, view, sequence, domain, composite type (or attribute) or
+extension that running code may still use."""
 
 from __future__ import annotations
 
@@ -6,8 +7,12 @@ from collections.abc import Iterator
 
 from migc.ir.model import Name, ObjectRef
 from migc.kinds.column import DropColumnOp
+from migc.kinds.composite import DropAttributeOp, DropCompositeTypeOp
+from migc.kinds.domain import DropDomainOp
 from migc.kinds.enum import DropEnumOp
+from migc.kinds.extension import DropExtensionOp
 from migc.kinds.schema import DropSchemaOp
+from migc.kinds.sequence import DropSequenceOp
 from migc.kinds.table import DropTableOp
 from migc.kinds.view import DropViewOp
 from migc.lints import Finding, Lint, lint
@@ -33,3 +38,26 @@ def drop(m: Lint) -> Iterator[Finding]:
         if step.existed(view.ref):
             yield Finding(view_op.span, f"dropping {view.what} '{view.name.display()}' breaks code that still reads it",
                           "deploy code that no longer reads the view first, then drop it in a later migration")
+    yield from _types_v2(m)
+
+
+def _types_v2(m: Lint) -> Iterator[Finding]:
+    """Sequences (nextval('s') in code), domains and composite types (casts), a composite type's
+    attributes, extensions (their functions and types in code)."""
+    for attribute, step in m.each(DropAttributeOp):
+        if step.existed(ObjectRef("composite", attribute.composite)):
+            yield Finding(attribute.span, f"dropping attribute '{attribute.attribute}' of type "
+                          f"'{attribute.composite.display()}' breaks code that still reads or writes it",
+                          "stop using it in code (and deploy) first")
+    for op, step in m.each(DropSequenceOp, DropDomainOp, DropCompositeTypeOp, DropExtensionOp):
+        if isinstance(op, DropSequenceOp):
+            ref, what = op.sequence.ref, f"sequence '{op.sequence.name.display()}'"
+        elif isinstance(op, DropDomainOp):
+            ref, what = op.domain.ref, f"domain '{op.domain.name.display()}'"
+        elif isinstance(op, DropCompositeTypeOp):
+            ref, what = op.composite.ref, f"type '{op.composite.name.display()}'"
+        else:
+            ref, what = op.extension.ref, f"extension '{op.extension.name}'"
+        if step.existed(ref):
+            yield Finding(op.span, f"dropping {what} breaks code that still uses it",
+                          "deploy code that no longer uses it first, then drop it in a later migration")

@@ -14,8 +14,16 @@ from migc.ir.model import Column, EnumType, Index, Name, ObjectRef, Table
 from migc.ir.op import Irreversible, Op
 from migc.ir.schema import Schema
 from migc.ir.types import SERIAL_TYPES, SqlType, canonical_name, check_args
+from migc.lower import extensions
 from migc.lower.names import NAMEDATALEN
 from migc.source import Span
+
+
+# User-defined types beyond enums: each kind that makes types (domains, composite types, extensions)
+# registers a resolver, (schema, Name) -> the type (kind, base...) or None, and may register a hint
+# for an unknown type name ("citext comes with extension citext").
+TYPE_RESOLVERS: list[Callable[[Schema, Name], SqlType | None]] = []
+TYPE_HINTS: list[Callable[[Schema, str], str | None]] = []
 
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
@@ -161,6 +169,12 @@ class Lowering:
             table: Table = view.as_table()
             return table
         return self.table(qname)
+    def sequence_exists(self, name: Name) -> bool:
+        """A sequence of `create sequence`, or one a serial or identity column owns."""
+        if name in self.schema.store("sequence"):
+            return True
+        return any(c.sequence == name.name for t in self.schema.tables.values() if t.name.schema == name.schema
+                   for c in t.columns)
 
     def relation_free(self, name: Name, span: Span, code: str, what: str) -> bool:
         """Tables, indexes, sequences and constraint indexes share one namespace per schema."""
@@ -188,9 +202,19 @@ class Lowering:
         schema = qname.schema_name
         enum = self.schema.enums.get(Name(schema, base))
         if enum is None:
-            hint = did_you_mean(base, [*typenames.SUGGESTIONS, *(n.name for n in self.schema.enums)])
+            found = self._user_type(Name(schema, base), ref)
+            if found is not None:
+                return (found, False) if found.name else None
+            hint = did_you_mean(base, [*typenames.SUGGESTIONS, *(n.name for n in self.schema.enums),
+                                       *self.schema.type_names(schema)])
+            for more in TYPE_HINTS:
+                hint = more(self.schema, base) or hint
             if base in SERIAL_TYPES:
                 hint = "serial types are only allowed as a column's type in create table / add column"
+            if extensions.any_unknown(self.schema):  # an extension migc does not know may have made it
+                self.bag.warning("W004", ref.span, f"type '{base}' is not one migc knows: the model cannot check "
+                                 "it (an extension migc does not know may have made it)", hint)
+                return SqlType(base, ref.args, ref.array_dims, schema, "base"), False
             self.bag.error("E113", ref.span, f"unknown type '{base}'", hint)
             return None
         if ref.args:
@@ -205,7 +229,26 @@ class Lowering:
         if canonical is not None:
             return SqlType(canonical, ref.args, ref.array_dims)
         name = Name(qname.schema_name, qname.name.value)
-        return SqlType(name.name, (), ref.array_dims, name.schema, "enum") if name in self.schema.enums else None
+        if name in self.schema.enums:
+            return SqlType(name.name, (), ref.array_dims, name.schema, "enum")
+        for resolver in TYPE_RESOLVERS:
+            found = resolver(self.schema, name)
+            if found is not None:
+                return found.with_dims(ref.array_dims)
+        return None
+
+    def _user_type(self, name: Name, ref: TypeRef) -> SqlType | None:
+        """A domain, composite type or extension's type (TYPE_RESOLVERS); SqlType("") after an error."""
+        for resolver in TYPE_RESOLVERS:
+            found = resolver(self.schema, name)
+            if found is None:
+                continue
+            if ref.args and found.kind != "base":
+                self.bag.error("E114", ref.span, f"{found.kind} type {name.display()} takes no modifiers")
+                return SqlType("")
+            return SqlType(found.name, ref.args, ref.array_dims, found.schema, found.kind, found.base,
+                           found.typcategory)
+        return None
 
     def resolve_cast_type(self, ref: TypeRef) -> SqlType | None:
         resolved = self.resolve_type(ref)

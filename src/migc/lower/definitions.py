@@ -231,7 +231,8 @@ def _resolve_fk(lw: Lowering, table: Table, p: Pending, new_keys: list[Pending])
             return False
     keys = [set(c.columns) for c in target.constraints if c.has_index]
     keys += [set(q.columns) for q in own_keys]
-    keys += [set(i.columns) for i in lw.schema.indexes_of(target.name) if _plain_unique(i)]
+    keys += [{e.expr.name.value for e in i.elements if isinstance(e.expr, ex.ColumnRef)}
+             for i in lw.schema.indexes_of(target.name) if _plain_unique(i)]
     if set(ref_cols) not in keys:
         lw.bag.error("E202", source.span, f"foreign key references {target_name.display()} ({', '.join(ref_cols)}), "
                      "which is not a primary key or unique",

@@ -66,6 +66,11 @@ def builtin(name: str) -> list[Function]:
     return _catalog().functions.get(name, [])
 
 
+def implicit_casts() -> frozenset[tuple[str, str]]:
+    """(source, target) type names PostgreSQL converts between on its own (pg_cast context 'i')."""
+    return _catalog().implicit
+
+
 def builtin_names() -> Iterable[str]:
     return _catalog().functions.keys()
 

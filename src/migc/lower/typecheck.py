@@ -200,7 +200,7 @@ def _string_fits(text: str, t: SqlType) -> str | None:
         pattern = _INTEGER if t.name in ("smallint", "integer", "bigint") else _NUMBER
         if not pattern.match(text):
             return f"'{text}' is not a valid {t.display()}"
-    if category == "U" and not _UUID.match(text.strip()):
+    if category == "U" and t.name == "uuid" and not t.is_user and not _UUID.match(text.strip()):
         return f"'{text}' is not a uuid"
     if t.name in ("varchar", "char") and t.args and len(text) > t.args[0]:
         return f"'{text}' is longer than {t.display()} allows"

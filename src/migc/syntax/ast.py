@@ -169,19 +169,19 @@ def _seq_option(name: str, value: Any = "int") -> Any:
 
 
 for _name in ("start", "increment", "minvalue", "maxvalue", "cache"):
-    builder(f"seq_{_name}")(_seq_option(_name))
-builder("seq_no_minvalue")(_seq_option("minvalue", None))
-builder("seq_no_maxvalue")(_seq_option("maxvalue", None))
-builder("seq_cycle")(_seq_option("cycle", True))
-builder("seq_no_cycle")(_seq_option("cycle", False))
+    builder(f"identity_{_name}")(_seq_option(_name))
+builder("identity_no_minvalue")(_seq_option("minvalue", None))
+builder("identity_no_maxvalue")(_seq_option("maxvalue", None))
+builder("identity_cycle")(_seq_option("cycle", True))
+builder("identity_no_cycle")(_seq_option("cycle", False))
 
 
-@builder("signed_int")
-def _signed_int(c: list[Any]) -> int:
+@builder("identity_int")
+def _identity_int(c: list[Any]) -> int:
     return -int(c[-1].value) if has_token(c, "MINUS") else int(c[-1].value)
 
 
-@builder("seq_options")
+@builder("identity_options")
 def _seq_options(c: list[Any]) -> Marker:
     return Marker("seq options", tuple(nodes(c, SeqOption)), span_of(c))
 

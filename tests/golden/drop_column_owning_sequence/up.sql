@@ -1,0 +1,2 @@
+-- drop column n from t
+ALTER TABLE "public"."t" DROP COLUMN "n";

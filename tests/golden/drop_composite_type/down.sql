@@ -1,0 +1,2 @@
+-- create type address
+CREATE TYPE "public"."address" AS ("street" text, "city" text, "zip" varchar(10));

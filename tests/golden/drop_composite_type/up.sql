@@ -1,0 +1,2 @@
+-- drop type address
+DROP TYPE "public"."address";

@@ -1,0 +1,2 @@
+-- drop domain cents
+DROP DOMAIN "public"."cents";

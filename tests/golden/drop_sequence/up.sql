@@ -1,0 +1,4 @@
+-- drop sequence t_counter
+DROP SEQUENCE "public"."t_counter";
+-- drop sequence loose
+DROP SEQUENCE "public"."loose";
