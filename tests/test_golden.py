@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from golden_harness import cases, compare_or_update, compile_case
@@ -38,8 +39,40 @@ def second_db(pg_server_url: str) -> Iterator[str]:
 ROUND_TRIP = [c for c in CASES if compile_case(c).project.ok]
 
 
+@pytest.fixture
+def case_roles(request: pytest.FixtureRequest, pg_server_url: str) -> Iterator[list[str]]:
+    """Roles a case grants to (its `roles.txt`, one per line): roles are cluster-wide, so they are made
+    for the case and dropped after it, with whatever they hold in the case's databases."""
+    path = request.node.callspec.params["case"] / "roles.txt"
+    roles = path.read_text().split() if path.exists() else []
+    with psycopg.connect(pg_server_url, autocommit=True) as conn:
+        for role in roles:
+            conn.execute(f'DROP ROLE IF EXISTS "{role}"'.encode())
+            conn.execute(f'CREATE ROLE "{role}"'.encode())
+    yield roles
+
+
+def _drop_roles(server_url: str, roles: list[str], *databases: str) -> None:
+    if not roles:
+        return
+    listed = ", ".join(f'"{r}"' for r in roles)
+    for url in databases:
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(f"DROP OWNED BY {listed}".encode())
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        conn.execute(f"DROP ROLE {listed}".encode())
+
+
 @pytest.mark.parametrize("case", ROUND_TRIP, ids=[c.name for c in ROUND_TRIP])
-def test_golden_round_trip(case: Path, fresh_db: str, second_db: str) -> None:
+def test_golden_round_trip(case: Path, case_roles: list[str], fresh_db: str, second_db: str,
+                           pg_server_url: str) -> None:
+    try:
+        _round_trip(case, fresh_db, second_db)
+    finally:
+        _drop_roles(pg_server_url, case_roles, fresh_db, second_db)
+
+
+def _round_trip(case: Path, fresh_db: str, second_db: str) -> None:
     project = compile_case(case).project
     *earlier, last = project.migrations
     for m in earlier:

@@ -22,6 +22,7 @@ from migc.ir.op import (
     columns_touched,
     constraint_touched,
 )
+from migc.ir.routine import with_column_renamed
 from migc.ir.schema import Schema
 from migc.lower.context import Lowering
 from migc.lower.definitions import build_column, resolve, with_sequences
@@ -206,11 +207,11 @@ class RenameColumnOp(Op):
     def apply(self, schema: Schema) -> Schema:
         old, new = self.old, self.new
         t = schema.tables[self.table]
-        after = schema.with_table(replace(
+        after = schema.with_table(with_column_renamed(replace(
             t,
             columns=tuple(replace(c, name=new) if c.name == old else c for c in t.columns),
             constraints=tuple(_rename_in_constraint(c, old, new) for c in t.constraints),
-        ))
+        ), old, new))  # its triggers and policies follow
         # foreign keys (of any table, itself included) into the renamed column follow it
         after = after.with_tables([_follow_fks(t, self.table, old, new)
                                    for t in after.tables.values() if t.references(self.table, old)])

@@ -20,7 +20,7 @@ def add_column_rewrite(m: Lint) -> Iterator[Finding]:
             yield Finding(op.type_span, f"new {'serial' if column.serial else 'identity'} column '{column.name}' "
                           f"rewrites '{table}' under an ACCESS EXCLUSIVE lock",
                           "add a nullable bigint column, backfill it in batches, then attach the sequence")
-        elif column.default is not None and is_volatile(column.default):
+        elif column.default is not None and is_volatile(column.default, step.before):
             yield Finding(column.default.span, f"volatile default on new column '{column.name}' rewrites "
                           f"'{table}' under an ACCESS EXCLUSIVE lock",
                           "add the column without a default, set the default, then backfill in batches")
