@@ -130,9 +130,16 @@ def _func_option(c: list[Any]) -> Marker:
     return Marker("option", ("as", "$" + text[1:-1].replace("''", "'"), span), span)
 
 
+def _word(c: list[Any], *types: str) -> str:
+    """The keyword among the children (the grammar guarantees one), lower case."""
+    found = token(c, *types)
+    assert found is not None
+    return str(found.value).lower()
+
+
 @builder("create_function")
 def _create_function(c: list[Any]) -> CreateFunction:
-    kind = str(token(c, "FUNCTION", "PROCEDURE").value).lower()
+    kind = _word(c, "FUNCTION", "PROCEDURE")
     options = tuple(m.value for m in c if isinstance(m, Marker) and m.kind == "option")
     return CreateFunction(kind, has_token(c, "OR_REPLACE"), node(c, QName), tuple(nodes(c, FuncParam)),
                           optional(c, FuncReturns), options, span_of(c))
@@ -140,7 +147,7 @@ def _create_function(c: list[Any]) -> CreateFunction:
 
 @builder("drop_function")
 def _drop_function(c: list[Any]) -> DropFunction:
-    kind = str(token(c, "FUNCTION", "PROCEDURE").value).lower()
+    kind = _word(c, "FUNCTION", "PROCEDURE")
     has_list = any(getattr(x, "value", None) == "(" for x in c)
     return DropFunction(kind, node(c, QName), tuple(nodes(c, FuncParam)) if has_list else None,
                         has_token(c, "IF_EXISTS"), span_of(c))

@@ -88,7 +88,9 @@ def _trigger_event(c: list[Any]) -> EventNode:
     from migc.tree import marker_value
 
     idents = list(marker_value(c, "idents", ()))
-    return EventNode(str(token(c, "INSERT", "UPDATE", "DELETE", "TRUNCATE").value).lower(), tuple(idents), span_of(c))
+    event = token(c, "INSERT", "UPDATE", "DELETE", "TRUNCATE")
+    assert event is not None
+    return EventNode(str(event.value).lower(), tuple(idents), span_of(c))
 
 
 @builder("trigger_when")
@@ -431,8 +433,8 @@ def _lower_enable(lw: Lowering, table: Table, action: EnableTrigger) -> None:
         trigger = _find(lw, table, action.name)
         if trigger is None:
             return
-        changed = (trigger.name,) if trigger.enabled != action.enable else ()
-        lw.emit(SetTriggerEnabledOp(table.name, trigger.name, "one", action.enable, changed, action.span))
+        one: tuple[str, ...] = (trigger.name,) if trigger.enabled != action.enable else ()
+        lw.emit(SetTriggerEnabledOp(table.name, trigger.name, "one", action.enable, one, action.span))
         return
     changed = tuple(t.name for t in triggers_of(table) if t.enabled != action.enable)
     lw.emit(SetTriggerEnabledOp(table.name, None, action.which, action.enable, changed, action.span))
