@@ -9,6 +9,7 @@ exercises each of its nodes and ops. These tests fail when any part is missing o
 from __future__ import annotations
 
 import dataclasses
+import re
 import typing
 from pathlib import Path
 
@@ -186,3 +187,19 @@ def test_the_docs_list_every_code_as_the_registry_does() -> None:
     doc = (REPO / "docs" / "diagnostics.md").read_text(encoding="utf-8")
     listed = dict(re.findall(r"^\| \[([EW]\d{3})\]\(#[ew]\d{3}\) \| (.+?) \|$", doc, re.MULTILINE))
     assert listed == {code: c.summary for code, c in CODES.items()}
+
+
+def test_every_comment_word_has_a_finder_and_every_finder_its_sql() -> None:
+    """`comment on WORD`: the grammar's words, the finders (lower/comment_targets.py) and the SQL
+    designators of what they find agree, so no comment target fails at run time."""
+    from migc.lower.comment_targets import FINDERS, SQL
+
+    grammar = (Path(__file__).parent.parent / "grammar" / "migc.lark").read_text()
+    rule = next(line for line in grammar.splitlines() if line.startswith("!comment_word:"))
+    words = {" ".join(w.lower() for w in re.findall(r'"([^"]+)"', alt)) for alt in rule.split(":", 1)[1].split("|")}
+    assert words == set(FINDERS)
+    for word in words:  # each word parses, and reaches its finder
+        tree, problems = parse(f"comment on {word} x is 'c'\n", "t.mig")
+        assert tree is not None and problems == []
+        assert getattr(tree.statements[0], "kind") == word
+    assert {"table", "column", "index", "enum", "schema"} <= set(SQL)

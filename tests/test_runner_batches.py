@@ -277,3 +277,23 @@ def test_applied_lines_come_before_the_error_in_one_stream(tmp_path: Path, fresh
     error = next(i for i, line in enumerate(lines) if line.startswith("error:"))
     assert [line.split()[1] for line in lines[:error]] == [f"{v:04d}_t{v}" for v in range(1, 30)]
     assert "0030_t30" in lines[error] and "division by zero" in run.stdout
+
+
+def test_a_literal_holding_a_line_with_only_a_semicolon_arrives_whole(
+    tmp_path: Path, fresh_db: str, make_migration: MakeMigration
+) -> None:
+    """Issue 8, item 18: statements are sent whole (joined, never split on `\\n;\\n`), so a string
+    literal with a line that holds only `;` reaches the table as written, up and down."""
+    body = "first\n;\nlast"
+    migration = make_migration(1, ["create table notes (body text)", f"insert into notes values ('{body}')"],
+                               ["drop table notes"])
+    assert up(tmp_path, fresh_db, [migration])[0] == 0
+    assert rows(fresh_db, "select body from notes") == [(body,)]
+
+    failing = make_migration(2, [f"insert into notes values ('{body}')", "insert into notes values (1/0)"],
+                             ["select 1"])
+    with pytest.raises(MigcError) as caught:
+        up(tmp_path, fresh_db, [migration, failing])
+    message = caught.value.message
+    assert "statement 2 of 2" in message and "division by zero" in message  # not the literal's ';' line
+    assert tracked(fresh_db) == [1] and rows(fresh_db, "select body from notes") == [(body,)]

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 from migc.ir.model import EnumType, HasAttrs, Index, Name, Namespace, ObjectRef, OnTable, Table
 from migc.ir.op import Op
-from migc.ir.schema import INDEX_DEPENDENCIES, OBJECT_KINDS, TABLE_DEPENDENCIES, Schema, same_object
+from migc.ir.schema import INDEX_DEPENDENCIES, INITIAL_SCHEMA_ATTRS, OBJECT_KINDS, TABLE_DEPENDENCIES, Schema, same_object
 
 T = TypeVar("T")
 Creator = Callable[[Any], tuple[Op, ...]]
@@ -160,6 +160,14 @@ def schema_ops(schema: Schema) -> list[Op]:
         for c in table.constraints:
             if c.kind == "foreign key":
                 ops += creation_ops(OnTable(name, c))
+    for schema_name in sorted(schema.schemas):
+        space = schema.namespace(schema_name)
+        initial = INITIAL_SCHEMA_ATTRS.get(schema_name, ())
+        if space is not None and space.attrs != initial:
+            # a new database's schemas come with attributes of their own (public's comment): set
+            # what differs, and clear what the model does not have
+            ops += attribute_ops(space.ref, space)
+            ops += [op for key, _ in initial if space.attr(key) is None for op in RESTORERS[key](space.ref, None)]
     for _, enum in sorted(schema.enums.items()):
         ops += attribute_ops(enum.ref, enum)
     for _, table in sorted(schema.tables.items()):

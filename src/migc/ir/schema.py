@@ -19,12 +19,16 @@ from collections.abc import Callable, Iterable, Mapping, Set
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from migc.ir.model import Column, Constraint, EnumType, ForeignKey, HasAttrs, Index, Name, ObjectRef, Table
+from migc.ir.model import (
+    Attrs, Column, Constraint, EnumType, ForeignKey, HasAttrs, Index, Name, Namespace, ObjectRef, Table,
+)
 
 if TYPE_CHECKING:
     from migc.ir.op import Op
 
 _EMPTY: frozenset[str] = frozenset()
+# what a new database's schemas carry: PostgreSQL's template database comments `public`
+INITIAL_SCHEMA_ATTRS: dict[str, Attrs] = {"public": (("comment", "standard public schema"),)}
 
 # a name an object takes: (namespace, schema, name); namespaces "relation", "type", "constraint"
 Taken = tuple[str, str, str]
@@ -66,6 +70,14 @@ TABLE_DEPENDENCIES: list[Callable[[Table], Iterable[ObjectRef]]] = []
 INDEX_DEPENDENCIES: list[Callable[[Index], Iterable[ObjectRef]]] = []
 
 
+# Objects kept inside another object's attributes (a table's triggers and policies, which PostgreSQL
+# keeps with the table): how to find one by its ref, and how to put a changed one back, so that
+# `lookup` and `with_attr` (a comment on a trigger) reach them like any object.
+NestedGet = Callable[["Schema", ObjectRef], HasAttrs | None]
+NestedPut = Callable[["Schema", ObjectRef, Any], "Schema"]
+NESTED_KINDS: dict[str, tuple[NestedGet, NestedPut]] = {}
+
+
 def object_kind(kind: ObjectKind) -> ObjectKind:
     """Register a kind's store (from the kind's module)."""
     OBJECT_KINDS[kind.kind] = kind
@@ -85,6 +97,8 @@ def same_object(used: ObjectRef, ref: ObjectRef) -> bool:
 @dataclass(frozen=True)
 class Schema:
     schemas: frozenset[str] = frozenset({"public"})
+    # attributes of schemas (a comment): PostgreSQL's template database comments `public`
+    schema_attrs: Mapping[str, Attrs] = field(default_factory=lambda: dict(INITIAL_SCHEMA_ATTRS))
     tables: dict[Name, Table] = field(default_factory=dict)
     indexes: dict[Name, Index] = field(default_factory=dict)
     enums: dict[Name, EnumType] = field(default_factory=dict)
@@ -172,10 +186,14 @@ class Schema:
             return self.indexes.get(ref.name)
         if ref.kind == "enum":
             return self.enums.get(ref.name)
+        if ref.kind == "schema":
+            return self.namespace(ref.name.schema)
         kind = OBJECT_KINDS.get(ref.kind)
         if kind is not None:
             found = self.store(ref.kind).get(kind.key_of(ref))
             return found if isinstance(found, HasAttrs) else None
+        if ref.kind in NESTED_KINDS:
+            return NESTED_KINDS[ref.kind][0](self, ref)
         return None
 
     # ------------------------------------------------------------ transitions
@@ -198,7 +216,12 @@ class Schema:
         return self._moved(schemas=self.schemas | {name})
 
     def without_schema(self, name: str) -> Schema:
-        return self._moved(schemas=self.schemas - {name})
+        attrs = {k: v for k, v in self.schema_attrs.items() if k != name}
+        return self._moved(schemas=self.schemas - {name}, schema_attrs=attrs)
+
+    def namespace(self, name: str) -> Namespace | None:
+        """The schema named, with its attributes, if it exists."""
+        return Namespace(name, tuple(self.schema_attrs.get(name, ()))) if name in self.schemas else None
 
     def with_table(self, table: Table, *, replacing: Name | None = None) -> Schema:
         """Add `table`, or replace the table named `replacing` (default: the same name) by it."""
@@ -307,10 +330,23 @@ class Schema:
             return self.with_index(self.indexes[ref.name].with_attr(key, value))
         if ref.kind == "enum":
             return self.with_enum(self.enums[ref.name].with_attr(key, value))
+        if ref.kind == "schema":
+            namespace = self.namespace(ref.name.schema)
+            assert namespace is not None
+            attrs = namespace.with_attr(key, value).attrs
+            changed = {k: v for k, v in self.schema_attrs.items() if k != namespace.name}
+            if attrs:
+                changed[namespace.name] = attrs
+            return self._moved(schema_attrs=changed)
         kind = OBJECT_KINDS.get(ref.kind)
         if kind is not None:
             store_key = kind.key_of(ref)
             return self.with_object(ref.kind, store_key, self.store(ref.kind)[store_key].with_attr(key, value))
+        if ref.kind in NESTED_KINDS:
+            get, put = NESTED_KINDS[ref.kind]
+            nested = get(self, ref)
+            assert nested is not None
+            return put(self, ref, nested.with_attr(key, value))
         raise ValueError(f"{ref.kind} objects have no attributes in the model")
 
     def __getstate__(self) -> dict[str, object]:

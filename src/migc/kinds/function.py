@@ -24,6 +24,7 @@ from migc.ir.routine import FunctionKey, Param, Routine, policies_of, triggers_o
 from migc.ir.schema import INDEX_DEPENDENCIES, TABLE_DEPENDENCIES, ObjectKind, Schema, object_kind
 from migc.ir.types import SqlType
 from migc.lower import functions
+from migc.lower.comment_targets import CommentSubject, Found, comment_sql, comment_target
 from migc.lower.context import Lowering
 from migc.lower.dispatch import lowers
 from migc.lower.exprcheck import check_default
@@ -528,6 +529,27 @@ def _lower_drop(lw: Lowering, stmt: DropFunction) -> None:
                      "uses it", "drop or change what uses it first")
         return
     lw.emit(DropFunctionOp(routine, stmt.span))
+
+
+def _comment_finder(kind: str) -> Any:
+    def find(lw: Lowering, subject: CommentSubject) -> Found | None:
+        params = None if subject.args is None else [("in", t) for t in subject.args]
+        routine = find_routine(lw, kind, subject.name, params)
+        return (routine, routine.ref) if routine is not None else None
+
+    return find
+
+
+comment_target("function")(_comment_finder("function"))
+comment_target("procedure")(_comment_finder("procedure"))
+
+
+@comment_sql("function")
+def _comment_sql(ref: ObjectRef) -> str:
+    """ROUTINE: a function or a procedure (the ref does not say which)."""
+    from migc import quoting
+
+    return f"ROUTINE {quoting.qualified(ref.name.schema, ref.name.name)}({ref.column or ''})"
 
 
 # ------------------------------------------------------------------ catalog

@@ -3,7 +3,7 @@
 
 The model knows the privileges each role holds on a table, a function or a schema beyond the owner's
 own (and beyond PostgreSQL's defaults: EXECUTE for PUBLIC on a function), as the "grants" attribute
-of a table or function and the schema's entry in the "schema_grants" store. So a grant inverts to
+of the table, function or schema. So a grant inverts to
 the revoke of exactly what it added (a privilege already held is not revoked by the down), and a
 revoke to the grant of exactly what it took. Roles live outside the database: they are assumed to
 exist."""
@@ -16,11 +16,11 @@ from typing import Any
 from migc import quoting
 from migc.expr import Ident, QName
 from migc.ir.catalog import USER_NS, CatalogSection, catalog_section, qualified
-from migc.ir.creation import creator, restorer
-from migc.ir.model import HasAttrs, Name, ObjectRef
+from migc.ir.creation import restorer
+from migc.ir.model import Name, ObjectRef
 from migc.ir.op import Lock, Op
 from migc.ir.routine import Grant, grants_of
-from migc.ir.schema import ObjectKind, Schema, object_kind
+from migc.ir.schema import Schema
 from migc.lower.context import Lowering
 from migc.lower.dispatch import lowers
 from migc.lower.routines import find_routine
@@ -87,47 +87,28 @@ PRIVILEGES = {
 DEFAULTS = {"table": (), "function": (Grant("execute", "public"),), "schema": ()}
 
 
-@dataclass(frozen=True, slots=True)
-class SchemaGrants:
-    """The privileges granted on a schema (`schema_grants` store, keyed by the schema's name)."""
-
-    schema: str
-    grants: tuple[Grant, ...]
-
-    @property
-    def ref(self) -> ObjectRef:
-        return ObjectRef("schema", Name(self.schema, ""))
-
-
-object_kind(ObjectKind("schema_grants", names=lambda key, obj: (), ref=lambda key, obj: obj.ref, rank=80))
-
-
 def _kind_of(ref: ObjectRef) -> str:
     return "function" if ref.kind == "function" else ref.kind
 
 
+def defaults(ref: ObjectRef) -> tuple[Grant, ...]:
+    """What roles hold on an object nobody granted anything on (besides its owner)."""
+    if ref.kind == "schema" and ref.name.schema == "public":
+        return (Grant("usage", "public"),)  # PostgreSQL 15 on: public's USAGE for everyone (not CREATE)
+    return DEFAULTS[_kind_of(ref)]
+
+
 def held(schema: Schema, ref: ObjectRef) -> tuple[Grant, ...]:
     """What roles hold on the object now (PostgreSQL's defaults included)."""
-    if ref.kind == "schema":
-        found = schema.store("schema_grants").get(ref.name.schema)
-        return found.grants if isinstance(found, SchemaGrants) else ()
     obj = schema.lookup(ref)
     if obj is None:
         return ()
-    value = obj.attr("grants")
-    return grants_of(obj) if value is not None else DEFAULTS[_kind_of(ref)]
+    return grants_of(obj) if obj.attr("grants") is not None else defaults(ref)
 
 
 def _with_held(schema: Schema, ref: ObjectRef, grants: tuple[Grant, ...]) -> Schema:
     grants = tuple(sorted(set(grants), key=lambda g: (g.grantee, g.privilege)))
-    if ref.kind == "schema":
-        if not grants:
-            if ref.name.schema in schema.store("schema_grants"):
-                return schema.without_object("schema_grants", ref.name.schema)
-            return schema
-        return schema.with_object("schema_grants", ref.name.schema, SchemaGrants(ref.name.schema, grants))
-    is_default = set(grants) == set(DEFAULTS[_kind_of(ref)])
-    return schema.with_attr(ref, "grants", None if is_default else grants)
+    return schema.with_attr(ref, "grants", None if set(grants) == set(defaults(ref)) else grants)
 
 
 def _target_sql(ref: ObjectRef, routine_kind: str = "function") -> str:
@@ -231,20 +212,20 @@ def _after(before: tuple[Grant, ...], items: tuple[Item, ...], grant: bool) -> t
     return tuple(Grant(p, g, o) for (p, g), o in held_now.items())
 
 
-def _restore_items(kind: str, grants: tuple[Grant, ...]) -> tuple[tuple[bool, tuple[Item, ...]], ...]:
+def _restore_items(ref: ObjectRef, grants: tuple[Grant, ...]) -> tuple[tuple[bool, tuple[Item, ...]], ...]:
     """Grants and revokes that make PostgreSQL's defaults into `grants`."""
-    defaults = DEFAULTS[kind]
-    revoked = tuple((g.privilege, g.grantee, "privilege") for g in defaults
+    default = defaults(ref)
+    revoked = tuple((g.privilege, g.grantee, "privilege") for g in default
                     if not any((x.privilege, x.grantee) == (g.privilege, g.grantee) for x in grants))
     granted = tuple((g.privilege, g.grantee, "both" if g.grant_option else "privilege") for g in grants
-                    if g not in defaults)
+                    if g not in default)
     return tuple(step for step in ((False, revoked), (True, granted)) if step[1])
 
 
 def _restoring(ref: ObjectRef, grants: tuple[Grant, ...], routine_kind: str = "function") -> tuple[Op, ...]:
     ops: list[Op] = []
-    current = DEFAULTS[_kind_of(ref)]
-    for grant, items in _restore_items(_kind_of(ref), grants):
+    current = defaults(ref)
+    for grant, items in _restore_items(ref, grants):
         after = _after(current, items, grant)
         ops.append(ChangePrivilegesOp(ref, grant, items, after, current, routine_kind))
         current = after
@@ -254,11 +235,6 @@ def _restoring(ref: ObjectRef, grants: tuple[Grant, ...], routine_kind: str = "f
 @restorer("grants")
 def _restore(target: ObjectRef, value: object) -> tuple[Op, ...]:
     return _restoring(target, value if isinstance(value, tuple) else ())
-
-
-@creator(SchemaGrants)
-def _create(grants: SchemaGrants) -> tuple[Op, ...]:
-    return _restoring(grants.ref, grants.grants)
 
 
 # ------------------------------------------------------------------ lowering

@@ -17,7 +17,8 @@ from migc.ir.creation import attribute_ops, creator, restorer
 from migc.ir.model import Name, ObjectRef, Table
 from migc.ir.op import PASS_MISC, Lock, Op, TableAction
 from migc.ir.routine import Policy, policies_of
-from migc.ir.schema import Schema
+from migc.ir.schema import NESTED_KINDS, Schema
+from migc.lower.comment_targets import CommentSubject, Found, comment_sql, comment_target
 from migc.lower.context import Lowering, did_you_mean
 from migc.lower.dispatch import lowers, lowers_action
 from migc.lower.exprcheck import check_boolean, columns_by_name
@@ -130,6 +131,14 @@ def _with_policy(schema: Schema, table: Name, policy: Policy | None, gone: str |
     if policy is not None:
         kept.append(policy)
     return schema.with_attr(t.ref, "policies", tuple(sorted(kept, key=lambda x: x.name)) or None)
+
+
+def _get(schema: Schema, ref: ObjectRef) -> Policy | None:
+    table = schema.tables.get(ref.name)
+    return next((p for p in policies_of(table) if p.name == ref.column), None) if table is not None else None
+
+
+NESTED_KINDS["policy"] = (_get, lambda schema, ref, policy: _with_policy(schema, ref.name, policy))
 
 
 @dataclass(frozen=True, slots=True)
@@ -339,6 +348,26 @@ def _lower_rename(lw: Lowering, stmt: RenamePolicy) -> None:
 def _lower_row_security(lw: Lowering, table: Table, action: RowSecurity) -> None:
     index, value = _FLAG[action.setting]
     lw.emit(SetRowSecurityOp(table.name, action.setting, row_security(table)[index] != value, action.span))
+
+
+@comment_target("policy")
+def _comment_target(lw: Lowering, subject: CommentSubject) -> Found | None:
+    if subject.table is None:
+        lw.bag.error("E001", subject.name.span, "a policy is named with its table",
+                     f"write: comment on policy {subject.name.name.value} on TABLE is ...")
+        return None
+    table = lw.table(subject.table)
+    if table is None:
+        return None
+    policy = _find(lw, table, subject.name.name)
+    return (policy, policy.ref) if policy is not None else None
+
+
+@comment_sql("policy")
+def _comment_sql(ref: ObjectRef) -> str:
+    from migc import quoting
+
+    return f"POLICY {quoting.ident(ref.column or '')} ON {quoting.qualified(ref.name.schema, ref.name.name)}"
 
 
 # ------------------------------------------------------------------ catalog

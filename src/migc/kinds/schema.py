@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from migc.expr import Ident
 from migc.ir.catalog import USER_NS, CatalogSection, catalog_section, not_extension_member
-from migc.ir.creation import creation_ops, creator
-from migc.ir.model import Name, Namespace, ObjectRef
+from migc.ir.creation import attribute_ops, creator
+from migc.ir.model import Attrs, Name, Namespace, ObjectRef
 from migc.ir.op import Lock, Op
 from migc.ir.schema import OBJECT_KINDS, Schema
 from migc.lower.context import Lowering
@@ -75,19 +74,15 @@ class CreateSchemaOp(Op):
 class DropSchemaOp(Op):
     name: str
     span: Span = _span()
-    # stored objects that hang on the schema itself (the privileges granted on it: (kind, key, object)),
-    # which go with it and come back with its down
-    attached: tuple[tuple[str, Any, Any], ...] = ()
+    attrs: Attrs = ()  # what the schema carried (its comment): the down restores it
     TEMPLATE = "DROP SCHEMA {{ op.name|ident }}"
 
     def apply(self, schema: Schema) -> Schema:
-        after = schema.without_schema(self.name)
-        for kind, key, _ in self.attached:
-            after = after.without_object(kind, key)
-        return after
+        return schema.without_schema(self.name)
 
     def invert(self) -> tuple[Op, ...]:
-        return (CreateSchemaOp(self.name, self.span), *(op for _, _, obj in self.attached for op in creation_ops(obj)))
+        namespace = Namespace(self.name, self.attrs)
+        return (CreateSchemaOp(self.name, self.span), *attribute_ops(namespace.ref, namespace))
 
     def describe(self) -> str:
         return f"drop schema {self.name}"
@@ -114,6 +109,12 @@ def _lower_create(lw: Lowering, stmt: CreateSchema) -> None:
     lw.emit(CreateSchemaOp(stmt.name.value, stmt.span))
 
 
+def _shown(obj: object, ref: ObjectRef) -> str:
+    """How the error names an object the schema holds: its own way (`function app.f(integer)`), if it has one."""
+    display = getattr(obj, "display", None)
+    return str(display()) if callable(display) else ref.display()
+
+
 @lowers(DropSchema)
 def _lower_drop(lw: Lowering, stmt: DropSchema) -> None:
     name = stmt.name.value
@@ -121,21 +122,15 @@ def _lower_drop(lw: Lowering, stmt: DropSchema) -> None:
         lw.bag.error("E111", stmt.name.span, f"unknown schema '{name}'")
         return
     in_use = [n.display() for n in [*lw.schema.tables, *lw.schema.enums] if n.schema == name]
-    attached = []
-    for kind_name, objects in lw.schema.objects.items():
-        kind = OBJECT_KINDS[kind_name]
-        for key, obj in objects.items():
-            ref = kind.ref_of(key, obj)
-            if ref == _ref(name):
-                attached.append((kind_name, key, obj))
-            elif ref.name.schema == name:
-                shown = getattr(obj, "display", None)
-                in_use.append(shown() if callable(shown) else ref.display())
+    for kind, objects in lw.schema.objects.items():
+        in_use += [_shown(obj, kind_of.ref_of(key, obj)) for kind_of in (OBJECT_KINDS[kind],)
+                   for key, obj in objects.items() if kind_of.ref_of(key, obj).name.schema == name]
     if in_use or name == "public":
         what = f"it still holds {', '.join(sorted(in_use)[:5])}" if in_use else "public is the default schema"
         lw.bag.error("E215", stmt.span, f"cannot drop schema '{name}': {what}")
         return
-    lw.emit(DropSchemaOp(name, stmt.span, tuple(attached)))
+    namespace = lw.schema.namespace(name)
+    lw.emit(DropSchemaOp(name, stmt.span, namespace.attrs if namespace is not None else ()))
 
 
 # ------------------------------------------------------------------ catalog

@@ -13,14 +13,16 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from migc import expr as ex
+from migc import quoting
 from migc.expr import Expr, Ident, QName
 from migc.ir.catalog import USER_NS, CatalogSection, catalog_section, qualified
 from migc.ir.creation import attribute_ops, creator, restorer
 from migc.ir.model import Name, ObjectRef, Table
 from migc.ir.op import PASS_MISC, Lock, Op, TableAction
 from migc.ir.routine import FunctionKey, Routine, Trigger, TriggerEvent, triggers_of
-from migc.ir.schema import Schema
+from migc.ir.schema import NESTED_KINDS, Schema
 from migc.ir.types import SqlType
+from migc.lower.comment_targets import CommentSubject, Found, comment_sql, comment_target
 from migc.lower.context import Lowering, did_you_mean
 from migc.lower.dispatch import lowers, lowers_action
 from migc.lower.exprcheck import call_resolver, check_functions
@@ -159,6 +161,14 @@ def _with_trigger(schema: Schema, table: Name, trigger: Trigger | None, gone: st
     if trigger is not None:
         kept.append(trigger)
     return schema.with_attr(t.ref, "triggers", tuple(sorted(kept, key=lambda x: x.name)) or None)
+
+
+def _get(schema: Schema, ref: ObjectRef) -> Trigger | None:
+    table = schema.tables.get(ref.name)
+    return next((t for t in triggers_of(table) if t.name == ref.column), None) if table is not None else None
+
+
+NESTED_KINDS["trigger"] = (_get, lambda schema, ref, trigger: _with_trigger(schema, ref.name, trigger))
 
 
 @dataclass(frozen=True, slots=True)
@@ -438,6 +448,24 @@ def _lower_enable(lw: Lowering, table: Table, action: EnableTrigger) -> None:
         return
     changed = tuple(t.name for t in triggers_of(table) if t.enabled != action.enable)
     lw.emit(SetTriggerEnabledOp(table.name, None, action.which, action.enable, changed, action.span))
+
+
+@comment_target("trigger")
+def _comment_target(lw: Lowering, subject: CommentSubject) -> Found | None:
+    if subject.table is None:
+        lw.bag.error("E001", subject.name.span, "a trigger is named with its table",
+                     f"write: comment on trigger {subject.name.name.value} on TABLE is ...")
+        return None
+    table = lw.table(subject.table)
+    if table is None:
+        return None
+    trigger = _find(lw, table, subject.name.name)
+    return (trigger, trigger.ref) if trigger is not None else None
+
+
+@comment_sql("trigger")
+def _comment_sql(ref: ObjectRef) -> str:
+    return f"TRIGGER {quoting.ident(ref.column or '')} ON {quoting.qualified(ref.name.schema, ref.name.name)}"
 
 
 # ------------------------------------------------------------------ catalog
