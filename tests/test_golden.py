@@ -6,10 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
 
-from golden_harness import cases, compare_or_update, compile_case
+from golden_harness import cases, compare_or_update, compile_case, create_roles, drop_roles
 from histories import run_statements, scratch_database
 from migc.runner.catalog import describe_differences, relaxed_by_down, snapshot
 from migc.codegen.statement import SqlStatement
@@ -40,27 +39,9 @@ ROUND_TRIP = [c for c in CASES if compile_case(c).project.ok]
 
 
 @pytest.fixture
-def case_roles(request: pytest.FixtureRequest, pg_server_url: str) -> Iterator[list[str]]:
-    """Roles a case grants to (its `roles.txt`, one per line): roles are cluster-wide, so they are made
-    for the case and dropped after it, with whatever they hold in the case's databases."""
-    path = request.node.callspec.params["case"] / "roles.txt"
-    roles = path.read_text().split() if path.exists() else []
-    with psycopg.connect(pg_server_url, autocommit=True) as conn:
-        for role in roles:
-            conn.execute(f'DROP ROLE IF EXISTS "{role}"'.encode())
-            conn.execute(f'CREATE ROLE "{role}"'.encode())
-    yield roles
-
-
-def _drop_roles(server_url: str, roles: list[str], *databases: str) -> None:
-    if not roles:
-        return
-    listed = ", ".join(f'"{r}"' for r in roles)
-    for url in databases:
-        with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute(f"DROP OWNED BY {listed}".encode())
-    with psycopg.connect(server_url, autocommit=True) as conn:
-        conn.execute(f"DROP ROLE {listed}".encode())
+def case_roles(request: pytest.FixtureRequest, pg_server_url: str) -> list[str]:
+    """Roles the case grants to (its `roles.txt`), made for it; the test drops them after."""
+    return create_roles(request.node.callspec.params["case"], pg_server_url)
 
 
 @pytest.mark.parametrize("case", ROUND_TRIP, ids=[c.name for c in ROUND_TRIP])
@@ -69,7 +50,7 @@ def test_golden_round_trip(case: Path, case_roles: list[str], fresh_db: str, sec
     try:
         _round_trip(case, fresh_db, second_db)
     finally:
-        _drop_roles(pg_server_url, case_roles, fresh_db, second_db)
+        drop_roles(pg_server_url, case_roles, fresh_db, second_db)
 
 
 def _round_trip(case: Path, fresh_db: str, second_db: str) -> None:

@@ -73,6 +73,7 @@ _ERRORS = {
     "E246": "dropping a function that a trigger, default, check, index, policy or view uses",
     "E247": "bad privilege for the object (grant/revoke)",
     "E248": "bad policy (`with check` for select or delete, `using` for insert)",
+    "E249": "dropping a column, or changing its type, while a trigger or policy uses it",
 }
 
 _WARNINGS = {

@@ -153,12 +153,26 @@ def policies_of(table: Table) -> tuple[Policy, ...]:
     return tuple(p if p.table == table.name else replace(p, table=table.name) for p in found)
 
 
+def _row_column_renamed(e: Expr, old: str, new: str) -> Expr:
+    """`old.x` / `new.x` (a trigger's `when`) and `x` follow a renamed column."""
+    from migc.expr import ColumnRef, Ident
+    from migc.tree import Node
+
+    def rename(node: Node) -> Node | None:
+        if isinstance(node, ColumnRef) and node.name.value == old and (
+                node.table is None or node.table.value in ("old", "new")):
+            return replace(node, name=Ident(new, node.name.span))
+        return None
+
+    return e.transform(rename)
+
+
 def with_column_renamed(table: Table, old: str, new: str) -> Table:
     """The table's triggers and policies after one of its columns was renamed (PostgreSQL keeps
     them by column number, so they follow)."""
     triggers = tuple(replace(
         t, events=tuple(replace(e, columns=tuple(new if c == old else c for c in e.columns)) for e in t.events),
-        when=t.when.with_column_renamed(old, new) if t.when is not None else None) for t in triggers_of(table))
+        when=_row_column_renamed(t.when, old, new) if t.when is not None else None) for t in triggers_of(table))
     policies = tuple(replace(
         p, using=p.using.with_column_renamed(old, new) if p.using is not None else None,
         check=p.check.with_column_renamed(old, new) if p.check is not None else None) for p in policies_of(table))
@@ -172,3 +186,14 @@ def with_column_renamed(table: Table, old: str, new: str) -> Table:
 def grants_of(obj: HasAttrs) -> tuple[Grant, ...]:
     found = obj.attr("grants")
     return found if isinstance(found, tuple) else ()
+
+
+def column_users(table: Table, column: str) -> list[str]:
+    """The table's triggers and policies that name a column (`update of`, `when`, `using`, `with
+    check`): PostgreSQL refuses to drop it or change its type while they do."""
+    found = [f"trigger {t.name}" for t in triggers_of(table) if column in t.columns]
+    for p in policies_of(table):
+        named = [ref.name.value for e in (p.using, p.check) if e is not None for ref in e.column_refs()]
+        if column in named:
+            found.append(f"policy {p.name}")
+    return found

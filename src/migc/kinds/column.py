@@ -22,7 +22,7 @@ from migc.ir.op import (
     columns_touched,
     constraint_touched,
 )
-from migc.ir.routine import with_column_renamed
+from migc.ir.routine import column_users, with_column_renamed
 from migc.ir.schema import Schema
 from migc.lower.context import Lowering
 from migc.lower.definitions import build_column, resolve, with_sequences
@@ -385,6 +385,11 @@ def _lower_drop(lw: Lowering, table: Table, action: DropColumn) -> None:
                              f"'{other.name.display()}' references it",
                              f"drop that constraint first: alter table {other.name.display()} drop constraint {fk.name}")
                 return
+    users = column_users(table, name)
+    if users:
+        lw.bag.error("E249", action.span, f"cannot drop column '{name}': {users[0]} on table "
+                     f"'{table.name.display()}' uses it", "drop or change that first")
+        return
     constraints = tuple(c for c in table.constraints if name in c.columns)
     indexes = tuple(i for i in lw.schema.indexes_of(table.name) if name in i.columns)
     lw.emit(DropColumnOp(table.name, column, constraints, indexes, action.span))

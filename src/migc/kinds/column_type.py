@@ -10,6 +10,7 @@ from migc.expr import Cast, ColumnRef, Expr, Ident, Literal, QName, TypeRef
 from migc.ir.creation import attribute_ops
 from migc.ir.model import Index, Name, Table
 from migc.ir.op import PASS_ALTER_TYPE, DownRisk, Irreversible, Lock, Op, TableAction, columns_touched
+from migc.ir.routine import column_users
 from migc.ir.schema import Schema
 from migc.ir.types import SqlType, assignable, castable, narrows, rewrites_table
 from migc.kinds.constraint import AddConstraintOp, DropConstraintOp, ValidateConstraintOp
@@ -136,6 +137,11 @@ def _lower_set_type(lw: Lowering, table: Table, action: SetType) -> None:
         return
     new_type = resolved[0]
     old_type = column.type
+    users = column_users(table, column.name)
+    if users:
+        lw.bag.error("E249", action.span, f"cannot change the type of column '{column.name}': {users[0]} on table "
+                     f"'{table.name.display()}' uses it", "drop it first, change the type, then create it again")
+        return
     if action.using is not None:
         mark = lw.bag.mark()
         typed = check_columns(lw, action.using, columns_by_name(table.columns), table.name.display(), "using")

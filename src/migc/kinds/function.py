@@ -158,7 +158,7 @@ def _drop_function(c: list[Any]) -> DropFunction:
 
 _DEF = """
 {%- set r = op.routine -%}
-{% if not op.check_body %}SET LOCAL check_function_bodies = off{{ NEXT }}{% endif -%}
+{% if not op.check_body %}SET check_function_bodies = off{{ NEXT }}{% endif -%}
 CREATE {% if op.or_replace %}OR REPLACE {% endif %}{{ r.kind|upper }} {{ r.name|qname }}(
 {%- for p in r.params %}{% if not loop.first %}, {% endif %}{% if p.mode != "in" %}{{ p.mode|upper }} {% endif %}
 {%- if p.name %}{{ p.name|ident }} {% endif %}{{ p.type|sqltype }}{% if p.default is not none %} DEFAULT {{ p.default|expr }}{% endif %}
@@ -173,7 +173,7 @@ CREATE {% if op.or_replace %}OR REPLACE {% endif %}{{ r.kind|upper }} {{ r.name|
 {%- if r.leakproof %} LEAKPROOF{% endif %}
 {%- if r.parallel %} PARALLEL {{ r.parallel|upper }}{% endif %}
 {{- " " }}AS {{ op.quoted_body }}
-{%- if not op.check_body %}{{ NEXT }}SET LOCAL check_function_bodies = on{% endif %}"""
+{%- if not op.check_body %}{{ NEXT }}RESET check_function_bodies{% endif %}"""
 
 
 def _dollar_quoted(routine: Routine) -> str:
@@ -188,8 +188,9 @@ class CreateFunctionOp(Op):
     routine: Routine
     replacing: Routine | None = None  # `create or replace` of an existing routine: its definition before
     or_replace: bool = False
-    # False when the op re-creates a routine (migc schema, a derived down): its `language sql` body
-    # may name tables made later in that script, so PostgreSQL does not check it then (as pg_dump does)
+    # False when the op builds a routine from the model (migc schema): its `language sql` body may name
+    # tables made later in that script, so PostgreSQL does not check it then (as pg_dump does); SET,
+    # not SET LOCAL, because the compiled schema may run outside a transaction
     check_body: bool = True
     span: Span = _span()
     TEMPLATE = _DEF

@@ -58,7 +58,7 @@ def check_functions(lw: Lowering, expr: ex.Expr) -> None:
         name = call.name.name.value
         if call.name.schema is not None and call.name.schema.value != "pg_catalog":
             continue  # a schema's own function: language v2 models them
-        if functions.is_known(name) or lw.user_function_named(name):
+        if functions.is_known(name) or functions.user_routines(lw.schema, name):  # public: the search path
             continue
         if lw.schema.opaque:
             lw.bag.warning("W004", call.name.span, f"function '{name}' is not one migc knows: the model cannot "
