@@ -31,7 +31,7 @@ from migc.lower.exprcheck import check_default
 from migc.lower.routines import find_routine
 from migc.source import Span
 from migc.syntax.ast import Statement
-from migc.tree import Marker, Node, builder, dollar_body, has_token, node, nodes, optional, span_of, token
+from migc.tree import Marker, Node, builder, dollar_body, has_token, node, nodes, optional, span_of, string_value, token
 from migc.tree import span_field as _span
 
 # ------------------------------------------------------------------ syntax
@@ -103,6 +103,19 @@ def _func_returns(c: list[Any]) -> FuncReturns:
     return FuncReturns(None if columns else node(c, TypeRef), has_token(c, "SETOF"), columns, span_of(c))
 
 
+_SEP = "\x1f"
+
+
+@builder("func_set_value")
+def _func_set_value(c: list[Any]) -> Marker:
+    first = c[0]
+    if isinstance(first, Ident):
+        return Marker("set value", ("ident", first.value), first.span)
+    if first.type == "STRING":
+        return Marker("set value", ("string", string_value(first)), span_of(c))
+    return Marker("set value", ("number", str(first.value)), span_of(c))
+
+
 @builder("func_option")
 def _func_option(c: list[Any]) -> Marker:
     span = span_of(c)
@@ -111,7 +124,7 @@ def _func_option(c: list[Any]) -> Marker:
     kind = getattr(first, "type", "")
     if kind in ("IMMUTABLE", "STABLE", "VOLATILE"):
         return Marker("option", ("volatility", word[0], span), span)
-    if kind == "STRICT":
+    if kind in ("STRICT", "RETURNS_NULL_ON_NULL_INPUT"):
         return Marker("option", ("strict", "true", span), span)
     if kind == "CALLED_ON_NULL_INPUT":
         return Marker("option", ("strict", "false", span), span)
@@ -121,6 +134,13 @@ def _func_option(c: list[Any]) -> Marker:
         return Marker("option", ("leakproof", "false" if kind == "NOT" else "true", span), span)
     if word == "language":
         return Marker("option", ("language", node(c, Ident).value, span), span)
+    if word == "set":
+        setting = node(c, Ident)
+        values = [m.value for m in c if isinstance(m, Marker) and m.kind == "set value"]
+        cmp = token(c, "CMP_OP")
+        if cmp is not None and cmp.value != "=":
+            values = []  # reported by lowering: `set NAME = VALUE` or `set NAME to VALUE`
+        return Marker("option", (f"set {setting.value}", _SEP.join(f"{k}:{v}" for k, v in values), span), span)
     if word == "parallel":
         return Marker("option", ("parallel", node(c, Ident).value, span), span)
     body = c[-1]  # `as` STRING | DOLLAR_STRING
@@ -172,6 +192,7 @@ CREATE {% if op.or_replace %}OR REPLACE {% endif %}{{ r.kind|upper }} {{ r.name|
 {%- if r.security_definer %} SECURITY DEFINER{% endif %}
 {%- if r.leakproof %} LEAKPROOF{% endif %}
 {%- if r.parallel %} PARALLEL {{ r.parallel|upper }}{% endif %}
+{%- for name, values in r.config %} SET {{ name|ident }} TO {{ op.setting_sql(values) }}{% endfor %}
 {{- " " }}AS {{ op.quoted_body }}
 {%- if not op.check_body %}{{ NEXT }}RESET check_function_bodies{% endif %}"""
 
@@ -198,6 +219,14 @@ class CreateFunctionOp(Op):
     @property
     def quoted_body(self) -> str:
         return _dollar_quoted(self.routine)
+
+    @staticmethod
+    def setting_sql(values: tuple[tuple[str, str], ...]) -> str:
+        """A `set NAME to VALUE, ...` option's values: names quoted as names, strings as literals."""
+        from migc import quoting
+
+        return ", ".join(quoting.ident(v) if k == "ident" else quoting.literal(v) if k == "string" else v
+                         for k, v in values)
 
     def apply(self, schema: Schema) -> Schema:
         if self.replacing is not None:
@@ -389,6 +418,10 @@ def _options(lw: Lowering, stmt: CreateFunction) -> dict[str, str] | None:
         lw.bag.error("E240", stmt.span, f"{stmt.kind} {stmt.name.name.value} has no body",
                      "add `as $$ ... $$`")
         ok = False
+    for option, value, span in stmt.options:
+        if option.startswith("set ") and not value:
+            lw.bag.error("E240", span, f"`{option}`: write `{option} = VALUE` or `{option} to VALUE`")
+            ok = False
     if found.get("parallel", "unsafe") not in ("safe", "restricted", "unsafe"):
         lw.bag.error("E240", stmt.span, f"parallel '{found['parallel']}': it is safe, restricted or unsafe")
         ok = False
@@ -483,6 +516,8 @@ def _lower_create(lw: Lowering, stmt: CreateFunction) -> None:
         strict=options.get("strict") == "true", security_definer=options.get("security") == "definer",
         leakproof=options.get("leakproof") == "true",
         parallel="" if options.get("parallel", "unsafe") == "unsafe" else options["parallel"], body=body, tag=tag,
+        config=tuple((option[4:], tuple(tuple(v.split(":", 1)) for v in value.split(_SEP)))  # type: ignore[misc]
+                     for option, value in options.items() if option.startswith("set ")),
     )
     existing = lw.schema.store("function").get(routine.key)
     if isinstance(existing, Routine):

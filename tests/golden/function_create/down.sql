@@ -1,3 +1,7 @@
+-- drop function tz_now()
+DROP FUNCTION "public"."tz_now"();
+-- drop function whoami()
+DROP FUNCTION "public"."whoami"();
 -- drop function concat_all(text[])
 DROP FUNCTION "public"."concat_all"(text[]);
 -- drop function noop()

@@ -21,3 +21,7 @@ CREATE FUNCTION "public"."stats"(OUT "total" bigint, OUT "latest" timestamptz) L
 CREATE FUNCTION "public"."noop"() RETURNS void LANGUAGE "plpgsql" SECURITY DEFINER AS $$ begin end $$;
 -- create function concat_all(text[])
 CREATE FUNCTION "public"."concat_all"(VARIADIC "parts" text[]) RETURNS text LANGUAGE "sql" IMMUTABLE AS $$ select array_to_string(parts, '') $$;
+-- create function whoami()
+CREATE FUNCTION "public"."whoami"() RETURNS text LANGUAGE "sql" STABLE STRICT SECURITY DEFINER SET "search_path" TO "public", "pg_temp" AS $$ select current_user::text $$;
+-- create function tz_now()
+CREATE FUNCTION "public"."tz_now"() RETURNS timestamptz LANGUAGE "sql" STABLE SET "timezone" TO 'UTC' AS $$ select now() $$;
