@@ -67,6 +67,8 @@ class Routine(HasAttrs):
     tag: str = ""  # the dollar-quote tag it was written with (not part of the definition)
     leakproof: bool = False
     parallel: str = ""  # "" (unsafe, the default) | "safe" | "restricted"
+    cost: str = ""  # `cost N` as written ("": PostgreSQL's default)
+    rows: str = ""  # `rows N` (a set-returning function's estimate)
     # `set NAME to VALUE, ...` options: (setting, ((kind, text), ...)), kind "ident" | "string" | "number"
     config: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
     attrs: Attrs = ()

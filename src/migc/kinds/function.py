@@ -141,6 +141,8 @@ def _func_option(c: list[Any]) -> Marker:
         if cmp is not None and cmp.value != "=":
             values = []  # reported by lowering: `set NAME = VALUE` or `set NAME to VALUE`
         return Marker("option", (f"set {setting.value}", _SEP.join(f"{k}:{v}" for k, v in values), span), span)
+    if word in ("cost", "rows"):
+        return Marker("option", (word, str(c[-1].value), span), span)
     if word == "parallel":
         return Marker("option", ("parallel", node(c, Ident).value, span), span)
     body = c[-1]  # `as` STRING | DOLLAR_STRING
@@ -191,6 +193,8 @@ CREATE {% if op.or_replace %}OR REPLACE {% endif %}{{ r.kind|upper }} {{ r.name|
 {%- if r.strict %} STRICT{% endif %}
 {%- if r.security_definer %} SECURITY DEFINER{% endif %}
 {%- if r.leakproof %} LEAKPROOF{% endif %}
+{%- if r.cost %} COST {{ r.cost }}{% endif %}
+{%- if r.rows %} ROWS {{ r.rows }}{% endif %}
 {%- if r.parallel %} PARALLEL {{ r.parallel|upper }}{% endif %}
 {%- for name, values in r.config %} SET {{ name|ident }} TO {{ op.setting_sql(values) }}{% endfor %}
 {{- " " }}AS {{ op.quoted_body }}
@@ -425,8 +429,11 @@ def _options(lw: Lowering, stmt: CreateFunction) -> dict[str, str] | None:
     if found.get("parallel", "unsafe") not in ("safe", "restricted", "unsafe"):
         lw.bag.error("E240", stmt.span, f"parallel '{found['parallel']}': it is safe, restricted or unsafe")
         ok = False
+    if "rows" in found and not (stmt.returns is not None and (stmt.returns.setof or stmt.returns.columns)):
+        lw.bag.error("E240", stmt.span, "`rows` is for a function that returns a set")
+        ok = False
     if stmt.kind == "procedure":
-        for option in ("volatility", "strict", "leakproof", "parallel"):
+        for option in ("volatility", "strict", "leakproof", "parallel", "cost", "rows"):
             if option in found:
                 lw.bag.error("E240", stmt.span, f"a procedure takes no {option} option (only functions do)")
                 ok = False
@@ -516,6 +523,7 @@ def _lower_create(lw: Lowering, stmt: CreateFunction) -> None:
         strict=options.get("strict") == "true", security_definer=options.get("security") == "definer",
         leakproof=options.get("leakproof") == "true",
         parallel="" if options.get("parallel", "unsafe") == "unsafe" else options["parallel"], body=body, tag=tag,
+        cost=options.get("cost", ""), rows=options.get("rows", ""),
         config=tuple((option[4:], tuple(tuple(v.split(":", 1)) for v in value.split(_SEP)))  # type: ignore[misc]
                      for option, value in options.items() if option.startswith("set ")),
     )
