@@ -1,4 +1,4 @@
-"""W108: dropping a table, column, enum or schema that running code may still use."""
+"""W108: dropping a table, column, enum, schema or function that running code may still use."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from migc.ir.model import Name, ObjectRef
 from migc.kinds.column import DropColumnOp
 from migc.kinds.enum import DropEnumOp
+from migc.kinds.function import DropFunctionOp
 from migc.kinds.schema import DropSchemaOp
 from migc.kinds.table import DropTableOp
 from migc.lints import Finding, Lint, lint
@@ -14,7 +15,7 @@ from migc.lints import Finding, Lint, lint
 
 @lint("W108")
 def drop(m: Lint) -> Iterator[Finding]:
-    for op, step in m.each(DropTableOp, DropColumnOp, DropEnumOp, DropSchemaOp):
+    for op, step in m.each(DropTableOp, DropColumnOp, DropEnumOp, DropSchemaOp, DropFunctionOp):
         if isinstance(op, DropTableOp) and step.table_existed(op.table.name):
             yield Finding(op.span, f"dropping table '{op.table.name.display()}' breaks code that still uses it",
                           "deploy code that no longer uses the table first, then drop it in a later migration")
@@ -27,3 +28,7 @@ def drop(m: Lint) -> Iterator[Finding]:
         elif isinstance(op, DropSchemaOp) and step.existed(ObjectRef("schema", Name(op.name, ""))):
             yield Finding(op.span, f"dropping schema '{op.name}' breaks code that still uses it",
                           "deploy code that no longer uses the schema first")
+        elif isinstance(op, DropFunctionOp) and step.existed(op.routine.ref):
+            yield Finding(op.span, f"dropping {op.routine.display()} breaks code that still calls it",
+                          f"deploy code that no longer calls the {op.routine.kind} first, then drop it in a later "
+                          "migration")
