@@ -15,7 +15,8 @@ from migc.lints import Finding, Lint, lint
 
 @lint("W108")
 def drop(m: Lint) -> Iterator[Finding]:
-    for op, step in m.each(DropTableOp, DropColumnOp, DropEnumOp, DropSchemaOp, DropFunctionOp):
+    yield from _drop_function(m)
+    for op, step in m.each(DropTableOp, DropColumnOp, DropEnumOp, DropSchemaOp):
         if isinstance(op, DropTableOp) and step.table_existed(op.table.name):
             yield Finding(op.span, f"dropping table '{op.table.name.display()}' breaks code that still uses it",
                           "deploy code that no longer uses the table first, then drop it in a later migration")
@@ -28,7 +29,11 @@ def drop(m: Lint) -> Iterator[Finding]:
         elif isinstance(op, DropSchemaOp) and step.existed(ObjectRef("schema", Name(op.name, ""))):
             yield Finding(op.span, f"dropping schema '{op.name}' breaks code that still uses it",
                           "deploy code that no longer uses the schema first")
-        elif isinstance(op, DropFunctionOp) and step.existed(op.routine.ref):
+
+
+def _drop_function(m: Lint) -> Iterator[Finding]:
+    for op, step in m.each(DropFunctionOp):
+        if step.existed(op.routine.ref):
             yield Finding(op.span, f"dropping {op.routine.display()} breaks code that still calls it",
                           f"deploy code that no longer calls the {op.routine.kind} first, then drop it in a later "
                           "migration")
