@@ -74,6 +74,16 @@ _ERRORS = {
     "E247": "bad privilege for the object (grant/revoke)",
     "E248": "bad policy (`with check` for select or delete, `using` for insert)",
     "E249": "dropping a column, or changing its type, while a trigger or policy uses it",
+    # language v2, tables and columns
+    "E220": "identity options PostgreSQL refuses",
+    "E221": "generated column expression uses a generated column or does not fit",
+    "E222": "generated column expression is not immutable",
+    "E223": "column used by a generated column cannot be dropped or retyped",
+    "E224": "collation on a type that takes none",
+    "E225": "logged and unlogged tables mixed where PostgreSQL refuses it",
+    "E226": "exclusion constraint PostgreSQL refuses (index method, operator)",
+    "E227": "partition key PostgreSQL refuses, or a key of a partitioned table without its columns",
+    "E228": "partition bound, attach or detach PostgreSQL refuses",
 }
 
 _WARNINGS = {
@@ -98,6 +108,10 @@ _WARNINGS = {
     "W114": "int, smallint or serial primary key",
     "W115": "lock on an existing table while the runner's lock_timeout is off",
     "W117": "`create trigger` on an existing table blocks its writes (SHARE ROW EXCLUSIVE)",
+    # language v2, tables and columns
+    "W118": "`attach partition` scans the table under lock to check the bound",
+    "W120": "date/time default 'now', 'today', 'tomorrow' or 'yesterday' is frozen when the statement runs",
+    "W121": "`set logged` / `set unlogged` rewrites an existing table",
 }
 
 CODES: dict[str, Code] = {
