@@ -66,3 +66,31 @@ def compare_or_update(path: Path, actual: str | None) -> str | None:
         else:
             path.write_text(actual, encoding="utf-8")
     return path.read_text(encoding="utf-8") if path.exists() else None
+
+
+def create_roles(case: Path, server_url: str) -> list[str]:
+    """The roles a case grants to (its `roles.txt`, one per line), made on the server: roles are
+    cluster-wide, so each case names its own and `drop_roles` removes them after it."""
+    import psycopg
+
+    path = case / "roles.txt"
+    roles = path.read_text().split() if path.exists() else []
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        for role in roles:
+            conn.execute(f'DROP ROLE IF EXISTS "{role}"'.encode())
+            conn.execute(f'CREATE ROLE "{role}"'.encode())
+    return roles
+
+
+def drop_roles(server_url: str, roles: list[str], *databases: str) -> None:
+    """Drop the case's roles, with what they hold in its databases."""
+    import psycopg
+
+    if not roles:
+        return
+    listed = ", ".join(f'"{r}"' for r in roles)
+    for url in databases:
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(f"DROP OWNED BY {listed}".encode())
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        conn.execute(f"DROP ROLE {listed}".encode())

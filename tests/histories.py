@@ -41,8 +41,10 @@ import migc.kinds  # noqa: F401  (registers every statement kind, for parse)
 from migc.syntax.parser import parse
 
 CONSONANTS = "bcdfghjklmnpqrstvwxz"
-# words the .mig grammar (or SQL expressions) may read as keywords even where a name is meant
-RESERVED = frozenset({"sql", "pk"})
+# words the .mig grammar (or SQL expressions) may read as keywords even where a name is meant; and
+# built-in type names a consonant-only word can hit (an enum named xml is shadowed by pg_catalog.xml,
+# and the test server has no libxml to read its default)
+RESERVED = frozenset({"sql", "pk", "xml"})
 COLUMN_POOL = ("id", "name", "email", "age", "score", "total", "kind", "code", "owner", "order", "note")
 TABLE_POOL = ("users", "orgs", "posts", "items", "events", "tags", "accounts", "invoices")
 BARE = re.compile(r"[a-z_][a-z0-9_]*")
@@ -139,6 +141,8 @@ class Tbl:
     name: str
     cols: list[Col]
     cons: list[Con] = field(default_factory=list)
+    triggers: dict[str, str] = field(default_factory=dict)  # trigger name -> its function
+    policies: list[str] = field(default_factory=list)
     unlogged: bool = False  # language v2: no foreign key of a logged table may point at it
 
     def col(self, name: str) -> Col:
@@ -165,6 +169,7 @@ class Model:
     views: dict[str, Vw] = field(default_factory=dict)
     indexes: dict[str, Idx] = field(default_factory=dict)
     enums: dict[str, list[str]] = field(default_factory=dict)
+    functions: dict[str, str] = field(default_factory=dict)  # name -> "trigger" | "scalar"
     used: set[str] = field(default_factory=set)  # every invented object name, never reused
     freed_tables: set[str] = field(default_factory=set)  # table names renamed away or dropped
     # language v2 (Generator's "sequences, domains, composite types" block)
@@ -419,6 +424,7 @@ class Generator:
             if m.enums:
                 options.append("rename_enum")
         options += self.type_statements()
+        options += self.routine_options()
         choice = self.pick(options)
         return getattr(self, choice)()
 
@@ -1119,6 +1125,74 @@ class Generator:
         name = self.pick(sorted(self.m.views))
         del self.m.views[name]
         return f"drop view {ident(name)}"
+
+
+    # functions, triggers, policies (kinds/function.py, trigger.py, policy.py) ------------------
+
+    def routine_options(self) -> list[str]:
+        m = self.m
+        options = ["create_function"] * 2 if len(m.functions) < 3 else []
+        if any(kind == "trigger" for kind in m.functions.values()) and m.tables:
+            options += ["create_trigger"] * 3
+        used = {f for t in m.tables.values() for f in t.triggers.values()}
+        if any(f not in used for f in m.functions):
+            options.append("drop_function")
+        if any(t.triggers for t in m.tables.values()):
+            options.append("drop_trigger")
+        if m.tables and self.chance(20):
+            options.append("create_policy")
+        if any(t.policies for t in m.tables.values()):
+            options.append("drop_policy")
+        return options
+
+    def create_function(self) -> str:
+        name = "fn_" + self.fresh_object_name()
+        self.m.used.add(name)
+        if self.chance(60):
+            self.m.functions[name] = "trigger"
+            return (f"create function {ident(name)}() returns trigger language plpgsql as $fn$\nbegin\n"
+                    f"  return {self.pick(['new', 'null', 'old'])};\nend\n$fn$")
+        self.m.functions[name] = "scalar"
+        volatility = self.pick(["immutable", "stable", "volatile"])
+        return f"create {'or replace ' if self.chance(20) else ''}function {ident(name)}(a int, b int default 1) " \
+               f"returns int language sql {volatility} as $$ select a + b $$"
+
+    def drop_function(self) -> str:
+        used = {f for t in self.m.tables.values() for f in t.triggers.values()}
+        name = self.pick(sorted(f for f in self.m.functions if f not in used))
+        del self.m.functions[name]
+        return f"drop function {'if exists ' if self.chance(20) else ''}{ident(name)}"
+
+    def create_trigger(self) -> str:
+        t = self.m.tables[self.pick(sorted(self.m.tables))]
+        function = self.pick(sorted(f for f, kind in self.m.functions.items() if kind == "trigger"))
+        name = self.fresh_object_name()
+        t.triggers[name] = function
+        events = self.draw(st.lists(st.sampled_from(["insert", "update", "delete"]), min_size=1, max_size=3,
+                                    unique=True))
+        timing = self.pick(["before", "after"])
+        each = self.pick(["row", "statement"])
+        return (f"create trigger {ident(name)} {timing} {' or '.join(events)} on {ident(t.name)} "  # type: ignore[arg-type]
+                f"for each {each} execute function {ident(function)}()")
+
+    def drop_trigger(self) -> str:
+        t = self.m.tables[self.pick(sorted(n for n, t in self.m.tables.items() if t.triggers))]
+        name = self.pick(sorted(t.triggers))
+        del t.triggers[name]
+        return f"drop trigger {ident(name)} on {ident(t.name)}"
+
+    def create_policy(self) -> str:
+        t = self.m.tables[self.pick(sorted(self.m.tables))]
+        name = self.fresh_object_name()
+        t.policies.append(name)
+        command = self.pick(["all", "select", "update", "delete"])
+        return f"create policy {ident(name)} on {ident(t.name)} for {command} using (true)"
+
+    def drop_policy(self) -> str:
+        t = self.m.tables[self.pick(sorted(n for n, t in self.m.tables.items() if t.policies))]
+        name = self.pick(t.policies)
+        t.policies.remove(name)
+        return f"drop policy {ident(name)} on {ident(t.name)}"
 
 
 @st.composite

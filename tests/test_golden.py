@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from golden_harness import cases, compare_or_update, compile_case
+from golden_harness import cases, compare_or_update, compile_case, create_roles, drop_roles
 from histories import run_statements, scratch_database
 from migc.runner.catalog import describe_differences, relaxed_by_down, snapshot
 from migc.codegen.statement import SqlStatement
@@ -38,8 +38,22 @@ def second_db(pg_server_url: str) -> Iterator[str]:
 ROUND_TRIP = [c for c in CASES if compile_case(c).project.ok]
 
 
+@pytest.fixture
+def case_roles(request: pytest.FixtureRequest, pg_server_url: str) -> list[str]:
+    """Roles the case grants to (its `roles.txt`), made for it; the test drops them after."""
+    return create_roles(request.node.callspec.params["case"], pg_server_url)
+
+
 @pytest.mark.parametrize("case", ROUND_TRIP, ids=[c.name for c in ROUND_TRIP])
-def test_golden_round_trip(case: Path, fresh_db: str, second_db: str) -> None:
+def test_golden_round_trip(case: Path, case_roles: list[str], fresh_db: str, second_db: str,
+                           pg_server_url: str) -> None:
+    try:
+        _round_trip(case, fresh_db, second_db)
+    finally:
+        drop_roles(pg_server_url, case_roles, fresh_db, second_db)
+
+
+def _round_trip(case: Path, fresh_db: str, second_db: str) -> None:
     project = compile_case(case).project
     *earlier, last = project.migrations
     for m in earlier:

@@ -94,9 +94,20 @@ def _read(path: Path) -> str:
 
 
 @pytest.mark.parametrize("case", _golden_cases(), ids=lambda p: p.name)
-def test_golden_case_verifies_and_goes_up_down_up(case: Path, tmp_path: Path, fresh_db: str) -> None:
+def test_golden_case_verifies_and_goes_up_down_up(case: Path, tmp_path: Path, fresh_db: str,
+                                                   pg_server_url: str) -> None:
     """Each golden project through the runner: verify (up, down, up of every migration on a scratch
     database, then the compiled schema), then up, down --to 0, up on a database of its own."""
+    from golden_harness import create_roles, drop_roles
+
+    roles = create_roles(case, pg_server_url)  # the roles a case grants to (its roles.txt)
+    try:
+        _verify_up_down_up(case, tmp_path, fresh_db)
+    finally:
+        drop_roles(pg_server_url, roles, fresh_db)
+
+
+def _verify_up_down_up(case: Path, tmp_path: Path, fresh_db: str) -> None:
     import io
 
     from migc.errors import MigcError

@@ -57,6 +57,7 @@ SQUAWK_TO_MIGC: dict[str, str] = {
     "ban-drop-schema": "W108",
     "ban-drop-view": "W108",  # drop view, drop materialized view
     "ban-drop-type": "W108",  # drop enum
+    "ban-drop-function": "W108",
     "disallowed-unique-constraint": "W110",
     "adding-serial-primary-key-field": "W110",  # squawk: any `add primary key` on a table
     "require-enum-value-ordering": "W111",
@@ -402,6 +403,11 @@ def is_remade_around_a_type_change(hit: Hit) -> bool:
     return any(f'"{name}"' in hit.sql for name in dropped & made)
 
 
+def is_trigger_or_policy_rename(hit: Hit) -> bool:
+    return isinstance(hit.stmt, ast.RenameStmt) and hit.stmt.renameType in (
+        enums.ObjectType.OBJECT_TRIGGER, enums.ObjectType.OBJECT_POLICY)
+
+
 def runner_sets_lock_timeout(hit: Hit) -> bool:
     return not hit.lock_timeout_off
 
@@ -481,6 +487,11 @@ DIFFERENCES: list[Difference] = [
         frozenset({"prefer-bigint-over-int", "prefer-bigint-over-smallint", "prefer-identity"}),
         is_not_a_primary_key_column, None,
         "W114 is for primary keys, which count rows and run out; squawk flags every int or smallint column",
+    ),
+    Difference(
+        "a trigger or policy renamed",
+        frozenset({"renaming-object"}), is_trigger_or_policy_rename, None,
+        "no query names a trigger or a policy, so renaming one breaks no running code",
     ),
 ]
 

@@ -63,6 +63,17 @@ _ERRORS = {
     "E217": "operation not allowed on this object",
     "E218": "enum label used in the migration that adds it",
     "E219": "unknown function",
+    # functions, procedures, triggers, policies, grants (language v2)
+    "E240": "bad function or procedure definition (no language, no body, a return type it cannot have...)",
+    "E241": "bad trigger (its function does not return trigger, old/new where there is none, ...)",
+    "E242": "duplicate function, procedure, trigger or policy",
+    "E243": "`create or replace` changes what PostgreSQL cannot replace (return type, kind, parameter names)",
+    "E244": "unknown function, procedure, trigger or policy",
+    "E245": "function name without argument types is not unique",
+    "E246": "dropping a function that a trigger, default, check, index, policy or view uses",
+    "E247": "bad privilege for the object (grant/revoke)",
+    "E248": "bad policy (`with check` for select or delete, `using` for insert)",
+    "E249": "dropping a column, or changing its type, while a trigger or policy uses it",
     # language v2, tables and columns
     "E220": "identity options PostgreSQL refuses",
     "E221": "generated column expression uses a generated column or does not fit",
@@ -117,6 +128,7 @@ _WARNINGS = {
     "W113": "timestamp without time zone column",
     "W114": "int, smallint or serial primary key",
     "W115": "lock on an existing table while the runner's lock_timeout is off",
+    "W117": "`create trigger` on an existing table blocks its writes (SHARE ROW EXCLUSIVE)",
     # language v2, tables and columns
     "W118": "`attach partition` scans the table under lock to check the bound",
     "W120": "date/time default 'now', 'today', 'tomorrow' or 'yesterday' is frozen when the statement runs",

@@ -42,6 +42,10 @@ class ObjectRef(NamedTuple):
     def display(self) -> str:
         if self.kind == "schema":
             return f"schema {self.name.schema}"
+        if self.kind == "function":  # column: its argument types
+            return f"function {self.name.display()}({self.column or ''})"
+        if self.kind in ("trigger", "policy"):  # name: its table; column: its own name
+            return f"{self.kind} {self.column} on {self.name.display()}"
         if self.column is not None:
             return f"{self.kind} {self.name.display()}.{self.column}"
         return f"{self.kind} {self.name.display()}"

@@ -86,6 +86,12 @@ EXPRESSION_HOLDERS: list[Callable[[Schema, Callable[[Expr], Expr]], Schema]] = [
 OWNED_OBJECTS: list[Callable[[Schema, Name, str | None], Iterable[tuple[str, Any, Any]]]] = []
 
 
+# Objects kept inside another object's attributes (a table's triggers and policies, which PostgreSQL
+# keeps with the table): how to find one by its ref, and how to put a changed one back, so that
+# `lookup` and `with_attr` (a comment on a trigger) reach them like any object.
+NestedGet = Callable[["Schema", ObjectRef], HasAttrs | None]
+NestedPut = Callable[["Schema", ObjectRef, Any], "Schema"]
+NESTED_KINDS: dict[str, tuple[NestedGet, NestedPut]] = {}
 # Run after every op's own `apply`: what PostgreSQL does by itself beyond the op (a partitioned
 # table's partitions take its new columns, constraints and indexes). Registered by the kind modules.
 APPLY_HOOKS: list[Callable[[Op, Schema], Schema]] = []
@@ -230,6 +236,8 @@ class Schema:
         if kind is not None:
             found = self.store(ref.kind).get(kind.key_of(ref))
             return found if isinstance(found, HasAttrs) else None
+        if ref.kind in NESTED_KINDS:
+            return NESTED_KINDS[ref.kind][0](self, ref)
         return None
 
     # ------------------------------------------------------------ transitions
@@ -381,6 +389,11 @@ class Schema:
         if kind is not None:
             store_key = kind.key_of(ref)
             return self.with_object(ref.kind, store_key, self.store(ref.kind)[store_key].with_attr(key, value))
+        if ref.kind in NESTED_KINDS:
+            get, put = NESTED_KINDS[ref.kind]
+            nested = get(self, ref)
+            assert nested is not None
+            return put(self, ref, nested.with_attr(key, value))
         raise ValueError(f"{ref.kind} objects have no attributes in the model")
 
     def __getstate__(self) -> dict[str, object]:

@@ -23,6 +23,8 @@ from migc.ir.op import (
     constraint_touched,
 )
 from migc.ir.schema import Schema, follow_rename
+from migc.ir.routine import column_users, with_column_renamed
+from migc.ir.schema import Schema
 from migc.lower import names
 from migc.lower.context import Lowering
 from migc.lower.definitions import build_column, generated_ok, resolve, with_sequences
@@ -217,11 +219,11 @@ class RenameColumnOp(Op):
     def apply(self, schema: Schema) -> Schema:
         old, new = self.old, self.new
         t = schema.tables[self.table]
-        after = schema.with_table(replace(
+        after = schema.with_table(with_column_renamed(replace(
             t,
             columns=tuple(_rename_in_column(c, old, new) for c in t.columns),
             constraints=tuple(_rename_in_constraint(c, old, new) for c in t.constraints),
-        ))
+        ), old, new))  # its triggers and policies follow
         # foreign keys (of any table, itself included) into the renamed column follow it
         after = after.with_tables([_follow_fks(t, self.table, old, new)
                                    for t in after.tables.values() if t.references(self.table, old)])
@@ -424,6 +426,11 @@ def _lower_drop(lw: Lowering, table: Table, action: DropColumn) -> None:
                              f"'{other.name.display()}' references it",
                              f"drop that constraint first: alter table {other.name.display()} drop constraint {fk.name}")
                 return
+    users = column_users(table, name)
+    if users:
+        lw.bag.error("E249", action.span, f"cannot drop column '{name}': {users[0]} on table "
+                     f"'{table.name.display()}' uses it", "drop or change that first")
+        return
     user = generated_user(table, name)
     if user is not None:
         lw.bag.error("E223", action.span, f"cannot drop column '{name}': generated column '{user.name}' of table "

@@ -10,6 +10,7 @@ from migc.expr import Cast, ColumnRef, Expr, Ident, Literal, QName, TypeRef
 from migc.ir.creation import attribute_ops
 from migc.ir.model import Index, Name, ObjectRef, Table
 from migc.ir.op import PASS_ALTER_TYPE, DownRisk, Irreversible, Lock, Op, TableAction, columns_touched
+from migc.ir.routine import column_users
 from migc.ir.schema import Schema
 from migc.ir.types import SqlType, assignable, castable, narrows, rewrites_table
 from migc.kinds.constraint import AddConstraintOp, DropConstraintOp, ValidateConstraintOp
@@ -150,6 +151,11 @@ def _lower_set_type(lw: Lowering, table: Table, action: SetType) -> None:
         lw.bag.error("E223", action.span, f"cannot change the type of column '{column.name}': generated column "
                      f"'{user.name}' of table '{table.name.display()}' is computed from it",
                      f"drop column {user.name} first, then add it again after the change")
+        return
+    users = column_users(table, column.name)
+    if users:
+        lw.bag.error("E249", action.span, f"cannot change the type of column '{column.name}': {users[0]} on table "
+                     f"'{table.name.display()}' uses it", "drop it first, change the type, then create it again")
         return
     if new_type != old_type and lw.used_by_view(ObjectRef.of_column(table.name, column.name), action.span,
                                                 f"cannot change the type of column '{column.name}'"):

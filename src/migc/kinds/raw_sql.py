@@ -86,21 +86,3 @@ def _lower(lw: Lowering, stmt: RawSql) -> None:
 
 # What raw `sql` may make and the model does not know: read, so `diff` shows it, but not expected of
 # the compiled schema (modeled=False). A kind that comes to model one of these takes its section over.
-catalog_section(CatalogSection(
-    "functions", "function",
-    f"""SELECT n.nspname, p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')',
-            pg_get_functiondef(p.oid)
-        FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-        WHERE p.prokind IN ('f', 'p') AND {USER_NS} AND {not_extension_member('pg_proc', 'p.oid')}""",
-    lambda row: ((qualified(row[0], row[1]),), {"definition": row[2]}),
-    modeled=False,
-))
-
-catalog_section(CatalogSection(
-    "tables/*/triggers", "trigger",
-    f"""SELECT n.nspname, c.relname, t.tgname, pg_get_triggerdef(t.oid, true)
-        FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE NOT t.tgisinternal AND {USER_NS}""",
-    lambda row: ((qualified(row[0], row[1]), row[2]), row[3]),
-    modeled=False,
-))

@@ -119,6 +119,12 @@ def _lower_create(lw: Lowering, stmt: CreateSchema) -> None:
     lw.emit(CreateSchemaOp(stmt.name.value, stmt.span))
 
 
+def _shown(obj: object, ref: ObjectRef) -> str:
+    """How the error names an object the schema holds: its own way (`function app.f(integer)`), if it has one."""
+    display = getattr(obj, "display", None)
+    return str(display()) if callable(display) else ref.display()
+
+
 @lowers(DropSchema)
 def _lower_drop(lw: Lowering, stmt: DropSchema) -> None:
     name = stmt.name.value
@@ -130,7 +136,7 @@ def _lower_drop(lw: Lowering, stmt: DropSchema) -> None:
         return
     in_use = [n.display() for n in [*lw.schema.tables, *lw.schema.enums] if n.schema == name]
     for kind, objects in lw.schema.objects.items():
-        in_use += [kind_of.ref_of(key, obj).display() for kind_of in (OBJECT_KINDS[kind],)
+        in_use += [_shown(obj, kind_of.ref_of(key, obj)) for kind_of in (OBJECT_KINDS[kind],)
                    for key, obj in objects.items() if kind_of.ref_of(key, obj).name.schema == name]
     if in_use or name == "public":
         what = f"it still holds {', '.join(sorted(in_use)[:5])}" if in_use else "public is the default schema"

@@ -25,7 +25,7 @@ def add_column_rewrite(m: Lint) -> Iterator[Finding]:
                           "ACCESS EXCLUSIVE lock",
                           "on a large table: add a plain column, backfill it in batches, keep it up to date "
                           "with a trigger")
-        elif column.default is not None and is_volatile(column.default):
+        elif column.default is not None and is_volatile(column.default, step.before):
             yield Finding(column.default.span, f"volatile default on new column '{column.name}' rewrites "
                           f"'{table}' under an ACCESS EXCLUSIVE lock",
                           "add the column without a default, set the default, then backfill in batches")

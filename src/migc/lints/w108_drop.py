@@ -1,5 +1,5 @@
-"""W108: dropping a table, column, enum, schema, view, sequence, domain, composite type (or attribute) or
-extension that running code may still use."""
+"""W108: dropping a table, column, enum, schema, view, sequence, domain, composite type (or attribute),
+extension or function that running code may still use."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from migc.kinds.composite import DropAttributeOp, DropCompositeTypeOp
 from migc.kinds.domain import DropDomainOp
 from migc.kinds.enum import DropEnumOp
 from migc.kinds.extension import DropExtensionOp
+from migc.kinds.function import DropFunctionOp
 from migc.kinds.schema import DropSchemaOp
 from migc.kinds.sequence import DropSequenceOp
 from migc.kinds.table import DropTableOp
@@ -20,6 +21,7 @@ from migc.lints import Finding, Lint, lint
 
 @lint("W108")
 def drop(m: Lint) -> Iterator[Finding]:
+    yield from _drop_function(m)
     for op, step in m.each(DropTableOp, DropColumnOp, DropEnumOp, DropSchemaOp):
         if isinstance(op, DropTableOp) and step.table_existed(op.table.name):
             yield Finding(op.span, f"dropping table '{op.table.name.display()}' breaks code that still uses it",
@@ -61,3 +63,11 @@ def _types_v2(m: Lint) -> Iterator[Finding]:
         if step.existed(ref):
             yield Finding(op.span, f"dropping {what} breaks code that still uses it",
                           "deploy code that no longer uses it first, then drop it in a later migration")
+
+
+def _drop_function(m: Lint) -> Iterator[Finding]:
+    for op, step in m.each(DropFunctionOp):
+        if step.existed(op.routine.ref):
+            yield Finding(op.span, f"dropping {op.routine.display()} breaks code that still calls it",
+                          f"deploy code that no longer calls the {op.routine.kind} first, then drop it in a later "
+                          "migration")

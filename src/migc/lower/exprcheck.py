@@ -11,7 +11,7 @@ from migc.ir.types import SqlType
 from migc.lower import extensions, functions
 from migc.lower.context import Lowering, did_you_mean
 from migc.lower.defaults import default_problem
-from migc.lower.typecheck import BOOLEAN, Typed, fits, infer
+from migc.lower.typecheck import BOOLEAN, CallResolver, Typed, fits, infer
 
 
 def _lookup(lw: Lowering, columns: dict[str, Column], table: str, what: str) -> Callable[[ex.ColumnRef], SqlType | None]:
@@ -26,6 +26,32 @@ def _lookup(lw: Lowering, columns: dict[str, Column], table: str, what: str) -> 
     return column
 
 
+def call_resolver(lw: Lowering) -> CallResolver:
+    """How `infer` resolves calls during lowering: through `functions.lookup`, with the model's
+    functions. A call whose name only the model's functions have, and none of them fits (arity or
+    argument types), is E219, as PostgreSQL says "function f(integer) does not exist"."""
+    reported: set[object] = set()
+
+    def call(fc: ex.FuncCall, args: list[tuple[SqlType | None, bool]]) -> functions.Call:
+        name = fc.name.name.value
+        in_schema = fc.name.schema.value if fc.name.schema is not None else None
+        name = {"trim": "btrim"}.get(name, name) if in_schema in (None, "pg_catalog") else name
+        found = functions.lookup(lw.schema, name, args, in_schema)
+        users = functions.user_routines(lw.schema, name, in_schema) if in_schema != "pg_catalog" else []
+        users = [r for r in users if r.kind == "function"]
+        if (not found.candidates and users and not (in_schema is None and functions.builtin(name))
+                and fc.span not in reported):
+            reported.add(fc.span)
+            given = ", ".join(t.display() if t is not None else ("unknown" if not lit else "literal")
+                              for t, lit in args)
+            takes = "; ".join(f"{r.name.display()}({r.key.args})" for r in users)
+            lw.bag.error("E219", fc.name.span, f"no function {fc.name.name.value}({given}): the model has {takes}",
+                         "give the arguments the types it takes (a cast: x::text)")
+        return found
+
+    return call
+
+
 def check_functions(lw: Lowering, expr: ex.Expr) -> None:
     """Every function an expression calls exists: one of PostgreSQL's, or the model's. After raw
     `sql` (which may have made one) an unknown function is a warning, not an error."""
@@ -33,7 +59,8 @@ def check_functions(lw: Lowering, expr: ex.Expr) -> None:
         name = call.name.name.value
         if call.name.schema is not None and call.name.schema.value != "pg_catalog":
             continue  # a schema's own function (or an extension's there): language v2 models them
-        if functions.is_known(name) or lw.user_function_named(name) or extensions.functions_named(lw.schema, name):
+        if (functions.is_known(name) or functions.user_routines(lw.schema, name)  # public: the search path
+                or extensions.functions_named(lw.schema, name)):
             continue
         if lw.schema.opaque:
             lw.bag.warning("W004", call.name.span, f"function '{name}' is not one migc knows: the model cannot "
@@ -57,7 +84,7 @@ def check_default(lw: Lowering, expr: ex.Expr, column: Column) -> Typed:
     for ref in expr.column_refs():
         lw.bag.error("E210", ref.span, f"a default cannot refer to column '{ref.name.value}'",
                      "to quote a string, use single quotes: 'text'")
-    typed = infer(expr, lambda ref: None, lw.resolve_cast_type)
+    typed = infer(expr, lambda ref: None, lw.resolve_cast_type, calls=call_resolver(lw))
     problem = fits(typed, column.type)
     if problem is None and typed.literal == "string" and column.type.is_enum and not column.type.array_dims:
         enum = lw.schema.enums.get(Name(column.type.schema or "public", column.type.name))
@@ -104,7 +131,7 @@ def _enum_label_problem(label: str, enum: EnumType | None) -> str | None:
 
 def check_boolean(lw: Lowering, expr: ex.Expr, columns: dict[str, Column], table: str, what: str) -> None:
     """Check and where expressions: known columns, and a boolean result where the type is known."""
-    typed = infer(expr, _lookup(lw, columns, table, what), lw.resolve_cast_type)
+    typed = infer(expr, _lookup(lw, columns, table, what), lw.resolve_cast_type, calls=call_resolver(lw))
     check_functions(lw, expr)
     _new_labels_compared(lw, expr, columns)
     if typed.type is not None and typed.type != BOOLEAN:
@@ -116,7 +143,7 @@ def check_boolean(lw: Lowering, expr: ex.Expr, columns: dict[str, Column], table
 def check_columns(lw: Lowering, expr: ex.Expr, columns: dict[str, Column], table: str, what: str) -> Typed:
     check_functions(lw, expr)
     _new_labels_compared(lw, expr, columns)
-    return infer(expr, _lookup(lw, columns, table, what), lw.resolve_cast_type)
+    return infer(expr, _lookup(lw, columns, table, what), lw.resolve_cast_type, calls=call_resolver(lw))
 
 
 def columns_by_name(columns: tuple[Column, ...] | list[Column]) -> dict[str, Column]:

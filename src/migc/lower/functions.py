@@ -23,6 +23,8 @@ from typing import Any
 from migc.expr import FuncCall
 from migc.ir.model import ObjectRef
 from migc.ir.schema import OBJECT_KINDS, Schema
+from migc.ir.routine import FunctionKey, Routine
+from migc.ir.schema import Schema
 from migc.ir.types import SqlType
 from migc.typenames import canonical_name
 
@@ -36,6 +38,8 @@ class Function:
     kind: str = "f"  # "f" function, "a" aggregate, "w" window, "p" procedure
     variadic: bool = False
     returns_set: bool = False
+    schema: str = "pg_catalog"  # a user function's schema (the model's)
+    optional: int = 0  # trailing arguments with defaults (a user function's), which a call may leave out
 
     @property
     def volatile(self) -> bool:
@@ -141,7 +145,7 @@ class Call:
 
 
 def _takes(f: Function, count: int) -> bool:
-    return len(f.args) == count or (f.variadic and count >= len(f.args) - 1)
+    return len(f.args) - f.optional <= count <= len(f.args) or (f.variadic and count >= len(f.args) - 1)
 
 
 def _fits(arg: SqlType | None, literal: bool, param: str) -> int:
@@ -198,3 +202,47 @@ def model_functions_called(schema: Schema, call: FuncCall) -> tuple[ObjectRef, .
         if ref.name.name == call.name.name.value and schema_name in (None, ref.name.schema):
             found.setdefault(ObjectRef(ref.kind, ref.name), None)
     return tuple(found)
+# ---------------------------------------------------------------- the model's functions (language v2)
+# One lookup for every call the model checks (defaults, checks, generated columns, indexes, views,
+# policies): PostgreSQL's own functions and those `create function` made, with the same overload
+# resolution and volatility. An unqualified name searches pg_catalog and public (PostgreSQL's
+# default search_path); a qualified one, that schema only.
+
+
+def _as_function(routine: Routine) -> Function:
+    inputs = [p for p in routine.params if p.is_input]
+    return Function(routine.name.name, tuple(p.pg_type for p in inputs), routine.result, routine.volatility,
+                    "p" if routine.kind == "procedure" else "f", bool(inputs) and inputs[-1].mode == "variadic",
+                    routine.returns_set, routine.name.schema,
+                    sum(1 for p in inputs if p.default is not None))
+
+
+def user_routines(schema: Schema, name: str, in_schema: str | None = None) -> list[Routine]:
+    """The model's functions and procedures of that name (in that schema, or in public when None)."""
+    wanted = in_schema or "public"
+    return [r for key, r in schema.store("function").items()
+            if isinstance(key, FunctionKey) and key.name == (wanted, name)]
+
+
+def candidates(schema: Schema, name: str, in_schema: str | None = None) -> list[Function]:
+    """Every function a call of this name may be: PostgreSQL's (unqualified or pg_catalog) and the
+    model's (procedures are not called from expressions)."""
+    found = builtin(name) if in_schema in (None, "pg_catalog") else []
+    if in_schema != "pg_catalog":
+        found = found + [_as_function(r) for r in user_routines(schema, name, in_schema) if r.kind == "function"]
+    return found
+
+
+def lookup(schema: Schema, name: str, args: list[tuple[SqlType | None, bool]], in_schema: str | None = None) -> Call:
+    """THE call lookup: what `name(args)` may be, what it returns and how volatile it is.
+    `args`: each argument's type (None: unknown) and whether it is an untyped literal."""
+    return resolve(candidates(schema, name, in_schema), args)
+
+
+def user_key(function: Function) -> FunctionKey | None:
+    """The model's key of a user function (None for PostgreSQL's own)."""
+    if function.schema == "pg_catalog":
+        return None
+    from migc.ir.model import Name
+
+    return FunctionKey(Name(function.schema, function.name), ", ".join(function.args))

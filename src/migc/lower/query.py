@@ -22,7 +22,7 @@ from migc.ir.types import SqlType
 from migc.ir.view import ViewColumn, find_view, view_names
 from migc.lower import functions
 from migc.lower.context import Lowering, did_you_mean
-from migc.lower.exprcheck import check_functions
+from migc.lower.exprcheck import call_resolver, check_functions
 from migc.lower.typecheck import BOOLEAN, TEXT, Typed, infer
 from migc.query import (
     AnySubquery,
@@ -638,7 +638,7 @@ class QueryChecker:
                 return Typed(None)
             return None
 
-        return infer(e, lambda ref: self.column(ref, level), self.lw.resolve_cast_type, other)
+        return infer(e, lambda ref: self.column(ref, level), self.lw.resolve_cast_type, other, call_resolver(self.lw))
 
 
 def _result_type(e: ex.Expr, t: SqlType | None) -> SqlType | None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from migc import expr as ex
+from migc.ir.schema import Schema
 from migc.ir.types import SqlType, assignable
 from migc.lower import functions
 
@@ -48,6 +49,9 @@ TypeResolver = Callable[[ex.TypeRef], SqlType | None]
 # types the forms it knows better (a query's subqueries, an aggregate's filter): (expr, go) -> its
 # type, or None to let `infer` go on
 OtherForms = Callable[[ex.Expr, Callable[[ex.Expr], "Typed"]], "Typed | None"]
+# a call's resolution against the model's functions too (lower/functions.lookup), for callers that know
+# the schema; without it only PostgreSQL's own functions are known
+CallResolver = Callable[[ex.FuncCall, list[tuple[SqlType | None, bool]]], functions.Call]
 
 _BOOLEAN_OPERATORS = frozenset({
     "and", "or", "=", "<>", "!=", "<", "<=", ">", ">=",
@@ -57,7 +61,8 @@ _TEXT_OPERATORS = frozenset({"->>", "#>>"})  # a json value's text
 _SAME_OPERATORS = frozenset({"->", "#>", "#-"})  # json in, json out
 
 
-def infer(expr: ex.Expr, column: ColumnLookup, resolve: TypeResolver, other: OtherForms | None = None) -> Typed:
+def infer(expr: ex.Expr, column: ColumnLookup, resolve: TypeResolver, other: OtherForms | None = None,
+          calls: CallResolver | None = None) -> Typed:
     """The expression's type; every column it names goes through `column` (which reports unknown
     ones). A form this function does not know is typed by its class (a `Predicate` is boolean) or
     left unknown, after its operands are checked."""
@@ -87,8 +92,10 @@ def infer(expr: ex.Expr, column: ColumnLookup, resolve: TypeResolver, other: Oth
                 name = qname.name.value
                 if name in ("coalesce", "greatest", "least", "nullif"):
                     return next((t for t in arg_types if t.type is not None), UNKNOWN)
+                if calls is not None:
+                    return Typed(calls(e, [(t.type, t.literal is not None) for t in arg_types]).result)
                 if qname.schema is not None and qname.schema.value != "pg_catalog":
-                    return UNKNOWN  # a user function: the model will know it (language v2)
+                    return UNKNOWN  # a user function: see `calls`
                 call = functions.resolve(functions.builtin(_GRAMMAR.get(name, name)),
                                          [(t.type, t.literal is not None) for t in arg_types])
                 return Typed(call.result)
@@ -166,10 +173,20 @@ def _arithmetic(lt: Typed, rt: Typed) -> Typed:
     return UNKNOWN
 
 
-def is_volatile(expr: ex.Expr) -> bool:
-    """Does it call a function that may give another value on every call (random(), nextval())?"""
-    return any(functions.volatility(_GRAMMAR.get(c.name.name.value, c.name.name.value)) == "v"
-               for c in expr.find_all(ex.FuncCall))
+def is_volatile(expr: ex.Expr, schema: Schema | None = None) -> bool:
+    """Does it call a function that may give another value on every call (random(), nextval(), or a
+    volatile function of the model's, when the schema is given)?"""
+    for c in expr.find_all(ex.FuncCall):
+        name = _GRAMMAR.get(c.name.name.value, c.name.name.value)
+        if schema is not None and c.name.schema is None and functions.user_routines(schema, name):
+            if any(r.volatility == "v" for r in functions.user_routines(schema, name)):
+                return True
+        elif schema is not None and c.name.schema is not None and c.name.schema.value != "pg_catalog":
+            if any(r.volatility == "v" for r in functions.user_routines(schema, name, c.name.schema.value)):
+                return True
+        elif functions.volatility(name) == "v":
+            return True
+    return False
 
 
 _GRAMMAR = {"trim": "btrim"}  # PostgreSQL's grammar rewrites trim(x) to btrim(x)

@@ -1,0 +1,608 @@
+"""`create [or replace] function|procedure NAME(args) [returns ...] language ... as $tag$ body $tag$`,
+`drop function|procedure [if exists] NAME[(argtypes)]`.
+
+The model (ir/routine.py) knows a routine's signature, what it returns, its language, volatility and
+options; its body stays opaque text (PostgreSQL checks a `language sql` body when it is created).
+Calls to it in defaults, checks, indexes, policies and views resolve through lower/functions.py.
+`create or replace` of an existing routine inverts to its previous definition; its return type
+cannot change (as in PostgreSQL). Dropping a routine that a trigger, default, check, index, policy
+or view uses is an error naming the user; the down of a drop re-creates it (with its comment and
+grants)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from migc import expr as ex
+from migc.expr import Expr, Ident, QName, TypeRef
+from migc.ir.catalog import USER_NS, CatalogSection, catalog_section, not_extension_member, qualified
+from migc.ir.creation import creator, recreation_of
+from migc.ir.model import Index, Name, ObjectRef, Table
+from migc.ir.op import Lock, Op
+from migc.ir.routine import FunctionKey, Param, Routine, policies_of, triggers_of
+from migc.ir.schema import INDEX_DEPENDENCIES, TABLE_DEPENDENCIES, ObjectKind, Schema, object_kind
+from migc.ir.types import SqlType
+from migc.lower import functions
+from migc.lower.comment_targets import CommentSubject, Found, comment_sql, comment_target
+from migc.lower.context import Lowering
+from migc.lower.dispatch import lowers
+from migc.lower.exprcheck import check_default
+from migc.lower.routines import find_routine
+from migc.source import Span
+from migc.syntax.ast import Statement
+from migc.tree import Marker, Node, builder, dollar_body, has_token, node, nodes, optional, span_of, string_value, token
+from migc.tree import span_field as _span
+
+# ------------------------------------------------------------------ syntax
+
+
+@dataclass(frozen=True, slots=True)
+class FuncParam(Node):
+    ARGS = ("name", "type", "default")
+    mode: str  # "in" | "out" | "inout" | "variadic"
+    name: Ident | None
+    type: TypeRef
+    default: Expr | None
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class FuncColumn(Node):
+    ARGS = ("name", "type")
+    name: Ident
+    type: TypeRef
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class FuncReturns(Node):
+    ARGS = ("type", "columns")
+    type: TypeRef | None  # None: `returns table (...)`
+    setof: bool
+    columns: tuple[FuncColumn, ...]
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class CreateFunction(Statement):
+    ARGS = ("name", "params", "returns")
+    kind: str  # "function" | "procedure"
+    or_replace: bool
+    name: QName
+    params: tuple[FuncParam, ...]
+    returns: FuncReturns | None
+    options: tuple[tuple[str, str, Span], ...]  # (option, value, where): ("language", "sql"), ("volatility", "i")...
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class DropFunction(Statement):
+    ARGS = ("name", "params")
+    kind: str
+    name: QName
+    params: tuple[FuncParam, ...] | None  # None: no argument list (the only one of that name)
+    if_exists: bool = False
+    span: Span = _span()
+
+
+@builder("func_param")
+def _func_param(c: list[Any]) -> FuncParam:
+    mode = token(c, "IN", "OUT", "INOUT", "VARIADIC")
+    exprs = [x for x in c if isinstance(x, Expr)]
+    return FuncParam(str(mode.value).lower() if mode is not None else "in", optional(c, Ident), node(c, TypeRef),
+                     exprs[0] if exprs else None, span_of(c))
+
+
+builder("func_column")(lambda c: FuncColumn(node(c, Ident), node(c, TypeRef), span_of(c)))
+
+
+@builder("func_returns")
+def _func_returns(c: list[Any]) -> FuncReturns:
+    columns = tuple(nodes(c, FuncColumn))
+    return FuncReturns(None if columns else node(c, TypeRef), has_token(c, "SETOF"), columns, span_of(c))
+
+
+_SEP = "\x1f"
+
+
+@builder("func_set_value")
+def _func_set_value(c: list[Any]) -> Marker:
+    first = c[0]
+    if isinstance(first, Ident):
+        return Marker("set value", ("ident", first.value), first.span)
+    if first.type == "STRING":
+        return Marker("set value", ("string", string_value(first)), span_of(c))
+    return Marker("set value", ("number", str(first.value)), span_of(c))
+
+
+@builder("func_option")
+def _func_option(c: list[Any]) -> Marker:
+    span = span_of(c)
+    first = c[0]
+    word = str(getattr(first, "value", "")).lower()
+    kind = getattr(first, "type", "")
+    if kind in ("IMMUTABLE", "STABLE", "VOLATILE"):
+        return Marker("option", ("volatility", word[0], span), span)
+    if kind in ("STRICT", "RETURNS_NULL_ON_NULL_INPUT"):
+        return Marker("option", ("strict", "true", span), span)
+    if kind == "CALLED_ON_NULL_INPUT":
+        return Marker("option", ("strict", "false", span), span)
+    if kind in ("SECURITY_DEFINER", "SECURITY_INVOKER"):
+        return Marker("option", ("security", "definer" if kind == "SECURITY_DEFINER" else "invoker", span), span)
+    if kind in ("NOT", "LEAKPROOF"):
+        return Marker("option", ("leakproof", "false" if kind == "NOT" else "true", span), span)
+    if word == "language":
+        return Marker("option", ("language", node(c, Ident).value, span), span)
+    if word == "set":
+        setting = node(c, Ident)
+        values = [m.value for m in c if isinstance(m, Marker) and m.kind == "set value"]
+        cmp = token(c, "CMP_OP")
+        if cmp is not None and cmp.value != "=":
+            values = []  # reported by lowering: `set NAME = VALUE` or `set NAME to VALUE`
+        return Marker("option", (f"set {setting.value}", _SEP.join(f"{k}:{v}" for k, v in values), span), span)
+    if word in ("cost", "rows"):
+        return Marker("option", (word, str(c[-1].value), span), span)
+    if word == "parallel":
+        return Marker("option", ("parallel", node(c, Ident).value, span), span)
+    body = c[-1]  # `as` STRING | DOLLAR_STRING
+    text = str(body.value)
+    if body.type == "DOLLAR_STRING":
+        tag = text[1:text.index("$", 1)]
+        return Marker("option", ("as", tag + "$" + dollar_body(text), span), span)
+    return Marker("option", ("as", "$" + text[1:-1].replace("''", "'"), span), span)
+
+
+def _word(c: list[Any], *types: str) -> str:
+    """The keyword among the children (the grammar guarantees one), lower case."""
+    found = token(c, *types)
+    assert found is not None
+    return str(found.value).lower()
+
+
+@builder("create_function")
+def _create_function(c: list[Any]) -> CreateFunction:
+    kind = _word(c, "FUNCTION", "PROCEDURE")
+    options = tuple(m.value for m in c if isinstance(m, Marker) and m.kind == "option")
+    return CreateFunction(kind, has_token(c, "OR_REPLACE"), node(c, QName), tuple(nodes(c, FuncParam)),
+                          optional(c, FuncReturns), options, span_of(c))
+
+
+@builder("drop_function")
+def _drop_function(c: list[Any]) -> DropFunction:
+    kind = _word(c, "FUNCTION", "PROCEDURE")
+    has_list = any(getattr(x, "value", None) == "(" for x in c)
+    return DropFunction(kind, node(c, QName), tuple(nodes(c, FuncParam)) if has_list else None,
+                        has_token(c, "IF_EXISTS"), span_of(c))
+
+
+# ------------------------------------------------------------------ ops
+
+_DEF = """
+{%- set r = op.routine -%}
+{% if not op.check_body %}SET check_function_bodies = off{{ NEXT }}{% endif -%}
+CREATE {% if op.or_replace %}OR REPLACE {% endif %}{{ r.kind|upper }} {{ r.name|qname }}(
+{%- for p in r.params %}{% if not loop.first %}, {% endif %}{% if p.mode != "in" %}{{ p.mode|upper }} {% endif %}
+{%- if p.name %}{{ p.name|ident }} {% endif %}{{ p.type|sqltype }}{% if p.default is not none %} DEFAULT {{ p.default|expr }}{% endif %}
+{%- endfor %})
+{%- if r.table_columns %} RETURNS TABLE({% for n, t in r.table_columns %}{% if not loop.first %}, {% endif %}{{ n|ident }} {{ t|sqltype }}{% endfor %})
+{%- elif r.returns is not none %} RETURNS {% if r.returns_set %}SETOF {% endif %}{{ r.returns|sqltype }}
+{%- elif r.pseudo %} RETURNS {% if r.returns_set %}SETOF {% endif %}{{ r.pseudo }}{% endif %}
+{{- " " }}LANGUAGE {{ r.language|ident }}
+{%- if r.volatility == "i" %} IMMUTABLE{% elif r.volatility == "s" %} STABLE{% endif %}
+{%- if r.strict %} STRICT{% endif %}
+{%- if r.security_definer %} SECURITY DEFINER{% endif %}
+{%- if r.leakproof %} LEAKPROOF{% endif %}
+{%- if r.cost %} COST {{ r.cost }}{% endif %}
+{%- if r.rows %} ROWS {{ r.rows }}{% endif %}
+{%- if r.parallel %} PARALLEL {{ r.parallel|upper }}{% endif %}
+{%- for name, values in r.config %} SET {{ name|ident }} TO {{ op.setting_sql(values) }}{% endfor %}
+{{- " " }}AS {{ op.quoted_body }}
+{%- if not op.check_body %}{{ NEXT }}RESET check_function_bodies{% endif %}"""
+
+
+def _dollar_quoted(routine: Routine) -> str:
+    tag = routine.tag
+    while f"${tag}$" in routine.body:
+        tag = (tag or "body") + "_"
+    return f"${tag}${routine.body}${tag}$"
+
+
+@dataclass(frozen=True, slots=True)
+class CreateFunctionOp(Op):
+    routine: Routine
+    replacing: Routine | None = None  # `create or replace` of an existing routine: its definition before
+    or_replace: bool = False
+    # False when the op builds a routine from the model (migc schema): its `language sql` body may name
+    # tables made later in that script, so PostgreSQL does not check it then (as pg_dump does); SET,
+    # not SET LOCAL, because the compiled schema may run outside a transaction
+    check_body: bool = True
+    span: Span = _span()
+    TEMPLATE = _DEF
+
+    @property
+    def quoted_body(self) -> str:
+        return _dollar_quoted(self.routine)
+
+    @staticmethod
+    def setting_sql(values: tuple[tuple[str, str], ...]) -> str:
+        """A `set NAME to VALUE, ...` option's values: names quoted as names, strings as literals."""
+        from migc import quoting
+
+        return ", ".join(quoting.ident(v) if k == "ident" else quoting.literal(v) if k == "string" else v
+                         for k, v in values)
+
+    def apply(self, schema: Schema) -> Schema:
+        if self.replacing is not None:
+            kept = schema.store("function").get(self.replacing.key)
+            routine = replace(self.routine, attrs=kept.attrs) if isinstance(kept, Routine) else self.routine
+            return schema.with_object("function", routine.key, routine, replacing=self.replacing.key)
+        return schema.with_object("function", self.routine.key, self.routine)
+
+    def invert(self) -> tuple[Op, ...]:
+        if self.replacing is not None:
+            return (CreateFunctionOp(self.replacing, self.routine, True, True, self.span),)
+        return (DropFunctionOp(self.routine, self.span),)
+
+    def describe(self) -> str:
+        verb = "replace" if self.replacing is not None else "create"
+        return f"{verb} {self.routine.display()}"
+
+    def lock(self) -> Lock | None:
+        return None
+
+    def creates(self) -> tuple[ObjectRef, ...]:
+        return () if self.replacing is not None else (self.routine.ref,)
+
+
+@dataclass(frozen=True, slots=True)
+class DropFunctionOp(Op):
+    routine: Routine  # with its attributes (comment, grants), to give them back
+    span: Span = _span()
+    TEMPLATE = ("DROP {{ op.routine.kind|upper }} {{ op.routine.name|qname }}("
+                "{% for p in op.routine.params if p.mode != 'out' %}{% if not loop.first %}, {% endif %}"
+                "{{ p.type|sqltype }}{% endfor %})")
+
+    def apply(self, schema: Schema) -> Schema:
+        return schema.without_object("function", self.routine.key)
+
+    def invert(self) -> tuple[Op, ...]:
+        return tuple(replace(op, span=self.span, check_body=True) if isinstance(op, CreateFunctionOp) else op
+                     for op in recreation_of(self.routine))
+
+    def describe(self) -> str:
+        return f"drop {self.routine.display()}"
+
+    def lock(self) -> Lock | None:
+        return None
+
+
+@creator(Routine)
+def _create(routine: Routine) -> tuple[Op, ...]:
+    return (CreateFunctionOp(routine, None, False, routine.language != "sql"),)
+
+
+# ------------------------------------------------------------------ the model's store
+
+
+def _type_refs(t: SqlType | None) -> list[ObjectRef]:
+    if t is None or t.schema is None:
+        return []
+    name = Name(t.schema, t.name)
+    if t.kind == "composite":  # a table's row type, or a composite type
+        return [ObjectRef("table", name), ObjectRef("composite", name)]
+    return [ObjectRef(t.kind or "enum", name)]
+
+
+def _depends_on(key: FunctionKey, routine: Routine) -> list[ObjectRef]:
+    uses = [ref for p in routine.params for ref in _type_refs(p.type)]
+    uses += _type_refs(routine.returns) + [ref for _, t in routine.table_columns for ref in _type_refs(t)]
+    return uses
+
+
+object_kind(ObjectKind(
+    "function", names=lambda key, obj: (), depends_on=_depends_on, ref=lambda key, obj: obj.ref,
+    key_of=lambda ref: FunctionKey(ref.name, ref.column or ""), rank=30,
+))
+
+
+def calls_in(e: Expr | None) -> list[ObjectRef]:
+    """The user functions an expression may call: every function of that name (the model cannot
+    always tell overloads apart without the schema); PostgreSQL's own names, unqualified, are not."""
+    if e is None:
+        return []
+    found = []
+    for call in e.find_all(ex.FuncCall):
+        name = call.name.name.value
+        if call.name.schema is None:
+            if functions.is_known(name):
+                continue
+            found.append(ObjectRef("function", Name("public", name)))
+        elif call.name.schema.value != "pg_catalog":
+            found.append(ObjectRef("function", Name(call.name.schema.value, name)))
+    return found
+
+
+def _table_uses(table: Table) -> list[ObjectRef]:
+    uses = [ref for c in table.columns for ref in calls_in(c.default)]
+    uses += [ref for k in table.constraints for ref in calls_in(k.check)]
+    uses += [ref for p in policies_of(table) for e in (p.using, p.check) for ref in calls_in(e)]
+    uses += [ObjectRef("function", t.function.name, t.function.args) for t in triggers_of(table)]
+    uses += [ref for t in triggers_of(table) for ref in calls_in(t.when)]
+    return uses
+
+
+def _index_uses(index: Index) -> list[ObjectRef]:
+    return [ref for e in (*(el.expr for el in index.elements), index.where) for ref in calls_in(e)]
+
+
+TABLE_DEPENDENCIES.append(_table_uses)
+INDEX_DEPENDENCIES.append(_index_uses)
+
+
+def _uses(ref: ObjectRef, e: Expr | None) -> bool:
+    return any(used.name == ref.name and used.column is None for used in calls_in(e))
+
+
+def _what_uses(ref: ObjectRef, table: Table) -> str:
+    """How an error names the part of a table that uses a function."""
+    for t in triggers_of(table):
+        if (t.function.name, t.function.args) == (ref.name, ref.column) or _uses(ref, t.when):
+            return f"trigger {t.name} on table {table.name.display()}"
+    for p in policies_of(table):
+        if _uses(ref, p.using) or _uses(ref, p.check):
+            return f"policy {p.name} on table {table.name.display()}"
+    for c in table.columns:
+        if _uses(ref, c.default):
+            return f"the default of column {table.name.display()}.{c.name}"
+    for k in table.constraints:
+        if _uses(ref, k.check):
+            return f"constraint {k.name} of table {table.name.display()}"
+    return f"table {table.name.display()}"
+
+
+def describe_user(ref: ObjectRef, kind: str, key: Any, obj: Any) -> str:
+    if kind == "table" and isinstance(obj, Table):
+        return _what_uses(ref, obj)
+    if kind == "index" and isinstance(obj, Index):
+        return f"index {obj.name.display()}"
+    name = key.display() if hasattr(key, "display") else str(key)
+    return f"{kind} {name}"
+
+
+# ------------------------------------------------------------------ lowering
+
+_PSEUDO = {"void", "trigger", "record"}
+
+
+def resolve_type(lw: Lowering, ref: TypeRef) -> SqlType | None:
+    """A parameter's or result's type: a column type, or a table's row type (`returns setof events`)."""
+    name = Name(ref.name.schema_name, ref.name.name.value)
+    if name in lw.schema.tables and not ref.args and lw.known_type(ref) is None:
+        return SqlType(name.name, (), ref.array_dims, name.schema, "composite")
+    resolved = lw.resolve_type(ref)
+    return resolved[0] if resolved is not None else None
+
+
+def _param(lw: Lowering, p: FuncParam) -> Param | None:
+    t = resolve_type(lw, p.type)
+    if t is None:
+        return None
+    if p.default is not None:
+        if p.mode == "out":
+            lw.bag.error("E240", p.default.span, "an out parameter cannot have a default")
+            return None
+        check_default(lw, p.default, _as_column(p, t))
+    return Param(p.mode, p.name.value if p.name is not None else None, t, functions.pg_name(t), p.default)
+
+
+def _as_column(p: FuncParam, t: SqlType) -> Any:
+    from migc.ir.model import Column
+
+    return Column(p.name.value if p.name is not None else "$arg", t)
+
+
+def _options(lw: Lowering, stmt: CreateFunction) -> dict[str, str] | None:
+    found: dict[str, str] = {}
+    ok = True
+    for option, value, span in stmt.options:
+        if option in found:
+            lw.bag.error("E240", span, f"{option.replace('as', 'body')} given twice (conflicting or redundant options)")
+            ok = False
+        found[option] = value
+    if "language" not in found:
+        lw.bag.error("E240", stmt.name.span, f"{stmt.kind} {stmt.name.name.value} has no `language`",
+                     "add `language sql` or `language plpgsql`")
+        ok = False
+    elif found["language"] not in ("sql", "plpgsql"):
+        lw.bag.error("E240", stmt.span, f"language '{found['language']}' is not one migc models",
+                     "write it as raw sql, or use language sql or plpgsql")
+        ok = False
+    if "as" not in found:
+        lw.bag.error("E240", stmt.span, f"{stmt.kind} {stmt.name.name.value} has no body",
+                     "add `as $$ ... $$`")
+        ok = False
+    for option, value, span in stmt.options:
+        if option.startswith("set ") and not value:
+            lw.bag.error("E240", span, f"`{option}`: write `{option} = VALUE` or `{option} to VALUE`")
+            ok = False
+    if found.get("parallel", "unsafe") not in ("safe", "restricted", "unsafe"):
+        lw.bag.error("E240", stmt.span, f"parallel '{found['parallel']}': it is safe, restricted or unsafe")
+        ok = False
+    if "rows" in found and not (stmt.returns is not None and (stmt.returns.setof or stmt.returns.columns)):
+        lw.bag.error("E240", stmt.span, "`rows` is for a function that returns a set")
+        ok = False
+    if stmt.kind == "procedure":
+        for option in ("volatility", "strict", "leakproof", "parallel", "cost", "rows"):
+            if option in found:
+                lw.bag.error("E240", stmt.span, f"a procedure takes no {option} option (only functions do)")
+                ok = False
+    return found if ok else None
+
+
+def _returns(lw: Lowering, stmt: CreateFunction, params: list[Param], language: str) -> Routine | None:
+    """The return part of the routine (the rest filled in by the caller)."""
+    ret = stmt.returns
+    outs = [p for p in params if p.mode in ("out", "inout")]
+    blank = Routine(Name("", ""), stmt.kind, tuple(params), None, "", False, (), language, "v", False, False, "",
+                    "void")
+    if stmt.kind == "procedure":
+        if ret is not None:
+            lw.bag.error("E240", ret.span, "a procedure returns nothing: it takes no `returns`",
+                         "use a function, or out parameters")
+            return None
+        return blank
+    if ret is None:
+        if not outs:
+            lw.bag.error("E240", stmt.name.span, f"function {stmt.name.name.value} has no `returns`",
+                         "add `returns TYPE` (or `returns void`)")
+            return None
+        result = outs[0].pg_type if len(outs) == 1 else "record"
+        return replace(blank, returns=outs[0].type if len(outs) == 1 else None, result=result)
+    if ret.columns:
+        columns = []
+        for col in ret.columns:
+            col_type = resolve_type(lw, col.type)
+            if col_type is None:
+                return None
+            columns.append((col.name.value, col_type))
+        return replace(blank, pseudo="record", returns_set=True, table_columns=tuple(columns), result="record")
+    assert ret.type is not None
+    word = ret.type.name.name.value
+    if ret.type.name.schema is None and word in _PSEUDO and not ret.type.args and not ret.type.array_dims:
+        if word == "trigger":
+            if ret.setof:
+                lw.bag.error("E240", ret.span, "a trigger function returns `trigger`, not a set")
+                return None
+            if language == "sql":
+                lw.bag.error("E240", ret.span, "a `language sql` function cannot return trigger",
+                             "write trigger functions in plpgsql")
+                return None
+            if [p for p in params if p.is_input]:
+                lw.bag.error("E240", stmt.params[0].span, "a trigger function takes no declared arguments",
+                             "read the trigger's arguments from tg_argv")
+                return None
+        return replace(blank, pseudo=word, returns_set=ret.setof, result=word)
+    t = resolve_type(lw, ret.type)
+    if t is None:
+        return None
+    if outs and not (len(outs) == 1 and outs[0].type.same_type(t)):
+        lw.bag.error("E240", ret.span, "the return type must be what the out parameters make "
+                     f"({outs[0].pg_type if len(outs) == 1 else 'record'})")
+        return None
+    return replace(blank, returns=t, returns_set=ret.setof, result=functions.pg_name(t))
+
+
+def _signature(r: Routine) -> tuple[object, ...]:
+    return (r.result, r.returns_set, r.table_columns, tuple((p.mode, p.pg_type) for p in r.params if not p.is_input))
+
+
+@lowers(CreateFunction)
+def _lower_create(lw: Lowering, stmt: CreateFunction) -> None:
+    name = lw.name(stmt.name, new=True)
+    params = [_param(lw, p) for p in stmt.params]
+    options = _options(lw, stmt)
+    if name is None or options is None or any(p is None for p in params):
+        return
+    given = [p for p in params if p is not None]
+    names = [p.name for p in given if p.name]
+    for p in stmt.params:
+        if p.name is not None and names.count(p.name.value) > 1:
+            lw.bag.error("E240", p.name.span, f"parameter name '{p.name.value}' used more than once")
+            return
+    defaults = [p.default is not None for p in given if p.is_input]
+    if True in defaults and not all(defaults[defaults.index(True):]):
+        lw.bag.error("E240", stmt.span, "input parameters after one with a default must also have defaults")
+        return
+    shape = _returns(lw, stmt, given, options["language"])
+    if shape is None:
+        return
+    tag, body = options["as"].split("$", 1)
+    routine = replace(
+        shape, name=name, language=options["language"], volatility=options.get("volatility", "v"),
+        strict=options.get("strict") == "true", security_definer=options.get("security") == "definer",
+        leakproof=options.get("leakproof") == "true",
+        parallel="" if options.get("parallel", "unsafe") == "unsafe" else options["parallel"], body=body, tag=tag,
+        cost=options.get("cost", ""), rows=options.get("rows", ""),
+        config=tuple((option[4:], tuple(tuple(v.split(":", 1)) for v in value.split(_SEP)))  # type: ignore[misc]
+                     for option, value in options.items() if option.startswith("set ")),
+    )
+    existing = lw.schema.store("function").get(routine.key)
+    if isinstance(existing, Routine):
+        what = f"{existing.kind} {existing.key.display()}"
+        if not stmt.or_replace:
+            lw.bag.error("E242", stmt.name.span, f"{what} already exists",
+                         f"use `create or replace {stmt.kind}` to change it")
+            return
+        if existing.kind != routine.kind:
+            lw.bag.error("E243", stmt.name.span, f"cannot change {what} into a {routine.kind}",
+                         f"drop {existing.kind} {existing.key.display()} first")
+            return
+        if _signature(existing) != _signature(routine):
+            lw.bag.error("E243", stmt.returns.span if stmt.returns is not None else stmt.name.span,
+                         f"cannot change the return type of {what} (it returns "
+                         f"{'setof ' if existing.returns_set else ''}{existing.result})",
+                         f"drop {existing.kind} {existing.key.display()} first, then create it")
+            return
+        old_names = [p.name for p in existing.params if p.is_input]
+        new_names = [p.name for p in routine.params if p.is_input]
+        changed = [(a, b) for a, b in zip(old_names, new_names) if a and a != b]
+        if changed:
+            lw.bag.error("E243", stmt.name.span, f"cannot change the name of input parameter '{changed[0][0]}' "
+                         f"of {what}", f"drop {existing.kind} {existing.key.display()} first, then create it")
+            return
+        if sum(p.default is not None for p in existing.params) > sum(p.default is not None for p in routine.params):
+            lw.bag.error("E243", stmt.name.span, f"cannot remove parameter defaults from {what}",
+                         f"drop {existing.kind} {existing.key.display()} first, then create it")
+            return
+        lw.emit(CreateFunctionOp(routine, existing, True, True, stmt.span))
+        return
+    lw.emit(CreateFunctionOp(routine, None, stmt.or_replace, True, stmt.span))
+
+
+@lowers(DropFunction)
+def _lower_drop(lw: Lowering, stmt: DropFunction) -> None:
+    params = None if stmt.params is None else [(p.mode, p.type) for p in stmt.params]
+    routine = find_routine(lw, stmt.kind, stmt.name, params, stmt.if_exists, stmt.span)
+    if routine is None:
+        return
+    users = lw.schema.users_of(routine.ref)
+    if users:
+        kind, key, obj = users[0]
+        lw.bag.error("E246", stmt.span, f"cannot drop {routine.display()}: {describe_user(routine.ref, kind, key, obj)} "
+                     "uses it", "drop or change what uses it first")
+        return
+    lw.emit(DropFunctionOp(routine, stmt.span))
+
+
+def _comment_finder(kind: str) -> Any:
+    def find(lw: Lowering, subject: CommentSubject) -> Found | None:
+        params = None if subject.args is None else [("in", t) for t in subject.args]
+        routine = find_routine(lw, kind, subject.name, params)
+        return (routine, routine.ref) if routine is not None else None
+
+    return find
+
+
+comment_target("function")(_comment_finder("function"))
+comment_target("procedure")(_comment_finder("procedure"))
+
+
+@comment_sql("function")
+def _comment_sql(ref: ObjectRef) -> str:
+    """ROUTINE: a function or a procedure (the ref does not say which)."""
+    from migc import quoting
+
+    return f"ROUTINE {quoting.qualified(ref.name.schema, ref.name.name)}({ref.column or ''})"
+
+
+# ------------------------------------------------------------------ catalog
+
+catalog_section(CatalogSection(
+    "functions", "function",
+    f"""SELECT n.nspname, p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')',
+            pg_get_functiondef(p.oid)
+        FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+        WHERE p.prokind IN ('f', 'p') AND {USER_NS} AND {not_extension_member('pg_proc', 'p.oid')}""",
+    lambda row: ((qualified(row[0], row[1]),), {"definition": row[2]}),
+))

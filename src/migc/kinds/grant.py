@@ -1,0 +1,323 @@
+"""`grant PRIVILEGES on [table] T, ... | schema S, ... | function F(args) to ROLE, ... [with grant option]`,
+`revoke [grant option for] PRIVILEGES on ... from ROLE, ...`.
+
+The model knows the privileges each role holds on a table, a function or a schema beyond the owner's
+own (and beyond PostgreSQL's defaults: EXECUTE for PUBLIC on a function), as the "grants" attribute
+of the table, function or schema. So a grant inverts to
+the revoke of exactly what it added (a privilege already held is not revoked by the down), and a
+revoke to the grant of exactly what it took. Roles live outside the database: they are assumed to
+exist."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from migc import quoting
+from migc.expr import Ident, QName
+from migc.ir.catalog import USER_NS, CatalogSection, catalog_section, qualified
+from migc.ir.creation import restorer
+from migc.ir.model import Name, ObjectRef
+from migc.ir.op import Lock, Op
+from migc.ir.routine import Grant, grants_of
+from migc.ir.schema import Schema
+from migc.lower.context import Lowering
+from migc.lower.dispatch import lowers
+from migc.lower.routines import find_routine
+from migc.source import Span
+from migc.syntax.ast import Statement
+from migc.tree import Marker, Node, builder, has_token, marker_value, nodes, span_of, token
+from migc.tree import span_field as _span
+
+# ------------------------------------------------------------------ syntax
+
+
+@dataclass(frozen=True, slots=True)
+class GrantTarget(Node):
+    ARGS = ("names", "params")
+    kind: str  # "table" | "schema" | "function" | "procedure"
+    names: tuple[QName, ...]
+    params: tuple[Node, ...]  # a function's FuncParams
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class GrantStatement(Statement):
+    ARGS = ("privileges", "target", "roles")
+    grant: bool  # False: revoke
+    privileges: tuple[Ident, ...]  # empty: all
+    target: GrantTarget
+    roles: tuple[Ident, ...]
+    option: bool  # `with grant option` / `grant option for`
+    span: Span = _span()
+
+
+@builder("privileges")
+def _privileges(c: list[Any]) -> Marker:
+    return Marker("privileges", tuple(nodes(c, Ident)), span_of(c))
+
+
+@builder("grant_target")
+def _grant_target(c: list[Any]) -> GrantTarget:
+    routine = token(c, "FUNCTION", "PROCEDURE")
+    if routine is not None:
+        return GrantTarget(str(routine.value).lower(), tuple(nodes(c, QName)),
+                           tuple(x for x in c if isinstance(x, Node) and not isinstance(x, QName)), span_of(c))
+    if has_token(c, "SCHEMA"):
+        return GrantTarget("schema", tuple(QName(None, i, i.span) for i in nodes(c, Ident)), (), span_of(c))
+    return GrantTarget("table", tuple(nodes(c, QName)), (), span_of(c))
+
+
+@builder("grant", "revoke")
+def _grant(c: list[Any]) -> GrantStatement:
+    is_grant = str(c[0].value).lower() == "grant"
+    return GrantStatement(is_grant, tuple(marker_value(c, "privileges", ())), next(x for x in c if isinstance(x, GrantTarget)),
+                          tuple(marker_value(c, "roles", ())),
+                          has_token(c, "WITH_GRANT_OPTION") or has_token(c, "GRANT_OPTION_FOR"), span_of(c))
+
+
+# ------------------------------------------------------------------ the model
+
+PRIVILEGES = {
+    "table": ("select", "insert", "update", "delete", "truncate", "references", "trigger"),
+    "function": ("execute",),
+    "schema": ("usage", "create"),
+}
+# what PostgreSQL gives without any grant (besides the owner's own): EXECUTE for PUBLIC on a routine
+DEFAULTS = {"table": (), "function": (Grant("execute", "public"),), "schema": ()}
+
+
+def _kind_of(ref: ObjectRef) -> str:
+    return "function" if ref.kind == "function" else ref.kind
+
+
+def defaults(ref: ObjectRef) -> tuple[Grant, ...]:
+    """What roles hold on an object nobody granted anything on (besides its owner)."""
+    if ref.kind == "schema" and ref.name.schema == "public":
+        return (Grant("usage", "public"),)  # PostgreSQL 15 on: public's USAGE for everyone (not CREATE)
+    return DEFAULTS[_kind_of(ref)]
+
+
+def held(schema: Schema, ref: ObjectRef) -> tuple[Grant, ...]:
+    """What roles hold on the object now (PostgreSQL's defaults included)."""
+    obj = schema.lookup(ref)
+    if obj is None:
+        return ()
+    return grants_of(obj) if obj.attr("grants") is not None else defaults(ref)
+
+
+def _with_held(schema: Schema, ref: ObjectRef, grants: tuple[Grant, ...]) -> Schema:
+    grants = tuple(sorted(set(grants), key=lambda g: (g.grantee, g.privilege)))
+    return schema.with_attr(ref, "grants", None if set(grants) == set(defaults(ref)) else grants)
+
+
+def _target_sql(ref: ObjectRef, routine_kind: str = "function") -> str:
+    if ref.kind == "schema":
+        return f"SCHEMA {quoting.ident(ref.name.schema)}"
+    qname = quoting.qualified(ref.name.schema, ref.name.name)
+    if ref.kind == "function":
+        return f"{routine_kind.upper()} {qname}({ref.column or ''})"
+    return f"TABLE {qname}"
+
+
+def _role_sql(role: str) -> str:
+    return "PUBLIC" if role == "public" else quoting.ident(role)
+
+
+# ------------------------------------------------------------------ ops
+
+# one change of one privilege of one role: "privilege" (granted or revoked, no grant option), "both"
+# (the privilege with its grant option), "option" (the grant option only)
+Item = tuple[str, str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class ChangePrivilegesOp(Op):
+    target: ObjectRef
+    grant: bool
+    items: tuple[Item, ...]  # (privilege, grantee, what)
+    after: tuple[Grant, ...]  # what roles hold once it ran
+    before: tuple[Grant, ...]
+    routine_kind: str = "function"
+    span: Span = _span()
+    TEMPLATE = "{{ op.statements()|join(NEXT) }}"
+
+    def statements(self) -> list[str]:
+        groups: dict[tuple[str, str], list[str]] = {}
+        for privilege, grantee, what in self.items:
+            groups.setdefault((grantee, what), []).append(privilege)
+        target = _target_sql(self.target, self.routine_kind)
+        lines = []
+        for (grantee, what), privileges in groups.items():
+            listed = ", ".join(p.upper() for p in privileges)
+            if self.grant:
+                option = " WITH GRANT OPTION" if what in ("both", "option") else ""
+                lines.append(f"GRANT {listed} ON {target} TO {_role_sql(grantee)}{option}")
+            else:
+                option = "GRANT OPTION FOR " if what == "option" else ""
+                lines.append(f"REVOKE {option}{listed} ON {target} FROM {_role_sql(grantee)}")
+        return lines
+
+    def apply(self, schema: Schema) -> Schema:
+        return _with_held(schema, self.target, self.after)
+
+    def invert(self) -> tuple[Op, ...]:
+        changed = tuple(_inverse_item(item, self.grant, self.before) for item in self.items
+                        if _changes(item, self.grant, self.before))
+        if not changed:
+            return ()
+        return (ChangePrivilegesOp(self.target, not self.grant, changed, self.before, self.after, self.routine_kind,
+                                   self.span),)
+
+    def describe(self) -> str:
+        t = self.target
+        what = f"schema {t.name.schema}" if t.kind == "schema" else (
+            f"{self.routine_kind} {t.name.display()}({t.column})" if t.kind == "function" else f"table {t.name.display()}")
+        return f"{'grant on' if self.grant else 'revoke on'} {what}"
+
+    def lock(self) -> Lock | None:
+        return None
+
+
+def _inverse_item(item: Item, grant: bool, before: tuple[Grant, ...]) -> Item:
+    """What undoes a changing item: a grant option given on a privilege held before is taken back alone."""
+    privilege, grantee, what = item
+    if grant and what == "both" and any(g.privilege == privilege and g.grantee == grantee for g in before):
+        return privilege, grantee, "option"
+    return item
+
+
+def _changes(item: Item, grant: bool, before: tuple[Grant, ...]) -> bool:
+    """Did this item change what was held before (so its inverse must undo it)?"""
+    privilege, grantee, what = item
+    had = next((g for g in before if g.privilege == privilege and g.grantee == grantee), None)
+    if grant:
+        return had is None or (what in ("both", "option") and not had.grant_option)
+    if what == "option":
+        return had is not None and had.grant_option
+    return had is not None
+
+
+def _after(before: tuple[Grant, ...], items: tuple[Item, ...], grant: bool) -> tuple[Grant, ...]:
+    held_now = {(g.privilege, g.grantee): g.grant_option for g in before}
+    for privilege, grantee, what in items:
+        key = (privilege, grantee)
+        if grant:
+            held_now[key] = held_now.get(key, False) or what in ("both", "option")
+        elif what == "option":
+            if key in held_now:
+                held_now[key] = False
+        else:
+            held_now.pop(key, None)
+    return tuple(Grant(p, g, o) for (p, g), o in held_now.items())
+
+
+def _restore_items(ref: ObjectRef, grants: tuple[Grant, ...]) -> tuple[tuple[bool, tuple[Item, ...]], ...]:
+    """Grants and revokes that make PostgreSQL's defaults into `grants`."""
+    default = defaults(ref)
+    revoked = tuple((g.privilege, g.grantee, "privilege") for g in default
+                    if not any((x.privilege, x.grantee) == (g.privilege, g.grantee) for x in grants))
+    granted = tuple((g.privilege, g.grantee, "both" if g.grant_option else "privilege") for g in grants
+                    if g not in default)
+    return tuple(step for step in ((False, revoked), (True, granted)) if step[1])
+
+
+def _restoring(ref: ObjectRef, grants: tuple[Grant, ...], routine_kind: str = "function") -> tuple[Op, ...]:
+    ops: list[Op] = []
+    current = defaults(ref)
+    for grant, items in _restore_items(ref, grants):
+        after = _after(current, items, grant)
+        ops.append(ChangePrivilegesOp(ref, grant, items, after, current, routine_kind))
+        current = after
+    return tuple(ops)
+
+
+@restorer("grants")
+def _restore(target: ObjectRef, value: object) -> tuple[Op, ...]:
+    return _restoring(target, value if isinstance(value, tuple) else ())
+
+
+# ------------------------------------------------------------------ lowering
+
+
+@lowers(GrantStatement)
+def _lower(lw: Lowering, stmt: GrantStatement) -> None:
+    target = stmt.target
+    kind = "function" if target.kind in ("function", "procedure") else target.kind
+    allowed = PRIVILEGES[kind]
+    privileges: list[str] = []
+    for p in stmt.privileges:
+        if p.value not in allowed:
+            lw.bag.error("E247", p.span, f"privilege '{p.value}' does not apply to a {target.kind}",
+                         f"a {target.kind} takes {', '.join(allowed)} (or all)")
+            return
+        privileges.append(p.value)
+    privileges = list(dict.fromkeys(privileges)) or list(allowed)
+    refs: list[ObjectRef] = []
+    routine_kind = "function"
+    if kind == "table":
+        for qname in target.names:
+            table = lw.table(qname)
+            if table is None:
+                return
+            refs.append(table.ref)
+    elif kind == "schema":
+        for qname in target.names:
+            if qname.name.value not in lw.schema.schemas:
+                lw.bag.error("E111", qname.span, f"unknown schema '{qname.name.value}'")
+                return
+            refs.append(ObjectRef("schema", Name(qname.name.value, "")))
+    else:
+        params = [(getattr(p, "mode", "in"), getattr(p, "type")) for p in target.params]
+        routine = find_routine(lw, target.kind, target.names[0], params)
+        if routine is None:
+            return
+        refs.append(routine.ref)
+        routine_kind = routine.kind
+    if stmt.grant and stmt.option and any(r.value == "public" and not r.quoted for r in stmt.roles):
+        lw.bag.error("E247", stmt.span, "grant options cannot be granted to public",
+                     "grant it with grant option to a role")
+        return
+    what = ("option" if not stmt.grant else "both") if stmt.option else "privilege"
+    for ref in refs:
+        before = held(lw.schema, ref)
+        items: tuple[Item, ...] = tuple((p, r.value, what) for r in stmt.roles for p in privileges)
+        if not stmt.grant and not stmt.option:  # a revoke takes the grant option along: its inverse gives it back
+            items = tuple((p, g, "both" if any(h.privilege == p and h.grantee == g and h.grant_option for h in before)
+                           else "privilege") for p, g, _ in items)
+        lw.emit(ChangePrivilegesOp(ref, stmt.grant, items, _after(before, items, stmt.grant), before, routine_kind,
+                                   stmt.span))
+
+
+# ------------------------------------------------------------------ catalog
+
+_ACL = """CROSS JOIN LATERAL aclexplode(coalesce({acl}, acldefault('{kind}', {owner}))) a
+          LEFT JOIN pg_roles r ON r.oid = a.grantee
+          WHERE a.grantee <> {owner} AND {user_ns}"""
+_GRANTEE = "coalesce(r.rolname::text, 'public') || ' ' || lower(a.privilege_type)"
+
+catalog_section(CatalogSection(
+    "tables/*/grants", "grant",
+    f"""SELECT n.nspname, c.relname, {_GRANTEE}, a.is_grantable
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        {_ACL.format(acl='c.relacl', kind='r', owner='c.relowner', user_ns=USER_NS)} AND c.relkind IN ('r', 'p')""",
+    lambda row: ((qualified(row[0], row[1]), row[2]), {"grant option": row[3]}),
+))
+
+catalog_section(CatalogSection(
+    "functions/*/grants", "grant",
+    f"""SELECT n.nspname, p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')', {_GRANTEE},
+               a.is_grantable
+        FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+        {_ACL.format(acl='p.proacl', kind='f', owner='p.proowner', user_ns=USER_NS)} AND p.prokind IN ('f', 'p')""",
+    lambda row: ((qualified(row[0], row[1]), row[2]), {"grant option": row[3]}),
+))
+
+catalog_section(CatalogSection(
+    "schemas/*/grants", "grant",
+    f"""SELECT n.nspname, {_GRANTEE}, a.is_grantable
+        FROM pg_namespace n
+        {_ACL.format(acl='n.nspacl', kind='n', owner='n.nspowner', user_ns=USER_NS)}""",
+    lambda row: ((row[0], row[1]), {"grant option": row[2]}),
+))
+

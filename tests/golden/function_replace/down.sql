@@ -1,0 +1,2 @@
+-- replace function normalize_email(text)
+CREATE OR REPLACE FUNCTION "public"."normalize_email"("e" text) RETURNS text LANGUAGE "sql" IMMUTABLE AS $$ select lower(e) $$;

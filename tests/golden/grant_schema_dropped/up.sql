@@ -1,0 +1,2 @@
+-- drop schema app
+DROP SCHEMA "app";
