@@ -286,9 +286,20 @@ def grammar_keywords(statement_text: str) -> list[str]:
             continue
         if pattern.type == "str" and pattern.value.isalpha():
             out.append(pattern.value.lower())
-        elif pattern.type == "re" and name.isupper() and name.replace("_", "").isalpha() and name not in ("NAME",):
-            out.append(name.lower().replace("_", " "))
+        elif pattern.type == "re":
+            words = _regex_words(pattern.value)
+            if words:
+                out.append(words)
     return out
+
+
+def _regex_words(pattern: str) -> str | None:
+    """`not\\s+null(?![A-Za-z0-9_$])` -> "not null": a terminal that is words apart by whitespace."""
+    body = pattern.split("(?!")[0]
+    parts = body.split("\\s+")
+    if len(parts) >= 2 and all(p.isalpha() for p in parts):
+        return " ".join(p.lower() for p in parts)
+    return None
 
 
 def resolve_table(schema: Schema, written: tuple[str | None, str] | None) -> Any:

@@ -369,3 +369,60 @@ def _create_table(body: list[Token], tight: set[int], text: str, columns: set[in
     t_lines = tail.done()
     out.extend(t_lines)
     return out
+
+
+# ---------------------------------------------------------------------------- files (`migc fmt`)
+
+
+@dataclass
+class FileResult:
+    shown: str
+    original: str | None = None  # None: could not be read or parsed
+    formatted: str | None = None
+    error: str | None = None  # "path:line:col: message", or why the file could not be read
+
+    @property
+    def changed(self) -> bool:
+        return self.original is not None and self.formatted is not None and self.original != self.formatted
+
+
+def format_file(path: Any, shown: str) -> FileResult:
+    """Format one file's bytes (UTF-8, an optional byte-order mark and CRLF line ends are kept)."""
+    from pathlib import Path
+
+    from migc.source import BadSource, decode_source
+
+    p = Path(path)
+    try:
+        if p.is_dir():
+            return FileResult(shown, error=f"{shown}: is a directory, not a .mig file")
+        if p.exists() and not p.is_file():
+            return FileResult(shown, error=f"{shown}: not a regular file")
+        data = p.read_bytes()
+    except OSError as err:
+        return FileResult(shown, error=f"{shown}: cannot read: {err.strerror or err}")
+    try:
+        text = decode_source(data)
+    except BadSource as bad:
+        return FileResult(shown, error=f"{shown}:{bad.line}:{bad.col}: {bad.message}")
+    original = data.decode("utf-8")
+    bom = "\ufeff" if original.startswith("\ufeff") else ""
+    crlf = "\r\n" in text
+    try:
+        formatted = format_text(text.replace("\r\n", "\n") if crlf else text, shown)
+    except FormatError as err:
+        return FileResult(shown, error=f"{shown}:{err.line}:{err.col}: {err.message} (not formatted)")
+    except RecursionError:
+        return FileResult(shown, error=f"{shown}: nested too deeply to format (not formatted)")
+    if crlf:
+        formatted = formatted.replace("\n", "\r\n")
+    return FileResult(shown, original, bom + formatted)
+
+
+def unified_diff(result: FileResult) -> str:
+    import difflib
+
+    assert result.original is not None and result.formatted is not None
+    return "".join(difflib.unified_diff(
+        result.original.splitlines(keepends=True), result.formatted.splitlines(keepends=True),
+        fromfile=f"a/{result.shown}", tofile=f"b/{result.shown}"))

@@ -117,7 +117,7 @@ class Editor:
         cuts: list[int] = []
         previous_line = 0
         for t in tokens:
-            if t.line >= line:
+            if t.line > line:
                 break
             if t.kind == "word" and t.lower in completion.STATEMENT_WORDS and t.line != previous_line:
                 cuts.append(t.start)
