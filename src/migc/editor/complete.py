@@ -339,15 +339,15 @@ def type_items(schema: Schema) -> list[Item]:
 
     items = [Item(name, "type", "built-in type") for name in sorted(set(typenames.ALIASES) | set(typenames.SERIAL_TYPES))
              if " " not in name or name in ("double precision", "character varying", "timestamp with time zone")]
-    for name, enum in sorted(schema.enums.items()):
-        items.append(Item(_shown(name), "enum", "enum (" + ", ".join(f"'{v}'" for v in enum.values[:6]) + (", …" if len(enum.values) > 6 else "") + ")"))
+    for enum_name, enum in sorted(schema.enums.items()):
+        items.append(Item(_shown(enum_name), "enum", "enum (" + ", ".join(f"'{v}'" for v in enum.values[:6]) + (", …" if len(enum.values) > 6 else "") + ")"))
     tables = {(n.schema, n.name) for n in schema.tables}
     enums = {(n.schema, n.name) for n in schema.enums}
     for ns in sorted(schema.schemas):
-        for name in sorted(schema.type_names(ns)):
-            if (ns, name) in tables or (ns, name) in enums:
+        for type_name in sorted(schema.type_names(ns)):
+            if (ns, type_name) in tables or (ns, type_name) in enums:
                 continue
-            shown = name if ns == "public" else f"{ns}.{name}"
+            shown = type_name if ns == "public" else f"{ns}.{type_name}"
             items.append(Item(shown, "type", "type"))
     return items
 

@@ -227,7 +227,7 @@ def build_history(files: list[tuple[Migration | None, Any, Schema | None]]) -> H
                     before_ids[k] = oid
             # the statement's own changes
             for new, old in renamed.items():
-                oid = ident.pop(old, None) or new_id()
+                oid = ident.pop(old) if old in ident else new_id()
                 ident[new] = oid
                 if new.kind == "table":
                     for ref in [r for r in ident if r.kind in ("column", "constraint") and r.name == old.name]:

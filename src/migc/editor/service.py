@@ -357,11 +357,11 @@ class Editor:
                 above = lines.line(stmt_line - 2) if stmt_line >= 2 else ""
                 allow = re.match(r"(\s*--\s*migc:\s*allow\s+)([A-Za-z0-9, ]*?)(\s*)$", above)
                 if allow is not None and stmt_line >= 2:
-                    end = lines.to_lsp(stmt_line - 1, len(above.rstrip()) + 1)
-                    edit = Edit((end, end), f", {d.code}")
+                    at = lines.to_lsp(stmt_line - 1, len(above.rstrip()) + 1)
+                    edit = Edit((at, at), f", {d.code}")
                 else:
-                    pos = (stmt_line - 1, 0)
-                    edit = Edit((pos, pos), f"{indent}-- migc: allow {d.code}\n")
+                    at = (stmt_line - 1, 0)
+                    edit = Edit((at, at), f"{indent}-- migc: allow {d.code}\n")
                 out.append(Action(f"Allow {d.code} here (-- migc: allow {d.code})", path, (edit,), d))
         return out
 
@@ -371,7 +371,7 @@ class Editor:
             for stmt in [*checked.migration.statements, *(checked.migration.down or ())]:
                 s = stmt.span
                 if (s.line, s.col) <= (span.line, span.col) <= (s.end_line, s.end_col):
-                    return s.line
+                    return int(s.line)
         return span.line
 
 
