@@ -80,8 +80,10 @@ class MigcServer(LanguageServer):
                 overlay[p.resolve()] = doc.source
         editor = Editor(Workspace.open(config, overlay))
         self.projects[folder] = editor
-        for i, state in enumerate(editor.ws.files):
-            if editor.ws.diagnostics(i):
+        # files with errors are shown at once (as `migc check` would fail on them); warnings of
+        # a file come when it is opened or an edit changes them
+        for i in range(len(editor.ws.files)):
+            if any(d.severity.value == "error" for d in editor.ws.diagnostics(i)):
                 self.publish(editor, i)
         return editor
 
@@ -112,6 +114,8 @@ class MigcServer(LanguageServer):
             return
         changed = editor.ws.set_text(path, text)
         i = editor.ws.index_of(path)
+        if i is not None and text is not None:
+            editor.warm(i)
         if i is not None and i not in changed:
             changed = [i, *changed]
         for k in sorted(set(changed)):

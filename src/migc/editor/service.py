@@ -66,6 +66,14 @@ class Editor:
 
     # ------------------------------------------------------------------ helpers
 
+    def warm(self, i: int) -> None:
+        """Get what answers about file i need ready (its lowering; the keyword parser), so the
+        first completion after opening a file is as quick as the next."""
+        from migc.syntax.parser import _parser
+
+        self.ws.checked(i)
+        _parser(False)
+
     def index(self, path: Path) -> int | None:
         return self.ws.index_of(path)
 

@@ -10,6 +10,7 @@ resulting schema is what it was before the edit (later files then give what they
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -55,6 +56,10 @@ class Workspace:
         ws.reload()
         return ws
 
+    @functools.cached_property
+    def _dir(self) -> Path:
+        return self.config.migrations_dir.resolve()
+
     @property
     def lock_off(self) -> bool:
         return lock_timeout_off(self.config)
@@ -63,7 +68,7 @@ class Workspace:
         return f"lock_timeout_off={self.lock_off}"
 
     def _content(self, f: MigrationFile) -> MigrationFile:
-        text = self.overlay.get(f.path.resolve())
+        text = self.overlay.get(self._dir / f.path.name)
         return f if text is None else replace(f, content=text.encode("utf-8"))
 
     def reload(self) -> list[int]:
@@ -74,27 +79,28 @@ class Workspace:
         except Exception:  # the directory vanished: an empty project
             listed, self.file_diagnostics = [], []
         files = [self._content(f) for f in listed]
-        old = {s.file.path.resolve(): s for s in self.files}
+        old = {s.file.path.name: s for s in self.files}
         keys = cache_mod.chain_keys(files, self._settings())
         states: list[FileState] = []
         for f, key in zip(files, keys):
-            previous = old.get(f.path.resolve())
+            previous = old.get(f.path.name)
             if previous is not None and previous.key == key:
                 states.append(previous)
             else:
                 states.append(FileState(f, key))
-        before = {s.file.path.resolve(): s.diagnostics for s in self.files}
+        before = {s.file.path.name: s.diagnostics for s in self.files}
         self.files = states
         self._check_from(0)
         self.version += 1
-        return [i for i, s in enumerate(self.files) if before.get(s.file.path.resolve()) != s.diagnostics]
+        return [i for i, s in enumerate(self.files) if before.get(s.file.path.name) != s.diagnostics]
 
     # ------------------------------------------------------------------ edits
 
     def index_of(self, path: Path) -> int | None:
-        resolved = path.resolve()
+        if path.resolve().parent != self._dir:
+            return None
         for i, s in enumerate(self.files):
-            if s.file.path.resolve() == resolved:
+            if s.file.path.name == path.name:
                 return i
         return None
 
@@ -108,7 +114,7 @@ class Workspace:
             self.overlay[resolved] = text
         i = self.index_of(path)
         if i is None:
-            return self.reload() if path.suffix == ".mig" and resolved.parent == self.config.migrations_dir.resolve() else []
+            return self.reload() if path.suffix == ".mig" and resolved.parent == self._dir else []
         state = self.files[i]
         if text is None:
             try:
@@ -221,6 +227,8 @@ class Workspace:
             if s.after is not None:
                 break
             j -= 1
+        if j + 1 >= i:
+            return self.files[i - 1].after
         with paused_gc():
             for k in range(j + 1, i):
                 state = self._check(k)
