@@ -99,7 +99,6 @@ def statement_mentions(stmt: Statement, pre: Schema, post: Schema) -> list[Menti
     from migc.ir.model import Name, ObjectRef
 
     found: list[Mention] = []
-    inside_qname: set[int] = set()
     context: list[ObjectRef] = []
 
     def resolve(name: Name) -> ObjectRef | None:
@@ -107,10 +106,10 @@ def statement_mentions(stmt: Statement, pre: Schema, post: Schema) -> list[Menti
 
     for node in stmt.walk():
         if isinstance(node, QName):
-            inside_qname.update(id(n) for n in node.walk())
             ref = resolve(Name(node.schema_name, node.name.value))
-            if ref is not None and ref.kind == "table" and not context:
+            if ref is not None and ref.kind == "table":
                 context.append(ref)
+                break
 
     def visit(node: Node, table: ObjectRef | None) -> None:
         own = getattr(node, "table", None)
@@ -123,7 +122,7 @@ def statement_mentions(stmt: Statement, pre: Schema, post: Schema) -> list[Menti
             if ref is not None:
                 found.append(Mention(node.span, ref, stmt.span))
             return
-        if isinstance(node, Ident) and id(node) not in inside_qname:
+        if isinstance(node, Ident):  # a QName's own idents are never reached: it returns above
             ref = _ident_ref(node.value, table, pre, post)
             if ref is not None:
                 found.append(Mention(node.span, ref, stmt.span))
@@ -187,8 +186,34 @@ class History:
         return None
 
 
-def build_history(files: list[tuple[Migration | None, Any, Schema | None]]) -> History:
-    """`files`: per migration, its AST, its lowering and the schema before it (None where unknown)."""
+@dataclass(frozen=True)
+class StatementNames:
+    """What one statement names, and what its ops create and rename (a file's part of the history)."""
+
+    span: Span
+    mentions: tuple[tuple[Mention, bool], ...]  # each with: did the object exist before the statement?
+    created: frozenset[ObjectRef]
+    renamed: tuple[tuple[ObjectRef, ObjectRef], ...]  # (new, old)
+
+
+def file_names(migration: Migration, lowered: Any, start: Schema) -> tuple[StatementNames, ...]:
+    """The names of one file's statements (depends on the file and the schema before it only)."""
+    out: list[StatementNames] = []
+    for stmt in migration.statements:
+        pre, post = statement_schemas(lowered, stmt, start)
+        mentions = statement_mentions(stmt, pre, post)
+        ops = [op for op in lowered.ops if _pos(stmt.span) <= _pos(op.span) and _end(op.span) <= _end(stmt.span)]
+        created = frozenset(ref for op in ops for ref in op.creates())
+        renamed = tuple((r[1], r[0]) for op in ops for r in [op.renames()] if r is not None)
+        existed = tuple(
+            (m, (pre.lookup(m.ref) is not None) if m.ref.kind != "constraint" else _constraint_in(pre, m.ref))
+            for m in mentions)
+        out.append(StatementNames(stmt.span, existed, created, renamed))
+    return tuple(out)
+
+
+def build_history(files: list[tuple[StatementNames, ...] | None]) -> History:
+    """`files`: per migration, its statements' names (None for a file that could not be checked)."""
     from migc.ir.model import ObjectRef
 
     history = History()
@@ -202,29 +227,20 @@ def build_history(files: list[tuple[Migration | None, Any, Schema | None]]) -> H
         history.events.setdefault(oid, []).append(Event(i, m.span, m.statement, role, m.ref))
         history.spans.setdefault(i, []).append((m.span, oid))
 
-    for i, (migration, lowered, start) in enumerate(files):
-        if migration is None or lowered is None or start is None:
+    for i, statements in enumerate(files):
+        if statements is None:
             continue
-        for stmt in migration.statements:
-            pre, post = statement_schemas(lowered, stmt, start)
-            mentions = statement_mentions(stmt, pre, post)
-            ops = [op for op in lowered.ops if _pos(stmt.span) <= _pos(op.span) and _end(op.span) <= _end(stmt.span)]
-            created: set[ObjectRef] = set()
-            renamed: dict[ObjectRef, ObjectRef] = {}
-            for op in ops:
-                created.update(op.creates())
-                r = op.renames()
-                if r is not None:
-                    renamed[r[1]] = r[0]
+        for st in statements:
+            created = st.created
+            renamed = dict(st.renamed)
+            old_names = set(renamed.values())
             # names as they were before the statement
             before_ids: dict[int, int] = {}
-            for k, m in enumerate(mentions):
-                existed = pre.lookup(m.ref) is not None if m.ref.kind not in ("constraint",) else _constraint_in(pre, m.ref)
-                if existed and m.ref not in created and m.ref in ident:
+            for k, (m, existed) in enumerate(st.mentions):
+                if existed and m.ref not in created:
+                    if m.ref not in ident:
+                        ident[m.ref] = new_id()
                     before_ids[k] = ident[m.ref]
-                elif existed and m.ref not in created:
-                    oid = ident[m.ref] = new_id()
-                    before_ids[k] = oid
             # the statement's own changes
             for new, old in renamed.items():
                 oid = ident.pop(old) if old in ident else new_id()
@@ -234,16 +250,14 @@ def build_history(files: list[tuple[Migration | None, Any, Schema | None]]) -> H
                         ident[ObjectRef(ref.kind, new.name, ref.column)] = ident.pop(ref)
             for ref in created:
                 ident[ref] = new_id()
-            for k, m in enumerate(mentions):
-                if k in before_ids and m.ref not in renamed.values():
-                    record(i, m, "use", before_ids[k])
-                    continue
-                if k in before_ids and m.ref in renamed.values() and m.ref not in renamed:
+            for k, (m, _) in enumerate(st.mentions):
+                if k in before_ids and (m.ref not in old_names or m.ref not in renamed):
                     record(i, m, "use", before_ids[k])
                     continue
                 role = "create" if m.ref in created or m.ref not in ident else "rename" if m.ref in renamed else "use"
-                oid = ident.get(m.ref) or ident.setdefault(m.ref, new_id())
-                record(i, m, role, oid)
+                if m.ref not in ident:
+                    ident[m.ref] = new_id()
+                record(i, m, role, ident[m.ref])
     return history
 
 

@@ -11,7 +11,9 @@ from typing import TYPE_CHECKING, Any
 
 from migc.diagnostics import Diagnostic
 from migc.editor import complete as completion
-from migc.editor.names import History, Mention, build_history, schema_at, statement_mentions, statement_schemas
+from migc.editor.names import (
+    History, Mention, StatementNames, build_history, file_names, schema_at, statement_mentions, statement_schemas,
+)
 from migc.editor.positions import LineIndex
 from migc.editor.tokens import significant, tokenize
 from migc.editor.workspace import Workspace
@@ -63,6 +65,7 @@ class Editor:
         self.ws = workspace
         self._history: tuple[int, History] | None = None
         self._prefix_cache: dict[tuple[int, int, int], Any] = {}
+        self._names: dict[str, tuple[StatementNames, ...] | None] = {}
 
     # ------------------------------------------------------------------ helpers
 
@@ -84,14 +87,26 @@ class Editor:
         return (lines or self.lines(i)).span_to_lsp(span)
 
     def history(self) -> History:
+        """Every object's events over the whole history. Each file's names are kept by the file's
+        key (its content and every earlier file's), so after an edit only the files from the edited
+        one onwards are walked again."""
+        from migc.editor.workspace import paused_gc
+
         if self._history is None or self._history[0] != self.ws.version:
-            self.ws.ensure_all()
-            files = []
-            for i, s in enumerate(self.ws.files):
-                checked = self.ws.checked(i)
-                before = self.ws.schema_before(i) if checked.lowered is not None else None
-                files.append((checked.migration, checked.lowered, before))
-            self._history = (self.ws.version, build_history(files))
+            with paused_gc():
+                per_file: list[tuple[StatementNames, ...] | None] = []
+                keep: dict[str, tuple[StatementNames, ...] | None] = {}
+                for i, s in enumerate(self.ws.files):
+                    if s.key in self._names:
+                        names = self._names[s.key]
+                    else:
+                        checked = self.ws.checked(i)
+                        before = self.ws.schema_before(i) if checked.lowered is not None else None
+                        names = None if before is None else file_names(checked.migration, checked.lowered, before)
+                    keep[s.key] = names
+                    per_file.append(names)
+                self._names = keep
+                self._history = (self.ws.version, build_history(per_file))
         return self._history[1]
 
     def schema_at(self, i: int, line: int, col: int) -> Schema:

@@ -248,8 +248,9 @@ class Workspace:
 
     def ensure_all(self) -> None:
         """Every file checked (for what needs the whole history: references)."""
-        for i in range(len(self.files)):
-            self.checked(i)
+        with paused_gc():
+            for i in range(len(self.files)):
+                self.checked(i)
 
     # ------------------------------------------------------------------ answers
 
