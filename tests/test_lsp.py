@@ -274,3 +274,41 @@ async def test_code_actions_fix_a_typo_and_allow_a_warning(client: LanguageClien
     assert allows and allows[0].edit is not None and allows[0].edit.changes is not None
     (insert,) = allows[0].edit.changes[uri("0004_use.mig")]
     assert insert.new_text == "-- migc: allow W101\n" and insert.range.start == lsp.Position(line=1, character=0)
+
+
+async def test_bad_input_never_kills_the_server(client: LanguageClient, tmp_path_factory: pytest.TempPathFactory) -> None:
+    elsewhere = tmp_path_factory.mktemp("loose") / "0001_loose.mig"
+    elsewhere.write_text("create table t (a int)\n")
+    nowhere = "file:///nonexistent-migc-dir/0001_x.mig"
+    client.text_document_did_open(lsp.DidOpenTextDocumentParams(text_document=lsp.TextDocumentItem(
+        uri=nowhere, language_id="mig", version=1, text="create table (")))
+    client.text_document_did_open(lsp.DidOpenTextDocumentParams(text_document=lsp.TextDocumentItem(
+        uri=elsewhere.as_uri(), language_id="mig", version=1, text="create table t (a int)\n\x00")))
+    beyond = await client.text_document_completion_async(lsp.CompletionParams(
+        text_document=lsp.TextDocumentIdentifier(uri=uri("0001_init.mig")), position=lsp.Position(line=500, character=80)))
+    hover = await client.text_document_hover_async(lsp.HoverParams(
+        text_document=lsp.TextDocumentIdentifier(uri=nowhere), position=lsp.Position(line=0, character=3)))
+    deep = "create table d (a int check (" + "(" * 3000 + "a > 1" + ")" * 3000 + "))\n"
+    change(client, "0004_use.mig", deep)
+    await barrier(client)
+    deep_codes = codes(client, "0004_use.mig")
+    change(client, "0004_use.mig", PROJECT["0004_use.mig"])
+    await barrier(client)
+    assert beyond is not None and hover is None
+    assert client.diagnostics[elsewhere.as_uri()][0].code == "E002"  # the NUL byte, as `migc check` says
+    assert deep_codes in ([], ["E001"])  # checked (or refused as too deep), never a crash
+    # and it still answers
+    assert {"orgs", "users"} <= set(await complete(client, "0002_more.mig", 0, 12))
+
+
+async def test_hover_and_completion_of_enums_and_types(client: LanguageClient) -> None:
+    text = "create enum mood ('ok', 'meh')\ncreate table feelings (m mood, n \n"
+    change(client, "0004_use.mig", text)
+    types = await complete(client, "0004_use.mig", 1, 33)
+    hover = await client.text_document_hover_async(lsp.HoverParams(
+        text_document=lsp.TextDocumentIdentifier(uri=uri("0004_use.mig")), position=lsp.Position(line=1, character=26)))
+    change(client, "0004_use.mig", PROJECT["0004_use.mig"])
+    await barrier(client)
+    assert "mood" in types and "bigint" in types
+    assert hover is not None and isinstance(hover.contents, lsp.MarkupContent)
+    assert "**enum** `mood` ('ok', 'meh')" in hover.contents.value

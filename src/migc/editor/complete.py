@@ -126,8 +126,8 @@ def context_at(text: str, offset: int) -> Context:
     if tokens and tokens[-1].kind in ("line_comment", "block_comment", "string", "quoted", "dollar") \
             and tokens[-1].end == offset and not (tokens[-1].kind == "block_comment" and not tokens[-1].text.endswith("*/")):
         return Context("none")
-    if tokens and tokens[-1].kind == "other" and tokens[-1].text in "'\"$":
-        return Context("none")
+    if any(t.kind == "other" and t.text in ("'", '"', "$") for t in tokens):
+        return Context("none")  # an unterminated string, quoted name or dollar body runs to the cursor
     prefix = ""
     sig = significant(tokens)
     if sig and sig[-1].kind == "word" and sig[-1].end == offset:
@@ -154,6 +154,10 @@ def context_at(text: str, offset: int) -> Context:
                 table = (found[0], found[1])
                 break
     open_parens = _depth_open(stmt)
+    line_start = not before[: offset - len(prefix)][before.rfind("\n", 0, offset - len(prefix)) + 1:].strip()
+    if line_start and not open_parens and STATEMENT_WORDS & set(grammar_keywords(stmt_text)):
+        ctx.kind = "statement"  # the statement before is complete: a new one may start here
+        return ctx
     last = words[-1] if words else ""
     last2 = tuple(words[-2:])
     # inside parentheses: references T (▮, create index on T (▮, check (▮, create table T (▮

@@ -85,6 +85,13 @@ class MigcServer(LanguageServer):
         for i in range(len(editor.ws.files)):
             if any(d.severity.value == "error" for d in editor.ws.diagnostics(i)):
                 self.publish(editor, i)
+        for shown, diags in editor.ws.orphan_diagnostics().items():  # a file with a bad name...
+            target = Path(shown).resolve()
+            self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(
+                uri=from_fs_path(str(target)) or target.as_uri(),
+                diagnostics=[lsp.Diagnostic(range=_range(((d.span.line - 1, d.span.col - 1), (d.span.end_line - 1, d.span.end_col - 1))),
+                                            message=d.message, code=d.code, source="migc",
+                                            severity=lsp.DiagnosticSeverity.Error) for d in diags]))
         return editor
 
     def log(self, message: str, kind: lsp.MessageType = lsp.MessageType.Log) -> None:

@@ -174,6 +174,20 @@ class Editor:
                 return m
         return None
 
+    def _word_mention(self, i: int, line: int, col: int, word: tuple[str, int, int] | None) -> Mention | None:
+        """In a file that does not parse: the word under the cursor, looked up in the schema there."""
+        from migc.editor.names import lookup_name
+        from migc.ir.model import Name
+
+        if word is None or self.ws.checked(i).lowered is not None:
+            return None
+        schema = self.schema_at(i, line, 1)
+        ref = lookup_name(schema, Name("public", word[0].lower()))
+        if ref is None:
+            return None
+        span = Span(line, word[1] + 1, line, word[2] + 1)
+        return Mention(span, ref, Span(line, 1, line, 1))
+
     # ------------------------------------------------------------------ diagnostics
 
     def diagnostics(self, i: int) -> list[tuple[Diagnostic, Range]]:
@@ -219,6 +233,8 @@ class Editor:
                 rng = ((line0, word[1]), (line0, word[2]))
                 return f"**{code.code}** ({code.severity}): {code.summary}", rng
         mention = self._mention_at(i, line, col)
+        if mention is None:
+            mention = self._word_mention(i, line, col, word)
         if mention is None:
             return None
         schema = self.schema_at(i, mention.statement.end_line, mention.statement.end_col)

@@ -146,6 +146,8 @@ class Workspace:
         store = self._store or cache_mod.CacheData()
         old_keys = [s.key for s in self.files]
         old_states = list(self.files)
+        old_diagnostics = [s.diagnostics for s in self.files]
+        old_after = [s.after for s in self.files]
         self._rekey()
         changed: list[int] = []
         broken = any(s.broken or not s.parses for s in self.files[:start])
@@ -156,8 +158,8 @@ class Workspace:
             if stable and not broken:
                 i += 1
                 continue
-            old_diags = old_states[i].diagnostics if old_states[i].key == old_keys[i] else None
-            previous_after = old_states[i].after
+            old_diags = old_diagnostics[i]
+            previous_after = old_after[i]
             fresh = s.checked is not None and s.key == old_keys[i] and not s.broken and not broken
             if fresh:  # unchanged, and so is everything before it
                 broken = broken or not s.parses
@@ -263,6 +265,15 @@ class Workspace:
             if c is not None:
                 out.append(c)
         return sorted(out, key=lambda d: d.sort_key)
+
+    def orphan_diagnostics(self) -> dict[str, list[Diagnostic]]:
+        """Diagnostics of directory entries that are no migration (a bad file name), by shown path."""
+        listed = {s.file.shown_path for s in self.files}
+        out: dict[str, list[Diagnostic]] = {}
+        for d in self.file_diagnostics:
+            if d.file not in listed:
+                out.setdefault(d.file, []).append(d)
+        return out
 
     def text(self, i: int) -> str:
         try:
