@@ -135,3 +135,19 @@ def test_a_failing_handler_is_logged_and_answers_nothing() -> None:
     hover = server.protocol.fm.features[lsp.TEXT_DOCUMENT_HOVER]
     assert hover(None) is None  # params the handler cannot read: an exception inside
     assert logged and "internal error in hover" in logged[0] and "Traceback" in logged[0]
+
+
+def test_the_cli_start_up_imports_no_editor_and_lsp_without_the_extra_says_so() -> None:
+    import subprocess
+    import sys
+
+    probe = ("import sys, migc.cli; bad = [m for m in sys.modules if m.startswith(('migc.editor', 'pygls', 'lsprotocol'))];"
+             " print(bad)")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip() == "[]"
+    missing = ("import sys; sys.modules['pygls'] = None; sys.argv = ['migc', 'lsp'];"
+               " from migc.cli import main; main()")
+    result = subprocess.run([sys.executable, "-c", missing], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert "needs the language-server extra" in result.stderr and "pip install 'migc[lsp]'" in result.stderr
+    assert "Traceback" not in result.stderr
