@@ -43,6 +43,7 @@ to stderr. Exit status 0; with --enforce 1 when a target is missed (`migc up` ov
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import platform
 import re
@@ -265,12 +266,21 @@ def run_once(h: History, who: int | None, server: str, migc: list[str], psql: st
             measure("psql each down", [*psql_args, str(h.down_each)], h.dirs[0].parent)
         return
     cwd, tag = h.dirs[who].parent, f"#{who + 1} " if len(h.dirs) > 1 else ""
+    down = [*migc, "down", "--to", "0", *_data_loss_flag(tuple(migc))]
     with fresh_database(server) as db:
         measure(f"migc {tag}up", [*migc, "up", "--database-url", db], cwd)
-        measure(f"migc {tag}down", [*migc, "down", "--to", "0", "--database-url", db], cwd)
+        measure(f"migc {tag}down", [*down, "--database-url", db], cwd)
     with fresh_database(server) as db:  # the same commands with nothing to do
         measure(f"migc {tag}up no-op", [*migc, "up", "--to", "0", "--database-url", db], cwd)
-        measure(f"migc {tag}down no-op", [*migc, "down", "--to", "0", "--database-url", db], cwd)
+        measure(f"migc {tag}down no-op", [*down, "--database-url", db], cwd)
+
+
+@functools.cache
+def _data_loss_flag(migc: tuple[str, ...]) -> tuple[str, ...]:
+    """The generated histories narrow types back in their downs: a migc that refuses such downs
+    without --allow-data-loss gets it (older ones have no such flag)."""
+    help_text = subprocess.run([*migc, "down", "--help"], capture_output=True, text=True).stdout
+    return ("--allow-data-loss",) if "--allow-data-loss" in help_text else ()
 
 
 def tags(h: History) -> list[str]:
