@@ -46,8 +46,6 @@ SNIPPETS = [
 
 _ALLOW = re.compile(r"--\s*migc:\s*allow\b[\sA-Za-z0-9,]*$", re.IGNORECASE)
 _CODE = re.compile(r"[EW]\d{3}")
-_TABLE_AFTER = [("alter", "table"), ("drop", "table"), ("rename", "table"), ("references",), ("on",),
-                ("on", "table"), ("table",), ("if", "exists"), ("create", "table")]
 _REGEX_KEYWORDS = {"TIME_ZONE": ["with time zone", "without time zone"], "DOWN_BLOCK": ["down {"],
                    "AT_TIME_ZONE": ["at time zone"]}
 
@@ -194,14 +192,9 @@ def context_at(text: str, offset: int) -> Context:
             and stmt[-1].kind in ("word", "quoted") and last not in ("column", "constraint"):
         ctx.kind = "type"
         return ctx
-    if any(last2[-len(p):] == p for p in _TABLE_AFTER if len(p) <= len(last2)) and not (
-            last == "table" and words[0] == "create" and len(words) == 2) and not (
-            last == "on" and words[0] == "comment"):
-        if last in ("exists",) and words[:2] != ["drop", "table"]:
-            pass
-        else:
-            ctx.kind = "table"
-            return ctx
+    if _names_a_table_next(words):
+        ctx.kind = "table"
+        return ctx
     if words[:2] == ["alter", "table"] and table is not None:
         if last in ("drop", "alter", "rename") or last2 in (("drop", "column"), ("alter", "column"), ("rename", "column")):
             ctx.kind, ctx.table = "columns", table
@@ -209,8 +202,6 @@ def context_at(text: str, offset: int) -> Context:
         if last2 in (("drop", "constraint"), ("validate", "constraint")):
             ctx.kind, ctx.table = "constraints", table
             return ctx
-    if last2 == ("column", "is") or (words[:3] == ["comment", "on", "column"] and len(words) <= 4):
-        pass
     if last2 in (("drop", "index"), ("index", "concurrently")) or words[:2] == ["comment", "on"] and last == "index":
         ctx.kind = "index"
         return ctx
@@ -224,6 +215,19 @@ def context_at(text: str, offset: int) -> Context:
         ctx.kind, ctx.table = "columns", table
         return ctx
     return ctx
+
+
+def _names_a_table_next(words: list[str]) -> bool:
+    """Does a table's name come next: after `alter table`, `drop table [if exists]`, `rename table`,
+    `references`, `create index ... on`, `comment on table`?"""
+    last = words[-1] if words else ""
+    if last == "table":
+        return len(words) >= 2 and words[-2] in ("alter", "drop", "rename", "on")
+    if last == "exists":
+        return words[:2] == ["drop", "table"]
+    if last == "references":
+        return True
+    return last == "on" and words[0] == "create"
 
 
 def _reference_target(stmt: list[Token], paren: int) -> tuple[str | None, str] | None:

@@ -12,7 +12,6 @@ name (a table's columns move with it), so "references" finds an object under eve
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -264,11 +263,3 @@ def build_history(files: list[tuple[StatementNames, ...] | None]) -> History:
 def _constraint_in(schema: Schema, ref: ObjectRef) -> bool:
     t = schema.tables.get(ref.name)
     return t is not None and t.constraint(ref.column or "") is not None
-
-
-def iter_statements(migration: Migration | None) -> Iterator[Statement]:
-    if migration is None:
-        return
-    yield from migration.statements
-    if migration.down is not None:
-        yield from migration.down

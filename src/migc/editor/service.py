@@ -291,8 +291,8 @@ class Editor:
         if created:
             e = created[0]
             out.append(f"created in {self._where(e.file, e.statement)}")
-        changes = [e for _, e in events if e.role in ("rename", "use") and e.file != (created[0].file if created else -1)
-                   or e.role == "rename"]
+        origin = created[0] if created else None
+        changes = [e for _, e in events if e is not origin and (e.role == "rename" or origin is None or e.file != origin.file)]
         if ref.kind == "column" and changes:
             out.append("history:\n" + "\n".join(f"- {e.role if e.role == 'rename' else 'touched'} in {self._where(e.file, e.statement)}"
                                                 for e in changes[:20]))
