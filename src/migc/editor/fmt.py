@@ -249,7 +249,7 @@ def _statement(node: Any, tokens: list[Token], text: str) -> list[str]:
     body = [t for t in tokens if not t.is_blank]
     li = LineIndex(text)
     words = [t.lower for t in body if t.kind == "word"][:2]
-    if words == ["create", "table"]:
+    if words == ["create", "table"] and _element_list_follows_name(body):
         columns = {li.offset(c.span.line, c.span.col) for c in node.find_all(ColumnDef)}
         return _create_table(body, tight, text, columns)
     actions = getattr(node, "actions", None)
@@ -260,6 +260,19 @@ def _statement(node: Any, tokens: list[Token], text: str) -> list[str]:
     for t in body:
         line.add(t)
     return line.done()
+
+
+def _element_list_follows_name(body: list[Token]) -> bool:
+    """`create table [if not exists] NAME (`: the parenthesis holds the table's elements (not, say,
+    a partition bound of some later form)."""
+    sig = [t for t in body if not t.is_comment]
+    k = 2
+    while k < len(sig) and sig[k].kind == "word" and sig[k].lower in ("if", "not", "exists"):
+        k += 1
+    k += 1  # the name
+    if k + 1 < len(sig) and sig[k].text == ".":
+        k += 2
+    return k < len(sig) and sig[k].text == "("
 
 
 def _actions(body: list[Token], tight: set[int], text: str, starts: list[int]) -> list[str]:
