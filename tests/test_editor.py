@@ -151,3 +151,22 @@ def test_the_cli_start_up_imports_no_editor_and_lsp_without_the_extra_says_so() 
     assert result.returncode == 1
     assert "needs the language-server extra" in result.stderr and "pip install 'migc[lsp]'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_session_leaves_the_compile_cache_warm(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from migc import cache
+
+    monkeypatch.chdir(tmp_path)
+    ws = _project(tmp_path, {f"{n:04d}_m.mig": f"create table t{n} (a int)\n" for n in range(1, 131)})
+    assert ws.save_cache() == 130
+    store = cache.load(ws.config.state_dir)
+    assert all(s.key in store.entries for s in ws.files)
+    assert set(store.snapshots) == {ws.files[99].key, ws.files[129].key}
+    # what `migc check` then reads from the cache is what it computes afresh
+    warm = compile_project(ws.config)
+    cold = compile_project(ws.config, use_cache=False)
+    assert warm.diagnostics == cold.diagnostics
+    assert [m.up for m in warm.migrations] == [m.up for m in cold.migrations]
+    # and the next open takes the files from the cache: only the first is checked again
+    again = Workspace.open(ws.config)
+    assert sum(1 for s in again.files if s.checked is not None) == 1

@@ -81,23 +81,28 @@ def check_file(content: bytes, shown_path: str, schema: Schema, lock_off: bool) 
 def _compile_one(f: MigrationFile, schema: Schema, lock_off: bool) -> tuple[CompiledEntry, Schema | None]:
     """Compile one file against the schema before it; the schema after it, or None when the file
     could not be parsed (later files cannot be checked against a schema we do not know)."""
+    checked = check_file(f.content, f.shown_path, schema, lock_off)
+    if checked.lowered is None:
+        return CompiledEntry("", (), None, None, False, checked.diagnostics), None
+    return entry_for(f, checked), checked.schema_after
+
+
+def entry_for(f: MigrationFile, checked: CheckedFile, key: str = "") -> CompiledEntry:
+    """What the cache keeps of a checked file (its SQL rendered now); the file must have parsed."""
     from migc.codegen.postgres import render_ops
 
-    checked = check_file(f.content, f.shown_path, schema, lock_off)
     lowered = checked.lowered
-    if lowered is None:
-        return CompiledEntry("", (), None, None, False, checked.diagnostics), None
+    assert lowered is not None
     irreversible = None
     if lowered.irreversible_at is not None:
         span, why = lowered.irreversible_at
         irreversible = f"{f.shown_path}:{span.line}:{span.col}: {why}"
-    entry = CompiledEntry(
-        "", render_ops(lowered.ops, lowered.groups),
+    return CompiledEntry(
+        key, render_ops(lowered.ops, lowered.groups),
         render_ops(lowered.down_ops, lowered.down_groups) if lowered.down_ops is not None else None,
         irreversible, lowered.non_transactional, checked.diagnostics,
         () if lowered.explicit_down or lowered.down_ops is None else _down_notes(lowered.ops),
     )
-    return entry, lowered.schema_after
 
 
 def _down_notes(ops: tuple[Op, ...]) -> tuple[DownNote, ...]:

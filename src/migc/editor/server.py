@@ -215,6 +215,13 @@ def build_server() -> MigcServer:
             for k in editor.ws.reload():
                 server.publish(editor, k)
 
+    @server.feature(lsp.SHUTDOWN)
+    @guarded(None)
+    def shutdown(params: None) -> None:
+        # leave the compile cache warm for the next open (and for `migc check`)
+        for editor in server.projects.values():
+            editor.ws.save_cache()
+
     @server.feature(lsp.TEXT_DOCUMENT_COMPLETION,
                     lsp.CompletionOptions(trigger_characters=[" ", ".", "(", ","]))
     @guarded(None)
