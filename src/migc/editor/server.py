@@ -19,6 +19,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
 from migc import __version__
+from migc.editor.positions import LineIndex
 from migc.editor.service import Action, Editor, Location, Range, Symbol
 from migc.editor.workspace import Workspace
 
@@ -89,7 +90,7 @@ class MigcServer(LanguageServer):
             target = Path(shown).resolve()
             self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(
                 uri=from_fs_path(str(target)) or target.as_uri(),
-                diagnostics=[lsp.Diagnostic(range=_range(((d.span.line - 1, d.span.col - 1), (d.span.end_line - 1, d.span.end_col - 1))),
+                diagnostics=[lsp.Diagnostic(range=_range(LineIndex("").span_to_lsp(d.span)),
                                             message=d.message, code=d.code, source="migc",
                                             severity=lsp.DiagnosticSeverity.Error) for d in diags]))
         return editor
@@ -294,8 +295,6 @@ def build_server() -> MigcServer:
             return []
         if formatted == text:
             return []
-        from migc.editor.positions import LineIndex
-
         raw = text.split("\n")
         end_line, end_char = LineIndex(text).to_lsp(len(raw), len(raw[-1]) + 1)
         end = lsp.Position(line=end_line, character=end_char)
