@@ -67,6 +67,7 @@ SQUAWK_TO_MIGC: dict[str, str] = {
     "prefer-identity": "W114",
     "require-lock-timeout": "W115",
     "ban-concurrent-index-creation-in-transaction": "E207",
+    "ban-drop-generated-expression": "W001",  # irreversible: PostgreSQL 15 cannot make it generated again
 }
 
 # squawk rules migc has no code for, on purpose
@@ -92,6 +93,12 @@ UNMAPPED: dict[str, str] = {
     "writes its own is the author's choice)",
     "ban-uncommitted-transaction": "migc writes no BEGIN; the runner owns the transaction",
     "ban-drop-database": "migc has no `drop database`; only raw SQL can say it",
+    "ban-alter-identity": "adding an identity, or switching always / by default, changes the catalog under a "
+    "brief lock (no rewrite, nothing lost); the one step whose down can clash with data, drop identity, is "
+    "W003",
+    "require-concurrent-partition-detach": "a plain detach holds the parent's lock only for the catalog "
+    "change (no scan); `concurrently` must be alone in a migration outside a transaction (E207) and is "
+    "refused with a default partition (E228), so it is the author's trade-off, not a default to impose",
 }
 
 
@@ -304,7 +311,7 @@ def on_new_objects(hit: Hit) -> bool:
 
 
 def is_key_constraint(hit: Hit) -> bool:
-    return re.search(r"\b(UNIQUE|PRIMARY KEY)\b", hit.text) is not None
+    return re.search(r"\b(UNIQUE|PRIMARY KEY|EXCLUDE)\b", hit.text) is not None
 
 
 def is_set_not_null_proven_by_a_validated_check(hit: Hit) -> bool:
@@ -414,8 +421,8 @@ DIFFERENCES: list[Difference] = [
     Difference(
         "unique or primary key constraint",
         frozenset({"constraint-missing-not-valid"}), is_key_constraint, "W110",
-        "only check and foreign key constraints can be `not valid`; migc reports a unique or primary key "
-        "constraint on an existing table as W110 (build a unique index concurrently first)",
+        "only check and foreign key constraints can be `not valid`; migc reports a unique, primary key or "
+        "exclusion constraint on an existing table as W110 (build a unique index concurrently first)",
     ),
     Difference(
         "set not null of a new primary key",

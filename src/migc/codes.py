@@ -63,6 +63,16 @@ _ERRORS = {
     "E217": "operation not allowed on this object",
     "E218": "enum label used in the migration that adds it",
     "E219": "unknown function",
+    # language v2, tables and columns
+    "E220": "identity options PostgreSQL refuses",
+    "E221": "generated column expression uses a generated column or does not fit",
+    "E222": "generated column expression is not immutable",
+    "E223": "column used by a generated column cannot be dropped or retyped",
+    "E224": "collation on a type that takes none",
+    "E225": "logged and unlogged tables mixed where PostgreSQL refuses it",
+    "E226": "exclusion constraint PostgreSQL refuses (index method, operator)",
+    "E227": "partition key PostgreSQL refuses, or a key of a partitioned table without its columns",
+    "E228": "partition bound, attach or detach PostgreSQL refuses",
 }
 
 _WARNINGS = {
@@ -86,6 +96,10 @@ _WARNINGS = {
     "W113": "timestamp without time zone column",
     "W114": "int, smallint or serial primary key",
     "W115": "lock on an existing table while the runner's lock_timeout is off",
+    # language v2, tables and columns
+    "W118": "`attach partition` scans the table under lock to check the bound",
+    "W120": "date/time default 'now', 'today', 'tomorrow' or 'yesterday' is frozen when the statement runs",
+    "W121": "`set logged` / `set unlogged` rewrites an existing table",
 }
 
 CODES: dict[str, Code] = {

@@ -57,10 +57,10 @@ class Lowering:
         self.before.append(self.schema)
         self.schema = self.schema.apply(op)
 
-    def does_nothing(self, span: Span, why: str) -> None:
-        """`if [not] exists` settled at compile time: the statement would do nothing, so it emits
-        no op (and no SQL), and `check` says so (W005)."""
-        self.bag.warning("W005", span, f"{why}: the statement does nothing and emit writes nothing for it",
+    def does_nothing(self, span: Span, why: str, what: str = "the statement") -> None:
+        """`if [not] exists` settled at compile time: the statement (or one action of `alter table`:
+        `what`) would do nothing, so it emits no op (and no SQL), and `check` says so (W005)."""
+        self.bag.warning("W005", span, f"{why}: {what} does nothing and emit writes nothing for it",
                          "remove it, or drop `if [not] exists` if the model is wrong about the database "
                          "(migc diff shows drift)")
 
