@@ -21,7 +21,7 @@ LAYERS = [
     {"kinds"},
     {"lints"},
     {"project", "compiled", "cache", "compiler", "compile_commands"},
-    {"runner"},
+    {"runner", "editor"},
     {"cli", "__main__"},
 ]
 RANK = {room: rank for rank, rooms in enumerate(LAYERS) for room in rooms}

@@ -161,6 +161,67 @@ def new(
     typer.echo(shown_path(next_version_file(_config(directory), slug, timestamp)))
 
 
+@app.command()
+def fmt(
+    files: Optional[list[Path]] = typer.Argument(None, help="The .mig files to format (default: every migration)."),
+    check_only: bool = typer.Option(False, "--check", help="Change nothing; exit 1 if a file would change."),
+    diff: bool = typer.Option(False, "--diff", help="Print what would change, as a unified diff; change nothing."),
+    directory: Optional[Path] = DirOption,
+) -> None:
+    """Rewrite .mig files in the canonical layout (comments kept; meaning unchanged)."""
+    from migc.editor.fmt import format_file, unified_diff
+    from migc.project import shown_path
+
+    if not files:
+        config = _config(directory)
+        if not config.migrations_dir.is_dir():
+            _fail(f"migrations directory not found: {config.migrations_dir}",
+                  "create it, or point --dir / [tool.migc] dir at it")
+        files = sorted(p for p in config.migrations_dir.iterdir() if p.suffix == ".mig" and not p.name.startswith("."))
+        typer.echo(f"formatting every migration in {shown_path(config.migrations_dir)} ({len(files)} files)", err=True)
+    failed = changed = 0
+    for path in files:
+        result = format_file(path, shown_path(path))
+        if result.error is not None:
+            typer.echo(f"error: {result.error}", err=True)
+            failed += 1
+            continue
+        if not result.changed:
+            continue
+        changed += 1
+        if diff:
+            sys.stdout.write(unified_diff(result))
+        elif check_only:
+            typer.echo(f"would reformat {result.shown}")
+        else:
+            assert result.formatted is not None
+            try:
+                path.write_bytes(result.formatted.encode("utf-8"))
+            except OSError as err:
+                typer.echo(f"error: {result.shown}: cannot write: {err.strerror or err}", err=True)
+                failed += 1
+                continue
+            typer.echo(f"formatted {result.shown}")
+    verb = "would be reformatted" if check_only or diff else "reformatted"
+    typer.echo(f"{changed} file{'s' if changed != 1 else ''} {verb}, {len(files) - changed - failed} unchanged"
+               + (f", {failed} not formatted" if failed else ""), err=True)
+    raise typer.Exit(1 if failed or (check_only and changed) else 0)
+
+
+@app.command()
+def lsp() -> None:
+    """Run the language server over stdio (for editors; needs `pip install 'migc[lsp]'`)."""
+    try:
+        import lsprotocol  # noqa: F401
+        import pygls  # noqa: F401
+    except ImportError:
+        _fail("`migc lsp` needs the language-server extra, which is not installed",
+              "pip install 'migc[lsp]'  (pygls and lsprotocol)")
+    from migc.editor.server import main as serve
+
+    serve()
+
+
 # ---- runner commands: thin wrappers over migc.runner (imported lazily: psycopg is heavy)
 
 DatabaseUrlOption = typer.Option(

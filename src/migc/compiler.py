@@ -7,7 +7,7 @@ import gc
 import sys
 from dataclasses import dataclass, replace
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from migc import cache as cache_mod
 from migc.codegen.statement import SqlStatement
@@ -38,41 +38,71 @@ def lock_timeout_off(config: ProjectConfig) -> bool:
     return duration_ms(config.lock_timeout) == 0
 
 
-def _compile_one(f: MigrationFile, schema: Schema, lock_off: bool) -> tuple[CompiledEntry, Schema | None]:
-    """Compile one file against the schema before it; the schema after it, or None when the file
-    could not be parsed (later files cannot be checked against a schema we do not know)."""
+@dataclass(frozen=True)
+class CheckedFile:
+    """One file checked against the schema before it, without SQL: what `migc check` reports for it,
+    its AST and lowering (None when it did not parse), and the schema after it (None then too).
+    The compiler and the language server (migc.editor) both check files through `check_file`."""
+
+    diagnostics: tuple[Diagnostic, ...]
+    migration: Any = None  # syntax.ast.Migration
+    lowered: Any = None  # lower.LoweredMigration
+    schema_after: Schema | None = None
+
+
+def check_file(content: bytes, shown_path: str, schema: Schema, lock_off: bool) -> CheckedFile:
     import migc.kinds  # noqa: F401  (registers every statement kind)
     from migc import lints
-    from migc.codegen.postgres import render_ops
     from migc.lower import lower_migration
     from migc.syntax.parser import parse
 
     try:
-        text = decode_source(f.content)
+        text = decode_source(content)
     except BadSource as bad:
-        diag = Diagnostic("E002", Severity.ERROR, bad.message, f.shown_path, Span.point(bad.line, bad.col), bad.hint)
-        return CompiledEntry("", (), None, None, False, (diag,)), None
-    migration, syntax = parse(text, f.shown_path)
+        diag = Diagnostic("E002", Severity.ERROR, bad.message, shown_path, Span.point(bad.line, bad.col), bad.hint)
+        return CheckedFile((diag,))
+    migration, syntax = parse(text, shown_path)
     if migration is None:
-        return CompiledEntry("", (), None, None, False, tuple(syntax)), None
+        return CheckedFile(tuple(syntax))
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, _RECURSION_LIMIT))
     try:
-        lowered = lower_migration(migration, schema, f.shown_path)
-        diagnostics = lints.check(lowered, migration, f.shown_path, text, lock_timeout_off=lock_off)
+        lowered = lower_migration(migration, schema, shown_path)
+        diagnostics = lints.check(lowered, migration, shown_path, text, lock_timeout_off=lock_off)
     except RecursionError:  # beyond even the raised limit: say so instead of crashing
         diag = Diagnostic("E001", Severity.ERROR, "an expression in this file is nested too deeply for migc",
-                          f.shown_path, Span.point(1, 1), "split it, e.g. `a in (...)` instead of a long `or` chain")
-        return CompiledEntry("", (), None, None, False, (diag,)), None
+                          shown_path, Span.point(1, 1), "split it, e.g. `a in (...)` instead of a long `or` chain")
+        return CheckedFile((diag,))
+    finally:
+        sys.setrecursionlimit(limit)
+    return CheckedFile(tuple(diagnostics), migration, lowered, lowered.schema_after)
+
+
+def _compile_one(f: MigrationFile, schema: Schema, lock_off: bool) -> tuple[CompiledEntry, Schema | None]:
+    """Compile one file against the schema before it; the schema after it, or None when the file
+    could not be parsed (later files cannot be checked against a schema we do not know)."""
+    checked = check_file(f.content, f.shown_path, schema, lock_off)
+    if checked.lowered is None:
+        return CompiledEntry("", (), None, None, False, checked.diagnostics), None
+    return entry_for(f, checked), checked.schema_after
+
+
+def entry_for(f: MigrationFile, checked: CheckedFile, key: str = "") -> CompiledEntry:
+    """What the cache keeps of a checked file (its SQL rendered now); the file must have parsed."""
+    from migc.codegen.postgres import render_ops
+
+    lowered = checked.lowered
+    assert lowered is not None
     irreversible = None
     if lowered.irreversible_at is not None:
         span, why = lowered.irreversible_at
         irreversible = f"{f.shown_path}:{span.line}:{span.col}: {why}"
-    entry = CompiledEntry(
-        "", render_ops(lowered.ops, lowered.groups),
+    return CompiledEntry(
+        key, render_ops(lowered.ops, lowered.groups),
         render_ops(lowered.down_ops, lowered.down_groups) if lowered.down_ops is not None else None,
-        irreversible, lowered.non_transactional, diagnostics,
+        irreversible, lowered.non_transactional, checked.diagnostics,
         () if lowered.explicit_down or lowered.down_ops is None else _down_notes(lowered.ops),
     )
-    return entry, lowered.schema_after
 
 
 def _down_notes(ops: tuple[Op, ...]) -> tuple[DownNote, ...]:
@@ -173,8 +203,8 @@ def _compile_project(config: ProjectConfig, use_cache: bool) -> CompiledProject:
             store.save(config.state_dir, keys)
         return script
 
-    configured = (_configured(d, config.lint) for d in [*file_diags, *(d for e in entries for d in e.diagnostics)])
-    diagnostics = sorted((d for d in configured if d is not None), key=lambda d: d.sort_key)
+    shown = (configured(d, config.lint) for d in [*file_diags, *(d for e in entries for d in e.diagnostics)])
+    diagnostics = sorted((d for d in shown if d is not None), key=lambda d: d.sort_key)
     by_file: dict[str, list[Diagnostic]] = {}
     for d in diagnostics:
         by_file.setdefault(d.file, []).append(d)
@@ -195,7 +225,7 @@ def schema_script(schema: Schema) -> tuple[SqlStatement, ...]:
     return render_ops(schema_ops(schema))
 
 
-def _configured(d: Diagnostic, lint: dict[str, str]) -> Diagnostic | None:
+def configured(d: Diagnostic, lint: dict[str, str]) -> Diagnostic | None:
     """The project's `[lint]` table turns warning codes off (None) or into errors."""
     setting = lint.get(d.code)
     if setting is None or d.severity is Severity.ERROR:
