@@ -10,7 +10,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "migc"
 # rooms in order: each may import only rooms of an earlier (or its own) rank
 LAYERS = [
     {"source", "errors", "codes", "diagnostics", "__init__"},
-    {"quoting", "typenames"},
+    {"quoting", "typenames", "sqlsplit"},
     {"tree"},
     {"expr"},
     {"syntax"},
