@@ -21,6 +21,7 @@ LAYERS = [
     {"lints"},
     {"project", "compiled", "cache", "compiler", "compile_commands"},
     {"runner"},
+    {"adopt"},
     {"cli", "__main__"},
 ]
 RANK = {room: rank for rank, rooms in enumerate(LAYERS) for room in rooms}
