@@ -34,10 +34,12 @@ class SourceMigration:
     up: Section
     down: Section | None
     transactional: bool = True  # goose `NO TRANSACTION`, dbmate `transaction:false`: statement by statement
+    version_text: str = ""  # the version as the source writes it ("001", "20210425153745"), if it has one
 
     @property
-    def label(self) -> str:
-        return f"{self.version:04d}_{self.slug}"
+    def file_name(self) -> str:
+        """The .mig file's name: the source's version as written (or padded), and the slug."""
+        return f"{self.version_text or f'{self.version:04d}'}_{self.slug}.mig"
 
 
 @dataclass(frozen=True)
@@ -156,7 +158,7 @@ def _flyway(source: Path) -> SourceHistory:
         down = downs.get(version)
         migrations.append(SourceMigration(
             int(version) if integral else position, slug_of(m["name"]), Section(_read(path), path),
-            Section(_read(down), down) if down is not None else None,
+            Section(_read(down), down) if down is not None else None, version_text=version if integral else "",
         ))
     return SourceHistory("flyway", tuple(migrations), tuple(notes))
 
@@ -164,6 +166,7 @@ def _flyway(source: Path) -> SourceHistory:
 def _golang(source: Path) -> SourceHistory:
     found: dict[int, dict[str, Path]] = {}
     names: dict[int, str] = {}
+    texts: dict[int, str] = {}
     for path in sorted(source.glob("*.sql")):
         m = _GOLANG.match(path.name)
         if m is None:
@@ -176,6 +179,7 @@ def _golang(source: Path) -> SourceHistory:
                             "golang-migrate refuses this too; rename one")
         side[direction] = path
         names.setdefault(version, m["name"])
+        texts.setdefault(version, m["version"])
     migrations = []
     for version in sorted(found):
         side = found[version]
@@ -183,7 +187,8 @@ def _golang(source: Path) -> SourceHistory:
             raise MigcError(f"{side['down']}: a down migration without its up", "add the .up.sql file or remove this one")
         down = side.get("down")
         migrations.append(SourceMigration(version, slug_of(names[version]), Section(_read(side["up"]), side["up"]),
-                                          Section(_read(down), down) if down is not None else None))
+                                          Section(_read(down), down) if down is not None else None,
+                                          version_text=texts[version]))
     return SourceHistory("golang-migrate", tuple(migrations))
 
 
@@ -213,36 +218,36 @@ _GOOSE_DOWN = re.compile(r"^--\s*\+goose\s+down\b.*$", re.I | re.M)
 _GOOSE_MARKER = re.compile(r"^--\s*\+goose\s+(statementbegin|statementend|envsub\s+\w+)\s*$", re.I | re.M)
 
 
-def _numbered_files(source: Path) -> list[tuple[int, str, Path]]:
+def _numbered_files(source: Path) -> list[tuple[int, str, Path, str]]:
     files = []
     for path in sorted(source.glob("*.sql")):
         m = _NUMBERED.match(path.name)
         if m is not None:
-            files.append((_version(m["version"]), m["name"], path))
+            files.append((_version(m["version"]), m["name"], path, m["version"]))
     return sorted(files, key=lambda f: (f[0], f[2].name))
 
 
 def _dbmate(source: Path) -> SourceHistory:
     migrations = []
-    for version, name, path in _numbered_files(source):
+    for version, name, path, written in _numbered_files(source):
         text = _read(path)
         up, down = _sections(path, text, _DBMATE_UP, _DBMATE_DOWN)
         marker = _DBMATE_UP.search(text)
         transactional = marker is None or "transaction:false" not in marker.group(0).replace(" ", "").lower()
-        migrations.append(SourceMigration(version, slug_of(name), up, down, transactional))
+        migrations.append(SourceMigration(version, slug_of(name), up, down, transactional, written))
     return SourceHistory("dbmate", tuple(migrations))
 
 
 def _goose(source: Path) -> SourceHistory:
     migrations = []
-    for version, name, path in _numbered_files(source):
+    for version, name, path, written in _numbered_files(source):
         text = _read(path)
         # StatementBegin/End only help goose's own splitter; ours knows PostgreSQL: blank them
         # (keeping the lines, so positions stay right)
         text_clean = _GOOSE_MARKER.sub("", text)
         up, down = _sections(path, text_clean, _GOOSE_UP, _GOOSE_DOWN)
         transactional = re.search(r"^--\s*\+goose\s+no\s+transaction\b", text, re.I | re.M) is None
-        migrations.append(SourceMigration(version, slug_of(name), up, down, transactional))
+        migrations.append(SourceMigration(version, slug_of(name), up, down, transactional, written))
     return SourceHistory("goose", tuple(migrations))
 
 
@@ -254,7 +259,8 @@ def _prisma(source: Path) -> SourceHistory:
         m = _PRISMA_DIR.match(path.name)
         assert m is not None
         file = path / "migration.sql"
-        migrations.append(SourceMigration(_version(m["version"]), slug_of(m["name"]), Section(_read(file), file), None))
+        migrations.append(SourceMigration(_version(m["version"]), slug_of(m["name"]), Section(_read(file), file), None,
+                                          version_text=m["version"]))
     return SourceHistory("prisma", tuple(migrations))
 
 
@@ -280,8 +286,8 @@ def _sqitch(source: Path) -> SourceHistory:
 
 
 def _plain(source: Path) -> SourceHistory:
-    migrations = [SourceMigration(version, slug_of(name), Section(_read(path), path), None)
-                  for version, name, path in _numbered_files(source)]
+    migrations = [SourceMigration(version, slug_of(name), Section(_read(path), path), None, version_text=written)
+                  for version, name, path, written in _numbered_files(source)]
     return SourceHistory("plain", tuple(migrations))
 
 
@@ -317,5 +323,5 @@ def _filled(history: SourceHistory, values: dict[str, str]) -> SourceHistory:
     for m in history.migrations:
         up = fill(m.up)
         assert up is not None
-        migrations.append(SourceMigration(m.version, m.slug, up, fill(m.down), m.transactional))
+        migrations.append(SourceMigration(m.version, m.slug, up, fill(m.down), m.transactional, m.version_text))
     return SourceHistory(history.layout, tuple(migrations), history.notes)

@@ -206,7 +206,7 @@ def statement_kind(sql: str) -> str:
 
 
 def translate_sql(
-    text: str, schema: Schema, file: str, *, first_line: int = 1, several_ok: bool = False,
+    text: str, schema: Schema, file: str, *, first_line: int = 1,
     force_raw: Iterable[int] = (), raw_reasons: dict[int, str] | None = None,
 ) -> Translation:
     """Translate one migration's SQL `text` (from `file`, starting on its line `first_line`)
@@ -234,7 +234,7 @@ def translate_sql(
             continue
         index += 1
         sql, names = rewritten(piece.sql)
-        if several and not several_ok and _CONCURRENTLY.match(sql):
+        if several and _CONCURRENTLY.match(sql):  # migc runs a migration of several statements in a transaction
             sql = _CONCURRENTLY.sub(r"\1", sql, count=1)
             names += ("concurrently in a migration of several statements",)
         if index in forced:
@@ -371,14 +371,14 @@ def render_body(items: list[Item]) -> tuple[str, list[tuple[int, int, int]]]:
                 chunks.append(("" if n == 0 else r.piece.leading) + r.text + ";")
             first = line
             add(raw_block("".join(chunks).strip()) + "\n\n")
-            spans.extend((first, line, i + k) for k in range(len(run)))
+            spans.extend((first, line - 2, i + k) for k in range(len(run)))
             i += len(run)
             continue
         add(leading)
         if item.kind == "native":
             first = line
             add(item.text.strip() + "\n\n")
-            spans.append((first, line, i))
+            spans.append((first, line - 2, i))
         elif item.kind == "skipped":
             shown = item.text.splitlines()[0] if item.text else ""
             add(f"-- migc import skipped: {shown[:100]} ({item.reason})\n\n")
