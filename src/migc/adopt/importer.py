@@ -24,7 +24,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from migc.adopt.layouts import SourceHistory, SourceMigration, read_history
+from migc.adopt.layouts import Section, SourceHistory, SourceMigration, read_history
 from migc.adopt.translate import Translation, render_file, translate_sql
 from migc.errors import MigcError
 from migc.ir.schema import Schema
@@ -178,27 +178,60 @@ def _executable(text: str) -> list[tuple[int, int, str]]:
     return found
 
 
-def _apply_source(session: Session, migration: SourceMigration, down: bool = False) -> None:
-    section = migration.down if down else migration.up
-    assert section is not None
-    transaction = migration.transactional
-    if transaction:
+def _run_section(session: Session, section: Section) -> None:
+    for line, col, sql in _executable(section.text):
+        try:
+            session.run(sql)
+        except SqlFailure as failure:
+            session.rollback_if_failed()
+            raise MigcError(
+                f"{section.where(line, col)}: the original SQL fails on a scratch database: {failure.describe()}",
+                "import proves its output against the original, which must run on an empty database "
+                "(roles and extensions it needs must exist on the server)",
+            ) from None
+
+
+def _apply_source(session: Session, migration: SourceMigration) -> None:
+    """The up SQL as its tool runs it: in one transaction, or statement by statement."""
+    if migration.transactional:
         session.run("BEGIN")
     try:
-        for line, col, sql in _executable(section.text):
-            try:
-                session.run(sql)
-            except SqlFailure as failure:
-                session.rollback_if_failed()
-                raise MigcError(
-                    f"{section.where(line, col)}: the original SQL fails on a scratch database: {failure.describe()}",
-                    "import proves its output against the original, which must run on an empty database "
-                    "(roles and extensions it needs must exist on the server)",
-                ) from None
-        if transaction:
+        _run_section(session, migration.up)
+        if migration.transactional:
             session.run("COMMIT")
     finally:
         if not session.broken:
+            session.run("RESET ALL")
+
+
+def _down_restores(session: Session, migration: SourceMigration, before: Catalog, after: Catalog) -> bool | None:
+    """Whether the source's down leaves the catalog as it was before the up. Tried in a
+    transaction that is rolled back, so the history goes on as its tool would run it; a down that
+    must run outside a transaction runs, and the up again after it must give the same catalog."""
+    down = migration.down
+    if down is None or not down.text.strip():
+        return None
+    if not migration.transactional:
+        try:
+            _run_section(session, down)
+        except MigcError:
+            raise MigcError(f"{down.path}: the source's down fails on a scratch database, outside a transaction, "
+                            "so the proof cannot go on", "fix or remove that down") from None
+        restores = snapshot_session(session) == before
+        _apply_source(session, migration)
+        if snapshot_session(session) != after:
+            raise MigcError(f"{down.path}: after the source's down, its up does not build the same catalog again, "
+                            "so the proof cannot go on", "fix that down (it should undo the up)")
+        return restores
+    session.run("BEGIN")
+    try:
+        _run_section(session, down)
+        return snapshot_session(session) == before
+    except MigcError:
+        return False  # a down that fails: kept as written, for its author to see
+    finally:
+        if not session.broken:
+            session.rollback_if_failed()
             session.run("RESET ALL")
 
 
@@ -214,12 +247,7 @@ def _run_original(server: object, history: SourceHistory, out: Output) -> Origin
         for migration in history.migrations:
             _apply_source(session, migration)
             now = snapshot_session(session)
-            restores.append(None)
-            if migration.down is not None:
-                _apply_source(session, migration, down=True)
-                restores[-1] = snapshot_session(session) == before
-                _apply_source(session, migration)
-                now = snapshot_session(session)
+            restores.append(_down_restores(session, migration, before, now))
             after.append(now)
             before = now
     out.note(f"the original SQL: {len(history.migrations)} migration(s) applied to a scratch database")
@@ -238,17 +266,32 @@ def _decide_down(item: Imported, restores: bool | None) -> None:
         if restores:
             item.down, item.down_note = None, "the source's down restores the catalog: the derived down replaces it"
         else:
-            item.down, item.down_note = down.text, "the source's down does not restore the catalog: kept as written"
+            item.down = _runnable_down(down.text)
+            item.down_note = ("the source's down does not restore the catalog: kept as written" if restores is False
+                              else "the source's down could not be compared: kept as written")
     else:
-        item.down, item.down_note = down.text, "kept as the explicit down (raw statements need it)"
+        item.down, item.down_note = _runnable_down(down.text), "kept as the explicit down (raw statements need it)"
     _render(item)
+
+
+def _runnable_down(text: str) -> str:
+    """A kept down as it can run in migc: in a transaction when it holds several statements, so
+    without `concurrently` then (as the up's statements)."""
+    from migc.adopt.translate import _CONCURRENTLY
+    from migc.sqlsplit import statements
+
+    pieces = statements(text)
+    if len(pieces) < 2 or not any(_CONCURRENTLY.match(p.sql) for p in pieces):
+        return text
+    return "".join(p.raw[:p.sql_start - p.start] + _CONCURRENTLY.sub(r"\1", p.raw[p.sql_start - p.start:], count=1)
+                   for p in split_sql(text))
 
 
 def _render(item: Imported) -> None:
     source = item.source
-    header = f"imported by `migc import` from {source.up.path}"
+    header = f"imported by `migc import` from {shown_path(source.up.path)}"
     if source.down is not None and source.down.path != source.up.path:
-        header += f"\n(down: {source.down.path})"
+        header += f"\n(down: {shown_path(source.down.path)})"
     item.text = render_file(item.translation, header, item.down)
 
 

@@ -118,7 +118,7 @@ REWRITES: tuple[Rewrite, ...] = (
             r"create enum \1 (", "CREATE TYPE mood AS ENUM ('sad', 'ok')", "create enum mood ('sad', 'ok')"),
     Rewrite("alter type add value",
             re.compile(rf"^alter\s+type\s+({_QNAME})\s+add\s+value\s+", re.I), r"alter enum \1 add value ",
-            "ALTER TYPE mood ADD VALUE 'happy' AFTER 'ok'", "alter enum mood add value 'happy' after 'ok'"),
+            "ALTER TYPE mood ADD VALUE 'happy' AFTER 'ok'", "alter enum mood add value 'happy' AFTER 'ok'"),
     Rewrite("alter type rename to", re.compile(rf"^alter\s+type\s+({_QNAME})\s+rename\s+to\s+({_NAME})$", re.I),
             r"rename enum \1 to \2", "ALTER TYPE mood RENAME TO feeling", "rename enum mood to feeling"),
     Rewrite("drop type", re.compile(rf"^drop\s+type\s+({_QNAME})(\s+restrict)?$", re.I), r"drop enum \1",
@@ -128,14 +128,14 @@ REWRITES: tuple[Rewrite, ...] = (
             r"rename table \1 to \2", "ALTER TABLE users RENAME TO accounts", "rename table users to accounts"),
     Rewrite("alter table only", re.compile(r"^alter\s+table\s+only\s+", re.I), "alter table ",
             "ALTER TABLE ONLY users ADD CONSTRAINT users_pkey PRIMARY KEY (id)",
-            "alter table users add constraint users_pkey primary key (id)"),
+            "alter table users ADD CONSTRAINT users_pkey PRIMARY KEY (id)"),
     Rewrite("index using btree",
             re.compile(rf"^(create\s+(?:unique\s+)?index\s+(?:concurrently\s+)?(?:{_NAME}\s+)?on\s+)(?:only\s+)?"
                        rf"({_QNAME})\s+using\s+btree\s*\(", re.I),
             r"\1\2 (", "CREATE INDEX users_email_idx ON public.users USING btree (email)",
-            "create index users_email_idx on public.users (email)"),
+            "CREATE INDEX users_email_idx ON public.users (email)"),
     Rewrite("drop restrict", re.compile(r"^(drop\s+(?:table|index|schema)\s+.*?)\s+restrict$", re.I | re.S), r"\1",
-            "DROP TABLE sessions RESTRICT", "drop table sessions"),
+            "DROP TABLE sessions RESTRICT", "DROP TABLE sessions"),
 )
 
 _CONCURRENTLY = re.compile(r"^((?:create\s+(?:unique\s+)?index|drop\s+index|reindex\s+\w+)\s+)concurrently\s+", re.I)
@@ -233,18 +233,22 @@ def translate_sql(
             items.append(Item("skipped", piece, piece.sql, noise, where))
             continue
         index += 1
-        sql, names = rewritten(piece.sql)
-        if several and _CONCURRENTLY.match(sql):  # migc runs a migration of several statements in a transaction
-            sql = _CONCURRENTLY.sub(r"\1", sql, count=1)
-            names += ("concurrently in a migration of several statements",)
+        # raw SQL is the source's, as written (only `concurrently` goes where it cannot run); the
+        # rewrites are for the native attempt
+        source_sql, raw_names = piece.sql, tuple[str, ...]()
+        if several and _CONCURRENTLY.match(source_sql):  # migc runs a migration of several statements in a transaction
+            source_sql = _CONCURRENTLY.sub(r"\1", source_sql, count=1)
+            raw_names = ("concurrently in a migration of several statements",)
         if index in forced:
-            items.append(Item("raw", piece, sql, reasons.get(index, "forced raw"), where, names))
+            items.append(Item("raw", piece, source_sql, reasons.get(index, "forced raw"), where, raw_names))
             continue
-        kind = statement_kind(sql)
+        kind = statement_kind(source_sql)
         by_design = _BY_DESIGN.get(kind.split(" ")[0])
         if by_design is not None:
-            items.append(Item("raw", piece, sql, by_design, where, names))
+            items.append(Item("raw", piece, source_sql, by_design, where, raw_names))
             continue
+        sql, names = rewritten(source_sql)
+        names = raw_names + names
         native, why, after = _native(sql, current, file)
         if native is None:
             settled = _without_if_exists(sql)
@@ -258,7 +262,7 @@ def translate_sql(
         else:
             if not current.opaque:
                 current = current.with_opaque_sql()
-            items.append(Item("raw", piece, sql, why or f"no .mig form for {kind}", where, names))
+            items.append(Item("raw", piece, source_sql, why or f"no .mig form for {kind}", where, raw_names))
     translation = Translation(items, current)
     _settle(translation, schema, file)
     return translation
@@ -313,7 +317,11 @@ def _settle(translation: Translation, schema: Schema, file: str) -> None:
         if culprit is None or translation.items[culprit].kind != "native":
             raise AssertionError(f"cannot settle the translation of {file}:\n{body}")
         item = translation.items[culprit]
-        translation.items[culprit] = Item("raw", item.piece, item.text, reason, item.where, item.rewrites)
+        text = item.piece.sql
+        if "concurrently in a migration of several statements" in item.rewrites:
+            text = _CONCURRENTLY.sub(r"\1", text, count=1)
+        rewrites = tuple(r for r in item.rewrites if r == "concurrently in a migration of several statements")
+        translation.items[culprit] = Item("raw", item.piece, text, reason, item.where, rewrites)
 
 
 def _item_at(lines: list[tuple[int, int, int]], line: int) -> int | None:
