@@ -452,3 +452,9 @@ def test_real_history_imports(name: str, tmp_path: Path, pg_server_url: str, mak
     done = run_migc("verify", "--database-url", pg_server_url, cwd=project, timeout=600)
     assert done.returncode == 0, done.stderr
     assert "verified" in done.stdout
+
+
+def test_docs_list_every_rewrite() -> None:
+    doc = (Path(__file__).parents[1] / "docs" / "adopt.md").read_text()
+    for rewrite in REWRITES:
+        assert f"| {rewrite.name} | `{rewrite.example}` | `{rewrite.result}` |" in doc
