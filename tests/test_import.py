@@ -458,3 +458,24 @@ def test_docs_list_every_rewrite() -> None:
     doc = (Path(__file__).parents[1] / "docs" / "adopt.md").read_text()
     for rewrite in REWRITES:
         assert f"| {rewrite.name} | `{rewrite.example}` | `{rewrite.result}` |" in doc
+
+
+@pytest.mark.parametrize(("files", "expected"), [
+    ({"sqitch.plan": "%project=app\nusers 2024-01-01T00:00:00Z A <a@b>\n",
+      "deploy/users.sql": "-- Deploy app:users\nBEGIN;\ncreate table users (id int);\nCOMMIT;\n",
+      "revert/users.sql": "BEGIN;\ndrop table users;\nCOMMIT;\n"}, {"0001_users.mig": "create table users (id int)"}),
+    ({"20240101000000_init.sql": "-- migrate:up\ncreate table a (id int);\n-- migrate:down\ndrop table a;\n"},
+     {"20240101000000_init.mig": "create table a (id int)"}),
+    ({"V1__init.sql": "SET statement_timeout = 0;\nCREATE TYPE mood AS ENUM ('sad');\nCREATE TABLE t (m mood);",
+      "V2__more.sql": "ALTER TYPE mood ADD VALUE 'ok';", "U2__more.sql": "select 1;"},
+     {"1_init.mig": "create enum mood ('sad')", "2_more.mig": "alter enum mood add value 'ok'"}),
+])
+def test_layouts_import(tmp_path: Path, project: Path, pg_server_url: str, files: dict[str, str],
+                        expected: dict[str, str]) -> None:
+    src = write(tmp_path / "src", files)
+    code, _, err = run(project, src, pg_server_url)
+    assert code == 0, err
+    for name, text in expected.items():
+        written = (project / "migrations" / name).read_text()
+        assert text in written
+    assert "proven" in err

@@ -258,16 +258,18 @@ def _decide_down(item: Imported, restores: bool | None) -> None:
     """A raw statement keeps the source's down: the whole file's down, as an explicit `down { }`
     (it undoes the native statements too). An all-native file drops a source down that restores
     the catalog exactly (the derived down does the same, and `migc verify` proves it); one that
-    does something else is kept as the explicit down."""
+    does something else, or where the derived down is irreversible, is kept as the explicit down."""
     down = item.source.down
     if down is None or not down.text.strip():
         item.down, item.down_note = None, ""
     elif item.translation.raw == 0:
-        if restores:
+        if restores and item.translation.reversible:
             item.down, item.down_note = None, "the source's down restores the catalog: the derived down replaces it"
         else:
             item.down = _runnable_down(down.text)
-            item.down_note = ("the source's down does not restore the catalog: kept as written" if restores is False
+            item.down_note = ("the derived down is irreversible: the source's down kept as written"
+                              if restores and not item.translation.reversible
+                              else "the source's down does not restore the catalog: kept as written" if restores is False
                               else "the source's down could not be compared: kept as written")
     else:
         item.down, item.down_note = _runnable_down(down.text), "kept as the explicit down (raw statements need it)"
@@ -408,11 +410,13 @@ def _summary(history: SourceHistory, imported: list[Imported], elapsed_ms: float
         files.append({"file": item.source.file_name, "from": str(item.source.up.path), "native": t.native,
                       "raw": t.raw, "down": item.down_note or None})
     total = native + raw
+    downs = Counter(item.down_note for item in imported if item.down_note)
     return {
         "layout": history.layout, "migrations": len(imported), "statements": total, "native": native, "raw": raw,
         "native_share": round(native / total, 4) if total else 1.0,
         "raw_reasons": dict(reasons.most_common()), "skipped": dict(skipped.most_common()),
-        "rewrites": dict(rewrites.most_common()), "files": files, "elapsed_ms": round(elapsed_ms),
+        "rewrites": dict(rewrites.most_common()), "downs": dict(downs.most_common()), "files": files,
+        "elapsed_ms": round(elapsed_ms),
     }
 
 
@@ -448,4 +452,9 @@ def _summary_lines(summary: dict[str, object], where: str, dry_run: bool) -> lis
     if rewrites:
         lines.append("rewritten:")
         lines += [f"  {n:4d}  {why}" for why, n in rewrites.items()]
+    downs = summary["downs"]
+    assert isinstance(downs, dict)
+    if downs:
+        lines.append("the source's downs:")
+        lines += [f"  {n:4d}  {why}" for why, n in downs.items()]
     return lines

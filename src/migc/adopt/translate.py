@@ -41,6 +41,7 @@ class Translation:
     schema_after: Schema
     body: str = ""  # the .mig statements (no header, no down block)
     notes: list[str] = field(default_factory=list)
+    reversible: bool = True  # the derived down exists (no irreversible statement)
 
     @property
     def native(self) -> int:
@@ -311,6 +312,7 @@ def _settle(translation: Translation, schema: Schema, file: str) -> None:
             errors = [d for d in lowered.diagnostics if d.severity is Severity.ERROR]
             if not errors:
                 translation.schema_after = lowered.schema_after
+                translation.reversible = lowered.irreversible is None
                 return
             culprit = _item_at(lines, errors[0].span.line)
             reason = f"the checks refused it in its migration: {errors[0].code} {errors[0].message}"
