@@ -479,3 +479,71 @@ def test_layouts_import(tmp_path: Path, project: Path, pg_server_url: str, files
         written = (project / "migrations" / name).read_text()
         assert text in written
     assert "proven" in err
+
+
+def test_a_concurrently_index_alone_in_its_file(tmp_path: Path, project: Path, pg_server_url: str) -> None:
+    src = write(tmp_path / "src", {
+        "1_a.up.sql": "create table a (id int);", "1_a.down.sql": "drop table a;",
+        "2_idx.up.sql": "create index concurrently a_id_idx on a (id);",
+        "2_idx.down.sql": "drop index concurrently a_id_idx;",
+    })
+    code, _, err = run(project, src, pg_server_url)
+    assert code == 0, err
+    text = (project / "migrations/2_idx.mig").read_text()
+    assert "create index concurrently a_id_idx on a (id)" in text and "down {" not in text
+
+
+PG_DUMP = """--
+-- PostgreSQL database dump
+--
+
+SET statement_timeout = 0;
+SET lock_timeout = 0;
+SET idle_in_transaction_session_timeout = 0;
+SET client_encoding = 'UTF8';
+SET standard_conforming_strings = on;
+SELECT pg_catalog.set_config('search_path', '', false);
+SET check_function_bodies = false;
+SET xmloption = content;
+SET client_min_messages = warning;
+SET row_security = off;
+
+CREATE TYPE public.mood AS ENUM (
+    'sad',
+    'ok'
+);
+
+ALTER TYPE public.mood OWNER TO app;
+
+SET default_tablespace = '';
+
+SET default_table_access_method = heap;
+
+CREATE TABLE public.users (
+    id bigint NOT NULL,
+    email text NOT NULL,
+    mood public.mood
+);
+
+ALTER TABLE public.users OWNER TO app;
+
+COMMENT ON TABLE public.users IS 'People';
+
+ALTER TABLE ONLY public.users
+    ADD CONSTRAINT users_pkey PRIMARY KEY (id);
+
+CREATE UNIQUE INDEX users_email_idx ON public.users USING btree (email);
+
+--
+-- PostgreSQL database dump complete
+--
+"""
+
+
+def test_a_pg_dump_goes_through_the_translator() -> None:
+    """What a baseline will feed it: pg_dump's session noise skipped, its spellings native."""
+    t = translate_sql(PG_DUMP, Schema(), "dump.sql")
+    assert [i.kind for i in t.items if i.kind != "skipped"] == ["native"] * 5
+    skipped = [i.reason for i in t.items if i.kind == "skipped"]
+    assert len(skipped) == 14 and "ownership: objects belong to the role that runs the migrations" in skipped
+    assert t.all_native and t.reversible

@@ -191,13 +191,26 @@ def _run_section(session: Session, section: Section) -> None:
             ) from None
 
 
+def _in_transaction(migration: SourceMigration, section: Section) -> bool:
+    """Whether the tool runs `section` in a transaction: not when told so (goose `NO TRANSACTION`,
+    dbmate `transaction:false`), nor a single statement that cannot run in one (`create index
+    concurrently` alone in its file, which every tool runs as it is)."""
+    from migc.adopt.translate import _CONCURRENTLY
+
+    if not migration.transactional:
+        return False
+    found = _executable(section.text)
+    return not (len(found) == 1 and _CONCURRENTLY.match(found[0][2]))
+
+
 def _apply_source(session: Session, migration: SourceMigration) -> None:
     """The up SQL as its tool runs it: in one transaction, or statement by statement."""
-    if migration.transactional:
+    transaction = _in_transaction(migration, migration.up)
+    if transaction:
         session.run("BEGIN")
     try:
         _run_section(session, migration.up)
-        if migration.transactional:
+        if transaction:
             session.run("COMMIT")
     finally:
         if not session.broken:
@@ -211,7 +224,7 @@ def _down_restores(session: Session, migration: SourceMigration, before: Catalog
     down = migration.down
     if down is None or not down.text.strip():
         return None
-    if not migration.transactional:
+    if not _in_transaction(migration, down):
         try:
             _run_section(session, down)
         except MigcError:
