@@ -440,6 +440,10 @@ def _reason_group(reason: str) -> str:
         return m.group(1)
     if reason.startswith("its native form changed the catalog"):
         return "its native form changed the catalog"
+    m = re.match(r"^(no \.mig form for [a-z ]+?)(?: \(at (.*)\))?$", reason)
+    if m is not None and m.group(2):  # the clause the parser stopped at, without the names around it
+        at = m.group(2)
+        return f"{m.group(1)} (at {at})" if re.fullmatch(r"'[A-Za-z_ ]+'", at) else m.group(1)
     return reason
 
 

@@ -263,7 +263,12 @@ def translate_sql(
         else:
             if not current.opaque:
                 current = current.with_opaque_sql()
-            items.append(Item("raw", piece, source_sql, why or f"no .mig form for {kind}", where, raw_names))
+            if why is None or not why.startswith(("the checks", "parses as", "nested")):
+                # where the parser stopped, unless that is in the statement's first words (no such statement at all)
+                head = {w.lower() for w in re.findall(r"[A-Za-z_]+", source_sql)[:4]}
+                at = why if why and why.strip("'").lower() not in head else None
+                why = f"no .mig form for {kind}" + (f" (at {at})" if at else "")
+            items.append(Item("raw", piece, source_sql, why, where, raw_names))
     translation = Translation(items, current)
     _settle(translation, schema, file)
     return translation
@@ -278,8 +283,9 @@ def _native(sql: str, schema: Schema, file: str) -> tuple[str | None, str | None
     from migc.kinds.raw_sql import RawSql
 
     migration, syntax = parse(sql, file)
-    if migration is None:
-        return None, None, None  # the caller names the statement kind
+    if migration is None:  # the caller names the statement kind; this, what the parser stopped at
+        stopped = syntax[0].message.split(";")[0] if syntax else ""
+        return None, stopped.replace("unexpected ", "", 1) if stopped.startswith("unexpected ") else None, None
     if len(migration.statements) != 1 or migration.down is not None or isinstance(migration.statements[0], RawSql):
         return None, "parses as something else in .mig", None
     bag = DiagnosticBag(file)
