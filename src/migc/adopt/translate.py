@@ -42,6 +42,7 @@ class Translation:
     body: str = ""  # the .mig statements (no header, no down block)
     notes: list[str] = field(default_factory=list)
     reversible: bool = True  # the derived down exists (no irreversible statement)
+    trailing: str = ""  # comments after the last statement
 
     @property
     def native(self) -> int:
@@ -216,7 +217,8 @@ def translate_sql(
     translation changed the catalog. Raises SplitError on text PostgreSQL's lexer refuses."""
     import migc.kinds  # noqa: F401  (registers every statement kind)
 
-    pieces = [p for p in split_sql(text) if p.kind != "trailing"]
+    split = split_sql(text)
+    pieces = [p for p in split if p.kind != "trailing"]
     forced = set(force_raw)
     reasons = raw_reasons or {}
     statements = [p for p in pieces if p.kind == "statement" and _noise(p.sql) is None]
@@ -269,7 +271,7 @@ def translate_sql(
                 at = why if why and why.strip("'").lower() not in head else None
                 why = f"no .mig form for {kind}" + (f" (at {at})" if at else "")
             items.append(Item("raw", piece, source_sql, why, where, raw_names))
-    translation = Translation(items, current)
+    translation = Translation(items, current, trailing=_comment("".join(p.raw for p in split if p.kind == "trailing")))
     _settle(translation, schema, file)
     return translation
 
@@ -308,6 +310,8 @@ def _settle(translation: Translation, schema: Schema, file: str) -> None:
 
     for _ in range(len(translation.items) + 1):
         body, lines = render_body(translation.items)
+        if translation.trailing:
+            body = (body.rstrip() + "\n\n" + translation.trailing).lstrip()
         translation.body = body
         migration, syntax = parse(body, file)
         if migration is None:
