@@ -4,7 +4,8 @@
 whitespace and comments before a statement, the statement, and its `;`; a psql meta-command
 (`\\i file`, `\\connect db`: a backslash where a statement could begin, to the end of the line) is a
 piece of its own (kind "meta"), so callers can report it; what follows the last statement (spaces,
-comments) is a piece of kind "trailing".
+comments, empty statements) is a piece of kind "trailing"; an empty statement (`;;`) belongs to
+the trivia before the next statement.
 
 What it knows, as PostgreSQL's scanner (scan.l) and psql's (psqlscan.l) do:
 - `'...'` strings with `''`, `E'...'` strings with backslash escapes (`\\'`, `\\\\`), `U&'...'`,
@@ -226,6 +227,8 @@ def split_sql(text: str) -> list[Piece]:
     pos = 0
     while pos < len(text):
         start = lex.skip_trivia(pos)
+        while start < len(text) and text[start] == ";":  # an empty statement: nothing to run, trivia
+            start = lex.skip_trivia(start + 1)
         if start >= len(text):
             line, col = _position(text, start)
             pieces.append(Piece(text[pos:], "trailing", pos, start, start, line, col))
