@@ -265,11 +265,11 @@ def project(tmp_path: Path) -> Path:
 
 
 def run(project: Path, source: Path, url: str, *, force: bool = False, dry_run: bool = False,
-        layout: str | None = None) -> tuple[int, str, str]:
+        layout: str | None = None, as_json: bool = False) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
     config = load_config(project)
     code = run_import(config, Output(out, err, interactive=False),
-                      ImportOptions(source, layout, {}, dry_run, force, False, url))
+                      ImportOptions(source, layout, {}, dry_run, force, as_json, url))
     return code, out.getvalue(), err.getvalue()
 
 
@@ -311,6 +311,15 @@ def test_dry_run_prints_and_writes_nothing(tmp_path: Path, project: Path, pg_ser
     code, out, _ = run(project, src, pg_server_url, dry_run=True)
     assert code == 0 and "==> 1_init.mig <==" in out and "create table a (id int)" in out
     assert not (project / "migrations").exists()
+
+
+def test_dry_run_json_holds_the_files(tmp_path: Path, project: Path, pg_server_url: str) -> None:
+    src = write(tmp_path / "src", {"1_init.sql": "create table a (id int);\ninsert into a values (1);"})
+    code, out, _ = run(project, src, pg_server_url, dry_run=True, as_json=True)
+    summary = json.loads(out)
+    assert code == 0 and summary["native"] == 1 and summary["raw"] == 1 and summary["native_share"] == 0.5
+    assert summary["raw_reasons"] == {"data change (insert): raw by design": 1}
+    assert "create table a (id int)" in summary["files"][0]["text"]
 
 
 def test_the_proof_falls_back_to_raw_when_a_native_form_changes_the_catalog(

@@ -99,7 +99,10 @@ def run_import(config: ProjectConfig, out: Output, options: ImportOptions) -> in
         out.warn("writing anyway (--force)")
     elapsed = (time.perf_counter() - started) * 1000
     summary = _summary(history, imported, elapsed)
-    if options.dry_run:
+    if options.dry_run and options.as_json:  # the files go inside the JSON, which stays the only output
+        for entry, item in zip(summary["files"], imported):  # type: ignore[call-overload]
+            entry["text"] = item.text
+    elif options.dry_run:
         for item in imported:
             out.line(f"==> {item.source.file_name} <==")
             out.line(item.text)
