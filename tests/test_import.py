@@ -143,6 +143,12 @@ def test_templates(tmp_path: Path) -> None:
         read_history(src)
     assert "1_a.up.sql:1: template placeholder {{ .Schema }} has no value" in err.value.message
     assert err.value.hint == "give it one with --set Schema=VALUE"
+    plain = write(tmp_path / "plain", {"1_a.up.sql": "insert into t values ('${not_mine}');"})
+    assert "${not_mine}" in read_history(plain).migrations[0].up.text  # not golang-migrate's syntax: left alone
+    flyway = write(tmp_path / "flyway", {"V1__a.sql": "create schema ${schema};"})
+    with pytest.raises(MigcError, match=r"placeholder \$\{schema\} has no value"):
+        read_history(flyway)
+    assert read_history(flyway, values={"schema": "app"}).migrations[0].up.text == "create schema app;"
 
 
 @pytest.mark.parametrize(("files", "message"), [

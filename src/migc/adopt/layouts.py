@@ -84,7 +84,7 @@ def read_history(source: Path, layout: str | None = None, values: dict[str, str]
         raise MigcError(f"no {chosen} migrations found in {source}",
                         "check the directory, or force a layout with --layout " + "|".join(LAYOUTS))
     _check_versions(history)
-    return _filled(history, values or {})
+    return _filled(history, values or {}, strict_env=chosen == "flyway")
 
 
 def detect_layout(source: Path) -> str:
@@ -303,7 +303,9 @@ def _check_versions(history: SourceHistory) -> None:
         seen[m.version] = m
 
 
-def _filled(history: SourceHistory, values: dict[str, str]) -> SourceHistory:
+def _filled(history: SourceHistory, values: dict[str, str], *, strict_env: bool) -> SourceHistory:
+    """`{{ .NAME }}` always takes a value; `${NAME}` too where it is the tool's own placeholder
+    (Flyway), elsewhere only when given one (SQL may hold `${` in a string)."""
     def fill(section: Section | None) -> Section | None:
         if section is None:
             return None
@@ -311,6 +313,8 @@ def _filled(history: SourceHistory, values: dict[str, str]) -> SourceHistory:
 
         def value(m: re.Match[str]) -> str:
             name = m["go"] or m["env"]
+            if name not in values and m["env"] and not strict_env:
+                return m.group(0)
             if name not in values:
                 line = text.count("\n", 0, m.start()) + section.first_line
                 raise MigcError(f"{section.path}:{line}: template placeholder {m.group(0)} has no value",
