@@ -325,6 +325,7 @@ def test_dry_run_json_holds_the_files(tmp_path: Path, project: Path, pg_server_u
     summary = json.loads(out)
     assert code == 0 and summary["native"] == 1 and summary["raw"] == 1 and summary["native_share"] == 0.5
     assert summary["raw_reasons"] == {"data change (insert): raw by design": 1}
+    assert summary["files"][0]["raw_statements"][0]["at"].endswith("1_init.sql:2:1")
     assert "create table a (id int)" in summary["files"][0]["text"]
 
 

@@ -424,7 +424,8 @@ def _summary(history: SourceHistory, imported: list[Imported], elapsed_ms: float
             for name in i.rewrites:
                 rewrites[name] += 1
         files.append({"file": item.source.file_name, "from": str(item.source.up.path), "native": t.native,
-                      "raw": t.raw, "down": item.down_note or None})
+                      "raw": t.raw, "down": item.down_note or None,
+                      "raw_statements": [{"at": i.where, "reason": i.reason} for i in t.items if i.kind == "raw"]})
     total = native + raw
     downs = Counter(item.down_note for item in imported if item.down_note)
     return {
