@@ -4,7 +4,8 @@
     The URL of a PostgreSQL server for the whole test session. `DATABASE_URL` if it is set (its
     database is only used to create and drop others: the user needs CREATEDB); otherwise one
     embedded server, started by migc's own `migc.runner.embedded` in a temporary directory for the
-    session, stopped and deleted at its end.
+    session, stopped and deleted at its end. Under pytest-xdist (`-n 2`) the workers share that one
+    server: the directory is made before they start, each joins the server, the last stops it.
 
 `fresh_db` (function scope)
     A new, empty database with a unique name on that server; yields its URL (the server URL with
@@ -61,15 +62,36 @@ def _admin_execute(server_url: str, sql: str) -> None:
 _SESSION_EMBEDDED_DIR: Path | None = None
 
 
+# where the session's own embedded server lives: made by the main pytest process (under xdist, the
+# controller) before any worker starts, so all workers share one server (migc's embedded lifecycle
+# lets several processes use it; the last to leave stops it)
+_SHARED_SERVER_ENV = "MIGC_TEST_SERVER_DIR"
+_SESSION_SERVER_DIR: Path | None = None
+
+
+def _is_xdist_worker(config: pytest.Config) -> bool:
+    return hasattr(config, "workerinput")
+
+
 def pytest_configure(config: pytest.Config) -> None:
-    global _SESSION_EMBEDDED_DIR
+    global _SESSION_EMBEDDED_DIR, _SESSION_SERVER_DIR
+    if _is_xdist_worker(config):
+        return  # the controller set everything up; its environment is the workers'
     if os.geteuid() == 0 and not os.environ.get("MIGC_EMBEDDED_DIR"):
         _SESSION_EMBEDDED_DIR = Path(tempfile.mkdtemp(prefix="migc-test-embedded-"))
         _SESSION_EMBEDDED_DIR.chmod(0o711)  # the servers' user must pass through it
         os.environ["MIGC_EMBEDDED_DIR"] = str(_SESSION_EMBEDDED_DIR)
+    if not os.environ.get("DATABASE_URL") and not os.environ.get(_SHARED_SERVER_ENV):
+        _SESSION_SERVER_DIR = Path(tempfile.mkdtemp(prefix="migc-test-pg-"))
+        os.environ[_SHARED_SERVER_ENV] = str(_SESSION_SERVER_DIR)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
+    if _SESSION_SERVER_DIR is not None:
+        from migc.runner.embedded import release
+
+        release(_SESSION_SERVER_DIR / ".migc", stop_now=True)
+        shutil.rmtree(_SESSION_SERVER_DIR, ignore_errors=True)
     if _SESSION_EMBEDDED_DIR is not None:
         for home in _SESSION_EMBEDDED_DIR.iterdir():
             stop_recorded_server(home)
@@ -84,13 +106,11 @@ def pg_server_url() -> Iterator[str]:
         return
     from migc.runner.embedded import embedded_url, release
 
-    base = Path(tempfile.mkdtemp(prefix="migc-test-pg-"))
-    state_dir = base / ".migc"
+    state_dir = Path(os.environ[_SHARED_SERVER_ENV]) / ".migc"  # set by pytest_configure
     try:
         yield embedded_url(state_dir)
     finally:
-        release(state_dir, stop_now=True)
-        shutil.rmtree(base, ignore_errors=True)
+        release(state_dir)  # the last process to leave stops it (and the session's end does anyway)
 
 
 @pytest.fixture
