@@ -102,7 +102,8 @@ class Col:
     type: ColType
     not_null: bool = False
     default: str | None = None
-    generated: str | None = None  # "serial" (a sequence and a nextval() default) or "identity"
+    generated: str | None = None  # "serial" (a sequence and a nextval() default), "identity" or "stored"
+    sources: tuple[str, ...] = ()  # a stored generated column: the columns it is computed from
 
 
 @dataclass
@@ -130,6 +131,7 @@ class Tbl:
     name: str
     cols: list[Col]
     cons: list[Con] = field(default_factory=list)
+    unlogged: bool = False  # language v2: no foreign key of a logged table may point at it
 
     def col(self, name: str) -> Col:
         return next(c for c in self.cols if c.name == name)
@@ -140,15 +142,35 @@ class Tbl:
 
 
 @dataclass
+class Vw:
+    """A view over one table: `select COLS from TABLE [where COL is not null]` (cols None: `*`)."""
+
+    name: str
+    table: str
+    cols: list[str] | None
+    where: str | None = None
+
+
+@dataclass
 class Model:
     tables: dict[str, Tbl] = field(default_factory=dict)
+    views: dict[str, Vw] = field(default_factory=dict)
     indexes: dict[str, Idx] = field(default_factory=dict)
     enums: dict[str, list[str]] = field(default_factory=dict)
     used: set[str] = field(default_factory=set)  # every invented object name, never reused
     freed_tables: set[str] = field(default_factory=set)  # table names renamed away or dropped
 
+    def view_columns(self, table: str) -> set[str]:
+        """The columns of `table` that views use (all of them for `select *`): not to drop or retype."""
+        used: set[str] = set()
+        for v in self.views.values():
+            if v.table == table:
+                used |= set(v.cols) if v.cols is not None else {c.name for c in self.tables[table].cols}
+                used |= {v.where} if v.where else set()
+        return used
+
     def relation_names(self) -> set[str]:
-        names = set(self.tables) | set(self.indexes)
+        names = set(self.tables) | set(self.indexes) | set(self.views)
         names |= {c.name for t in self.tables.values() for c in t.cons if c.kind in ("pk", "unique")}
         return names
 
@@ -174,7 +196,8 @@ class Model:
         found = []
         for t in self.tables.values():
             pk = t.pk
-            if t.name != exclude and pk is not None and len(pk.cols) == 1 and t.col(pk.cols[0]).type.kind == kind:
+            if t.name != exclude and pk is not None and len(pk.cols) == 1 and t.col(pk.cols[0]).type.kind == kind \
+                    and not t.unlogged:
                 found.append(t)
         return found
 
@@ -359,8 +382,11 @@ class Generator:
         options: list[str] = ["create_table"] * (4 - len(m.tables)) if len(m.tables) < 4 else []
         if m.tables:
             options += ["alter"] * 12 + ["create_index"] * 3 + ["rename_table"]
-            if any(not m.referencing(t) or all(f.name == t for f, _ in m.referencing(t)) for t in m.tables):
+            if self._droppable_tables():
                 options.append("drop_table")
+            options += ["create_view"] if len(m.views) < 3 else []
+        if m.views:
+            options.append("drop_view")
         if m.indexes:
             options.append("drop_index")
         if len(m.enums) < 2:
@@ -418,6 +444,8 @@ class Generator:
                     clause = self.pick(["pk", "primary key"])
                     inline.append((cname, con, clause))
                     mods.append(("constraint " + ident(cn) + " " if cn else "") + clause)
+            if ctype.textual and self.chance(12):  # language v2: a collation, kept across type changes
+                mods.insert(0, "collate " + self.pick(['"C"', '"POSIX"']))
             if not is_pk and self.chance(25):
                 mods.append("not null")
                 col.not_null = True
@@ -485,14 +513,17 @@ class Generator:
                 clause = self.fk_clause(target)
                 lines.append(prefix + f"foreign key ({ident(local.name)}) " + clause)
                 tc_entries.append((lines[-1], [con]))
-        table = Tbl(name, cols)
+        v2_generated = self.stored_generated_column(cols)  # language v2, after the table constraints
+        if v2_generated is not None:
+            entries.append(v2_generated)
+        table = Tbl(name, cols, unlogged=self.chance(8))
         for entry in tc_entries:  # table constraints may stand among the columns: names follow written order
             entries.insert(self.integer(0, len(entries)) if self.chance(30) else len(entries), entry)
         lines = [text for text, _ in entries]
         table.cons = self._name_in_create(table, [c for _, cs in entries for c in cs])
         m.tables[name] = table
         body = ",\n  ".join(lines)
-        return f"create table {ident(name)} (\n  {body}\n)"
+        return f"create {'unlogged ' if table.unlogged else ''}table {ident(name)} (\n  {body}\n)"
 
     def _some_columns(self, cols: list[Col]) -> list[str]:
         if len(cols) >= 2 and self.chance(40):
@@ -613,7 +644,7 @@ class Generator:
                     relnames.add(c.name)
         t.cols.append(col)
         t.cons.extend(new_cons)
-        word = self.pick(["add column", "add"])
+        word = self.pick(["add column", "add", "add column if not exists"])  # (v2: if not exists)
         return f"{word} {ident(name)} {type_text}" + "".join(" " + x for x in mods)
 
     def generated_column(self, col: Col) -> tuple[str, list[str]]:
@@ -624,10 +655,35 @@ class Generator:
             return ("serial" if col.type.kind == "int" else self.pick(["bigserial", "serial8"])), []
         col.generated = "identity"
         clause = self.pick(["identity", "generated by default as identity", "generated always as identity"])
+        if clause != "identity" and self.chance(40):  # language v2: the identity's sequence options
+            clause += " (" + " ".join(self.pick([
+                f"start with {self.integer(1, 100)}", f"increment by {self.integer(1, 5)}", "cache 1",
+                "no cycle", "cycle", "no maxvalue"]) for _ in range(self.integer(1, 2))) + ")"
+            if clause.count("start") > 1 or clause.count("increment") > 1 or clause.count("cache") > 1 \
+                    or clause.count("cycle") > 1 or clause.count("maxvalue") > 1:
+                clause = clause.split(" (")[0]
         return col.type.mig(self.integer(0, 2)), [clause]
 
+    def stored_generated_column(self, cols: list[Col]) -> tuple[str, list[Con]] | None:
+        """Language v2: sometimes a stored generated column over a plain number or text column."""
+        sources = [c for c in cols if c.generated is None and c.type.kind in ("int", "bigint", "text", "varchar")]
+        if not sources or not self.chance(12):
+            return None
+        src = self.pick(sources)
+        name = self.fresh_column_name(cols)
+        if src.type.kind in ("int", "bigint"):
+            ctype, expr = ColType("bigint"), self.pick(["{0} * 2", "{0} + 1", "abs({0})"])
+        else:
+            ctype, expr = ColType("text"), self.pick(["lower({0})", "{0} || '!'", "upper({0})"])
+        cols.append(Col(name, ctype, generated="stored", sources=(src.name,)))
+        return f"{ident(name)} {ctype.mig()} generated always as ({expr.format(ident(src.name))}) stored", []
+
+    def _computed_from(self, t: Tbl) -> set[str]:
+        """Columns a stored generated column of the table is computed from."""
+        return {s for c in t.cols for s in c.sources}
+
     def _droppable_columns(self, t: Tbl) -> list[Col]:
-        referenced = self.m.referenced_columns(t.name)
+        referenced = self.m.referenced_columns(t.name) | self._computed_from(t) | self.m.view_columns(t.name)
         return [c for c in t.cols if c.name not in referenced]
 
     def _drop_column(self, t: Tbl) -> str:
@@ -637,13 +693,15 @@ class Generator:
         for name, idx in list(self.m.indexes.items()):
             if idx.table == t.name and col.name in [c for _, c in idx.elems] + [idx.where]:
                 del self.m.indexes[name]
-        return self.pick(["drop column ", "drop "]) + ident(col.name)
+        return self.pick(["drop column ", "drop ", "drop column if exists "]) + ident(col.name)
 
     def _rename_column(self, t: Tbl) -> str:
         col = self.pick(t.cols)
         old = col.name
         new = self.fresh_column_name(t)
         col.name = new
+        for other in t.cols:
+            other.sources = tuple(new if x == old else x for x in other.sources)
         for c in t.cons:
             c.cols = [new if x == old else x for x in c.cols]
         for _, fk in self.m.referencing(t.name):
@@ -652,12 +710,17 @@ class Generator:
             if idx.table == t.name:
                 idx.elems = [(k, new if c == old else c) for k, c in idx.elems]
                 idx.where = new if idx.where == old else idx.where
+        for v in self.m.views.values():  # views follow the rename
+            if v.table == t.name:
+                v.cols = [new if x == old else x for x in v.cols] if v.cols is not None else None
+                v.where = new if v.where == old else v.where
         return f"rename column {ident(old)} to {ident(new)}"
 
     def _type_changes(self, t: Tbl) -> list[tuple[Col, ColType]]:
         changes: list[tuple[Col, ColType]] = []
         for c in t.cols:
-            if self.m.in_fk(t.name, c.name):
+            if (self.m.in_fk(t.name, c.name) or c.name in self._computed_from(t) or c.generated == "stored"
+                    or c.name in self.m.view_columns(t.name)):
                 continue
             if c.type.kind == "int":
                 changes.append((c, ColType("bigint")))
@@ -680,7 +743,7 @@ class Generator:
         return f"{word} {ident(col.name)} {kw} {new.mig(self.integer(0, 2))}"
 
     def _set_default(self, t: Tbl) -> str | None:
-        cols = [c for c in t.cols if c.generated != "identity"]
+        cols = [c for c in t.cols if c.generated not in ("identity", "stored")]
         if not cols:
             return None
         col = self.pick(cols)
@@ -689,7 +752,7 @@ class Generator:
 
     def _drop_default(self, t: Tbl) -> str | None:
         with_default = [c for c in t.cols if c.default is not None]
-        plain = [c for c in t.cols if c.generated != "identity"]
+        plain = [c for c in t.cols if c.generated not in ("identity", "stored")]
         if not plain:
             return None
         col = self.pick(with_default) if with_default and self.chance(80) else self.pick(plain)
@@ -715,7 +778,7 @@ class Generator:
         kinds = ["unique", "check", "check"]
         if t.pk is None:
             kinds.append("pk")
-        fk_locals = [c for c in t.cols if c.type.key_kind and m.fk_targets(c.type.kind)]
+        fk_locals = [c for c in t.cols if c.type.key_kind and m.fk_targets(c.type.kind) and c.generated != "stored"]
         if fk_locals:
             kinds += ["fk", "fk"]
         kind = self.pick(kinds)
@@ -781,18 +844,23 @@ class Generator:
         for idx in self.m.indexes.values():
             if idx.table == old:
                 idx.table = new
+        for v in self.m.views.values():
+            v.table = new if v.table == old else v.table
         self.m.freed_tables.add(old)
         return f"rename table {ident(old)} to {ident(new)}"
 
+    def _droppable_tables(self) -> list[str]:
+        return [n for n in sorted(self.m.tables) if all(f.name == n for f, _ in self.m.referencing(n))
+                and not any(v.table == n for v in self.m.views.values())]
+
     def drop_table(self) -> str:
-        droppable = [n for n in sorted(self.m.tables) if all(f.name == n for f, _ in self.m.referencing(n))]
-        name = self.pick(droppable)
+        name = self.pick(self._droppable_tables())
         del self.m.tables[name]
         for iname, idx in list(self.m.indexes.items()):
             if idx.table == name:
                 del self.m.indexes[iname]
         self.m.freed_tables.add(name)
-        return f"drop table {ident(name)}"
+        return f"drop table {'if exists ' if self.chance(20) else ''}{ident(name)}"
 
     def create_index(self) -> str:
         t = self.m.tables[self.pick(sorted(self.m.tables))]
@@ -830,7 +898,7 @@ class Generator:
     def drop_index(self) -> str:
         name = self.pick(sorted(self.m.indexes))
         del self.m.indexes[name]
-        return f"drop index {ident(name)}"
+        return f"drop index {'if exists ' if self.chance(20) else ''}{ident(name)}"
 
     def create_enum(self) -> str:
         name = self.fresh_object_name()
@@ -853,6 +921,30 @@ class Generator:
         name = self.pick(sorted(e for e in self.m.enums if not self._enum_users(e)))
         del self.m.enums[name]
         return f"drop enum {ident(name)}"
+
+
+    # views ---------------------------------------------------------
+
+    def create_view(self) -> str:
+        t = self.m.tables[self.pick(sorted(self.m.tables))]
+        name = self.fresh_object_name()
+        alias = self.pick(["", " x", " as x"])
+        prefix = "x." if alias else ""
+        where = self.pick([None, *(c.name for c in t.cols)])
+        if self.chance(25):
+            cols, select = None, f"{prefix}*"
+        else:
+            cols = list(self.draw(st.lists(st.sampled_from([c.name for c in t.cols]), min_size=1, max_size=3,
+                                           unique=True)))  # type: ignore[arg-type]
+            select = ", ".join(prefix + ident(c) for c in cols)
+        self.m.views[name] = Vw(name, t.name, cols, where)
+        condition = f" where {prefix}{ident(where)} is not null" if where is not None else ""
+        return f"create view {ident(name)} as select {select} from {ident(t.name)}{alias}{condition}"
+
+    def drop_view(self) -> str:
+        name = self.pick(sorted(self.m.views))
+        del self.m.views[name]
+        return f"drop view {ident(name)}"
 
 
 @st.composite

@@ -13,6 +13,7 @@ LAYERS = [
     {"quoting", "typenames", "sqlsplit"},
     {"tree"},
     {"expr"},
+    {"query"},
     {"syntax"},
     {"ir"},
     {"lower"},

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -62,7 +63,17 @@ def test_example_project_up_down_up(tmp_path: Path, fresh_db: str, run_migc: Run
 
     ok(run_migc("up", "--database-url", fresh_db, cwd=project))
     assert describe_differences(migrated, snapshot(fresh_db)) == []
-    ok(run_migc("diff", "--database-url", fresh_db, cwd=project))
+    diff = run_migc("diff", "--database-url", fresh_db, cwd=project)
+    if _raw_sql_view(project):  # views are modeled (language v2): one made by raw `sql` is drift to the model
+        assert diff.returncode == 1 and "view public.published_posts: only in the database" in diff.stdout + diff.stderr
+    else:
+        ok(diff)
+
+
+def _raw_sql_view(project: Path) -> bool:
+    """Does the example make its view with raw `sql` (until it is written as `create view`)?"""
+    return any(re.search(r"sql \$\$\s*create view", f.read_text(), re.IGNORECASE)
+               for f in (project / "migrations").glob("*.mig"))
 
 
 def test_example_project_verifies(tmp_path: Path, fresh_db: str, run_migc: RunMigc) -> None:

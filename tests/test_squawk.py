@@ -51,10 +51,11 @@ SQUAWK_TO_MIGC: dict[str, str] = {
     "adding-required-field": "W106",
     "renaming-column": "W107",
     "renaming-table": "W107",
-    "renaming-object": "W107",  # `alter type ... rename to`: rename enum
+    "renaming-object": "W107",  # `alter type ... rename to`: rename enum; `alter [materialized] view ... rename to`
     "ban-drop-column": "W108",
     "ban-drop-table": "W108",
     "ban-drop-schema": "W108",
+    "ban-drop-view": "W108",  # drop view, drop materialized view
     "ban-drop-type": "W108",  # drop enum
     "disallowed-unique-constraint": "W110",
     "adding-serial-primary-key-field": "W110",  # squawk: any `add primary key` on a table
@@ -67,6 +68,7 @@ SQUAWK_TO_MIGC: dict[str, str] = {
     "prefer-identity": "W114",
     "require-lock-timeout": "W115",
     "ban-concurrent-index-creation-in-transaction": "E207",
+    "ban-drop-generated-expression": "W001",  # irreversible: PostgreSQL 15 cannot make it generated again
 }
 
 # squawk rules migc has no code for, on purpose
@@ -92,6 +94,12 @@ UNMAPPED: dict[str, str] = {
     "writes its own is the author's choice)",
     "ban-uncommitted-transaction": "migc writes no BEGIN; the runner owns the transaction",
     "ban-drop-database": "migc has no `drop database`; only raw SQL can say it",
+    "ban-alter-identity": "adding an identity, or switching always / by default, changes the catalog under a "
+    "brief lock (no rewrite, nothing lost); the one step whose down can clash with data, drop identity, is "
+    "W003",
+    "require-concurrent-partition-detach": "a plain detach holds the parent's lock only for the catalog "
+    "change (no scan); `concurrently` must be alone in a migration outside a transaction (E207) and is "
+    "refused with a default partition (E228), so it is the author's trade-off, not a default to impose",
 }
 
 
@@ -187,6 +195,10 @@ class Catalog:
             self.created.add(_rel(stmt.relation))
         elif isinstance(stmt, ast.IndexStmt):
             self.created.add(f"{stmt.relation.schemaname or 'public'}.{stmt.idxname}")
+        elif isinstance(stmt, ast.ViewStmt):
+            self.created.add(_rel(stmt.view))
+        elif isinstance(stmt, ast.CreateTableAsStmt):  # create materialized view
+            self.created.add(_rel(stmt.into.rel))
         elif isinstance(stmt, (ast.CreateEnumStmt, ast.CreateSchemaStmt, ast.CreateSeqStmt)):
             self.created |= targets(stmt) or set()
         elif isinstance(stmt, ast.RenameStmt):
@@ -304,7 +316,7 @@ def on_new_objects(hit: Hit) -> bool:
 
 
 def is_key_constraint(hit: Hit) -> bool:
-    return re.search(r"\b(UNIQUE|PRIMARY KEY)\b", hit.text) is not None
+    return re.search(r"\b(UNIQUE|PRIMARY KEY|EXCLUDE)\b", hit.text) is not None
 
 
 def is_set_not_null_proven_by_a_validated_check(hit: Hit) -> bool:
@@ -414,8 +426,8 @@ DIFFERENCES: list[Difference] = [
     Difference(
         "unique or primary key constraint",
         frozenset({"constraint-missing-not-valid"}), is_key_constraint, "W110",
-        "only check and foreign key constraints can be `not valid`; migc reports a unique or primary key "
-        "constraint on an existing table as W110 (build a unique index concurrently first)",
+        "only check and foreign key constraints can be `not valid`; migc reports a unique, primary key or "
+        "exclusion constraint on an existing table as W110 (build a unique index concurrently first)",
     ),
     Difference(
         "set not null of a new primary key",

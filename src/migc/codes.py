@@ -63,6 +63,26 @@ _ERRORS = {
     "E217": "operation not allowed on this object",
     "E218": "enum label used in the migration that adds it",
     "E219": "unknown function",
+    # language v2, tables and columns
+    "E220": "identity options PostgreSQL refuses",
+    "E221": "generated column expression uses a generated column or does not fit",
+    "E222": "generated column expression is not immutable",
+    "E223": "column used by a generated column cannot be dropped or retyped",
+    "E224": "collation on a type that takes none",
+    "E225": "logged and unlogged tables mixed where PostgreSQL refuses it",
+    "E226": "exclusion constraint PostgreSQL refuses (index method, operator)",
+    "E227": "partition key PostgreSQL refuses, or a key of a partitioned table without its columns",
+    "E228": "partition bound, attach or detach PostgreSQL refuses",
+    # views (kinds/view.py, lower/query.py)
+    "E250": "unknown view or materialized view",
+    "E251": "a query qualifies a column with a name that is not in its FROM",
+    "E252": "ambiguous column reference, or a table name used twice in one FROM",
+    "E253": "duplicate view column name, or more column names than the query has columns",
+    "E254": "dropping, or changing the type of, what a view uses",
+    "E255": "`create or replace view` drops, renames, retypes or reorders a column",
+    "E256": "`refresh materialized view concurrently` that PostgreSQL refuses (no unique index, not populated)",
+    "E257": "a query's shape is wrong (set operation widths, subquery columns, ORDER BY of a UNION, alias lists)",
+    "E258": "a statement for one kind of relation used on another (drop view of a table, replace a materialized view)",
 }
 
 _WARNINGS = {
@@ -71,6 +91,7 @@ _WARNINGS = {
     "W003": "the derived down can change or refuse data written since the up",
     "W004": "not checked: an earlier raw sql statement may have made it",
     "W005": "`if [not] exists` makes the statement do nothing",
+    "W007": "a view written as raw SQL: the model does not know its columns or what it uses",
     "W101": "index created or dropped without `concurrently` on an existing table",
     "W102": "`set not null` on an existing table scans it under an ACCESS EXCLUSIVE lock",
     "W103": "type change rewrites an existing table",
@@ -86,6 +107,11 @@ _WARNINGS = {
     "W113": "timestamp without time zone column",
     "W114": "int, smallint or serial primary key",
     "W115": "lock on an existing table while the runner's lock_timeout is off",
+    # language v2, tables and columns
+    "W118": "`attach partition` scans the table under lock to check the bound",
+    "W120": "date/time default 'now', 'today', 'tomorrow' or 'yesterday' is frozen when the statement runs",
+    "W121": "`set logged` / `set unlogged` rewrites an existing table",
+    "W116": "`refresh materialized view` without `concurrently` blocks reads of a populated materialized view",
 }
 
 CODES: dict[str, Code] = {

@@ -12,7 +12,13 @@ from migc.expr.nodes import (
     Collate,
     ColumnRef,
     Expr,
+    Frame,
+    FrameBound,
     FuncCall,
+    SortItem,
+    Star,
+    WindowSpec,
+    order_by_sql,
     Ident,
     InList,
     IsDistinct,
@@ -34,7 +40,7 @@ from migc.expr.nodes import (
 
 __all__ = [
     "AnyAll", "ArrayLiteral", "AtTimeZone", "Between", "Binary", "Case", "Cast", "Collate", "ColumnRef", "Expr",
-    "FuncCall", "Ident", "InList", "IsDistinct", "IsNull", "Like", "Literal", "Paren", "Predicate", "QName",
+    "Frame", "FrameBound", "FuncCall", "Ident", "SortItem", "Star", "WindowSpec", "order_by_sql", "InList", "IsDistinct", "IsNull", "Like", "Literal", "Paren", "Predicate", "QName",
     "Subscript", "TypedLiteral", "TypeRef", "Unary", "ValueKeyword", "VALUE_KEYWORDS", "When", "default_sql",
     "index_element_sql",
 ]

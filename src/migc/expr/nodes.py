@@ -22,9 +22,11 @@ from migc.tree import (
     builder,
     has_token,
     marker,
+    marker_value,
     markers,
     node,
     nodes,
+    optional,
     span_of,
     token,
     token_span,
@@ -284,15 +286,147 @@ _GRAMMAR_FUNCTIONS = {"trim": "btrim"}
 
 
 @dataclass(frozen=True, slots=True)
-class FuncCall(Expr):
-    ARGS = ("name", "args")
-    name: QName
-    args: tuple[Expr, ...]
+class SortItem(Node):
+    """`x desc nulls last`: one key of an `order by` (of a query, an aggregate's arguments, a window)."""
+
+    ARGS = ("expr",)
+    expr: Expr
+    order: str | None = None  # "asc" | "desc"
+    nulls: str | None = None  # "first" | "last"
     span: Span = _span()
 
     def sql(self) -> str:
+        order = f" {self.order.upper()}" if self.order else ""
+        nulls = f" NULLS {self.nulls.upper()}" if self.nulls else ""
+        return f"{self.expr.sql()}{order}{nulls}"
+
+
+@builder("sort_item")
+def _sort_item(c: list[Any]) -> SortItem:
+    order = token(c, "ASC", "DESC")
+    nulls = token(c, "NULLS_FIRST", "NULLS_LAST")
+    return SortItem(c[0], order.value.lower() if order is not None else None,
+                    nulls.value.lower().split()[-1] if nulls is not None else None, span_of(c))
+
+
+@builder("order_by")
+def _order_by(c: list[Any]) -> Marker:
+    return Marker("order by", tuple(nodes(c, SortItem)), span_of(c))
+
+
+def order_by_sql(items: tuple[SortItem, ...]) -> str:
+    return "ORDER BY " + ", ".join(i.sql() for i in items)
+
+
+@dataclass(frozen=True, slots=True)
+class FrameBound(Node):
+    """One end of a window frame: `unbounded preceding`, `current row`, `3 preceding`."""
+
+    ARGS = ("offset",)
+    kind: str  # "unbounded preceding" | "unbounded following" | "current row" | "preceding" | "following"
+    offset: Expr | None = None
+    span: Span = _span()
+
+    def sql(self) -> str:
+        return f"{self.offset.sql()} {self.kind.upper()}" if self.offset is not None else self.kind.upper()
+
+
+@builder("frame_bound")
+def _frame_bound(c: list[Any]) -> FrameBound:
+    words = " ".join(" ".join(t.value.lower().split()) for t in c if not isinstance(t, Node))
+    offset = optional(c, Expr)
+    return FrameBound(words, offset, span_of(c))
+
+
+@dataclass(frozen=True, slots=True)
+class Frame(Node):
+    ARGS = ("start", "end")
+    mode: str  # "rows" | "range" | "groups"
+    start: FrameBound
+    end: FrameBound | None = None
+    span: Span = _span()
+
+    def sql(self) -> str:
+        if self.end is None:
+            return f"{self.mode.upper()} {self.start.sql()}"
+        return f"{self.mode.upper()} BETWEEN {self.start.sql()} AND {self.end.sql()}"
+
+
+@builder("frame")
+def _frame(c: list[Any]) -> Frame:
+    bounds = nodes(c, FrameBound)
+    return Frame(c[0].value.lower(), bounds[0], bounds[1] if len(bounds) > 1 else None, span_of(c))
+
+
+@dataclass(frozen=True, slots=True)
+class WindowSpec(Node):
+    """`over (partition by ... order by ... [frame])`."""
+
+    ARGS = ("partition_by", "order_by", "frame")
+    partition_by: tuple[Expr, ...] = ()
+    order_by: tuple[SortItem, ...] = ()
+    frame: Frame | None = None
+    span: Span = _span()
+
+    def sql(self) -> str:
+        parts = []
+        if self.partition_by:
+            parts.append("PARTITION BY " + ", ".join(e.sql() for e in self.partition_by))
+        if self.order_by:
+            parts.append(order_by_sql(self.order_by))
+        if self.frame is not None:
+            parts.append(self.frame.sql())
+        return "OVER (" + " ".join(parts) + ")"
+
+
+@builder("window_partition")
+def _window_partition(c: list[Any]) -> Marker:
+    return Marker("partition by", tuple(nodes(c, Expr)), span_of(c))
+
+
+@builder("over_clause")
+def _over(c: list[Any]) -> WindowSpec:
+    return WindowSpec(marker_value(c, "partition by", ()), marker_value(c, "order by", ()), optional(c, Frame),
+                      span_of(c))
+
+
+@builder("filter_clause")
+def _filter(c: list[Any]) -> Marker:
+    return Marker("filter", node(c, Expr), span_of(c))
+
+
+# PostgreSQL's grammar rewrites some calls before naming sees them: trim(x) is btrim(x)
+_GRAMMAR_FUNCTIONS = {"trim": "btrim"}
+
+
+@dataclass(frozen=True, slots=True)
+class FuncCall(Expr):
+    """A call: `lower(email)`; in a query also an aggregate (`count(*)`, `count(distinct x)`,
+    `string_agg(x, ',' order by x)`, `sum(x) filter (where ...)`) or a window call (`... over (...)`)."""
+
+    ARGS = ("name", "args", "order_by", "filter", "over")
+    name: QName
+    args: tuple[Expr, ...]
+    span: Span = _span()
+    star: bool = False  # count(*)
+    distinct: bool = False
+    order_by: tuple[SortItem, ...] = ()
+    filter: Expr | None = None
+    over: WindowSpec | None = None
+
+    def sql(self) -> str:
         prefix = quoting.ident(self.name.schema.value) + "." if self.name.schema else ""
-        return f"{prefix}{quoting.func_name(self.name.name.value)}({', '.join(a.sql() for a in self.args)})"
+        args = "*" if self.star else ", ".join(a.sql() for a in self.args)
+        if self.distinct:
+            args = "DISTINCT " + args
+        if self.order_by:
+            args += " " + order_by_sql(self.order_by)
+        text = f"{prefix}{quoting.func_name(self.name.name.value)}({args})"
+        if self.filter is not None:
+            text += f" FILTER (WHERE {self.filter.sql()})"
+        if self.over is not None:
+            text += " " + self.over.sql()
+        return text
 
     def index_column_name(self) -> str:
         return _GRAMMAR_FUNCTIONS.get(self.name.name.value, self.name.name.value)
@@ -300,7 +434,24 @@ class FuncCall(Expr):
 
 @builder("func_call")
 def _func_call(c: list[Any]) -> FuncCall:
-    return FuncCall(c[0], tuple(nodes(c[1:], Expr)), span_of(c))
+    if len(c) == 3 or not any(isinstance(x, Marker) or getattr(x, "type", None) in ("STAR", "DISTINCT")
+                              or isinstance(x, WindowSpec) for x in c):
+        return FuncCall(c[0], tuple(nodes(c[1:], Expr)), span_of(c))
+    return FuncCall(c[0], tuple(x for x in c[1:] if isinstance(x, Expr)), span_of(c), has_token(c, "STAR"),
+                    has_token(c, "DISTINCT"), marker_value(c, "order by", ()), marker_value(c, "filter"),
+                    optional(c, WindowSpec))
+
+
+@dataclass(frozen=True, slots=True)
+class Star(Expr):
+    """`*` or `t.*` in a select list."""
+
+    ARGS = ("table",)
+    table: Ident | None = None
+    span: Span = _span()
+
+    def sql(self) -> str:
+        return f"{quoting.ident(self.table.value)}.*" if self.table is not None else "*"
 
 
 @dataclass(frozen=True, slots=True)
@@ -672,7 +823,7 @@ def index_element_sql(expr: Expr) -> str:
 
 __all__ = [
     "AnyAll", "ArrayLiteral", "AtTimeZone", "Between", "Binary", "Case", "Cast", "Collate", "ColumnRef", "Expr",
-    "FuncCall", "Ident", "InList", "IsDistinct", "IsNull", "Like", "Literal", "Paren", "Predicate", "QName",
+    "Frame", "FrameBound", "FuncCall", "Ident", "SortItem", "Star", "WindowSpec", "order_by_sql", "InList", "IsDistinct", "IsNull", "Like", "Literal", "Paren", "Predicate", "QName",
     "Subscript", "TypedLiteral", "TypeRef", "Unary", "ValueKeyword", "VALUE_KEYWORDS", "When", "default_sql",
     "index_element_sql",
 ]

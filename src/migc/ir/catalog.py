@@ -8,7 +8,7 @@ describes them, so a kind's module can say how its objects look without dependin
 
 `path` says where the entries go: `enums` (top level, one entry per enum) or `tables/*/indexes`
 (inside each table's entry). `modeled`: whether the compiled model describes these objects (what
-only raw `sql` can make, such as views today, is read but not expected of the model).
+only raw `sql` can make, such as functions today, is read but not expected of the model).
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from migc.ir.model import EnumType, HasAttrs, Index, Name, Namespace, ObjectRef, OnTable, Table
@@ -96,7 +96,7 @@ def _nodes(schema: Schema) -> list[_Node]:
     for name, table in schema.tables.items():
         own = tuple(c for c in table.constraints if c.kind != "foreign key")
         uses = tuple(used for finder in TABLE_DEPENDENCIES for used in finder(table))
-        nodes.append(_Node(40, table.ref, Table(name, table.bare().columns, own), uses))
+        nodes.append(_Node(40, table.ref, replace(table.bare(), constraints=own), uses))
     for index in schema.indexes.values():
         uses = (ObjectRef.table(index.table), *(used for finder in INDEX_DEPENDENCIES for used in finder(index)))
         nodes.append(_Node(45, index.ref, index.without_attrs(), uses))
@@ -158,7 +158,7 @@ def schema_ops(schema: Schema) -> list[Op]:
         ops += creation_ops(obj)
     for name, table in sorted(schema.tables.items()):
         for c in table.constraints:
-            if c.kind == "foreign key":
+            if c.kind == "foreign key" and c.inherited_from is None:
                 ops += creation_ops(OnTable(name, c))
     for schema_name in sorted(schema.schemas):
         space = schema.namespace(schema_name)

@@ -93,6 +93,11 @@ class Column(HasAttrs):
     serial: str | None = None
     sequence: str | None = None  # the owned sequence's name (serial or identity)
     attrs: Attrs = ()
+    # an identity's sequence options as written: ("start", 1000), ("minvalue", None) = no minvalue,
+    # ("cycle", True/False)
+    identity_options: tuple[tuple[str, int | bool | None], ...] = ()
+    generated: Expr | None = None  # `generated always as (expr) stored`
+    collation: tuple[str, ...] | None = None  # ("C",) or ("pg_catalog", "C"), as written
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +109,15 @@ class ForeignKey:
 
 
 @dataclass(frozen=True, slots=True)
+class Exclusion:
+    """An exclusion constraint's index: `exclude using gist (room with =, during with &&) where (...)`."""
+
+    method: str
+    elements: tuple[tuple[IndexElement, str], ...]  # (element, operator)
+    where: Expr | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Constraint:
     name: str
     kind: str  # "primary key" | "unique" | "check" | "foreign key"
@@ -111,11 +125,20 @@ class Constraint:
     check: Expr | None = None
     references: ForeignKey | None = None
     validated: bool = True  # False: added `not valid`, not yet validated
+    exclusion: Exclusion | None = None  # kind "exclude"
+    # a partition's constraint PostgreSQL made from its parent's (named so): PARTITION OF / ATTACH
+    # make it again, so nothing creates it on its own
+    inherited_from: str | None = None
 
     @property
     def has_index(self) -> bool:
         """Primary keys and unique constraints own an index of the same name."""
         return self.kind in ("primary key", "unique")
+
+    @property
+    def owns_index(self) -> bool:
+        """Has it an index of its own name (keys and exclusion constraints)?"""
+        return self.kind in ("primary key", "unique", "exclude")
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,10 +165,39 @@ class Index(HasAttrs):
     where: Expr | None = None
     columns: tuple[str, ...] = ()  # every column the index mentions, for drop column
     attrs: Attrs = ()
+    inherited_from: Name | None = None  # a partition's index PostgreSQL made from its parent's index
+    # the names PostgreSQL gave the index's own columns when it was made (a later column rename
+    # keeps them), which name its copies on partitions; empty: its elements' names
+    column_labels: tuple[str, ...] = ()
 
     @property
     def ref(self) -> ObjectRef:
         return ObjectRef("index", self.name)
+
+
+@dataclass(frozen=True, slots=True)
+class PartitionKey:
+    """`partition by range|list|hash (...)`: the strategy and its key, one column or expression each."""
+
+    strategy: str  # "range" | "list" | "hash"
+    elements: tuple[IndexElement, ...]  # a column, or an expression (written as in an index)
+    columns: tuple[str, ...] = ()  # every column the key mentions
+
+
+@dataclass(frozen=True, slots=True)
+class PartitionBound:
+    """`for values from (...) to (...)` | `in (...)` | `with (modulus m, remainder r)` | `default`."""
+
+    kind: str  # "range" | "list" | "hash" | "default"
+    values: tuple[tuple[Expr, ...], ...] = ()  # range: (from, to); list: (items,); hash: ((m, r),)
+
+
+@dataclass(frozen=True, slots=True)
+class PartitionOf:
+    """A partition: its parent, and its bound."""
+
+    parent: Name
+    bound: PartitionBound
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +206,9 @@ class Table(HasAttrs):
     columns: tuple[Column, ...]
     constraints: tuple[Constraint, ...] = ()
     attrs: Attrs = ()
+    unlogged: bool = False  # `create unlogged table`, `set unlogged`
+    partition_by: PartitionKey | None = None  # a partitioned table
+    partition_of: PartitionOf | None = None  # a partition (attached)
 
     @property
     def ref(self) -> ObjectRef:

@@ -70,6 +70,11 @@ TABLE_DEPENDENCIES: list[Callable[[Table], Iterable[ObjectRef]]] = []
 INDEX_DEPENDENCIES: list[Callable[[Index], Iterable[ObjectRef]]] = []
 
 
+# Run after every op's own `apply`: what PostgreSQL does by itself beyond the op (a partitioned
+# table's partitions take its new columns, constraints and indexes). Registered by the kind modules.
+APPLY_HOOKS: list[Callable[[Op, Schema], Schema]] = []
+
+
 def object_kind(kind: ObjectKind) -> ObjectKind:
     """Register a kind's store (from the kind's module)."""
     OBJECT_KINDS[kind.kind] = kind
@@ -189,7 +194,10 @@ class Schema:
     # ------------------------------------------------------------ transitions
 
     def apply(self, op: Op) -> Schema:
-        return op.apply(self)
+        after = op.apply(self)
+        for hook in APPLY_HOOKS:  # what PostgreSQL does on its own after some ops (partitions follow their parent)
+            after = hook(op, after)
+        return after
 
     def _moved(self, **changes: object) -> Schema:
         """A new schema with `changes`; the name sets move to it (see the module's docstring)."""
@@ -342,7 +350,7 @@ class Schema:
 
 def _relation_names(table: Table) -> set[str]:
     """The names a table takes in its schema's relation namespace."""
-    return {table.name.name} | {c.name for c in table.constraints if c.has_index} | {
+    return {table.name.name} | {c.name for c in table.constraints if c.owns_index} | {
         c.sequence for c in table.columns if c.sequence
     }
 
@@ -394,5 +402,18 @@ class _NameIndex:
             self.relations.setdefault(new.schema, set()).add(new.name)
 
 
-__all__ = ["OBJECT_KINDS", "ObjectKind", "Schema", "Column", "Constraint", "EnumType", "ForeignKey", "Index", "Name",
+# Objects that name tables, views or columns in what they keep (a view's query) follow a rename, as
+# PostgreSQL's do (it stores references, not names): each such kind registers a follower, (schema
+# before the rename, schema after it, old ref, new ref) -> the schema after, and the ops that rename
+# a table, a view or a column call `follow_rename`.
+RENAME_FOLLOWERS: list[Callable[[Schema, Schema, ObjectRef, ObjectRef], Schema]] = []
+
+
+def follow_rename(before: Schema, after: Schema, old: ObjectRef, new: ObjectRef) -> Schema:
+    for follow in RENAME_FOLLOWERS:
+        after = follow(before, after, old, new)
+    return after
+
+
+__all__ = ["OBJECT_KINDS", "RENAME_FOLLOWERS", "follow_rename", "ObjectKind", "Schema", "Column", "Constraint", "EnumType", "ForeignKey", "Index", "Name",
            "Table", "object_kind"]

@@ -22,14 +22,16 @@ from migc.ir.op import (
     columns_touched,
     constraint_touched,
 )
-from migc.ir.schema import Schema
+from migc.ir.schema import Schema, follow_rename
+from migc.lower import names
 from migc.lower.context import Lowering
-from migc.lower.definitions import build_column, resolve, with_sequences
+from migc.lower.definitions import build_column, generated_ok, resolve, with_sequences
 from migc.lower.dispatch import lowers_action
 from migc.lower.exprcheck import check_default
+from migc.lower.generated import generated_user, partition_column_change
 from migc.source import Span
 from migc.syntax.ast import AlterAction, ColumnDef, OnColumn
-from migc.tree import build_from, builder
+from migc.tree import build_from, builder, has_token, node, span_of
 from migc.tree import span_field as _span
 
 # ------------------------------------------------------------------ syntax
@@ -40,11 +42,12 @@ class AddColumn(AlterAction):
     ARGS = ("column",)
     column: ColumnDef
     span: Span = _span()
+    if_not_exists: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class DropColumn(OnColumn):
-    pass
+    if_exists: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,8 +81,14 @@ class DropDefault(OnColumn):
     pass
 
 
-builder("add_column")(build_from(AddColumn, ColumnDef))
-builder("drop_column")(build_from(DropColumn, Ident))
+@builder("add_column")
+def _add_column(c: list[Any]) -> AddColumn:
+    return AddColumn(node(c, ColumnDef), span_of(c), has_token(c, "IF_NOT_EXISTS"))
+
+
+@builder("drop_column")
+def _drop_column(c: list[Any]) -> DropColumn:
+    return DropColumn(node(c, Ident), span_of(c), has_token(c, "IF_EXISTS"))
 builder("rename_column")(build_from(RenameColumn, Ident, Ident))
 builder("set_not_null")(build_from(SetNotNull, Ident))
 builder("drop_not_null")(build_from(DropNotNull, Ident))
@@ -208,7 +217,7 @@ class RenameColumnOp(Op):
         t = schema.tables[self.table]
         after = schema.with_table(replace(
             t,
-            columns=tuple(replace(c, name=new) if c.name == old else c for c in t.columns),
+            columns=tuple(_rename_in_column(c, old, new) for c in t.columns),
             constraints=tuple(_rename_in_constraint(c, old, new) for c in t.constraints),
         ))
         # foreign keys (of any table, itself included) into the renamed column follow it
@@ -217,11 +226,12 @@ class RenameColumnOp(Op):
         for index in [i for i in after.indexes.values() if i.table == self.table and old in i.columns]:
             after = after.with_index(replace(
                 index,
+                column_labels=index.column_labels or tuple(names.index_column_names(e.expr for e in index.elements)),
                 elements=tuple(replace(e, expr=e.expr.with_column_renamed(old, new)) for e in index.elements),
                 where=index.where.with_column_renamed(old, new) if index.where is not None else None,
                 columns=tuple(new if x == old else x for x in index.columns),
             ))
-        return after
+        return follow_rename(schema, after, ObjectRef.of_column(self.table, old), ObjectRef.of_column(self.table, new))
 
     def invert(self) -> tuple[Op, ...]:
         return (RenameColumnOp(self.table, self.new, self.old, self.span),)
@@ -236,11 +246,26 @@ class RenameColumnOp(Op):
         return ObjectRef.of_column(self.table, self.old), ObjectRef.of_column(self.table, self.new)
 
 
+def _rename_in_column(c: Column, old: str, new: str) -> Column:
+    """The column renamed, and a generation expression following the rename."""
+    if c.name == old:
+        c = replace(c, name=new)
+    if c.generated is not None and old in c.generated.column_names():
+        c = replace(c, generated=c.generated.with_column_renamed(old, new))
+    return c
+
+
 def _rename_in_constraint(c: Constraint, old: str, new: str) -> Constraint:
+    excl = c.exclusion
+    if excl is not None:
+        excl = replace(excl, elements=tuple((replace(e, expr=e.expr.with_column_renamed(old, new)), op)
+                                            for e, op in excl.elements),
+                       where=excl.where.with_column_renamed(old, new) if excl.where is not None else None)
     return replace(
         c,
         columns=tuple(new if x == old else x for x in c.columns),
         check=c.check.with_column_renamed(old, new) if c.check is not None else None,
+        exclusion=excl,
     )
 
 
@@ -353,6 +378,11 @@ class DropDefaultOp(ColumnChange):
 @lowers_action(AddColumn)
 def _lower_add(lw: Lowering, table: Table, action: AddColumn) -> None:
     cdef = action.column
+    if partition_column_change(lw, table, action.span, "add a column"):
+        return
+    if action.if_not_exists and table.column(cdef.name.value) is not None:
+        lw.does_nothing(action.span, f"column '{cdef.name.value}' of table '{table.name.display()}' already exists", "the action")
+        return
     if table.column(cdef.name.value) is not None:
         lw.bag.error("E104", cdef.name.span, f"table '{table.name.display()}' already has a column '{cdef.name.value}'")
         return
@@ -362,6 +392,8 @@ def _lower_add(lw: Lowering, table: Table, action: AddColumn) -> None:
     column, pending = built
     column = with_sequences(lw, table.name, [column])[0]
     with_column = Table(table.name, table.columns + (column,), table.constraints)
+    if column.generated is not None and not generated_ok(lw, with_column):
+        return
     constraints = resolve(lw, with_column, pending)
     if constraints is None:
         return
@@ -370,10 +402,15 @@ def _lower_add(lw: Lowering, table: Table, action: AddColumn) -> None:
 
 @lowers_action(DropColumn)
 def _lower_drop(lw: Lowering, table: Table, action: DropColumn) -> None:
+    if action.if_exists and table.column(action.column.value) is None:
+        lw.does_nothing(action.span, f"table '{table.name.display()}' has no column '{action.column.value}'", "the action")
+        return
     column = lw.column(table, action.column)
-    if column is None:
+    if column is None or partition_column_change(lw, table, action.span, "drop a column"):
         return
     name = column.name
+    if lw.used_by_view(ObjectRef.of_column(table.name, name), action.span, f"cannot drop column '{name}'"):
+        return
     for other in lw.schema.tables.values():
         for fk in other.constraints:
             ref = fk.references
@@ -384,6 +421,12 @@ def _lower_drop(lw: Lowering, table: Table, action: DropColumn) -> None:
                              f"'{other.name.display()}' references it",
                              f"drop that constraint first: alter table {other.name.display()} drop constraint {fk.name}")
                 return
+    user = generated_user(table, name)
+    if user is not None:
+        lw.bag.error("E223", action.span, f"cannot drop column '{name}': generated column '{user.name}' of table "
+                     f"'{table.name.display()}' is computed from it",
+                     f"drop column {user.name} first (or in the same statement, before it)")
+        return
     constraints = tuple(c for c in table.constraints if name in c.columns)
     indexes = tuple(i for i in lw.schema.indexes_of(table.name) if name in i.columns)
     lw.emit(DropColumnOp(table.name, column, constraints, indexes, action.span))
@@ -393,6 +436,8 @@ def _lower_drop(lw: Lowering, table: Table, action: DropColumn) -> None:
 def _lower_rename(lw: Lowering, table: Table, action: RenameColumn) -> None:
     column = lw.column(table, action.column)
     if column is None or not lw.check_ident(action.new_name):
+        return
+    if partition_column_change(lw, table, action.span, "rename a column"):
         return
     if table.column(action.new_name.value) is not None:
         lw.bag.error("E104", action.new_name.span, f"table '{table.name.display()}' already has a column "
@@ -432,6 +477,9 @@ def _lower_set_default(lw: Lowering, table: Table, action: SetDefault) -> None:
     if column.identity is not None:
         lw.bag.error("E216", action.span, f"identity column '{column.name}' cannot have a default")
         return
+    if column.generated is not None:
+        lw.bag.error("E216", action.span, f"generated column '{column.name}' cannot have a default")
+        return
     mark = lw.bag.mark()
     check_default(lw, action.expr, column)
     if not lw.bag.errors_since(mark):
@@ -441,6 +489,10 @@ def _lower_set_default(lw: Lowering, table: Table, action: SetDefault) -> None:
 @lowers_action(DropDefault)
 def _lower_drop_default(lw: Lowering, table: Table, action: DropDefault) -> None:
     column = lw.column(table, action.column)
+    if column is not None and column.generated is not None:
+        lw.bag.error("E216", action.span, f"generated column '{column.name}' has no default: its value is its "
+                     "expression")
+        return
     if column is not None:
         lw.emit(DropDefaultOp(table.name, column.name, column.default, action.span))
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from migc.expr import Cast, ColumnRef, Expr, Ident, Literal, QName, TypeRef
 from migc.ir.creation import attribute_ops
-from migc.ir.model import Index, Name, Table
+from migc.ir.model import Index, Name, ObjectRef, Table
 from migc.ir.op import PASS_ALTER_TYPE, DownRisk, Irreversible, Lock, Op, TableAction, columns_touched
 from migc.ir.schema import Schema
 from migc.ir.types import SqlType, assignable, castable, narrows, rewrites_table
@@ -17,6 +17,7 @@ from migc.kinds.index import CreateIndexOp, DropIndexOp
 from migc.lower.context import Lowering
 from migc.lower.dispatch import lowers_action
 from migc.lower.exprcheck import check_columns, columns_by_name
+from migc.lower.generated import generated_user, partition_column_change
 from migc.lower.typecheck import fits, infer
 from migc.source import Span
 from migc.syntax.ast import AlterAction
@@ -73,8 +74,13 @@ class AlterColumnTypeOp(TableAction):
     reversible: bool = True  # False: PostgreSQL has no cast at all from the new type back
     span: Span = _span()
     type_span: Span = _span()  # where the new type is written
+    # the column's collation before and after: PostgreSQL keeps it across string types and drops it
+    # for a type that takes none, so the way back to a string type names it again
+    old_collation: tuple[str, ...] | None = None
+    new_collation: tuple[str, ...] | None = None
     PASS = PASS_ALTER_TYPE
     ACTION = ("ALTER COLUMN {{ op.column|ident }} TYPE {{ op.new_type|sqltype }}"
+              '{% if op.new_collation %} COLLATE {{ op.new_collation|map("ident")|join(".") }}{% endif %}'
               "{% if op.using is not none %} USING {{ op.using|expr }}{% endif %}")
 
     def touches(self) -> frozenset[str]:
@@ -96,13 +102,14 @@ class AlterColumnTypeOp(TableAction):
         col = table.column(self.column)
         assert col is not None
         default = _retyped_default(col.default, self.old_type, self.new_type)
-        return schema.with_table(table.with_column(replace(col, type=self.new_type, default=default)))
+        return schema.with_table(table.with_column(replace(col, type=self.new_type, default=default,
+                                                           collation=self.new_collation)))
 
     def invert(self) -> tuple[Op, ...]:
         if not self.reversible:
             raise Irreversible(f"no cast from {self.new_type.display()} back to {self.old_type.display()}")
         return (AlterColumnTypeOp(self.table, self.column, self.new_type, self.old_type, self.inverse_using,
-                                  self.using, True, self.span, self.type_span),)
+                                  self.using, True, self.span, self.type_span, self.new_collation, self.old_collation),)
 
     def describe(self) -> str:
         return f"change type of {_on(self.table, self.column)} to {self.new_type.display()}"
@@ -136,6 +143,17 @@ def _lower_set_type(lw: Lowering, table: Table, action: SetType) -> None:
         return
     new_type = resolved[0]
     old_type = column.type
+    if partition_column_change(lw, table, action.span, "change the type of a column"):
+        return
+    user = generated_user(table, column.name)
+    if user is not None:  # PostgreSQL: cannot alter type of a column used by a generated column
+        lw.bag.error("E223", action.span, f"cannot change the type of column '{column.name}': generated column "
+                     f"'{user.name}' of table '{table.name.display()}' is computed from it",
+                     f"drop column {user.name} first, then add it again after the change")
+        return
+    if new_type != old_type and lw.used_by_view(ObjectRef.of_column(table.name, column.name), action.span,
+                                                f"cannot change the type of column '{column.name}'"):
+        return
     if action.using is not None:
         mark = lw.bag.mark()
         typed = check_columns(lw, action.using, columns_by_name(table.columns), table.name.display(), "using")
@@ -175,7 +193,8 @@ def _lower_set_type(lw: Lowering, table: Table, action: SetType) -> None:
     for check in checks:
         lw.emit(DropConstraintOp(table.name, check, action.span, rebuilt=True))
     lw.emit(AlterColumnTypeOp(table.name, column.name, old_type, new_type, action.using, inverse_using,
-                              castable(new_type, old_type), action.span, action.type.span))
+                              castable(new_type, old_type), action.span, action.type.span, column.collation,
+                              column.collation if new_type.category == "S" else None))
     for check in checks:
         lw.emit(AddConstraintOp(table.name, replace(check, validated=check.validated and rewrite), action.span,
                                 rebuilt=True))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 from collections.abc import Callable
 
 from migc.expr import Ident
@@ -17,7 +18,7 @@ from migc.lower.definitions import resolve, table_constraint
 from migc.lower.dispatch import lowers_action
 from migc.source import Span
 from migc.syntax.ast import AlterAction, TableConstraint
-from migc.tree import build_from, builder
+from migc.tree import build_from, builder, has_token, node, span_of
 from migc.tree import span_field as _span
 
 # ------------------------------------------------------------------ syntax
@@ -44,12 +45,25 @@ class ValidateConstraint(OnConstraint):
 
 @dataclass(frozen=True, slots=True)
 class DropConstraint(OnConstraint):
-    pass
+    if_exists: bool = False
 
 
 builder("add_constraint")(build_from(AddConstraint, TableConstraint))
 builder("validate_constraint")(build_from(ValidateConstraint, Ident))
-builder("drop_constraint")(build_from(DropConstraint, Ident))
+@dataclass(frozen=True, slots=True)
+class RenameConstraint(AlterAction):
+    ARGS = ("name", "new_name")
+    name: Ident
+    new_name: Ident
+    span: Span = _span()
+
+
+builder("rename_constraint")(build_from(RenameConstraint, Ident, Ident))
+
+
+@builder("drop_constraint")
+def _drop_constraint(c: list[Any]) -> DropConstraint:
+    return DropConstraint(node(c, Ident), span_of(c), has_token(c, "IF_EXISTS"))
 
 
 # ------------------------------------------------------------------ ops
@@ -133,6 +147,32 @@ class ValidateConstraintOp(TableAction):
         return Lock(self.table, "ACCESS EXCLUSIVE")
 
 
+@dataclass(frozen=True, slots=True)
+class RenameConstraintOp(Op):
+    """ALTER TABLE ... RENAME CONSTRAINT: a primary key's or unique constraint's index takes the new
+    name too (PostgreSQL renames both)."""
+
+    table: Name
+    old: str
+    new: str
+    span: Span = _span()
+    TEMPLATE = "ALTER TABLE {{ op.table|qname }} RENAME CONSTRAINT {{ op.old|ident }} TO {{ op.new|ident }}"
+
+    def apply(self, schema: Schema) -> Schema:
+        t = schema.tables[self.table]
+        return schema.with_table(replace(
+            t, constraints=tuple(replace(c, name=self.new) if c.name == self.old else c for c in t.constraints)))
+
+    def invert(self) -> tuple[Op, ...]:
+        return (RenameConstraintOp(self.table, self.new, self.old, self.span),)
+
+    def describe(self) -> str:
+        return f"rename constraint {self.old} of {self.table.display()} to {self.new}"
+
+    def lock(self) -> Lock | None:
+        return Lock(self.table, "ACCESS EXCLUSIVE")
+
+
 @creator(OnTable)
 def _create(on: OnTable) -> tuple[Op, ...]:
     return (AddConstraintOp(on.table, on.constraint),)
@@ -169,6 +209,9 @@ def _lower_validate(lw: Lowering, table: Table, action: ValidateConstraint) -> N
 
 @lowers_action(DropConstraint)
 def _lower_drop(lw: Lowering, table: Table, action: DropConstraint) -> None:
+    if action.if_exists and table.constraint(action.name.value) is None:
+        lw.does_nothing(action.span, f"table '{table.name.display()}' has no constraint '{action.name.value}'", "the action")
+        return
     constraint = _constraint(lw, table, action.name)
     if constraint is None:
         return
@@ -183,6 +226,21 @@ def _lower_drop(lw: Lowering, table: Table, action: DropConstraint) -> None:
                                  f"'{fk.name}' of table '{other.name.display()}' depends on it")
                     return
     lw.emit(DropConstraintOp(table.name, constraint, action.span))
+
+
+@lowers_action(RenameConstraint)
+def _lower_rename(lw: Lowering, table: Table, action: RenameConstraint) -> None:
+    constraint = _constraint(lw, table, action.name)
+    if constraint is None or not lw.check_ident(action.new_name):
+        return
+    new = action.new_name.value
+    schema = table.name.schema
+    taken = table.constraint(new) is not None or (constraint.has_index and new in lw.schema.relation_names(schema))
+    if taken:
+        lw.bag.error("E108", action.new_name.span, f"constraint name '{new}' cannot be used: it is already taken "
+                     f"{'by table ' + repr(table.name.display()) if table.constraint(new) else 'in schema ' + repr(schema)}")
+        return
+    lw.emit(RenameConstraintOp(table.name, constraint.name, new, action.span))
 
 
 def _constraint(lw: Lowering, table: Table, ident: Ident) -> Constraint | None:

@@ -15,7 +15,7 @@ from migc.lower.context import Lowering
 from migc.lower.dispatch import lowers
 from migc.source import Span
 from migc.syntax.ast import OnName, Renaming, Statement, StringLit, string_lits
-from migc.tree import Marker, build_from, builder, marker_value, node, span_of
+from migc.tree import Marker, build_from, builder, has_token, marker_value, node, span_of
 from migc.tree import span_field as _span
 
 # ------------------------------------------------------------------ syntax
@@ -46,7 +46,7 @@ class RenameEnum(Renaming):
 
 @dataclass(frozen=True, slots=True)
 class DropEnum(OnName):
-    pass
+    if_exists: bool = False
 
 
 @builder("create_enum")
@@ -66,7 +66,9 @@ def _alter_enum(c: list[Any]) -> AlterEnumAddValue:
 
 
 builder("rename_enum")(build_from(RenameEnum, QName, Ident))
-builder("drop_enum")(build_from(DropEnum, QName))
+@builder("drop_enum")
+def _drop_enum(c: list[Any]) -> DropEnum:
+    return DropEnum(node(c, QName), span_of(c), has_token(c, "IF_EXISTS"))
 
 
 # ------------------------------------------------------------------ ops
@@ -187,7 +189,8 @@ def _create(enum: EnumType) -> tuple[Op, ...]:
 
 
 def _type_taken(lw: Lowering, name: Name) -> bool:
-    return name in lw.schema.enums or name in lw.schema.tables  # a table is also a row type
+    # a table (or a view) is also a row type
+    return name in lw.schema.enums or name in lw.schema.tables or name.name in lw.schema.type_names(name.schema)
 
 
 @lowers(CreateEnum)
@@ -241,6 +244,11 @@ def _lower_rename(lw: Lowering, stmt: RenameEnum) -> None:
 
 @lowers(DropEnum)
 def _lower_drop(lw: Lowering, stmt: DropEnum) -> None:
+    if stmt.if_exists:
+        name = lw.name(stmt.name)
+        if name is not None and name not in lw.schema.enums:
+            lw.does_nothing(stmt.span, f"there is no enum '{name.display()}'")
+            return
     enum = lw.enum(stmt.name)
     if enum is None:
         return

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any
 
 from migc.expr import Expr, Ident, QName
@@ -42,6 +43,7 @@ class CreateIndex(Statement):
     elements: tuple[IndexElem, ...]
     where: Expr | None
     span: Span = _span()
+    if_not_exists: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +52,7 @@ class DropIndex(Statement):
     name: QName
     concurrently: bool
     span: Span = _span()
+    if_exists: bool = False
 
 
 @builder("index_elem")
@@ -73,13 +76,13 @@ def _where(c: list[Any]) -> Marker:
 def _create_index(c: list[Any]) -> CreateIndex:
     return CreateIndex(
         optional(c, Ident), node(c, QName), has_token(c, "UNIQUE"), has_token(c, "CONCURRENTLY"),
-        tuple(nodes(c, IndexElem)), marker_value(c, "where"), span_of(c),
+        tuple(nodes(c, IndexElem)), marker_value(c, "where"), span_of(c), has_token(c, "IF_NOT_EXISTS"),
     )
 
 
 @builder("drop_index")
 def _drop_index(c: list[Any]) -> DropIndex:
-    return DropIndex(node(c, QName), has_token(c, "CONCURRENTLY"), span_of(c))
+    return DropIndex(node(c, QName), has_token(c, "CONCURRENTLY"), span_of(c), has_token(c, "IF_EXISTS"))
 
 
 # ------------------------------------------------------------------ ops
@@ -136,7 +139,13 @@ class DropIndexOp(Op):
 
 @creator(Index)
 def _create(index: Index) -> tuple[Op, ...]:
+    if index.inherited_from is not None:  # a partition's copy of its parent's index: PostgreSQL makes it
+        return INHERITED_INDEX_CREATORS[0](index) if INHERITED_INDEX_CREATORS else ()
     return (CreateIndexOp(index, False),)
+
+
+# how a partition's copy of its parent's index gets back the name it had (kinds/partition.py)
+INHERITED_INDEX_CREATORS: list[Callable[[Index], tuple[Op, ...]]] = []
 
 
 # ------------------------------------------------------------------ lowering
@@ -144,9 +153,18 @@ def _create(index: Index) -> tuple[Op, ...]:
 
 @lowers(CreateIndex)
 def _lower_create(lw: Lowering, stmt: CreateIndex) -> None:
-    table = lw.table(stmt.table)
+    table = lw.relation(stmt.table)  # a table, or a materialized view
     if table is None:
         return
+    if stmt.if_not_exists:
+        if stmt.name is None:  # PostgreSQL: syntax error (the name is required)
+            lw.bag.error("E217", stmt.span, "create index if not exists needs the index's name",
+                         "name it: create index if not exists NAME on ...")
+            return
+        if stmt.name.value in lw.schema.relation_names(table.name.schema):
+            lw.does_nothing(stmt.span, f"relation '{Name(table.name.schema, stmt.name.value).display()}' "
+                            "already exists")
+            return
     columns = columns_by_name(table.columns)
     mark = lw.bag.mark()
     for elem in stmt.elements:
@@ -178,8 +196,17 @@ def _lower_create(lw: Lowering, stmt: CreateIndex) -> None:
 
 @lowers(DropIndex)
 def _lower_drop(lw: Lowering, stmt: DropIndex) -> None:
+    if stmt.if_exists:
+        name = lw.name(stmt.name)
+        if name is not None and name not in lw.schema.indexes and name.name not in lw.schema.relation_names(name.schema):
+            lw.does_nothing(stmt.span, f"there is no index '{name.display()}'")
+            return
     index = lw.index(stmt.name)
     if index is None:
+        return
+    if index.inherited_from is not None:
+        lw.bag.error("E228", stmt.name.span, f"index '{index.name.display()}' of a partition belongs to index "
+                     f"'{index.inherited_from.display()}' of its parent", "drop the parent's index instead")
         return
     lw.emit(DropIndexOp(index, stmt.concurrently, stmt.span))
 

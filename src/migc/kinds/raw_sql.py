@@ -94,15 +94,6 @@ catalog_section(CatalogSection(
 ))
 
 catalog_section(CatalogSection(
-    "views", "view",
-    f"""SELECT n.nspname, c.relname, c.relkind = 'm', pg_get_viewdef(c.oid, true)
-        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE c.relkind IN ('v', 'm') AND {USER_NS} AND {not_extension_member('pg_class', 'c.oid')}""",
-    lambda row: ((qualified(row[0], row[1]),), {"materialized": row[2], "definition": row[3]}),
-    modeled=False,
-))
-
-catalog_section(CatalogSection(
     "functions", "function",
     f"""SELECT n.nspname, p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')',
             pg_get_functiondef(p.oid)

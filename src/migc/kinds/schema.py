@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from migc.expr import Ident
 from migc.ir.catalog import USER_NS, CatalogSection, catalog_section, not_extension_member
@@ -14,7 +15,7 @@ from migc.lower.context import Lowering
 from migc.lower.dispatch import lowers
 from migc.source import Span
 from migc.syntax.ast import Statement
-from migc.tree import build_from, builder
+from migc.tree import builder, has_token, node, span_of
 from migc.tree import span_field as _span
 
 # ------------------------------------------------------------------ syntax
@@ -29,16 +30,22 @@ class OnSchema(Statement):
 
 @dataclass(frozen=True, slots=True)
 class CreateSchema(OnSchema):
-    pass
+    if_not_exists: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class DropSchema(OnSchema):
-    pass
+    if_exists: bool = False
 
 
-builder("create_schema")(build_from(CreateSchema, Ident))
-builder("drop_schema")(build_from(DropSchema, Ident))
+@builder("create_schema")
+def _create_schema(c: list[Any]) -> CreateSchema:
+    return CreateSchema(node(c, Ident), span_of(c), has_token(c, "IF_NOT_EXISTS"))
+
+
+@builder("drop_schema")
+def _drop_schema(c: list[Any]) -> DropSchema:
+    return DropSchema(node(c, Ident), span_of(c), has_token(c, "IF_EXISTS"))
 
 
 # ------------------------------------------------------------------ ops
@@ -103,6 +110,9 @@ def _create(namespace: Namespace) -> tuple[Op, ...]:
 def _lower_create(lw: Lowering, stmt: CreateSchema) -> None:
     if not lw.check_ident(stmt.name):
         return
+    if stmt.name.value in lw.schema.schemas and stmt.if_not_exists:
+        lw.does_nothing(stmt.span, f"schema '{stmt.name.value}' already exists")
+        return
     if stmt.name.value in lw.schema.schemas:
         lw.bag.error("E112", stmt.name.span, f"schema '{stmt.name.value}' already exists")
         return
@@ -112,6 +122,9 @@ def _lower_create(lw: Lowering, stmt: CreateSchema) -> None:
 @lowers(DropSchema)
 def _lower_drop(lw: Lowering, stmt: DropSchema) -> None:
     name = stmt.name.value
+    if name not in lw.schema.schemas and stmt.if_exists:
+        lw.does_nothing(stmt.span, f"there is no schema '{name}'")
+        return
     if name not in lw.schema.schemas:
         lw.bag.error("E111", stmt.name.span, f"unknown schema '{name}'")
         return

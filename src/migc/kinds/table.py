@@ -11,13 +11,15 @@ from migc.ir.catalog import USER_NS, CatalogSection, catalog_section, not_extens
 from migc.ir.creation import creator, recreation_ops
 from migc.ir.model import Column, Constraint, Index, Name, ObjectRef, Table
 from migc.ir.op import Lock, Op
-from migc.ir.schema import Schema
+from migc.ir.schema import Schema, follow_rename
+from migc.lower import names
 from migc.lower.context import Lowering
-from migc.lower.definitions import Pending, build_column, resolve, table_constraint, with_sequences
+from migc.lower.definitions import Pending, build_column, generated_ok, resolve, table_constraint, with_sequences
 from migc.lower.dispatch import lower_action, lowers
+from migc.kinds.partition import PartitionBy, check_keys, partition_key, partitions_of
 from migc.source import Span
 from migc.syntax.ast import AlterAction, ColumnDef, OnName, Renaming, Statement, TableConstraint
-from migc.tree import build_from, builder, has_token, node, nodes, span_of
+from migc.tree import builder, has_token, node, nodes, optional, span_of
 from migc.tree import span_field as _span
 
 # ------------------------------------------------------------------ syntax
@@ -25,12 +27,14 @@ from migc.tree import span_field as _span
 
 @dataclass(frozen=True, slots=True)
 class CreateTable(Statement):
-    ARGS = ("name", "columns", "constraints")
+    ARGS = ("name", "columns", "constraints", "partition_by")
     name: QName
     columns: tuple[ColumnDef, ...]
     constraints: tuple[TableConstraint, ...]
     span: Span = _span()
     if_not_exists: bool = False
+    unlogged: bool = False
+    partition_by: PartitionBy | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +44,7 @@ class DropTable(OnName):
 
 @dataclass(frozen=True, slots=True)
 class RenameTable(Renaming):
-    pass
+    if_exists: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,12 +53,19 @@ class AlterTable(Statement):
     name: QName
     actions: tuple[AlterAction, ...]
     span: Span = _span()
+    if_exists: bool = False
+    only: bool = False  # `alter table only t`: the same on a table without partitions
+
+    @property
+    def concurrently(self) -> bool:
+        """`detach partition ... concurrently` cannot run in a transaction (see E207)."""
+        return any(getattr(a, "concurrently", False) is True for a in self.actions)
 
 
 @builder("create_table")
 def _create_table(c: list[Any]) -> CreateTable:
     return CreateTable(node(c, QName), tuple(nodes(c, ColumnDef)), tuple(nodes(c, TableConstraint)), span_of(c),
-                       has_token(c, "IF_NOT_EXISTS"))
+                       has_token(c, "IF_NOT_EXISTS"), has_token(c, "UNLOGGED"), optional(c, PartitionBy))
 
 
 @builder("drop_table")
@@ -64,10 +75,13 @@ def _drop_table(c: list[Any]) -> DropTable:
 
 @builder("alter_table")
 def _alter_table(c: list[Any]) -> AlterTable:
-    return AlterTable(node(c, QName), tuple(nodes(c, AlterAction)), span_of(c))
+    return AlterTable(node(c, QName), tuple(nodes(c, AlterAction)), span_of(c), has_token(c, "IF_EXISTS"),
+                      has_token(c, "ONLY"))
 
 
-builder("rename_table")(build_from(RenameTable, QName, Ident))
+@builder("rename_table")
+def _rename_table(c: list[Any]) -> RenameTable:
+    return RenameTable(node(c, QName), node(c, Ident), span_of(c), has_token(c, "IF_EXISTS"))
 
 
 # ------------------------------------------------------------------ ops
@@ -76,11 +90,18 @@ builder("rename_table")(build_from(RenameTable, QName, Ident))
 def split_constraints(table: Table) -> tuple[list[Constraint], list[Constraint]]:
     """Which constraints go inside CREATE TABLE and which are added after it: NOT VALID ones (only
     ALTER TABLE can add those), and a second key on the same columns (CREATE TABLE would merge it
-    into the first; a model with both got them from separate ALTER TABLEs)."""
+    into the first; a model with both got them from separate ALTER TABLEs). A partition's own
+    constraints all come after it (PARTITION OF lists no columns); its inherited ones PostgreSQL
+    makes itself."""
     inline: list[Constraint] = []
     later: list[Constraint] = []
     key_columns: set[tuple[str, ...]] = set()
     for c in table.constraints:
+        if c.inherited_from is not None:
+            continue
+        if table.partition_of is not None:
+            later.append(c)
+            continue
         if not c.validated or (c.has_index and c.columns in key_columns):
             later.append(c)
             continue
@@ -99,16 +120,30 @@ class CreateTableOp(Op):
     TEMPLATE = """
 {%- set t = op.table %}
 {%- set inline, later = op.split() %}
-{{- d.sequences_before(t.name, t.columns) }}CREATE TABLE {{ t.name|qname }} (
+{%- if t.partition_of %}CREATE {{ "UNLOGGED " if t.unlogged }}TABLE {{ t.name|qname }} PARTITION OF {{ t.partition_of.parent|qname }} {{ d.bound(t.partition_of.bound) }}{{ d.partition_by(t.partition_by) }}
+{%- for fresh, name in op.renamed_copies() %}{{ NEXT }}ALTER TABLE {{ t.name|qname }} RENAME CONSTRAINT {{ fresh|ident }} TO {{ name|ident }}{% endfor %}
+{%- else %}
+{{- d.sequences_before(t.name, t.columns) }}CREATE {{ "UNLOGGED " if t.unlogged }}TABLE {{ t.name|qname }} (
 {% for c in t.columns %}  {{ d.column(t.name, c) }}{{ "," if not loop.last or inline }}
 {% endfor %}
 {%- for k in inline %}  {{ d.constraint(k) }}{{ "," if not loop.last }}
 {% endfor %})
-{{- d.sequences_after(t.name, t.columns) }}
+{{- d.partition_by(t.partition_by) }}
+{{- d.sequences_after(t.name, t.columns) }}{% endif %}
 {%- for k in later %}{{ NEXT }}ALTER TABLE {{ t.name|qname }} ADD {{ d.constraint(k) }}{% endfor %}"""
 
     def split(self) -> tuple[list[Constraint], list[Constraint]]:
         return split_constraints(self.table)
+
+    def renamed_copies(self) -> list[tuple[str, str]]:
+        """A partition's copies of its parent's keys that PostgreSQL would name otherwise now (their
+        columns were renamed since): (the name PARTITION OF gives, the name it had)."""
+        return [(fresh, c.name) for c in self.table.constraints
+                if c.inherited_from is not None and c.owns_index
+                and (fresh := names.choose_name(self.table.name.name, None if c.kind == "primary key" else
+                                                names.join_column_names(c.columns),
+                                                {"primary key": "pkey", "unique": "key"}.get(c.kind, "excl"),
+                                                set())) != c.name]
 
     def apply(self, schema: Schema) -> Schema:
         return schema.with_table(self.table)
@@ -117,7 +152,7 @@ class CreateTableOp(Op):
         return (DropTableOp(self.table, (), self.span),)
 
     def describe(self) -> str:
-        return f"create table {self.table.name.display()}"
+        return f"create {'unlogged ' if self.table.unlogged else ''}table {self.table.name.display()}"
 
     def lock(self) -> Lock | None:
         """A foreign key locks the table it references (SHARE ROW EXCLUSIVE)."""
@@ -166,7 +201,7 @@ class RenameTableOp(Op):
         after = after.with_tables(_retarget_fks(t, old, new) for t in list(after.tables.values()) if t.references(old))
         for index in [i for i in after.indexes.values() if i.table == old]:
             after = after.with_index(replace(index, table=new))
-        return after
+        return follow_rename(schema, after, ObjectRef.table(old), ObjectRef.table(new))
 
     def invert(self) -> tuple[Op, ...]:
         return (RenameTableOp(self.new, self.old, self.span),)
@@ -231,11 +266,17 @@ def _lower_create(lw: Lowering, stmt: CreateTable) -> None:
     pk_cols = {c for p in pending if p.kind == "primary key" for c in p.columns}
     columns = [replace(c, not_null=True) if c.name in pk_cols else c for c in columns]
     columns = with_sequences(lw, name, columns)
-    table = Table(name, tuple(columns))
+    table = Table(name, tuple(columns), unlogged=stmt.unlogged)
+    ok = generated_ok(lw, table) and ok
     constraints = resolve(lw, table, pending)
     if not ok or constraints is None:
         return
     created = replace(table, constraints=tuple(constraints))
+    if stmt.partition_by is not None:
+        key = partition_key(lw, created, stmt.partition_by)
+        if key is None or not check_keys(lw, replace(created, partition_by=key), key, stmt.partition_by.span):
+            return
+        created = replace(created, partition_by=key)
     type_spans = tuple((c.name.value, c.type.span) for c in stmt.columns)
     lw.emit(CreateTableOp(created, stmt.span, stmt.name.span, type_spans))
 
@@ -250,6 +291,8 @@ def _lower_drop(lw: Lowering, stmt: DropTable) -> None:
     table = lw.table(stmt.name)
     if table is None:
         return
+    if lw.used_by_view(table.ref, stmt.span, f"cannot drop table '{table.name.display()}'"):
+        return
     refs = lw.schema.referencing(table.name)
     if refs:
         other, fk = refs[0]
@@ -257,11 +300,29 @@ def _lower_drop(lw: Lowering, stmt: DropTable) -> None:
                      f"of table '{other.name.display()}' references it",
                      f"drop that constraint first: alter table {other.name.display()} drop constraint {fk.name}")
         return
-    lw.emit(DropTableOp(table, tuple(lw.schema.indexes_of(table.name)), stmt.span))
+    for part in partitions_of(lw.schema, table.name):  # PostgreSQL drops them with it: say so, to give them back
+        _drop_partitions_first(lw, part, stmt.span)
+    table = lw.schema.tables[table.name]
+    lw.emit(DropTableOp(table, _own_indexes(lw, table.name), stmt.span))
+
+
+def _own_indexes(lw: Lowering, table: Name) -> tuple[Index, ...]:
+    """A table's indexes (a partition's copies of its parent's come back with it, under the names
+    they had: see kinds/partition.py)."""
+    return tuple(lw.schema.indexes_of(table))
+
+
+def _drop_partitions_first(lw: Lowering, part: Table, span: Span) -> None:
+    for sub in partitions_of(lw.schema, part.name):
+        _drop_partitions_first(lw, sub, span)
+    part = lw.schema.tables[part.name]
+    lw.emit(DropTableOp(part, _own_indexes(lw, part.name), span))
 
 
 @lowers(RenameTable)
 def _lower_rename(lw: Lowering, stmt: RenameTable) -> None:
+    if stmt.if_exists and _absent(lw, stmt.name, stmt.span):
+        return
     table = lw.table(stmt.name)
     if table is None or not lw.check_ident(stmt.new_name):
         return
@@ -274,10 +335,26 @@ def _lower_rename(lw: Lowering, stmt: RenameTable) -> None:
     lw.emit(RenameTableOp(table.name, new, stmt.span))
 
 
+def _absent(lw: Lowering, qname: QName, span: Span) -> bool:
+    """`alter table if exists` of a table the model does not have: the statement does nothing."""
+    name = lw.name(qname)
+    if name is not None and name not in lw.schema.tables:
+        lw.does_nothing(span, f"there is no table '{name.display()}'")
+        return True
+    return False
+
+
 @lowers(AlterTable)
 def _lower_alter(lw: Lowering, stmt: AlterTable) -> None:
+    if stmt.if_exists and _absent(lw, stmt.name, stmt.span):
+        return
     table = lw.table(stmt.name)
     if table is None:
+        return
+    if stmt.only and partitions_of(lw.schema, table.name):
+        lw.bag.error("E228", stmt.name.span, f"`alter table only` on partitioned table '{table.name.display()}' "
+                     "would leave its partitions without the change: migc does not model that",
+                     "leave out `only` (the partitions follow), or change each partition")
         return
     for action in stmt.actions:  # each action sees the table as the ones before it left it
         lower_action(lw, lw.schema.tables[table.name], action)
@@ -287,8 +364,14 @@ def _lower_alter(lw: Lowering, stmt: AlterTable) -> None:
 
 catalog_section(CatalogSection(
     "tables", "table",
-    f"""SELECT n.nspname, c.relname, c.relkind = 'p' FROM pg_class c
+    f"""SELECT n.nspname, c.relname, c.relkind = 'p', c.relpersistence = 'u',
+            CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END,
+            (SELECT pn.nspname || '.' || p.relname FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent
+               JOIN pg_namespace pn ON pn.oid = p.relnamespace WHERE i.inhrelid = c.oid),
+            pg_get_expr(c.relpartbound, c.oid)
+        FROM pg_class c
         JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE c.relkind IN ('r', 'p') AND {USER_NS} AND {not_extension_member('pg_class', 'c.oid')}""",
-    lambda row: ((qualified(row[0], row[1]),), {"partitioned": row[2]}),
+    lambda row: ((qualified(row[0], row[1]),), {"partitioned": row[2], "unlogged": row[3], "partition_key": row[4],
+                                                 "partition_of": row[5], "bound": row[6]}),
 ))

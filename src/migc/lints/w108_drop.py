@@ -1,4 +1,4 @@
-"""W108: dropping a table, column, enum or schema that running code may still use."""
+"""W108: dropping a table, column, enum, schema or view that running code may still use."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from migc.kinds.column import DropColumnOp
 from migc.kinds.enum import DropEnumOp
 from migc.kinds.schema import DropSchemaOp
 from migc.kinds.table import DropTableOp
+from migc.kinds.view import DropViewOp
 from migc.lints import Finding, Lint, lint
 
 
@@ -27,3 +28,8 @@ def drop(m: Lint) -> Iterator[Finding]:
         elif isinstance(op, DropSchemaOp) and step.existed(ObjectRef("schema", Name(op.name, ""))):
             yield Finding(op.span, f"dropping schema '{op.name}' breaks code that still uses it",
                           "deploy code that no longer uses the schema first")
+    for view_op, step in m.each(DropViewOp):
+        view = view_op.view
+        if step.existed(view.ref):
+            yield Finding(view_op.span, f"dropping {view.what} '{view.name.display()}' breaks code that still reads it",
+                          "deploy code that no longer reads the view first, then drop it in a later migration")

@@ -22,3 +22,8 @@ def key_on_existing_table(m: Lint) -> Iterator[Finding]:
                               "index while holding an ACCESS EXCLUSIVE lock",
                               "create unique index concurrently in a migration of its own first: a unique index "
                               "enforces uniqueness and can back foreign keys")
+            elif c.kind == "exclude":  # no concurrent way to build one: say what it costs
+                yield Finding(op.span, f"exclusion constraint '{c.name}' on existing table '{op.table.display()}' "
+                              "builds its index and checks every row while holding an ACCESS EXCLUSIVE lock",
+                              "PostgreSQL cannot build it concurrently: add it while the table is small, or in a "
+                              "maintenance window")

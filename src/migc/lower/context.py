@@ -10,7 +10,7 @@ from typing import Callable, Iterable
 from migc import typenames
 from migc.diagnostics import DiagnosticBag
 from migc.expr import Ident, QName, TypeRef
-from migc.ir.model import Column, EnumType, Index, Name, Table
+from migc.ir.model import Column, EnumType, Index, Name, ObjectRef, Table
 from migc.ir.op import Irreversible, Op
 from migc.ir.schema import Schema
 from migc.ir.types import SERIAL_TYPES, SqlType, canonical_name, check_args
@@ -57,10 +57,10 @@ class Lowering:
         self.before.append(self.schema)
         self.schema = self.schema.apply(op)
 
-    def does_nothing(self, span: Span, why: str) -> None:
-        """`if [not] exists` settled at compile time: the statement would do nothing, so it emits
-        no op (and no SQL), and `check` says so (W005)."""
-        self.bag.warning("W005", span, f"{why}: the statement does nothing and emit writes nothing for it",
+    def does_nothing(self, span: Span, why: str, what: str = "the statement") -> None:
+        """`if [not] exists` settled at compile time: the statement (or one action of `alter table`:
+        `what`) would do nothing, so it emits no op (and no SQL), and `check` says so (W005)."""
+        self.bag.warning("W005", span, f"{why}: {what} does nothing and emit writes nothing for it",
                          "remove it, or drop `if [not] exists` if the model is wrong about the database "
                          "(migc diff shows drift)")
 
@@ -136,6 +136,31 @@ class Lowering:
         """Does the model know a function of that name (made by `create function`)?"""
         return any(getattr(key, "name", None) == name or getattr(getattr(key, "name", None), "name", None) == name
                    for key in self.schema.store("function"))
+
+    def used_by_view(self, ref: ObjectRef, span: Span, doing: str) -> bool:
+        """Does a view use `ref` (a table, a column, a view)? PostgreSQL refuses to drop it or change
+        its type then (without cascade): E254, naming the view and where it was made."""
+        if not self.schema.store("view") and not self.schema.store("materialized view"):
+            return False
+        for kind, _, obj in self.schema.users_of(ref):
+            if kind in ("view", "materialized view") and getattr(obj, "ref", None) != ref:
+                origin = getattr(obj, "origin", "")
+                where = f" (made at {origin})" if origin else ""
+                self.bag.error("E254", span, f"{doing}: {getattr(obj, 'what', 'view')} '{obj.name.display()}'{where} "
+                               "uses it", "drop the view first (and create it again after), or leave this alone")
+                return True
+        return False
+
+    def relation(self, qname: QName) -> Table | None:
+        """A table, or a materialized view seen as a table of its columns (what `create index` takes)."""
+        name = self.name(qname)
+        if name is None:
+            return None
+        view = self.schema.store("materialized view").get(name)
+        if view is not None and getattr(view, "indexable", False):
+            table: Table = view.as_table()
+            return table
+        return self.table(qname)
 
     def relation_free(self, name: Name, span: Span, code: str, what: str) -> bool:
         """Tables, indexes, sequences and constraint indexes share one namespace per schema."""

@@ -8,10 +8,11 @@ from dataclasses import dataclass, replace
 
 from migc import expr as ex
 from migc import quoting
-from migc.ir.model import Column, Constraint, ForeignKey, Index, Name, Table
+from migc.ir.model import Column, Constraint, Exclusion, ForeignKey, Index, IndexElement, Name, Table
 from migc.lower import names
 from migc.lower.context import Lowering
-from migc.lower.exprcheck import check_boolean, check_default, columns_by_name
+from migc.lower.exprcheck import check_boolean, check_columns, check_default, columns_by_name
+from migc.lower.generated import check_collation, check_generated, identity_options
 from migc.source import Span
 from migc.syntax import ast
 
@@ -28,11 +29,12 @@ class Pending:
     references: ForeignKey | None = None  # set once resolved
     fk_source: ast.ForeignKeyRef | None = None
     not_valid: bool = False
+    exclusion: Exclusion | None = None
 
     def build(self, name: str) -> Constraint:
         check_columns = self.check.column_names() if self.check is not None else ()
         return Constraint(name, self.kind, check_columns if self.kind == "check" else self.columns,
-                          self.check, self.references, not self.not_valid)
+                          self.check, self.references, not self.not_valid, self.exclusion)
 
 
 def build_column(lw: Lowering, table_name: Name, cdef: ast.ColumnDef) -> tuple[Column, list[Pending]] | None:
@@ -62,7 +64,7 @@ def build_column(lw: Lowering, table_name: Name, cdef: ast.ColumnDef) -> tuple[C
                     col = replace(col, not_null=True)
             case "default":
                 assert mod.expr is not None
-                if serial or col.identity:
+                if serial or col.identity or col.generated is not None:
                     lw.bag.error("E216", mod.span, f"column '{col.name}' has a generated value and a default")
                 elif col.default is not None:
                     lw.bag.error("E216", mod.span, f"column '{col.name}' has more than one default")
@@ -77,11 +79,23 @@ def build_column(lw: Lowering, table_name: Name, cdef: ast.ColumnDef) -> tuple[C
                 pending.append(Pending("foreign key", mod.constraint_name, (col.name,), mod.span,
                                        fk_source=fk, not_valid=fk.not_valid))
             case "identity":
-                if serial or col.default is not None:
+                if serial or col.default is not None or col.generated is not None:
                     lw.bag.error("E216", mod.span, f"column '{col.name}' has a generated value and a default")
                 if sql_type.name not in ("smallint", "integer", "bigint") or sql_type.array_dims:
                     lw.bag.error("E216", mod.span, f"identity column '{col.name}' must be smallint, integer or bigint")
-                col = replace(col, identity="always" if mod.identity_always else "by default", not_null=True)
+                options = identity_options(lw, col.name, sql_type, mod.options, mod.span) or ()
+                col = replace(col, identity="always" if mod.identity_always else "by default", not_null=True,
+                              identity_options=options)
+            case "generated":
+                assert mod.expr is not None
+                if serial or col.identity or col.default is not None or col.generated is not None:
+                    lw.bag.error("E216", mod.span, f"column '{col.name}' has a generated value and a default")
+                col = replace(col, generated=mod.expr)
+            case "collate":
+                assert mod.collation is not None
+                qn = mod.collation
+                if check_collation(lw, col.name, sql_type, mod.span):
+                    col = replace(col, collation=(qn.schema.value, qn.name.value) if qn.schema else (qn.name.value,))
     if seen_null is not None and seen_null.kind == "null" and any(p.kind == "primary key" for p in pending):
         lw.bag.error("E216", seen_null.span, f"primary key column '{col.name}' cannot be null")
     elif seen_null is not None and seen_null.kind == "null" and col.identity:
@@ -89,10 +103,29 @@ def build_column(lw: Lowering, table_name: Name, cdef: ast.ColumnDef) -> tuple[C
     return col, pending
 
 
+def generated_ok(lw: Lowering, table: Table) -> bool:
+    """Check every generated column's expression against the table's (final) columns."""
+    columns = columns_by_name(table.columns)
+    ok = True
+    for column in table.columns:
+        if column.generated is not None:
+            ok = check_generated(lw, table.name.display(), columns, column, column.generated) and ok
+    return ok
+
+
 def table_constraint(tc: ast.TableConstraint) -> Pending:
     cols = tuple(c.value for c in tc.columns)
     if tc.kind == "check":
         return Pending("check", tc.name, (), tc.span, check=tc.expr, not_valid=tc.not_valid)
+    if tc.kind == "exclude":
+        assert tc.exclusion is not None
+        spec = tc.exclusion
+        exclusion = Exclusion(spec.method or "btree", tuple((IndexElement(e.expr), e.operator) for e in spec.elements),
+                              spec.where)
+        mentioned: dict[str, None] = {}
+        for e in [*(el.expr for el in spec.elements), *([spec.where] if spec.where is not None else [])]:
+            mentioned.update(dict.fromkeys(e.column_names()))
+        return Pending("exclude", tc.name, tuple(mentioned), tc.span, exclusion=exclusion)
     if tc.kind == "foreign key":
         assert tc.references is not None
         return Pending("foreign key", tc.name, cols, tc.span, fk_source=tc.references,
@@ -125,7 +158,32 @@ def resolve(lw: Lowering, table: Table, pending: list[Pending]) -> list[Constrai
             ok = ok and not lw.bag.errors_since(mark)
         if p.kind == "foreign key":
             ok = _resolve_fk(lw, table, p, [q for q in pending if q.kind in ("primary key", "unique")]) and ok
+        if p.kind == "exclude" and p.exclusion is not None and all(col in columns for col in p.columns):
+            ok = check_exclusion(lw, table, columns, p.exclusion, p.span) and ok
     return _name_all(lw, table, pending) if ok else None
+
+
+# access methods that can back an exclusion constraint (amgettuple): not gin, not brin
+_EXCLUSION_METHODS = frozenset({"btree", "hash", "gist", "spgist"})
+# operators that are not commutative: PostgreSQL refuses them in an exclusion constraint
+_NOT_COMMUTATIVE = frozenset({"<", ">", "<=", ">=", "@>", "<@", "<<", ">>", "->", "->>", "#>", "#>>", "||", "~", "!~",
+                              "~*", "!~*", "?", "?|", "?&", "#-", "@@", "<->"})
+
+
+def check_exclusion(lw: Lowering, table: Table, columns: dict[str, Column], exclusion: Exclusion, span: Span) -> bool:
+    mark = lw.bag.mark()
+    what = "exclusion constraint"
+    if exclusion.method not in _EXCLUSION_METHODS:
+        lw.bag.error("E226", span, f"{what}: index method '{exclusion.method}' cannot back an exclusion constraint",
+                     "use gist (or btree, hash, spgist)")
+    for element, operator in exclusion.elements:
+        check_columns(lw, element.expr, columns, table.name.display(), what)
+        if operator in _NOT_COMMUTATIVE:
+            lw.bag.error("E226", element.expr.span, f"{what}: operator {operator} is not commutative",
+                         "an exclusion constraint compares each pair of rows both ways: use =, <> or && (overlaps)")
+    if exclusion.where is not None:
+        check_boolean(lw, exclusion.where, columns, table.name.display(), f"{what} predicate")
+    return not lw.bag.errors_since(mark)
 
 
 def _resolve_fk(lw: Lowering, table: Table, p: Pending, new_keys: list[Pending]) -> bool:
@@ -139,6 +197,11 @@ def _resolve_fk(lw: Lowering, table: Table, p: Pending, new_keys: list[Pending])
     target = table if target_name == table.name else lw.schema.tables.get(target_name)
     if target is None:
         lw.bag.error("E101", source.table.span, f"foreign key references unknown table '{target_name.display()}'")
+        return False
+    if target.unlogged and not table.unlogged:  # PostgreSQL: 42P16
+        lw.bag.error("E225", source.table.span, f"logged table '{table.name.display()}' cannot reference unlogged "
+                     f"table '{target_name.display()}'",
+                     "make both unlogged, or the referenced table logged (alter table ... set logged)")
         return False
     own_keys = new_keys if target is table else []
     ref_cols = tuple(c.value for c in source.columns)
@@ -214,17 +277,22 @@ def _name_all(lw: Lowering, table: Table, pending: list[Pending]) -> list[Constr
     pk_columns = {c for p in pending if p.kind == "primary key" for c in p.columns}
     not_null_names.update({names.make_object_name(table.name.name, c, "not_null"): c for c in pk_columns})
     ok = True
+    own_names = {c.name for c in table.constraints}  # a check or foreign key name is unique per table only
     for p in pending:  # explicit names first: PostgreSQL refuses duplicates
         if p.explicit is None:
             continue
-        in_use = p.explicit.value in connames or (p.kind in ("primary key", "unique") and p.explicit.value in relnames)
+        indexed = p.kind in ("primary key", "unique", "exclude")
+        in_use = p.explicit.value in own_names or (indexed and (p.explicit.value in relnames
+                                                                or p.explicit.value in connames))
         if in_use or p.explicit.value in not_null_names:
             why = f"PostgreSQL 18 gives it to the not null of column '{not_null_names[p.explicit.value]}'" \
-                if not in_use else f"it is already taken in schema '{schema}'"
+                if not in_use else (f"it is already taken in schema '{schema}'" if indexed else
+                                    f"table '{table.name.display()}' already has a constraint of that name")
             lw.bag.error("E108", p.explicit.span, f"constraint name '{p.explicit.value}' cannot be used: {why}")
             ok = False
         connames.add(p.explicit.value)
-        if p.kind in ("primary key", "unique"):
+        own_names.add(p.explicit.value)
+        if indexed:
             relnames.add(p.explicit.value)
     if not ok:
         return None
@@ -238,9 +306,11 @@ def _name_all(lw: Lowering, table: Table, pending: list[Pending]) -> list[Constr
             connames.add(chosen[id(p)])
     # the primary key's index is built first, then the others in order
     for p in sorted(pending, key=lambda q: q.kind != "primary key"):
-        if p.kind in ("primary key", "unique") and p.explicit is None:
-            label = "pkey" if p.kind == "primary key" else "key"
+        if p.kind in ("primary key", "unique", "exclude") and p.explicit is None:
+            label = {"primary key": "pkey", "unique": "key", "exclude": "excl"}[p.kind]
             addition = None if p.kind == "primary key" else names.join_column_names(p.columns)
+            if p.exclusion is not None:  # ChooseIndexColumnNames of the index's elements
+                addition = names.join_column_names(names.index_column_names(e.expr for e, _ in p.exclusion.elements))
             chosen[id(p)] = names.choose_name(tname, addition, label, names.Taken(relnames, connames))
             relnames.add(chosen[id(p)])
             connames.add(chosen[id(p)])

@@ -10,6 +10,7 @@ from migc.ir.model import Column, EnumType, Name
 from migc.ir.types import SqlType
 from migc.lower import functions
 from migc.lower.context import Lowering, did_you_mean
+from migc.lower.defaults import default_problem
 from migc.lower.typecheck import BOOLEAN, Typed, fits, infer
 
 
@@ -57,6 +58,8 @@ def check_default(lw: Lowering, expr: ex.Expr, column: Column) -> Typed:
         problem = _enum_label_problem(typed.value or "", enum)
     if problem is not None:
         lw.bag.error("E201", expr.span, f"default for column '{column.name}': {problem}")
+    elif (refused := default_problem(lw, expr, column.type)) is not None:  # language v2: constants' input
+        lw.bag.error("E201", refused[0].span, f"default for column '{column.name}': {refused[1]}")
     elif typed.literal == "string" and column.type.is_enum:
         _new_label_used(lw, Name(column.type.schema or "public", column.type.name), typed.value or "", expr)
     return typed

@@ -20,6 +20,9 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
+from migc.expr import FuncCall
+from migc.ir.model import ObjectRef
+from migc.ir.schema import OBJECT_KINDS, Schema
 from migc.ir.types import SqlType
 from migc.typenames import canonical_name
 
@@ -168,3 +171,25 @@ def resolve(candidates: list[Function], args: list[tuple[SqlType | None, bool]])
     best = max(score for score, _ in scored)
     exact = tuple(f for score, f in scored if score == best)
     return Call(exact, True)
+
+
+# ---------------------------------------------------------------- the model's functions
+
+
+def model_functions_called(schema: Schema, call: FuncCall) -> tuple[ObjectRef, ...]:
+    """The model's own functions (`create function`, kept in `schema.store("function")`) that a call
+    may be: what whatever makes the call (a view) depends on. By name and schema; without argument
+    types (`column` None), which `same_object` takes as every function of that name."""
+    store = schema.store("function")
+    if not store:
+        return ()
+    kind = OBJECT_KINDS.get("function")
+    if kind is None:
+        return ()
+    schema_name = call.name.schema.value if call.name.schema is not None else None
+    found: dict[ObjectRef, None] = {}
+    for key, obj in store.items():
+        ref = kind.ref_of(key, obj)
+        if ref.name.name == call.name.name.value and schema_name in (None, ref.name.schema):
+            found.setdefault(ObjectRef(ref.kind, ref.name), None)
+    return tuple(found)

@@ -45,6 +45,9 @@ UNKNOWN = Typed(None)
 
 ColumnLookup = Callable[[ex.ColumnRef], SqlType | None]  # reports an unknown column itself
 TypeResolver = Callable[[ex.TypeRef], SqlType | None]
+# types the forms it knows better (a query's subqueries, an aggregate's filter): (expr, go) -> its
+# type, or None to let `infer` go on
+OtherForms = Callable[[ex.Expr, Callable[[ex.Expr], "Typed"]], "Typed | None"]
 
 _BOOLEAN_OPERATORS = frozenset({
     "and", "or", "=", "<>", "!=", "<", "<=", ">", ">=",
@@ -54,12 +57,16 @@ _TEXT_OPERATORS = frozenset({"->>", "#>>"})  # a json value's text
 _SAME_OPERATORS = frozenset({"->", "#>", "#-"})  # json in, json out
 
 
-def infer(expr: ex.Expr, column: ColumnLookup, resolve: TypeResolver) -> Typed:
+def infer(expr: ex.Expr, column: ColumnLookup, resolve: TypeResolver, other: OtherForms | None = None) -> Typed:
     """The expression's type; every column it names goes through `column` (which reports unknown
     ones). A form this function does not know is typed by its class (a `Predicate` is boolean) or
     left unknown, after its operands are checked."""
 
     def go(e: ex.Expr) -> Typed:
+        if other is not None:
+            handled = other(e, go)
+            if handled is not None:
+                return handled
         match e:
             case ex.Literal(kind="int", value=v):
                 return Typed(BIGINT if abs(int(v)) > 2**31 - 1 else INTEGER)

@@ -28,6 +28,7 @@ from migc.tree import (
     optional,
     span_of,
     string_value,
+    token,
     token_span,
 )
 from migc.tree import span_field as _span
@@ -136,15 +137,53 @@ class ColumnModifier(Node):
     """One modifier of a column definition.
 
     kind: "pk" | "unique" | "not null" | "null" | "default" | "check" | "references" | "identity"
+          | "generated" | "collate"
     """
 
-    ARGS = ("constraint_name", "expr", "references")
+    ARGS = ("constraint_name", "expr", "references", "collation", "options")
     kind: str
     constraint_name: Ident | None = None
-    expr: Expr | None = None  # default / check
+    expr: Expr | None = None  # default / check / generated
     references: ForeignKeyRef | None = None
     identity_always: bool = False
     span: Span = _span()
+    options: tuple[SeqOption, ...] = ()  # an identity's sequence options, as written
+    collation: QName | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SeqOption(Node):
+    """One sequence option of an identity column: `start with 10`, `no cycle` (value None)."""
+
+    name: str  # "start" | "increment" | "minvalue" | "maxvalue" | "cache" | "cycle"
+    value: int | bool | None
+    span: Span = _span()
+
+
+def _seq_option(name: str, value: Any = "int") -> Any:
+    def build(c: list[Any]) -> SeqOption:
+        v = next((x for x in c if isinstance(x, int) and not isinstance(x, bool)), None) if value == "int" else value
+        return SeqOption(name, v, span_of(c))
+
+    return build
+
+
+for _name in ("start", "increment", "minvalue", "maxvalue", "cache"):
+    builder(f"seq_{_name}")(_seq_option(_name))
+builder("seq_no_minvalue")(_seq_option("minvalue", None))
+builder("seq_no_maxvalue")(_seq_option("maxvalue", None))
+builder("seq_cycle")(_seq_option("cycle", True))
+builder("seq_no_cycle")(_seq_option("cycle", False))
+
+
+@builder("signed_int")
+def _signed_int(c: list[Any]) -> int:
+    return -int(c[-1].value) if has_token(c, "MINUS") else int(c[-1].value)
+
+
+@builder("seq_options")
+def _seq_options(c: list[Any]) -> Marker:
+    return Marker("seq options", tuple(nodes(c, SeqOption)), span_of(c))
 
 
 def _modifier(kind: str) -> Any:
@@ -172,7 +211,18 @@ def _check_mod(c: list[Any]) -> ColumnModifier:
 
 @builder("identity_mod")
 def _identity_mod(c: list[Any]) -> ColumnModifier:
-    return ColumnModifier("identity", identity_always=has_token(c, "ALWAYS"), span=span_of(c))
+    return ColumnModifier("identity", identity_always=has_token(c, "ALWAYS"), span=span_of(c),
+                          options=marker_value(c, "seq options") or ())
+
+
+@builder("generated_mod")
+def _generated_mod(c: list[Any]) -> ColumnModifier:
+    return ColumnModifier("generated", expr=node(c, Expr), span=span_of(c))
+
+
+@builder("collate_mod")
+def _collate_mod(c: list[Any]) -> ColumnModifier:
+    return ColumnModifier("collate", collation=node(c, QName), span=span_of(c))
 
 
 @builder("references_mod")
@@ -184,7 +234,8 @@ def _references_mod(c: list[Any]) -> ColumnModifier:
 @builder("named_mod")
 def _named_mod(c: list[Any]) -> ColumnModifier:
     inner = node(c, ColumnModifier)
-    return ColumnModifier(inner.kind, node(c, Ident), inner.expr, inner.references, inner.identity_always, span_of(c))
+    return ColumnModifier(inner.kind, node(c, Ident), inner.expr, inner.references, inner.identity_always, span_of(c),
+                          inner.options, inner.collation)
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,14 +254,48 @@ def _column_def(c: list[Any]) -> ColumnDef:
 
 @dataclass(frozen=True, slots=True)
 class TableConstraint(Node):
-    ARGS = ("name", "columns", "expr", "references")
-    kind: str  # "primary key" | "unique" | "check" | "foreign key"
+    ARGS = ("name", "columns", "expr", "references", "exclusion")
+    kind: str  # "primary key" | "unique" | "check" | "foreign key" | "exclude"
     name: Ident | None
     columns: tuple[Ident, ...]
     expr: Expr | None = None
     references: ForeignKeyRef | None = None
     not_valid: bool = False  # a check added `not valid` (a foreign key says so in `references`)
     span: Span = _span()
+    exclusion: ExcludeSpec | None = None  # kind "exclude"
+
+
+@dataclass(frozen=True, slots=True)
+class ExcludeElem(Node):
+    ARGS = ("expr",)
+    expr: Expr
+    operator: str
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class ExcludeSpec(Node):
+    ARGS = ("elements", "where")
+    method: str | None
+    elements: tuple[ExcludeElem, ...]
+    where: Expr | None
+    span: Span = _span()
+
+
+@builder("exclude_elem")
+def _exclude_elem(c: list[Any]) -> ExcludeElem:
+    operator = token(c, "CMP_OP", "OTHER_OP")
+    assert operator is not None
+    return ExcludeElem(node(c, Expr), operator.value, span_of(c))
+
+
+@builder("exclude_tc")
+def _exclude_tc(c: list[Any]) -> Marker:
+    method = token(c, "NAME")
+    exprs = [x for x in c if isinstance(x, Expr)]
+    spec = ExcludeSpec(method.value.lower() if method is not None else None, tuple(nodes(c, ExcludeElem)),
+                       exprs[-1] if exprs else None, span_of(c))
+    return Marker("exclude", spec, span_of(c))
 
 
 @builder("pk_tc")
@@ -246,6 +331,8 @@ def _table_constraint(c: list[Any]) -> TableConstraint:
     if body.kind == "foreign key":
         columns, fk = body.value
         return TableConstraint("foreign key", name, columns, references=fk, span=span)
+    if body.kind == "exclude":
+        return TableConstraint("exclude", name, (), span=span, exclusion=body.value)
     return TableConstraint(body.kind, name, body.value, span=span)
 
 
@@ -273,5 +360,5 @@ def _start(c: list[Any]) -> Migration:
 
 __all__ = [
     "AlterAction", "ColumnDef", "ColumnModifier", "Expr", "ForeignKeyRef", "Ident", "Migration", "OnColumn",
-    "OnName", "QName", "Renaming", "Statement", "StringLit", "TableConstraint", "TypeRef", "string_lits",
+    "OnName", "QName", "Renaming", "SeqOption", "Statement", "StringLit", "TableConstraint", "TypeRef", "string_lits",
 ]

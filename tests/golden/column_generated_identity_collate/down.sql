@@ -1,0 +1,2 @@
+-- drop table people
+DROP TABLE "public"."people";

@@ -1,0 +1,2 @@
+-- drop materialized view daily_counts
+DROP MATERIALIZED VIEW "public"."daily_counts";

@@ -1,0 +1,3 @@
+-- create view active_users
+CREATE VIEW "public"."active_users" AS
+SELECT "u"."id", "u"."email", "o"."name" AS "org" FROM "public"."users" "u" INNER JOIN "public"."orgs" "o" ON "o"."id" = "u"."org_id" WHERE "u"."deleted_at" IS NULL;

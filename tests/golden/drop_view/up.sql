@@ -1,0 +1,2 @@
+-- drop view active_users
+DROP VIEW "public"."active_users";

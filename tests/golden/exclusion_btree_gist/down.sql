@@ -1,0 +1,2 @@
+-- drop table bookings
+DROP TABLE "public"."bookings";
