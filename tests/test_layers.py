@@ -10,7 +10,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "migc"
 # rooms in order: each may import only rooms of an earlier (or its own) rank
 LAYERS = [
     {"source", "errors", "codes", "diagnostics", "__init__"},
-    {"quoting", "typenames"},
+    {"quoting", "typenames", "sqlsplit"},
     {"tree"},
     {"expr"},
     {"query"},
@@ -22,6 +22,7 @@ LAYERS = [
     {"lints"},
     {"project", "compiled", "cache", "compiler", "compile_commands"},
     {"runner", "editor"},
+    {"adopt"},
     {"cli", "__main__"},
 ]
 RANK = {room: rank for rank, rooms in enumerate(LAYERS) for room in rooms}

@@ -21,7 +21,7 @@ from migc.runner.catalog import describe_differences, snapshot
 from migc.runner.urls import with_database
 
 HISTORIES = Path(__file__).parent / "real_histories"
-NAMES = sorted(p.name for p in HISTORIES.iterdir() if (p / "history.toml").is_file())
+NAMES = sorted(p.name for p in HISTORIES.iterdir() if (p / "history.toml").is_file() and (p / "migrations").is_dir())
 
 
 def _version(path: Path) -> int:

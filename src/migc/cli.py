@@ -326,6 +326,41 @@ def diff(database_url: Optional[str] = DatabaseUrlOption, directory: Optional[Pa
     raise typer.Exit(run_diff(_config(directory), Output(), RunOptions(database_url)))
 
 
+class Layout(str, Enum):
+    flyway = "flyway"
+    golang_migrate = "golang-migrate"
+    dbmate = "dbmate"
+    goose = "goose"
+    prisma = "prisma"
+    sqitch = "sqitch"
+    plain = "plain"
+
+
+@app.command(name="import")
+def import_(
+    source: Path = typer.Argument(..., help="The directory of the SQL migrations to import."),
+    layout: Optional[Layout] = typer.Option(None, "--layout", help="Force a layout instead of detecting it."),
+    set_: list[str] = typer.Option([], "--set", help="NAME=VALUE for a template placeholder ({{ .NAME }}, ${NAME})."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Print the .mig files instead of writing them."),
+    force: bool = typer.Option(False, "--force", help="Write even if the proof finds differences."),
+    json_: bool = typer.Option(False, "--json", help="The summary as JSON on stdout."),
+    database_url: Optional[str] = DatabaseUrlOption,
+    directory: Optional[Path] = DirOption,
+) -> None:
+    """Convert another tool's SQL migrations into .mig files, proven on a scratch database first."""
+    from migc.adopt.importer import ImportOptions, run_import
+    from migc.runner.report import Output
+
+    values: dict[str, str] = {}
+    for item in set_:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise typer.BadParameter(f"{item!r}: expected NAME=VALUE", param_hint="--set")
+        values[name.strip()] = value
+    options = ImportOptions(source, layout.value if layout else None, values, dry_run, force, json_, database_url)
+    raise typer.Exit(run_import(_config(directory), Output(), options))
+
+
 def main() -> None:
     """Console entry point: user errors become messages, never tracebacks (unless --debug)."""
     debug = "--debug" in sys.argv or os.environ.get("MIGC_DEBUG") == "1"

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "InfraConfig" ADD COLUMN     "isEncrypted" BOOLEAN NOT NULL DEFAULT false;

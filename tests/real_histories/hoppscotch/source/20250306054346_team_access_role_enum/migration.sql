@@ -1,0 +1,2 @@
+-- Alter the enum type "TeamMemberRole" to "TeamAccessRole"
+ALTER TYPE "TeamMemberRole" RENAME TO "TeamAccessRole";
