@@ -159,17 +159,34 @@ def test_08_tracking_table_of_a_foreign_shape(tmp_path: Path, fresh_db: str, run
 
 
 @pytest.fixture
-def hot_standby(fresh_db: str) -> Iterator[str]:
-    """A hot standby of the test server (pg_basebackup -R), with the URL of fresh_db on it; only
-    for the embedded test server (a socket directory in the URL, the binaries at hand)."""
+def primary() -> Iterator[str]:
+    """A database on an embedded server of the test's own (whatever DATABASE_URL says), so that a
+    hot standby can always be made of it: the binaries are at hand and the server is local."""
+    import shutil
+    import tempfile
+
+    from migc.runner.embedded import embedded_url, release
+
+    base = Path(tempfile.mkdtemp(prefix="migc-test-primary-"))
+    state_dir = base / ".migc"
+    try:
+        server_url = embedded_url(state_dir)
+        execute(server_url, 'create database "standby_case"')
+        yield with_database(server_url, "standby_case")
+    finally:
+        release(state_dir, stop_now=True)
+        shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture
+def hot_standby(primary: str) -> Iterator[str]:
+    """A hot standby of `primary`'s server (pg_basebackup -R), with the URL of that database on it."""
     import os
     import shutil
     import tempfile
     from urllib.parse import parse_qs, urlsplit
 
-    socket_dir = parse_qs(urlsplit(fresh_db).query).get("host", [""])[0]
-    if os.environ.get("DATABASE_URL") or not socket_dir.startswith("/"):
-        pytest.skip("needs the embedded test server")
+    socket_dir = parse_qs(urlsplit(primary).query)["host"][0]  # an embedded server: its socket directory
     from migc.runner.embedded_layout import server_bindir, server_user
 
     server = server_user(create=False) if os.geteuid() == 0 else None  # who runs the embedded servers
@@ -186,15 +203,15 @@ def hot_standby(fresh_db: str) -> Iterator[str]:
     run("pg_basebackup", "-D", str(data), "-R", "-h", socket_dir, "-U", "postgres", "-X", "stream", "-c", "fast")
     run("pg_ctl", "-D", str(data), "-o", '-h ""', "-o", f"-k {base}", "-l", str(base / "log"), "-w", "start")
     try:
-        yield fresh_db.replace(f"host={socket_dir}", f"host={base}")
+        yield primary.replace(f"host={socket_dir}", f"host={base}")
     finally:
         run("pg_ctl", "-D", str(data), "-w", "-m", "fast", "stop")
         shutil.rmtree(base, ignore_errors=True)
 
 
-def test_08_hot_standby(tmp_path: Path, fresh_db: str, run_migc: RunMigc, request: pytest.FixtureRequest) -> None:
+def test_08_hot_standby(tmp_path: Path, primary: str, run_migc: RunMigc, request: pytest.FixtureRequest) -> None:
     write(tmp_path, {"0001_a.mig": "create table a (id int)\n", "0002_b.mig": "create table b (id int)\n"})
-    ok(run_migc("up", "--to", "1", "--database-url", fresh_db, cwd=tmp_path))
+    ok(run_migc("up", "--to", "1", "--database-url", primary, cwd=tmp_path))
     standby = request.getfixturevalue("hot_standby")  # a copy of the database as it is now
     assert rows(standby, "select pg_is_in_recovery()") == [(True,)]
     stderr = user_error(run_migc("up", "--database-url", standby, cwd=tmp_path))
