@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from migc.ir.op import Irreversible, Lock, Op
-from migc.ir.catalog import USER_NS, CatalogSection, catalog_section, not_extension_member, qualified
 from migc.ir.schema import Schema
 from migc.lower.context import Lowering
 from migc.lower.dispatch import lowers
@@ -80,9 +79,3 @@ class RawSqlOp(Op):
 @lowers(RawSql)
 def _lower(lw: Lowering, stmt: RawSql) -> None:
     lw.emit(RawSqlOp(stmt.up, stmt.down, stmt.span))
-
-
-# ------------------------------------------------------------------ catalog
-
-# What raw `sql` may make and the model does not know: read, so `diff` shows it, but not expected of
-# the compiled schema (modeled=False). A kind that comes to model one of these takes its section over.

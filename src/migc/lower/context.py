@@ -140,11 +140,6 @@ class Lowering:
                            did_you_mean(name.name, [n.name for n in self.schema.indexes if n.schema == name.schema]))
         return index
 
-    def user_function_named(self, name: str) -> bool:
-        """Does the model know a function of that name (made by `create function`)?"""
-        return any(getattr(key, "name", None) == name or getattr(getattr(key, "name", None), "name", None) == name
-                   for key in self.schema.store("function"))
-
     def used_by_view(self, ref: ObjectRef, span: Span, doing: str) -> bool:
         """Does a view use `ref` (a table, a column, a view)? PostgreSQL refuses to drop it or change
         its type then (without cascade): E254, naming the view and where it was made."""
