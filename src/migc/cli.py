@@ -361,6 +361,32 @@ def import_(
     raise typer.Exit(run_import(_config(directory), Output(), options))
 
 
+@app.command()
+def init(
+    url: Optional[str] = typer.Argument(None, metavar="[URL]",
+                                        help="With --from-database: the database (default: --database-url, "
+                                             "DATABASE_URL, the config, else the embedded server)."),
+    from_database: bool = typer.Option(False, "--from-database",
+                                       help="Write a baseline migration of a live database's schema."),
+    schema_: list[str] = typer.Option([], "--schema", help="Only this schema (repeatable)."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Print the baseline; write and record nothing."),
+    force: bool = typer.Option(False, "--force", help="Write even if the proof finds differences."),
+    database_url: Optional[str] = DatabaseUrlOption,
+    directory: Optional[Path] = DirOption,
+) -> None:
+    """Start a project from a live database: `migc init --from-database [URL]` writes a proven baseline."""
+    from migc.adopt.baseline import BaselineOptions, run_init_from_database
+    from migc.runner.report import Output
+
+    if not from_database:
+        _fail("`migc init` needs --from-database: it starts a project from a live database",
+              "migc init --from-database postgresql://user@host/db  (to start from nothing: migc new SLUG)")
+    if url is not None and database_url is not None and url != database_url:
+        _fail("give the database once: as URL or as --database-url")
+    options = BaselineOptions(url or database_url, tuple(schema_), dry_run, force)
+    raise typer.Exit(run_init_from_database(_config(directory), Output(), options))
+
+
 def main() -> None:
     """Console entry point: user errors become messages, never tracebacks (unless --debug)."""
     debug = "--debug" in sys.argv or os.environ.get("MIGC_DEBUG") == "1"

@@ -138,6 +138,17 @@ REWRITES: tuple[Rewrite, ...] = (
             "CREATE INDEX users_email_idx ON public.users (email)"),
     Rewrite("drop restrict", re.compile(r"^(drop\s+(?:table|index|schema)\s+.*?)\s+restrict$", re.I | re.S), r"\1",
             "DROP TABLE sessions RESTRICT", "DROP TABLE sessions"),
+    # pg_dump qualifies an operator that is not in pg_catalog (citext's ~), as it runs with an
+    # empty search_path; migc's session finds it by name
+    Rewrite("qualified operator",
+            re.compile(r"\bOPERATOR\s*\(\s*(?:pg_catalog|public)\s*\.\s*([-+*/<>=~!@#%^&|`?]+)\s*\)", re.I),
+            r"\1", "CREATE DOMAIN email AS citext CHECK (VALUE OPERATOR(public.~) '@')",
+            "CREATE DOMAIN email AS citext CHECK (VALUE ~ '@')"),
+    # pg_dump names an identity column's sequence, which PostgreSQL names the same way by itself
+    Rewrite("identity sequence name",
+            re.compile(rf"(\bas\s+identity\s*\(\s*)sequence\s+name\s+{_QNAME}\s*", re.I), r"\1",
+            "ALTER TABLE orgs ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (SEQUENCE NAME orgs_id_seq START WITH 1)",
+            "ALTER TABLE orgs ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (START WITH 1)"),
 )
 
 _CONCURRENTLY = re.compile(r"^((?:create\s+(?:unique\s+)?index|drop\s+index|reindex\s+\w+)\s+)concurrently\s+", re.I)

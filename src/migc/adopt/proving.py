@@ -1,0 +1,97 @@
+"""What `init --from-database` and `squash` share: compiling generated `.mig` files on their own,
+building them on a scratch database, and naming the native statements a catalog difference points at."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from migc.compiled import CompiledProject
+from migc.errors import MigcError
+from migc.project import ProjectConfig
+from migc.runner.catalog import Catalog, snapshot_session
+from migc.runner.urls import DatabaseTarget
+
+
+@contextmanager
+def compiled_files(config: ProjectConfig, files: dict[str, str]) -> Iterator[CompiledProject]:
+    """The project made of `files` (name -> .mig text) alone, compiled in a temporary directory
+    (the config's settings, no cache, no lint settings)."""
+    from migc.compiler import compile_project
+
+    folder = Path(tempfile.mkdtemp(prefix="migc-adopt-"))
+    try:
+        project_dir = folder / "migrations"
+        project_dir.mkdir()
+        for name, text in files.items():
+            (project_dir / name).write_text(text, encoding="utf-8")
+        project_config = dataclasses.replace(config, migrations_dir=project_dir, config_file=None, lint={})
+        yield compile_project(project_config, use_cache=False)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def first_error(project: CompiledProject) -> str:
+    """The first error of a project that does not compile, rendered as `migc check` shows it."""
+    from migc.diagnostics import render_all
+
+    errors = [d for d in project.diagnostics if d.severity.value == "error"]
+    first = errors[0] if errors else project.diagnostics[0]
+    return "\n".join(render_all([first], project.contents))
+
+
+def built_catalog(config: ProjectConfig, server: DatabaseTarget, project: CompiledProject) -> Catalog:
+    """The catalog of a scratch database on `server` after `migc up` of every migration of
+    `project` (MigcError, naming the migration and statement, if one fails)."""
+    from migc.runner.apply import apply_up
+    from migc.runner.connect import tracking_table
+    from migc.runner.run_commands import read_applied
+    from migc.runner.scratch import scratch_database
+    from migc.runner.session import connect
+
+    tracking = tracking_table(config)
+    with scratch_database(server) as scratch, connect(scratch) as session:
+        read_applied(session, tracking, create=True)
+        for migration in project.migrations:
+            apply_up(session, tracking, migration)
+        return snapshot_session(session, tracking=tracking.key)
+
+
+_COMMON = {"table", "column", "index", "only", "original", "migc", "type", "default", "public", "constraint",
+           "not_null", "true", "false", "none", "the", "database", "baseline", "squashed", "definition", "grants",
+           "grant", "option", "columns", "constraints", "indexes", "source"}
+
+
+def suspects(lines: list[str], texts: list[str]) -> list[int]:
+    """The positions of the `texts` (native statements) that name something the difference `lines` name."""
+    words = {w.lower() for line in lines for w in re.findall(r"[A-Za-z_][A-Za-z0-9_$]*", line) if len(w) > 2}
+    words -= _COMMON
+    return [n for n, text in enumerate(texts)
+            if words & {w.lower() for w in re.findall(r"[A-Za-z_][A-Za-z0-9_$]*", text)}]
+
+
+def only_schemas(catalog: Catalog, schemas: tuple[str, ...]) -> Catalog:
+    """The part of a catalog that lives in `schemas` (all of it when none are given): entries whose
+    key names one of them (`app`, `app.users`, `table column app.users.id`), extensions installed in
+    one of them."""
+    if not schemas:
+        return catalog
+    wanted = set(schemas)
+
+    def inside(key: str, value: object) -> bool:
+        if isinstance(value, dict) and isinstance(value.get("schema"), str) and "." not in key:
+            return value["schema"] in wanted
+        return any(word in wanted or word.split(".", 1)[0] in wanted for word in key.split(" "))
+
+    return {section: {k: v for k, v in entries.items() if inside(str(k), v)} for section, entries in catalog.items()}
+
+
+def refuse_uncompiled(project: CompiledProject, what: str) -> None:
+    if not project.ok:
+        raise MigcError(f"{what} does not compile:\n{first_error(project)}",
+                        "this is a bug in migc's translation; report it with the statement named above")
