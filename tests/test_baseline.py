@@ -253,7 +253,7 @@ def test_a_schema_that_needs_what_it_leaves_out(tmp_path: Path, rich_db: str, ru
     """`--schema app` leaves out the extension citext (in public) that app's domain needs: the
     proof on the empty scratch database fails, and says so; nothing is written."""
     done = run_migc("init", "--from-database", rich_db, "--schema", "app", cwd=tmp_path)
-    assert done.returncode == 1 and "the baseline fails on an empty scratch database" in done.stderr, done.stderr
+    assert done.returncode == 1 and "0001_baseline.mig fails on an empty scratch database" in done.stderr, done.stderr
     assert "citext" in done.stderr
     assert not (tmp_path / "migrations" / "0001_baseline.mig").exists()
     assert _rows(rich_db, "select to_regclass('public.migc_migrations') is null") == [(True,)]

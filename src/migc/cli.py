@@ -387,6 +387,27 @@ def init(
     raise typer.Exit(run_init_from_database(_config(directory), Output(), options))
 
 
+@app.command()
+def squash(
+    to: str = typer.Option(..., "--to", help="Replace the migrations up to and including this version."),
+    keep_data: bool = typer.Option(False, "--keep-data",
+                                   help="Keep the raw sql statements that change data, in order, after the schema."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Print the squashed migration; change nothing."),
+    force: bool = typer.Option(False, "--force", help="Write even if the proof finds differences."),
+    database_url: Optional[str] = DatabaseUrlOption,
+    directory: Optional[Path] = DirOption,
+) -> None:
+    """Replace migrations 1..V by one that builds the same schema, proven on scratch databases."""
+    from migc.adopt.squash import SquashOptions, run_squash
+    from migc.project import parse_version
+    from migc.runner.report import Output
+
+    version = parse_version(to, "--to")
+    assert version is not None
+    options = SquashOptions(version, keep_data, dry_run, force, database_url)
+    raise typer.Exit(run_squash(_config(directory), Output(), options))
+
+
 def main() -> None:
     """Console entry point: user errors become messages, never tracebacks (unless --debug)."""
     debug = "--debug" in sys.argv or os.environ.get("MIGC_DEBUG") == "1"

@@ -177,6 +177,45 @@ class MigrationFile:
     def label(self) -> str:
         return f"{self.version_text}_{self.name}"
 
+    @property
+    def squashes(self) -> frozenset[int]:
+        """The versions this migration replaces, when `migc squash` wrote it (its first line is
+        `-- migc: squash of versions 1-4, 7`; its own version is among them); else empty."""
+        return squashed_versions(self.content)
+
+
+SQUASH_HEADER = "-- migc: squash of versions "
+
+
+def squashed_versions(content: bytes) -> frozenset[int]:
+    if not content.startswith(SQUASH_HEADER.encode()):
+        return frozenset()
+    line = content.split(b"\n", 1)[0][len(SQUASH_HEADER):].decode("ascii", "replace")
+    versions: set[int] = set()
+    for part in line.split(","):
+        m = re.fullmatch(r"\s*([0-9]+)(?:\s*-\s*([0-9]+))?\s*", part)
+        if m is None:
+            return frozenset()  # edited into something else: not a squash
+        first, last = int(m.group(1)), int(m.group(2) or m.group(1))
+        if not 0 <= last - first <= 100_000:  # migc writes a range only for consecutive versions it replaced
+            return frozenset()
+        versions.update(range(first, last + 1))
+    return frozenset(versions)
+
+
+def versions_text(versions: set[int] | frozenset[int]) -> str:
+    """`1-4, 7` for {1, 2, 3, 4, 7}: the squash header's list."""
+    parts: list[str] = []
+    ordered = sorted(versions)
+    i = 0
+    while i < len(ordered):
+        j = i
+        while j + 1 < len(ordered) and ordered[j + 1] == ordered[j] + 1:
+            j += 1
+        parts.append(str(ordered[i]) if i == j else f"{ordered[i]}-{ordered[j]}")
+        i = j + 1
+    return ", ".join(parts)
+
 
 def shown_path(path: Path, cwd: Path | None = None) -> str:
     try:

@@ -21,13 +21,12 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from migc.adopt.proving import built_catalog, compiled_files, first_error, only_schemas, suspects
-from migc.adopt.translate import Translation, render_file, translate_sql
+from migc.adopt.proving import Proven, only_schemas, prove_translation
+from migc.adopt.translate import Translation, render_file
 from migc.compiled import CompiledMigration
 from migc.errors import MigcError
-from migc.ir.schema import Schema
 from migc.project import ProjectConfig, list_migrations, shown_path
-from migc.runner.catalog import Catalog, describe_differences
+from migc.runner.catalog import Catalog
 from migc.runner.report import Output
 from migc.runner.urls import DatabaseTarget
 
@@ -55,8 +54,9 @@ def run_init_from_database(config: ProjectConfig, out: Output, options: Baseline
         populated = frozenset(k for k, v in source.get("views", {}).items() if v.get("populated"))
         sql = clean_dump(dump, populated)
         server = scratch_server(config, target, out.note)
-        translation, text, migration, problems, fallbacks = _prove(config, server, sql, file_name, source, options,
-                                                                   target)
+        proven = _prove(config, server, sql, file_name, source, options, target)
+    translation, text, migration, problems, fallbacks = (proven.translation, proven.text, proven.migration,
+                                                          proven.problems, proven.fallbacks)
     for line in fallbacks:
         out.warn(line)
     if problems:
@@ -247,46 +247,18 @@ def clean_dump(dump: str, populated: frozenset[str] = frozenset()) -> str:
 
 
 def _prove(config: ProjectConfig, server: DatabaseTarget, sql: str, file_name: str, source: Catalog,
-           options: BaselineOptions, target: DatabaseTarget,
-           ) -> tuple[Translation, str, CompiledMigration, list[str], list[str]]:
-    """Translate, compile and build on a scratch database until the catalogs agree (or nothing
-    native is left to blame). Returns the translation, the file's text, its compiled migration,
-    the differences left and the statements made raw after all."""
-    forced: dict[int, str] = {}
-    fallbacks: list[str] = []
+           options: BaselineOptions, target: DatabaseTarget) -> Proven:
     from migc.runner.urls import database_name
 
     database = database_name(target.url) or "(default)"
     header = (f"baseline of the database {database}, written by `migc init --from-database` from pg_dump"
               + (f" (schemas: {', '.join(options.schemas)})" if options.schemas else "")
               + "\nit was recorded as applied there without running; it builds that schema on an empty database")
-    for _ in range(4):
-        translation = translate_sql(sql, Schema(), "pg_dump", force_raw=forced, raw_reasons=forced)
-        text = render_file(translation, header, None)
-        with compiled_files(config, {file_name: text}) as project:
-            if not project.ok:
-                raise MigcError(f"the baseline does not compile:\n{first_error(project)}",
-                                "this is a bug in migc's translation of pg_dump's output: report it")
-            migration = project.migrations[0]
-            try:
-                built = only_schemas(built_catalog(config, server, project), options.schemas)
-            except MigcError as err:
-                raise MigcError(f"the baseline fails on an empty scratch database: {err.message}",
-                                "the roles and extensions the schema needs must exist on the scratch server "
-                                "(the source's server when the user may create databases there)") from None
-        lines = describe_differences(source, built, "the database", "the baseline")
-        if not lines:
-            return translation, text, migration, [], fallbacks
-        statements = [i for i in translation.items if i.kind in ("native", "raw")]
-        native = [n for n, i in enumerate(statements) if i.kind == "native"]
-        blamed = [native[k] for k in suspects(lines, [statements[n].text for n in native])]
-        if not blamed:
-            return translation, text, migration, lines, fallbacks
-        why = f"its native form changed the catalog ({lines[0][:150]})"
-        for n in blamed:
-            forced[n] = why
-            fallbacks.append(f"{statements[n].where}: raw after all: {why}")
-    return translation, text, migration, lines, fallbacks
+    return prove_translation(
+        config, server, sql, file_name, "pg_dump", lambda t: render_file(t, header, None), source,
+        names=("the database", "the baseline"), schemas=options.schemas,
+        failing="the roles and extensions the schema needs must exist on the scratch server (the source's "
+                "server when the user may create databases there)")
 
 
 def _raw_reasons(translation: Translation) -> list[tuple[str, int]]:

@@ -7,14 +7,17 @@ import dataclasses
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
-from migc.compiled import CompiledProject
+from migc.adopt.translate import Translation, translate_sql
+from migc.compiled import CompiledMigration, CompiledProject
 from migc.errors import MigcError
 from migc.project import ProjectConfig
-from migc.runner.catalog import Catalog, snapshot_session
+from migc.ir.schema import Schema
+from migc.runner.catalog import Catalog, describe_differences, snapshot_session
 from migc.runner.urls import DatabaseTarget
 
 
@@ -95,3 +98,52 @@ def refuse_uncompiled(project: CompiledProject, what: str) -> None:
     if not project.ok:
         raise MigcError(f"{what} does not compile:\n{first_error(project)}",
                         "this is a bug in migc's translation; report it with the statement named above")
+
+
+@dataclass
+class Proven:
+    """A generated migration and what its proof found."""
+
+    translation: Translation
+    text: str  # the .mig file
+    migration: CompiledMigration  # compiled alone
+    problems: list[str]  # the catalog differences left (empty: proven)
+    fallbacks: list[str]  # the native statements written raw after all, and why
+
+
+def prove_translation(
+    config: ProjectConfig, server: DatabaseTarget, sql: str, file_name: str, source: str,
+    render: Callable[[Translation], str], expected: Catalog, *, names: tuple[str, str],
+    schemas: tuple[str, ...] = (), failing: str = "",
+) -> Proven:
+    """`sql` translated against an empty model, rendered into one migration (`render`), compiled
+    alone and built on a scratch database of `server` until its catalog equals `expected`: a native
+    statement a difference names is written raw instead, and the proof runs again (raw is the SQL as
+    given, which builds what it says). `names`: what the two catalogs are called in differences."""
+    forced: dict[int, str] = {}
+    fallbacks: list[str] = []
+    while True:
+        translation = translate_sql(sql, Schema(), source, force_raw=forced, raw_reasons=forced)
+        text = render(translation)
+        with compiled_files(config, {file_name: text}) as project:
+            if not project.ok:
+                raise MigcError(f"the generated {file_name} does not compile:\n{first_error(project)}",
+                                "this is a bug in migc's translation: report it with the statement named above")
+            migration = project.migrations[0]
+            try:
+                built = only_schemas(built_catalog(config, server, project), schemas)
+            except MigcError as err:
+                raise MigcError(f"the generated {file_name} fails on an empty scratch database: {err.message}",
+                                failing or err.hint) from None
+        lines = describe_differences(expected, built, *names)
+        if not lines:
+            return Proven(translation, text, migration, [], fallbacks)
+        statements = [i for i in translation.items if i.kind in ("native", "raw")]
+        native = [n for n, i in enumerate(statements) if i.kind == "native" and n not in forced]
+        blamed = [native[k] for k in suspects(lines, [statements[n].text for n in native])]
+        if not blamed:
+            return Proven(translation, text, migration, lines, fallbacks)
+        why = f"its native form changed the catalog ({lines[0][:150]})"
+        for n in blamed:
+            forced[n] = why
+            fallbacks.append(f"{statements[n].where}: raw after all: {why}")

@@ -146,7 +146,8 @@ REWRITES: tuple[Rewrite, ...] = (
             "CREATE DOMAIN email AS citext CHECK (VALUE ~ '@')"),
     # pg_dump names an identity column's sequence, which PostgreSQL names the same way by itself
     Rewrite("identity sequence name",
-            re.compile(rf"(\bas\s+identity\s*\(\s*)sequence\s+name\s+{_QNAME}\s*", re.I), r"\1",
+            re.compile(rf"(\bas\s+identity)\s*\(\s*sequence\s+name\s+{_QNAME}\s*(\)?)", re.I),
+            lambda m: m.group(1) if m.group(2) else m.group(1) + " (",
             "ALTER TABLE orgs ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (SEQUENCE NAME orgs_id_seq START WITH 1)",
             "ALTER TABLE orgs ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (START WITH 1)"),
 )

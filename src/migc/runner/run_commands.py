@@ -10,13 +10,13 @@ from dataclasses import dataclass, replace
 from migc.codegen.statement import comment, render_script
 from migc.compiled import CompiledMigration, CompiledProject
 from migc.errors import MigcError
-from migc.project import ProjectConfig, list_migrations
+from migc.project import MigrationFile, ProjectConfig, list_migrations
 from migc.runner.apply import Progress, Step, down_step, run_steps, up_step
 from migc.runner.connect import explain, explained, migration_session, resolve_target, tracking_table
 from migc.runner.precheck import compile_checked, print_diagnostics
 from migc.runner.report import Output, Steps, format_ms
 from migc.runner.session import Session, SqlFailure
-from migc.runner.status import MigrationStatus, State, classify, tampered
+from migc.runner.status import MigrationStatus, State, classify, partial_squashes, tampered
 from migc.runner.tracking import NOTES_COLUMN, AppliedMigration, TrackingShape, TrackingTable
 
 
@@ -114,6 +114,7 @@ def run_up(
     lock = None if options.dry_run else options.lock_timeout_s
     with migration_session(config, target, lock_timeout_s=lock) as session:
         tracking, applied = open_tracking(session, tracking, create=not options.dry_run, warn=out.warn)
+        _refuse_partial_squash([m.file for m in project.migrations], applied)
         _refuse_tampered(classify([m.file for m in project.migrations], applied), out, allow_modified)
         done = {a.version for a in applied}
         pending = [m for m in project.migrations if m.version not in done and (to is None or m.version <= to)]
@@ -148,6 +149,23 @@ class _Progress(Progress):
 
     def flush(self) -> None:
         self._steps.flush()
+
+
+def _refuse_partial_squash(files: list[MigrationFile], applied: list[AppliedMigration]) -> None:
+    found = partial_squashes(files, applied)
+    if not found:
+        return
+    lines = []
+    for file, lacking in found:
+        shown = ", ".join(f"{v:0{len(file.version_text)}d}" for v in lacking[:20]) + (" ..." if len(lacking) > 20 else "")
+        lines.append(f"  {file.label} replaces versions this database has not all applied: it lacks {shown}")
+    file = found[0][0]
+    raise MigcError(
+        "the database applied only some of the migrations a squash replaces, so it can take neither the squash "
+        "nor the rest of them:\n" + "\n".join(lines),
+        f"apply the missing originals from where `migc squash` moved them: migc up --dir "
+        f"{file.path.parent.name}/squashed --to {file.version} (with the same database), then run `migc up` again",
+    )
 
 
 def _refuse_tampered(statuses: list[MigrationStatus], out: Output, allow_modified: bool) -> None:
@@ -341,7 +359,12 @@ def run_status(config: ProjectConfig, out: Output, options: RunOptions, *, fmt: 
             f"{len(bad)} applied migration(s) modified or missing: `migc up` refuses to run until the files "
             "are restored (or --allow-modified)"
         )
-    return 1 if bad else 0
+    partial = partial_squashes(files, applied)
+    for file, lacking in partial:
+        out.note(f"{file.label} replaces migrations this database applied only some of (it lacks "
+                 f"{', '.join(str(v) for v in lacking[:20])}{' ...' if len(lacking) > 20 else ''}): `migc up` refuses "
+                 "until they are applied")
+    return 1 if bad or partial else 0
 
 
 def _print_status_table(out: Output, statuses: list[MigrationStatus]) -> None:

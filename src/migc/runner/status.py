@@ -18,6 +18,7 @@ class State(str, Enum):
     PENDING = "pending"
     MODIFIED = "modified"  # applied, but the file's bytes changed since
     MISSING = "missing"  # applied, but the file is gone
+    SQUASHED = "squashed"  # applied, and its file was replaced by a squash (`migc squash`) that covers it
 
 
 @dataclass(frozen=True)
@@ -50,12 +51,25 @@ class MigrationStatus:
 
 
 def classify(files: list[MigrationFile], applied: list[AppliedMigration]) -> list[MigrationStatus]:
-    """Every migration known to either side, in version order."""
+    """Every migration known to either side, in version order. A squash (a file whose header says
+    which versions it replaces) counts as applied on a database that applied all of those
+    originals; their rows are `squashed`, not missing."""
     by_version = {a.version: a for a in applied}
+    covered_by: dict[int, MigrationFile] = {}
+    for file in files:
+        for version in file.squashes:
+            covered_by.setdefault(version, file)
     seen: set[int] = set()
     result: list[MigrationStatus] = []
     for file in files:
         row = by_version.get(file.version)
+        if row is not None and row.checksum != file.checksum and file.version in file.squashes:
+            # the row is the original's, applied before the squash replaced it
+            complete = all(v in by_version for v in file.squashes)
+            state = State.APPLIED if complete else State.PENDING
+            result.append(MigrationStatus(file.version, file.version_text, file.name, state, file,
+                                          row if complete else None))
+            continue
         seen.add(file.version)
         if row is None:
             state = State.PENDING
@@ -66,9 +80,28 @@ def classify(files: list[MigrationFile], applied: list[AppliedMigration]) -> lis
         result.append(MigrationStatus(file.version, file.version_text, file.name, state, file, row))
     for row in applied:
         if row.version not in seen:
-            result.append(MigrationStatus(row.version, row.version_text, row.name, State.MISSING, None, row))
-    result.sort(key=lambda s: s.version)
+            state = State.SQUASHED if row.version in covered_by else State.MISSING
+            result.append(MigrationStatus(row.version, row.version_text, row.name, state, None, row))
+    result.sort(key=lambda s: (s.version, s.file is not None))
     return result
+
+
+def partial_squashes(files: list[MigrationFile],
+                     applied: list[AppliedMigration]) -> list[tuple[MigrationFile, list[int]]]:
+    """The squashes of which the database applied some originals but not all: each with the
+    versions it lacks (a squash cannot be applied on top of a part of what it replaces)."""
+    by_version = {a.version: a for a in applied}
+    found = []
+    for file in files:
+        if not file.squashes:
+            continue
+        row = by_version.get(file.version)
+        if row is not None and row.checksum == file.checksum:
+            continue  # the squash itself was applied
+        present = {v for v in file.squashes if v in by_version}
+        if present and len(present) < len(file.squashes):
+            found.append((file, sorted(file.squashes - present)))
+    return found
 
 
 def tampered(statuses: list[MigrationStatus]) -> list[MigrationStatus]:
