@@ -73,7 +73,8 @@ def test_squash_the_example_project(example: Path, pg_server_url: str, run_migc:
     text = squash.read_text()
     assert text.startswith("-- migc: squash of versions 1-5\n")
     assert "sql $" not in text  # all native: checked, with a derived down
-    assert f"squashed 5 migration(s), 0001_create_orgs_and_users ... 0005_move_billing_email" in done.stdout
+    assert "squashed 5 migration(s) (0001_create_orgs_and_users ... 0005_move_billing_email) into " \
+           "migrations/0005_squashed_move_billing_email.mig in " in done.stdout
     # the data change of 0005 cannot be re-derived: listed, not kept
     assert "0005_move_billing_email.mig:16: insert into billing_accounts" in done.stderr
     assert "insert into" not in text

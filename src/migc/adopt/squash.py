@@ -123,9 +123,10 @@ def run_squash(config: ProjectConfig, out: Output, options: SquashOptions) -> in
     elapsed = (time.perf_counter() - started) * 1000
     t = proven.translation
     total = t.native + t.raw
-    summary = (f"{len(chosen)} migration(s), {chosen[0].label} ... {last.label}: {total} statement(s), {t.native} "
-               f"native ({t.native / total if total else 1:.0%}), {t.raw} raw sql"
-               + (f", {len(kept)} raw block(s) kept" if kept else "") + f", in {elapsed / 1000:.1f} s")
+    counts = (f"{total} statement(s), {t.native} native ({t.native / total if total else 1:.0%}), {t.raw} raw sql"
+              + (f", {len(kept)} raw block(s) kept" if kept else ""))
+    what = f"{len(chosen)} migration(s) ({chosen[0].label} ... {last.label})"
+    where = shown_path(config.migrations_dir / name)
     if data:
         out.note("raw sql that changes data in the squashed migrations "
                  + ("(kept, in order, after the schema):" if options.keep_data else
@@ -135,13 +136,13 @@ def run_squash(config: ProjectConfig, out: Output, options: SquashOptions) -> in
                 out.note(f"  {line}")
     if options.dry_run:
         out.line(text.rstrip("\n"))
-        out.note(f"dry run: would squash {summary}; nothing was changed")
+        out.note(f"dry run: would squash {what} into {where}: {counts}; nothing was changed")
         return 0
     squashed_dir.mkdir(exist_ok=True)
     for f in chosen:
         f.path.rename(squashed_dir / f.path.name)
     (config.migrations_dir / name).write_text(text, encoding="utf-8")
-    out.line(f"squashed {summary} into {shown_path(config.migrations_dir / name)}")
+    out.line(f"squashed {what} into {where} in {elapsed / 1000:.1f} s: {counts}")
     out.note(f"proven: it builds the catalog the {len(chosen)} originals build; they were moved to "
              f"{shown_path(squashed_dir)}/")
     return 0
