@@ -99,7 +99,7 @@ def _build_parser(fast: bool) -> Any:
     import lark.lexer
     from lark import Lark
 
-    lark.lexer.UnlessCallback = _KeywordLookup  # type: ignore[misc,assignment]  (see the class)
+    setattr(lark.lexer, "UnlessCallback", _KeywordLookup)  # see the class
     parser = Lark(
         grammar_text(), parser="lalr", lexer="contextual", keep_all_tokens=True,
         maybe_placeholders=False, transformer=ToAst(), cache=True, **_plugins(fast),
