@@ -318,3 +318,20 @@ def test_a_thousand_migrations(tmp_path: Path, fresh_db: str, run_migc: Run) -> 
     up = run_migc("up", "--database-url", fresh_db, cwd=project, timeout=600)
     assert up.returncode == 1 and "it lacks 0601, 0602" in up.stderr  # inside the range
     assert load_config(project).migrations_dir.is_dir()
+
+
+def test_a_database_built_from_an_earlier_squash(example: Path, fresh_db: str, run_migc: Run) -> None:
+    """Squashed to 3, applied from the squash (rows 3, 4, 5 only), squashed again to 5: the
+    versions below its lowest row were never applied there, so the new squash counts as applied."""
+    url = ("--database-url", fresh_db)
+    assert run_migc("squash", "--to", "3", *url, cwd=example).returncode == 0
+    assert run_migc("up", "--to", "5", *url, cwd=example).returncode == 0
+    assert _applied(fresh_db) == [3, 4, 5]
+    (example / "migrations" / "squashed").rename(example / "first_squash")
+    assert run_migc("squash", "--to", "5", *url, cwd=example).returncode == 0
+    status = run_migc("status", *url, cwd=example)
+    assert status.returncode == 0, status.stderr
+    assert "0005  squashed_move_billing_email  applied" in status.stdout
+    assert "0003  squashed_create_tags         squashed" in status.stdout, status.stdout
+    up = run_migc("up", *url, cwd=example)
+    assert up.returncode == 0 and "applied 2 migration(s)" in up.stdout, up.stderr  # 6 and 7

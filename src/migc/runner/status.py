@@ -65,7 +65,7 @@ def classify(files: list[MigrationFile], applied: list[AppliedMigration]) -> lis
         row = by_version.get(file.version)
         if row is not None and row.checksum != file.checksum and file.version in file.squashes:
             # the row is the original's, applied before the squash replaced it
-            complete = all(v in by_version for v in file.squashes)
+            complete = not lacking(file, by_version)
             state = State.APPLIED if complete else State.PENDING
             result.append(MigrationStatus(file.version, file.version_text, file.name, state, file,
                                           row if complete else None))
@@ -98,10 +98,21 @@ def partial_squashes(files: list[MigrationFile],
         row = by_version.get(file.version)
         if row is not None and row.checksum == file.checksum:
             continue  # the squash itself was applied
-        present = {v for v in file.squashes if v in by_version}
-        if present and len(present) < len(file.squashes):
-            found.append((file, sorted(file.squashes - present)))
+        missing = lacking(file, by_version)
+        if missing and len(missing) < len(file.squashes):
+            found.append((file, missing))
     return found
+
+
+def lacking(file: MigrationFile, by_version: dict[int, AppliedMigration]) -> list[int]:
+    """The versions a squash replaces that the database lacks, when it applied some of them: those
+    above the lowest it has (what lies below was never applied there, since the database started
+    later, from an earlier squash or baseline). All of them when it has none."""
+    present = [v for v in file.squashes if v in by_version]
+    if not present:
+        return sorted(file.squashes)
+    lowest = min(present)
+    return sorted(v for v in file.squashes if v not in by_version and v > lowest)
 
 
 def tampered(statuses: list[MigrationStatus]) -> list[MigrationStatus]:
