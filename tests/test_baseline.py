@@ -239,6 +239,40 @@ def test_clean_dump_keeps_what_matters() -> None:
         "CREATE MATERIALIZED VIEW public.n AS\n SELECT 1 AS one\n  WITH NO DATA;\n")
 
 
+def test_a_native_form_that_changes_the_catalog_goes_raw(tmp_path: Path, fresh_db: str,
+                                                          run_migc: Callable[..., Any]) -> None:
+    """An identity column whose sequence was renamed: the rewrite that leaves out pg_dump's
+    `SEQUENCE NAME` would make another sequence name, so the proof writes that statement raw."""
+    _rows(fresh_db, "create table a (id int generated always as identity, x text);"
+                    "alter sequence a_id_seq rename to custom_seq")
+    done = run_migc("init", "--from-database", fresh_db, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "raw after all: its native form changed the catalog (sequence public.a_id_seq: only in the baseline" \
+           in done.stderr
+    text = (tmp_path / "migrations" / "0001_baseline.mig").read_text()
+    assert "sql $sql$\nALTER TABLE public.a ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (\n    SEQUENCE NAME " \
+           "public.custom_seq" in text, text
+    assert run_migc("up", "--database-url", fresh_db, cwd=tmp_path).stdout.startswith("nothing to apply")
+
+
+def test_a_difference_left_names_the_object(tmp_path: Path, fresh_db: str) -> None:
+    """The proof against a catalog the baseline cannot build: each difference is named."""
+    from migc.adopt.proving import prove_translation
+    from migc.adopt.translate import render_file
+    from migc.project import load_config
+    from migc.runner.urls import DatabaseTarget
+
+    _rows(fresh_db, "create table t (id int)")
+    expected = snapshot(fresh_db)
+    expected["tables"]["public.ghost"] = expected["tables"]["public.t"]
+    config = load_config(tmp_path)
+    proven = prove_translation(config, DatabaseTarget(fresh_db, "test"), "create table t (id int);",
+                               "0001_baseline.mig", "pg_dump", lambda t: render_file(t, "h", None), expected,
+                               names=("the database", "the baseline"))
+    assert proven.problems == ["table public.ghost: only in the database"]
+    assert proven.fallbacks == []
+
+
 # ---------------------------------------------------------------- errors
 
 

@@ -140,7 +140,9 @@ def prove_translation(
             return Proven(translation, text, migration, [], fallbacks)
         statements = [i for i in translation.items if i.kind in ("native", "raw")]
         native = [n for n, i in enumerate(statements) if i.kind == "native" and n not in forced]
-        blamed = [native[k] for k in suspects(lines, [statements[n].text for n in native])]
+        # named in the .mig text or in the source's (a rewrite may have left out what differs)
+        blamed = [native[k] for k in suspects(lines, [statements[n].text + "\n" + statements[n].piece.sql
+                                                      for n in native])]
         if not blamed:
             return Proven(translation, text, migration, lines, fallbacks)
         why = f"its native form changed the catalog ({lines[0][:150]})"
