@@ -287,6 +287,26 @@ def test_unreachable_or_bad_url(tmp_path: Path, run_migc: Callable[..., Any], ur
     assert not (tmp_path / "migrations").exists()
 
 
+def test_a_user_who_may_not_read_everything(tmp_path: Path, fresh_db: str, run_migc: Callable[..., Any]) -> None:
+    """pg_dump refused (permission denied): its message, without the password, and nothing written."""
+    import uuid
+
+    from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+    role = f"migc_reader_{uuid.uuid4().hex[:8]}"
+    _rows(fresh_db, f"create role {role} login password 'pa55word_xyz'; create table secret (id int);"
+                    f"revoke all on secret from public")
+    try:
+        params = {**conninfo_to_dict(fresh_db), "user": role, "password": "pa55word_xyz"}
+        done = run_migc("init", "--from-database", make_conninfo("", **params), cwd=tmp_path)
+        assert done.returncode == 1, done.stdout
+        assert "pg_dump of" in done.stderr and "permission denied" in done.stderr, done.stderr
+        assert "pa55word_xyz" not in done.stderr + done.stdout and "Traceback" not in done.stderr
+        assert not (tmp_path / "migrations").exists()
+    finally:
+        _rows(fresh_db, f"drop table secret; drop role {role}")
+
+
 def test_schema_naming_nothing(tmp_path: Path, fresh_db: str, run_migc: Callable[..., Any]) -> None:
     done = run_migc("init", "--from-database", fresh_db, "--schema", "nosuch", cwd=tmp_path)
     assert done.returncode == 1 and "--schema nosuch: no such schema" in done.stderr, done.stderr

@@ -462,6 +462,8 @@ _INTERRUPTED_RUN = {
           "statements it finished); those reported as applied stay applied; `migc status` shows where things are",
     "down": ": a revert interrupted half-way was rolled back (that migration stays applied); those reported as "
             "reverted stay reverted; `migc status` shows where things are",
+    "squash": ": nothing was moved or written (a squash interrupted while moving the files is undone)",
+    "init": ": the baseline is written only once it is recorded in the database; nothing else changed",
 }
 
 

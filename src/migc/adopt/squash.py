@@ -138,14 +138,33 @@ def run_squash(config: ProjectConfig, out: Output, options: SquashOptions) -> in
         out.line(text.rstrip("\n"))
         out.note(f"dry run: would squash {what} into {where}: {counts}; nothing was changed")
         return 0
-    squashed_dir.mkdir(exist_ok=True)
-    for f in chosen:
-        f.path.rename(squashed_dir / f.path.name)
-    (config.migrations_dir / name).write_text(text, encoding="utf-8")
+    _replace(config.migrations_dir, chosen, squashed_dir, name, text)
     out.line(f"squashed {what} into {where} in {elapsed / 1000:.1f} s: {counts}")
     out.note(f"proven: it builds the catalog the {len(chosen)} originals build; they were moved to "
              f"{shown_path(squashed_dir)}/")
     return 0
+
+
+def _replace(directory: Path, chosen: list[MigrationFile], squashed_dir: Path, name: str, text: str) -> None:
+    """The originals into `squashed_dir`, the squash into the directory: all of it or, when
+    anything fails or is interrupted (Ctrl-C) half-way, none of it."""
+    temporary = directory / f".{name}.tmp"  # a dot file: the compiler never reads it
+    moved: list[tuple[Path, Path]] = []
+    try:
+        temporary.write_text(text, encoding="utf-8")
+        squashed_dir.mkdir(exist_ok=True)
+        for f in chosen:
+            f.path.rename(squashed_dir / f.path.name)
+            moved.append((f.path, squashed_dir / f.path.name))
+        temporary.rename(directory / name)
+    except BaseException as err:
+        for source, target in reversed(moved):
+            target.rename(source)
+        temporary.unlink(missing_ok=True)
+        if isinstance(err, OSError):
+            raise MigcError(f"cannot move the squashed migrations: {err.strerror or err}; nothing was changed",
+                            f"check the permissions of {shown_path(directory)}") from None
+        raise
 
 
 def _check_target(squashed_dir: Path, chosen: list[MigrationFile], options: SquashOptions) -> None:
