@@ -463,7 +463,7 @@ _INTERRUPTED_RUN = {
     "down": ": a revert interrupted half-way was rolled back (that migration stays applied); those reported as "
             "reverted stay reverted; `migc status` shows where things are",
     "squash": ": nothing was moved or written (a squash interrupted while moving the files is undone)",
-    "init": ": the baseline is written only once it is recorded in the database; nothing else changed",
+    "init": ": a baseline whose recording was interrupted is removed again; nothing else changed",
 }
 
 

@@ -358,7 +358,8 @@ def _suspects(item: Imported, lines: list[str], native: list[int]) -> list[int]:
     words -= {"table", "column", "index", "only", "original", "migc", "type", "default", "public", "constraint",
               "not_null", "true", "false", "none", "the"}
     statements = _statements(item.translation)
-    return [n for n in native if words & {w.lower() for w in re.findall(r"[A-Za-z_][A-Za-z0-9_$]*", statements[n].text)}]
+    return [n for n in native if words & {w.lower() for w in re.findall(r"[A-Za-z_][A-Za-z0-9_$]*",
+                                                                        statements[n].text + "\n" + statements[n].piece.sql)}]
 
 
 def _prove_once(config: ProjectConfig, server: object, imported: list[Imported],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import time
+from pathlib import Path
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -164,7 +165,8 @@ def _refuse_partial_squash(files: list[MigrationFile], applied: list[AppliedMigr
         "the database applied only some of the migrations a squash replaces, so it can take neither the squash "
         "nor the rest of them:\n" + "\n".join(lines),
         f"apply the missing originals from where `migc squash` moved them: migc up --dir "
-        f"{file.path.parent.name}/squashed --to {file.version} (with the same database), then run `migc up` again",
+        f"{(Path(file.shown_path).parent / 'squashed').as_posix()} --to {file.version} (with the same database), "
+        "then run `migc up` again",
     )
 
 
