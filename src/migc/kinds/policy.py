@@ -18,11 +18,10 @@ from migc.ir.model import Name, ObjectRef, Table
 from migc.ir.op import PASS_MISC, Lock, Op, TableAction
 from migc.ir.routine import Policy, RenameTableMemberOp, policies_of, table_member_kind, with_table_member
 from migc.ir.schema import Schema
-from migc.lower.comment_targets import CommentSubject, Found, comment_sql, comment_target
 from migc.lower.context import Lowering
 from migc.lower.dispatch import lowers, lowers_action
 from migc.lower.exprcheck import check_boolean, columns_by_name
-from migc.lower.members import find_member, lower_drop_member, lower_rename_member
+from migc.lower.members import find_member, lower_drop_member, lower_rename_member, member_comments
 from migc.source import Span
 from migc.syntax.ast import AlterAction, Statement
 from migc.tree import Marker, builder, has_token, marker_value, node, nodes, span_of, token
@@ -303,24 +302,7 @@ def _lower_row_security(lw: Lowering, table: Table, action: RowSecurity) -> None
     lw.emit(SetRowSecurityOp(table.name, action.setting, row_security(table)[index] != value, action.span))
 
 
-@comment_target("policy")
-def _comment_target(lw: Lowering, subject: CommentSubject) -> Found | None:
-    if subject.table is None:
-        lw.bag.error("E001", subject.name.span, "a policy is named with its table",
-                     f"write: comment on policy {subject.name.name.value} on TABLE is ...")
-        return None
-    table = lw.table(subject.table)
-    if table is None:
-        return None
-    policy = _find(lw, table, subject.name.name)
-    return (policy, policy.ref) if policy is not None else None
-
-
-@comment_sql("policy")
-def _comment_sql(ref: ObjectRef) -> str:
-    from migc import quoting
-
-    return f"POLICY {quoting.ident(ref.column or '')} ON {quoting.qualified(ref.name.schema, ref.name.name)}"
+member_comments("policy", "policies")
 
 
 # ------------------------------------------------------------------ catalog

@@ -13,7 +13,6 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from migc import expr as ex
-from migc import quoting
 from migc.expr import Expr, Ident, QName
 from migc.ir.catalog import USER_NS, CatalogSection, catalog_section, qualified
 from migc.ir.creation import attribute_ops, creator, restorer
@@ -24,11 +23,10 @@ from migc.ir.routine import (
 )
 from migc.ir.schema import Schema
 from migc.ir.types import SqlType
-from migc.lower.comment_targets import CommentSubject, Found, comment_sql, comment_target
 from migc.lower.context import Lowering, did_you_mean
 from migc.lower.dispatch import lowers, lowers_action
 from migc.lower.exprcheck import call_resolver, check_functions
-from migc.lower.members import find_member, lower_drop_member, lower_rename_member
+from migc.lower.members import find_member, lower_drop_member, lower_rename_member, member_comments
 from migc.lower.typecheck import BOOLEAN, infer
 from migc.source import Span
 from migc.syntax.ast import AlterAction, Statement
@@ -405,22 +403,7 @@ def _lower_enable(lw: Lowering, table: Table, action: EnableTrigger) -> None:
     lw.emit(SetTriggerEnabledOp(table.name, None, action.which, action.enable, changed, action.span))
 
 
-@comment_target("trigger")
-def _comment_target(lw: Lowering, subject: CommentSubject) -> Found | None:
-    if subject.table is None:
-        lw.bag.error("E001", subject.name.span, "a trigger is named with its table",
-                     f"write: comment on trigger {subject.name.name.value} on TABLE is ...")
-        return None
-    table = lw.table(subject.table)
-    if table is None:
-        return None
-    trigger = _find(lw, table, subject.name.name)
-    return (trigger, trigger.ref) if trigger is not None else None
-
-
-@comment_sql("trigger")
-def _comment_sql(ref: ObjectRef) -> str:
-    return f"TRIGGER {quoting.ident(ref.column or '')} ON {quoting.qualified(ref.name.schema, ref.name.name)}"
+member_comments("trigger", "triggers")
 
 
 # ------------------------------------------------------------------ catalog

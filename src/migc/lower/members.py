@@ -50,3 +50,26 @@ def lower_rename_member(lw: Lowering, table_name: QName, name: Ident, new_name: 
         lw.bag.error("E242", new_name.span, f"{kind} '{new_name.value}' on table '{table.name.display()}' already exists")
         return
     lw.emit(rename(table.name, member.name, new_name.value, span))
+
+
+def member_comments(kind: str, attr: str) -> None:
+    """`comment on KIND NAME on TABLE is ...`: how it finds the object, and its SQL."""
+    from migc import quoting
+    from migc.ir.model import ObjectRef
+    from migc.lower.comment_targets import CommentSubject, Found, comment_sql, comment_target
+
+    @comment_target(kind)
+    def find(lw: Lowering, subject: CommentSubject) -> Found | None:
+        if subject.table is None:
+            lw.bag.error("E001", subject.name.span, f"a {kind} is named with its table",
+                         f"write: comment on {kind} {subject.name.name.value} on TABLE is ...")
+            return None
+        table = lw.table(subject.table)
+        if table is None:
+            return None
+        member = find_member(lw, table, subject.name.name, kind, attr)
+        return (member, member.ref) if member is not None else None
+
+    @comment_sql(kind)
+    def sql(ref: ObjectRef) -> str:
+        return f"{kind.upper()} {quoting.ident(ref.column or '')} ON {quoting.qualified(ref.name.schema, ref.name.name)}"
