@@ -48,3 +48,25 @@ def test_fast_and_plain_parsers_agree(path: Path) -> None:
         plain_tree, plain_diags = parse(variant, "f.mig", fast=False)
         assert _dump(fast_tree) == _dump(plain_tree)
         assert fast_diags == plain_diags
+
+
+def test_keyword_lookup_answers_as_lark_scanner_does() -> None:
+    """The dictionary that tells a keyword from a name (`_KeywordLookup`) gives Lark's own answer (its
+    Scanner's full match over every keyword) for each keyword in several casings, for near misses,
+    and for names PostgreSQL allows that case-insensitive matching treats specially."""
+    from lark.lexer import Scanner, Token
+
+    from migc.syntax.parser import _KeywordLookup, _parser
+
+    strings = [t for t in _parser().terminals if t.pattern.type == "str"]
+    assert len(strings) > 150
+    scanner = Scanner(strings, 0, __import__("re"), use_bytes=False)
+    lookup = _KeywordLookup(scanner)
+    assert lookup.by_folded is not None  # the fast path is the one under test
+    words = [t.pattern.value for t in strings]
+    samples = {w for v in words for w in (v, v.upper(), v.title(), v.swapcase(), v + "s", v[:-1], "_" + v)}
+    samples |= {"ſelect", "K", "Kelvin", "ındex", "İndex", "select1", "", "x"}
+    for word in sorted(samples):
+        ours = lookup(Token("NAME", word)).type
+        theirs = scanner.fullmatch(word) or "NAME"
+        assert ours == theirs, word

@@ -285,6 +285,9 @@ def _check_element(lw: Lowering, method: str, elem: IndexElem, t: SqlType | None
     return True
 
 
+# (method, type, installed extensions) whose default operator class check passed (see _lower_create)
+_HAS_DEFAULT: set[tuple[str, SqlType | None, tuple[tuple[str, str], ...]]] = set()
+
 _NONE = extensions.ExtensionData("", "", False, None, (), (), (), (), (), ())
 
 
@@ -339,12 +342,23 @@ def _lower_create(lw: Lowering, stmt: CreateIndex) -> None:
     if lw.bag.errors_since(mark):
         return
     if builtin_method or any(e.opclass for e in stmt.elements):
-        casts = extensions.implicit_casts(lw.schema) | _implicit()
+        installed = tuple((ext.name, ext.schema) for ext, _ in extensions.installed(lw.schema))
+        casts: set[tuple[str, str]] | None = None
         for elem, typed in zip(stmt.elements, types):
             t = base_type(typed.type) if typed.type is not None else None
+            # the common case, a column of a type that has its default operator class: known once per
+            # (method, type, extensions) instead of scanning every operator class for each element
+            known = (method, t, installed) if elem.opclass is None else None
+            if known is not None and known in _HAS_DEFAULT:
+                continue
+            if casts is None:
+                casts = extensions.implicit_casts(lw.schema) | _implicit()
             written_in = elem.opclass.schema.value if elem.opclass is not None and elem.opclass.schema else None
+            elem_mark = lw.bag.mark()
             if not _check_element(lw, method, elem, t, extensions.opclasses(lw.schema, written_in), casts):
                 return
+            if known is not None and not lw.bag.errors_since(elem_mark):
+                _HAS_DEFAULT.add(known)
     if stmt.name is not None:
         if not lw.check_ident(stmt.name):
             return

@@ -244,10 +244,17 @@ def _follow(schema: Schema, parent_name: Name) -> Schema:
     return schema
 
 
+_TOUCHING = ("table", "index", "old", "new", "parent")
+_TOUCHING_BY_OP: dict[type, tuple[str, ...]] = {}  # which of those attributes each op class has
+
+
 def _touched(op: Op) -> list[Name]:
     found: list[Name] = []
-    for attr in ("table", "index", "old", "new", "parent"):
-        value = getattr(op, attr, None)
+    attrs = _TOUCHING_BY_OP.get(type(op))
+    if attrs is None:
+        attrs = _TOUCHING_BY_OP[type(op)] = tuple(a for a in _TOUCHING if hasattr(op, a))
+    for attr in attrs:
+        value = getattr(op, attr)
         if isinstance(value, Name):
             found.append(value)
         elif isinstance(value, Table):

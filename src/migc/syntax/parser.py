@@ -60,11 +60,46 @@ def _plugins(fast: bool) -> dict[str, Any]:
     return {"_plugins": lark_cython.plugins}
 
 
-@functools.cache
 def _parser(fast: bool = True) -> Any:
-    """Built once per process; Lark caches the LALR tables on disk keyed by the grammar's hash."""
+    """Built once per process; Lark caches the LALR tables on disk keyed by the grammar's hash.
+    (`_parser()` and `_parser(True)` are one parser: the cache below is keyed by the flag alone.)"""
+    return _build_parser(bool(fast))
+
+
+class _KeywordLookup:
+    """Lark's `UnlessCallback`, by dictionary. Lark lexes a word as NAME, then asks whether it is
+    really a keyword by a full match against an alternation of every keyword, split into regexes of
+    100 groups (Python's limit): with migc's ~250 keywords that is three regexes tried for each
+    name, a tenth of all parsing. A keyword is a plain string (case-insensitive or not), so a
+    dictionary answers the same, in the same order of preference."""
+
+    def __init__(self, scanner: Any) -> None:
+        self.scanner = scanner
+        self.by_folded: dict[str, list[tuple[bool, str, str]]] | None = {}
+        for t in scanner.terminals:  # Lark's order: the first that matches wins
+            flags = set(t.pattern.flags)
+            if t.pattern.type != "str" or not flags <= {"i"} or not t.pattern.value.isascii():
+                self.by_folded = None  # something a dictionary cannot answer: Lark's own way
+                break
+            self.by_folded.setdefault(t.pattern.value.lower(), []).append(("i" in flags, t.pattern.value, t.name))
+
+    def __call__(self, t: Any) -> Any:
+        if self.by_folded is None or not t.value.isascii():  # re's own case folding beyond ASCII
+            res = self.scanner.fullmatch(t.value)
+        else:
+            res = next((name for folded, value, name in self.by_folded.get(t.value.lower(), ())
+                        if folded or value == t.value), None)
+        if res is not None:
+            t.type = res
+        return t
+
+
+@functools.cache
+def _build_parser(fast: bool) -> Any:
+    import lark.lexer
     from lark import Lark
 
+    setattr(lark.lexer, "UnlessCallback", _KeywordLookup)  # see the class
     parser = Lark(
         grammar_text(), parser="lalr", lexer="contextual", keep_all_tokens=True,
         maybe_placeholders=False, transformer=ToAst(), cache=True, **_plugins(fast),
