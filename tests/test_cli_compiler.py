@@ -159,10 +159,11 @@ def test_schema_prints_a_script(project: Path) -> None:
 
 
 def test_new_creates_next_file(project: Path) -> None:
+    last = max(int(p.name.split("_", 1)[0]) for p in (project / "migrations").glob("*.mig"))
     result = migc("new", "add_things", cwd=project)
     assert result.returncode == 0
-    assert result.stdout.strip() == "migrations/0008_add_things.mig"
-    assert (project / "migrations" / "0008_add_things.mig").exists()
+    assert result.stdout.strip() == f"migrations/{last + 1:04d}_add_things.mig"
+    assert (project / "migrations" / f"{last + 1:04d}_add_things.mig").exists()
     assert migc("new", "Bad-Slug", cwd=project).returncode == 1
     stamped = migc("new", "later", "--timestamp", cwd=project).stdout.strip()
     assert re.fullmatch(r"migrations/\d{14}_later\.mig", stamped)
