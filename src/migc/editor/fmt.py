@@ -506,6 +506,15 @@ class _Builder:
             self.token(t)
             self.k += 1
 
+    def to_sig(self, end: int) -> None:
+        """Like `to`, but leaves the comments after the last significant token before `end` (a
+        break after it comes first: a comment at the end of a group does not break it)."""
+        j = self.index_at(end) - 1
+        while j >= self.k and self.body[j].is_comment:
+            j -= 1
+        if j >= self.k:
+            self.to(self.body[j].end)
+
     def through_comma(self) -> None:
         j = self.sig(self.k)
         if j < len(self.body) and self.body[j].text == ",":
@@ -544,8 +553,8 @@ class _Builder:
         p = self.prev
         if self.broke:
             return False
-        if p is None:
-            return True
+        if p is None:  # after an inline comment
+            return t.text not in _TIGHT_BEFORE
         if t.text in _TIGHT_BEFORE or p.text in _TIGHT_AFTER:
             return False
         if t.text == "(" and t.start in self.tight:
@@ -614,7 +623,7 @@ class _Builder:
             for s in starts:
                 self.to(s)
                 self.brk()
-            self.to(end)
+            self.to_sig(end)
 
     def subquery(self, q: Any) -> None:
         close = self.closing(self.before(_offset(self.li, q.span)))
@@ -631,7 +640,7 @@ class _Builder:
         body = _offset(li, q.body.span)
         with self.group():
             if q.ctes:
-                self.to(_offset(li, q.ctes[0].span))
+                self.to_sig(_offset(li, q.ctes[0].span))
                 with self.align(), self.group():
                     self.items([_offset(li, c.span) for c in q.ctes], body)
                 self.brk()
@@ -642,14 +651,14 @@ class _Builder:
                 if s == order:
                     self.to(s)
                     self.brk()
-                    self.to(_offset(li, q.order_by[0].span))
+                    self.to_sig(_offset(li, q.order_by[0].span))
                     with self.align(), self.group():
                         rest = [x for x in after if x > s]
                         self.items([_offset(li, x.span) for x in q.order_by], rest[0] if rest else end)
                 else:
                     self.to(s)
                     self.brk()
-            self.to(end)
+            self.to_sig(end)
 
     def items(self, starts: Sequence[int], end: int) -> None:
         """A comma-separated list whose items start at `starts`: a possible break after each comma."""
@@ -659,7 +668,7 @@ class _Builder:
                 self.to(self.before(starts[i + 1]))
                 self.through_comma()
                 self.brk()
-        self.to(end)
+        self.to_sig(end)
 
     def body_(self, b: Any, operand: bool, end: int) -> None:
         from migc.query.nodes import Select, SetOp
@@ -679,7 +688,7 @@ class _Builder:
         elif isinstance(b, Select):
             self.select(b, end)
         else:
-            self.to(end)
+            self.to_sig(end)
 
     def select(self, s: Any, end: int) -> None:
         li = self.li
@@ -693,41 +702,44 @@ class _Builder:
         if s.having is not None:
             clauses.append((self.before(_offset(li, s.having.span)), s.having))
         ends = [c for c, _ in clauses[1:]] + [end]
-        self.to(_offset(li, s.items[0].span))
+        self.to_sig(_offset(li, s.items[0].span))
         with self.align(), self.group():
             self.items([_offset(li, i.span) for i in s.items], clauses[0][0] if clauses else end)
         for (start, what), stop in zip(clauses, ends):
             self.brk()
             if what is s.from_:
-                for f in s.from_:
-                    self.to(_offset(li, f.span))
-                    self.from_item(f)
+                starts = [_offset(li, f.span) for f in s.from_]
+                for i, f in enumerate(s.from_):
+                    self.to(starts[i])
+                    self.from_item(f, self.before(starts[i + 1]) if i + 1 < len(starts) else stop)
             elif what is s.group_by:
-                self.to(_offset(li, s.group_by[0].span))
+                self.to_sig(_offset(li, s.group_by[0].span))
                 with self.align(), self.group():
                     self.items([_offset(li, g.span) for g in s.group_by], stop)
             else:
                 self.to(_offset(li, what.span))
-                self.chain(what)
-            self.to(stop)
+                self.chain(what, stop)
+            self.to_sig(stop)
 
-    def from_item(self, f: Any) -> None:
+    def from_item(self, f: Any, end: int) -> None:
+        """A table, a subquery or a join, which ends before `end`: each join on a line of its own."""
         from migc.query.nodes import Join
 
         li = self.li
         if isinstance(f, Join):
-            self.from_item(f.left)
             right = _offset(li, f.right.span)
             kw = self.before(right, ("join", "left", "right", "full", "inner", "outer", "cross", "natural"), n=0)
-            self.to(kw)
+            self.from_item(f.left, kw)
             self.brk()
             self.to(right)
             if f.on is not None:
                 self.to(_offset(li, f.on.span))
-                self.chain(f.on)
+                self.chain(f.on, end)
+        self.to_sig(end)
 
-    def chain(self, e: Any) -> None:
-        """`a and b and c`: breaks before each `and` (or `or`) at the top, indented, when too long."""
+    def chain(self, e: Any, end: int) -> None:
+        """`a and b and c`, which ends before `end`: breaks before each `and` (or `or`) at the top,
+        indented, when it does not fit."""
         from migc.expr.nodes import Binary
 
         li = self.li
@@ -741,11 +753,13 @@ class _Builder:
             operands.append(x)
             operands.reverse()
         if len(operands) < 2:
+            self.to_sig(end)
             return
         with self.group(), self.indent():
             for o in operands[1:]:
                 self.to(self.before(_offset(li, o.span)))
                 self.brk()
+            self.to_sig(end)
 
 
 def _statement(node: Any, tokens: list[Token], text: str, start: int, base: int) -> list[_OutLine]:
@@ -782,11 +796,9 @@ def _create_table(b: _Builder, node: Any, end: int) -> bool:
             with b.indent():
                 if start in columns:
                     b.pad = width
-                if i + 1 < len(starts):
-                    b.to(b.before(starts[i + 1]))
-                else:
-                    b.to(close)
+                b.to(b.before(starts[i + 1] if i + 1 < len(starts) else close))
             b.through_comma()
+        b.to(close)
     b.brk(hard=True)
     with b.indent():
         b.to(end)
@@ -879,7 +891,7 @@ def _create_index(b: _Builder, node: Any, end: int) -> bool:
             b.brk()
         if node.where is not None:
             b.to(_offset(li, node.where.span))
-            b.chain(node.where)
+            b.chain(node.where, end)
         b.to(end)
     return True
 
