@@ -546,3 +546,10 @@ def test_the_example_project_follows_its_own_style() -> None:
     result = _migc("fmt", "--check", cwd=REPO)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "0 files would be reformatted" in result.stderr
+
+
+def test_the_example_in_the_docs_is_what_fmt_writes() -> None:
+    doc = (REPO / "docs" / "editor.md").read_text()
+    before = doc.split("Before:\n\n```sql\n", 1)[1].split("```", 1)[0]
+    after = doc.split("After `migc fmt`:\n\n```sql\n", 1)[1].split("```", 1)[0]
+    assert format_text(before) == after
