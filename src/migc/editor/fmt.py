@@ -839,6 +839,8 @@ def _create_view(b: _Builder, node: Any, end: int) -> bool:
 
 def _create_trigger(b: _Builder, node: Any, end: int) -> bool:
     starts = b.depth0(_offset(b.li, node.table.span, True), end, ("for", "when", "execute"))
+    if not starts:
+        return False
     with b.indent(), b.group():
         b.to(starts[0])
         b.brk()
