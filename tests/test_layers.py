@@ -61,3 +61,16 @@ def test_imports_go_down_only() -> None:
             if room is not None and room != me and RANK[room] > RANK[me]:
                 wrong.append(f"{rel} imports {module}")
     assert wrong == []
+
+
+def test_no_kind_imports_another() -> None:
+    """A statement kind reaches other kinds only through registries (ir/creation.py, ir/schema.py,
+    lower/context.py...), so each kind module can be read, changed or removed on its own."""
+    wrong = []
+    for path in sorted((SRC / "kinds").glob("*.py")):
+        if path.name == "__init__.py":
+            continue
+        for module in _imports(path):
+            if module.startswith("migc.kinds.") or module == "migc.kinds":
+                wrong.append(f"kinds/{path.name} imports {module}")
+    assert wrong == []

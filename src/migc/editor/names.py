@@ -95,7 +95,7 @@ def _table_of(schema: Schema, ref: ObjectRef | None) -> Any:
 def statement_mentions(stmt: Statement, pre: Schema, post: Schema) -> list[Mention]:
     """Every name in `stmt` that names an object, with the object's ref (as named before the
     statement where it existed then, else as named after it)."""
-    from migc.ir.model import Name, ObjectRef
+    from migc.ir.model import Name
 
     found: list[Mention] = []
     context: list[ObjectRef] = []

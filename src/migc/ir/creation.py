@@ -18,12 +18,18 @@ from typing import Any, TypeVar
 from migc.ir.model import EnumType, HasAttrs, Index, Name, Namespace, ObjectRef, OnTable, Table
 from migc.ir.op import Op
 from migc.ir.schema import INDEX_DEPENDENCIES, INITIAL_SCHEMA_ATTRS, OBJECT_KINDS, TABLE_DEPENDENCIES, Schema, same_object
+from migc.source import Span
 
 T = TypeVar("T")
 Creator = Callable[[Any], tuple[Op, ...]]
 Restorer = Callable[[ObjectRef, object], tuple[Op, ...]]
 
 CREATORS: dict[type, Creator] = {}
+# how a partition's copy of its parent's index gets back the name it had (kinds/partition.py registers it)
+INHERITED_INDEX_CREATORS: list[Callable[[Index], tuple[Op, ...]]] = []
+# the op that sets a column not null because a primary key is added over it, as PostgreSQL does
+# (kinds/column.py registers it; kinds/constraint.py emits it, so that the way back drops it again)
+NOT_NULL_FOR_KEY: list[Callable[[Name, str, Span], Op]] = []
 RESTORERS: dict[str, Restorer] = {}
 
 

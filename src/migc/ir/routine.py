@@ -16,11 +16,15 @@ own their statements, ops and catalog sections.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import NamedTuple
+from typing import Any, ClassVar, NamedTuple
 
 from migc.expr import Expr
 from migc.ir.model import Attrs, HasAttrs, Name, ObjectRef, Table
+from migc.ir.op import Lock, Op
+from migc.ir.schema import NESTED_KINDS, Schema
 from migc.ir.types import SqlType
+from migc.source import Span
+from migc.tree import span_field as _span
 
 
 class FunctionKey(NamedTuple):
@@ -142,19 +146,72 @@ class Grant:
     grant_option: bool = False
 
 
+# ---------------------------------------------------------------- named objects kept on a table
+
+def table_members(table: Table | None, attr: str) -> tuple[Any, ...]:
+    """A table's triggers or policies (`attr` "triggers" / "policies"), each named by the table's
+    current name: they follow its renames."""
+    found = table.attr(attr) if table is not None else None
+    if table is None or not isinstance(found, tuple):
+        return ()
+    return tuple(m if m.table == table.name else replace(m, table=table.name) for m in found)
+
+
+def with_table_member(schema: Schema, table: Name, attr: str, member: Any | None, gone: str | None = None) -> Schema:
+    """The schema with `member` put on its table (replacing one of its name) and `gone` taken off."""
+    t = schema.tables[table]
+    kept = [m for m in table_members(t, attr) if m.name != gone and (member is None or m.name != member.name)]
+    if member is not None:
+        kept.append(member)
+    return schema.with_attr(t.ref, attr, tuple(sorted(kept, key=lambda m: m.name)) or None)
+
+
+def table_member_kind(kind: str, attr: str) -> None:
+    """Register `kind` ("trigger") as objects kept in their table's `attr`, found by
+    ObjectRef(kind, table, name): comments, grants and renames reach them through Schema.get."""
+
+    def get(schema: Schema, ref: ObjectRef) -> Any | None:
+        return next((m for m in table_members(schema.tables.get(ref.name), attr) if m.name == ref.column), None)
+
+    NESTED_KINDS[kind] = (get, lambda schema, ref, member: with_table_member(schema, ref.name, attr, member))
+
+
+@dataclass(frozen=True, slots=True)
+class RenameTableMemberOp(Op):
+    """`alter trigger|policy OLD on TABLE rename to NEW`; a kind subclasses it with its KIND, ATTR and
+    TEMPLATE."""
+
+    table: Name
+    old: str
+    new: str
+    span: Span = _span()
+    KIND: ClassVar[str] = ""  # "trigger"
+    ATTR: ClassVar[str] = ""  # "triggers"
+
+    def apply(self, schema: Schema) -> Schema:
+        member = next(m for m in table_members(schema.tables[self.table], self.ATTR) if m.name == self.old)
+        return with_table_member(schema, self.table, self.ATTR, replace(member, name=self.new), self.old)
+
+    def invert(self) -> tuple[Op, ...]:
+        return (type(self)(self.table, self.new, self.old, self.span),)
+
+    def describe(self) -> str:
+        return f"rename {self.KIND} {self.old} on {self.table.display()} to {self.new}"
+
+    def lock(self) -> Lock | None:
+        return Lock(self.table, "ACCESS EXCLUSIVE")
+
+    def renames(self) -> tuple[ObjectRef, ObjectRef] | None:
+        return ObjectRef(self.KIND, self.table, self.old), ObjectRef(self.KIND, self.table, self.new)
+
+
 def triggers_of(table: Table) -> tuple[Trigger, ...]:
     """The table's triggers (named by the table's current name: they follow its renames)."""
-    found = table.attr("triggers")
-    if not isinstance(found, tuple):
-        return ()
-    return tuple(t if t.table == table.name else replace(t, table=table.name) for t in found)
+    return table_members(table, "triggers")
 
 
 def policies_of(table: Table) -> tuple[Policy, ...]:
-    found = table.attr("policies")
-    if not isinstance(found, tuple):
-        return ()
-    return tuple(p if p.table == table.name else replace(p, table=table.name) for p in found)
+    return table_members(table, "policies")
 
 
 def _row_column_renamed(e: Expr, old: str, new: str) -> Expr:

@@ -7,8 +7,8 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from migc.expr import Expr, Ident
-from migc.ir.catalog import USER_NS, CatalogSection, catalog_section, not_extension_member, qualified
-from migc.ir.creation import attribute_ops, creation_ops, owned_creation, recreation_ops
+from migc.ir.catalog import USER_NS, CatalogSection, catalog_section, qualified
+from migc.ir.creation import NOT_NULL_FOR_KEY, attribute_ops, creation_ops, owned_creation, recreation_ops
 from migc.ir.model import Column, Constraint, Index, Name, ObjectRef, OnTable, Table
 from migc.ir.op import (
     DownRisk,
@@ -24,7 +24,6 @@ from migc.ir.op import (
 )
 from migc.ir.schema import Schema, follow_rename
 from migc.ir.routine import column_users, with_column_renamed
-from migc.ir.schema import Schema
 from migc.lower import names
 from migc.lower.context import Lowering
 from migc.lower.definitions import build_column, generated_ok, resolve, with_sequences
@@ -321,6 +320,9 @@ class SetNotNullOp(ColumnChange):
 
     def describe(self) -> str:
         return self._words("set not null on")
+
+
+NOT_NULL_FOR_KEY.append(lambda table, column, span: SetNotNullOp(table, column, True, span, for_key=True))
 
 
 @dataclass(frozen=True, slots=True)

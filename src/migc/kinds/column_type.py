@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, replace
 from typing import Any
 
 from migc.expr import Cast, ColumnRef, Expr, Ident, Literal, QName, TypeRef
-from migc.ir.creation import attribute_ops
-from migc.ir.model import Index, Name, ObjectRef, Table
+from migc.ir.model import Name, ObjectRef, Table
 from migc.ir.op import PASS_ALTER_TYPE, DownRisk, Irreversible, Lock, Op, TableAction, columns_touched
 from migc.ir.routine import column_users
 from migc.ir.schema import Schema
 from migc.ir.types import SqlType, assignable, castable, narrows, rewrites_table
-from migc.kinds.constraint import AddConstraintOp, DropConstraintOp, ValidateConstraintOp
-from migc.kinds.index import CreateIndexOp, DropIndexOp
-from migc.lower.context import Lowering
+from migc.lower.context import TYPE_CHANGE_REBUILDERS, Lowering
 from migc.lower.dispatch import lowers_action
 from migc.lower.exprcheck import check_columns, columns_by_name
 from migc.lower.generated import generated_user, partition_column_change
@@ -192,41 +188,15 @@ def _lower_set_type(lw: Lowering, table: Table, action: SetType) -> None:
     # their own (a scan that blocks no reads or writes), and the indexes are left as PostgreSQL keeps
     # them rather than built again.
     rewrite = rewrites_table(old_type, new_type)
-    checks = [c for c in table.constraints if c.kind == "check" and column.name in c.columns]
-    indexes = [i for i in lw.schema.indexes_of(table.name) if rewrite and _reparsed(i, column.name)]
-    for index in indexes:
-        lw.emit(DropIndexOp(index, False, action.span, rebuilt=True))
-    for check in checks:
-        lw.emit(DropConstraintOp(table.name, check, action.span, rebuilt=True))
+    plans = [rebuild(lw, table, column.name, rewrite, action.span) for _, rebuild in sorted(TYPE_CHANGE_REBUILDERS, key=lambda r: r[0])]
+    for before, _ in reversed(plans):
+        for op in before:
+            lw.emit(op)
     lw.emit(AlterColumnTypeOp(table.name, column.name, old_type, new_type, action.using, inverse_using,
                               castable(new_type, old_type), action.span, action.type.span, column.collation,
                               column.collation if new_type.category == "S" else None))
-    for check in checks:
-        lw.emit(AddConstraintOp(table.name, replace(check, validated=check.validated and rewrite), action.span,
-                                rebuilt=True))
-    for index in indexes:
-        lw.emit(CreateIndexOp(index.without_attrs(), False, action.span, rebuilt=True))
-        for op in attribute_ops(index.ref, index):
+    for _, after in plans:
+        for op in after:
             lw.emit(op)
-    for check in checks:  # after the statement, in one of their own: not under the ALTER TABLE's lock
-        if check.validated and not rewrite:
-            lw.after_statement.append(functools.partial(_validate, lw, table.name, check.name, action.span))
 
 
-def _validate(lw: Lowering, table: Name, check: str, span: Span) -> None:
-    """Validate a check made again `not valid`, unless a later action of its statement dropped it
-    (or its table) meanwhile."""
-    current = lw.schema.tables.get(table)
-    constraint = current.constraint(check) if current is not None else None
-    if constraint is not None and not constraint.validated:
-        lw.emit(ValidateConstraintOp(table, check, span))
-
-
-def _reparsed(index: Index, column: str) -> bool:
-    """Does PostgreSQL re-parse this index's expressions after `column` changes type (it names the
-    column other than as a plain column of the index)?"""
-    if column not in index.columns:
-        return False
-    if index.where is not None and column in index.where.column_names():
-        return True
-    return any(not isinstance(e.expr, ColumnRef) and column in e.expr.column_names() for e in index.elements)

@@ -14,7 +14,7 @@ from typing import Any
 from migc.expr import Ident, QName, TypeRef
 from migc.ir.catalog import CatalogSection, catalog_section
 from migc.ir.creation import restorer
-from migc.ir.model import HasAttrs, ObjectRef
+from migc.ir.model import ObjectRef
 from migc.ir.op import Lock, Op
 from migc.ir.schema import Schema
 from migc.lower.comment_targets import FINDERS, TYPE_KINDS, CommentSubject, Found, comment_sql, comment_target

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
-from collections.abc import Callable
 
 from migc.expr import Ident
 from migc.ir.catalog import USER_NS, CatalogSection, catalog_section, qualified
-from migc.ir.creation import creator
+from migc.ir.creation import NOT_NULL_FOR_KEY, creator
 from migc.ir.model import Constraint, Name, OnTable, Table
 from migc.ir.op import PASS_ADD_CONSTR, PASS_DROP, PASS_MISC, Lock, Op, TableAction, constraint_touched
 from migc.ir.schema import Schema
-from migc.kinds.column import SetNotNullOp
-from migc.lower.context import Lowering, did_you_mean
+from migc.lower.context import TYPE_CHANGE_REBUILDERS, Lowering, did_you_mean
 from migc.lower.definitions import resolve, table_constraint
 from migc.lower.dispatch import lowers_action
 from migc.source import Span
@@ -191,8 +191,34 @@ def _lower_add(lw: Lowering, table: Table, action: AddConstraint) -> None:
         for name in constraint.columns:  # PostgreSQL makes the key columns not null: say so, to invert it
             col = table.column(name)
             if col is not None and not col.not_null:
-                lw.emit(SetNotNullOp(table.name, name, True, action.span, for_key=True))
+                lw.emit(NOT_NULL_FOR_KEY[0](table.name, name, action.span))
     lw.emit(AddConstraintOp(table.name, constraint, action.span))
+
+
+def _rebuild_checks(lw: Lowering, table: Table, column: str, rewrite: bool,
+                    span: Span) -> tuple[tuple[Op, ...], tuple[Op, ...]]:
+    """A column's type changes (kinds/column_type.py): its checks are dropped before and made again
+    after, as written. Without a rewrite they come back `not valid` and are validated after the
+    statement, in one of their own (a scan that blocks no reads or writes)."""
+    checks = [c for c in table.constraints if c.kind == "check" and column in c.columns]
+    for check in checks:  # not under the ALTER TABLE's lock
+        if check.validated and not rewrite:
+            lw.after_statement.append(functools.partial(_validate, lw, table.name, check.name, span))
+    return (tuple(DropConstraintOp(table.name, c, span, rebuilt=True) for c in checks),
+            tuple(AddConstraintOp(table.name, replace(c, validated=c.validated and rewrite), span, rebuilt=True)
+                  for c in checks))
+
+
+def _validate(lw: Lowering, table: Name, check: str, span: Span) -> None:
+    """Validate a check made again `not valid`, unless a later action of its statement dropped it
+    (or its table) meanwhile."""
+    current = lw.schema.tables.get(table)
+    constraint = current.constraint(check) if current is not None else None
+    if constraint is not None and not constraint.validated:
+        lw.emit(ValidateConstraintOp(table, check, span))
+
+
+TYPE_CHANGE_REBUILDERS.append((10, _rebuild_checks))
 
 
 @lowers_action(ValidateConstraint)

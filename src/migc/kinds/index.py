@@ -13,13 +13,13 @@ from typing import Any
 
 from migc.expr import ColumnRef, Expr, Ident, QName
 from migc.ir.catalog import USER_NS, CatalogSection, catalog_section, qualified
-from migc.ir.creation import attribute_ops, creator
-from migc.ir.model import Index, IndexElement, Name, ObjectRef
+from migc.ir.creation import INHERITED_INDEX_CREATORS, attribute_ops, creator
+from migc.ir.model import Index, IndexElement, Name, ObjectRef, Table
 from migc.ir.op import Lock, Op
 from migc.ir.schema import Schema
 from migc.ir.types import SqlType
 from migc.lower import extensions, functions, names
-from migc.lower.context import Lowering, did_you_mean
+from migc.lower.context import TYPE_CHANGE_REBUILDERS, Lowering, did_you_mean
 from migc.lower.dispatch import lowers
 from migc.lower.exprcheck import base_type, check_boolean, check_columns, check_immutable, columns_by_name
 from migc.lower.extensions import OpClass
@@ -213,8 +213,28 @@ def _create(index: Index) -> tuple[Op, ...]:
     return (CreateIndexOp(index, False),)
 
 
-# how a partition's copy of its parent's index gets back the name it had (kinds/partition.py)
-INHERITED_INDEX_CREATORS: list[Callable[[Index], tuple[Op, ...]]] = []
+def _rebuild_indexes(lw: Lowering, table: Table, column: str, rewrite: bool,
+                     span: Span) -> tuple[tuple[Op, ...], tuple[Op, ...]]:
+    """A column's type changes (kinds/column_type.py): when the table is rewritten, the indexes whose
+    expressions PostgreSQL would re-parse are dropped before and made again after, as written (without
+    a rewrite they are left as PostgreSQL keeps them, rather than built again)."""
+    indexes = [i for i in lw.schema.indexes_of(table.name) if rewrite and _reparsed(i, column)]
+    return (tuple(DropIndexOp(i, False, span, rebuilt=True) for i in indexes),
+            tuple(op for i in indexes
+                  for op in (CreateIndexOp(i.without_attrs(), False, span, rebuilt=True), *attribute_ops(i.ref, i))))
+
+
+def _reparsed(index: Index, column: str) -> bool:
+    """Does PostgreSQL re-parse this index's expressions after `column` changes type (it names the
+    column other than as a plain column of the index)?"""
+    if column not in index.columns:
+        return False
+    if index.where is not None and column in index.where.column_names():
+        return True
+    return any(not isinstance(e.expr, ColumnRef) and column in e.expr.column_names() for e in index.elements)
+
+
+TYPE_CHANGE_REBUILDERS.append((20, _rebuild_indexes))
 
 
 # ------------------------------------------------------------------ lowering

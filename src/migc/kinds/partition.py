@@ -18,42 +18,32 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from migc import expr as ex
-from migc.expr import Expr, Ident, QName
+from migc.expr import Expr, QName
+from migc.ir.creation import INHERITED_INDEX_CREATORS, creation_ops
 from migc.ir.model import (
     Column,
     Constraint,
     Index,
-    IndexElement,
     Name,
     ObjectRef,
     PartitionBound,
-    PartitionKey,
     PartitionOf,
     Table,
 )
-from migc.ir.creation import creation_ops
 from migc.ir.op import Lock, Op
 from migc.ir.schema import APPLY_HOOKS, INDEX_DEPENDENCIES, TABLE_DEPENDENCIES, Schema
-from migc.kinds.index import INHERITED_INDEX_CREATORS
 from migc.lower import names
 from migc.lower.context import Lowering
 from migc.lower.dispatch import lowers, lowers_action
-from migc.lower.exprcheck import check_columns, columns_by_name
+from migc.lower.exprcheck import columns_by_name
+from migc.lower.partitioning import PartitionBy, partition_key, partitions_of
 from migc.lower.typecheck import fits, infer
 from migc.source import Span
 from migc.syntax.ast import AlterAction, Statement
-from migc.tree import Node, builder, has_token, node, nodes, span_of, token
+from migc.tree import Node, builder, has_token, node, nodes, span_of
 from migc.tree import span_field as _span
 
 # ------------------------------------------------------------------ syntax
-
-
-@dataclass(frozen=True, slots=True)
-class PartitionBy(Node):
-    ARGS = ("elements",)
-    strategy: str
-    elements: tuple[Expr, ...]
-    span: Span = _span()
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,13 +94,6 @@ def _bound_value(e: Expr) -> Expr:
             and e.table is None:
         return ex.ValueKeyword(e.name.value, e.span)
     return e
-
-
-@builder("partition_by")
-def _partition_by(c: list[Any]) -> PartitionBy:
-    strategy = token(c, "RANGE", "LIST", "HASH")
-    assert strategy is not None
-    return PartitionBy(strategy.value.lower(), tuple(nodes(c, Expr)), span_of(c))
 
 
 @builder("bound_range")
@@ -165,10 +148,6 @@ def inherited_column(column: Column, own: Column | None) -> Column:
     (PostgreSQL copies them); not its identity or sequence, which stay the parent's."""
     copy = replace(column, identity=None, identity_options=(), serial=None, sequence=None, attrs=())
     return replace(copy, attrs=own.attrs) if own is not None else copy
-
-
-def partitions_of(schema: Schema, parent: Name) -> list[Table]:
-    return [t for t in schema.tables.values() if t.partition_of is not None and t.partition_of.parent == parent]
 
 
 def _key_label(kind: str) -> str:
@@ -414,49 +393,6 @@ INDEX_DEPENDENCIES.append(lambda i: (ObjectRef("index", i.inherited_from),) if i
 
 
 # ------------------------------------------------------------------ lowering
-
-
-def partition_key(lw: Lowering, table: Table, spec: PartitionBy) -> PartitionKey | None:
-    """The key of a partitioned table, checked against its columns."""
-    columns = columns_by_name(table.columns)
-    mark = lw.bag.mark()
-    for e in spec.elements:
-        check_columns(lw, e, columns, table.name.display(), "partition key")
-        for name in e.column_names():
-            col = columns.get(name)
-            if col is not None and col.generated is not None:
-                lw.bag.error("E227", e.span, f"partition key of '{table.name.display()}' cannot use generated "
-                             f"column '{name}'")
-    if spec.strategy == "list" and len(spec.elements) > 1:
-        lw.bag.error("E227", spec.span, "a list partition key has exactly one column or expression")
-    if lw.bag.errors_since(mark):
-        return None
-    mentioned: dict[str, None] = {}
-    for e in spec.elements:
-        mentioned.update(dict.fromkeys(e.column_names()))
-    return PartitionKey(spec.strategy, tuple(IndexElement(e) for e in spec.elements), tuple(mentioned))
-
-
-def check_keys(lw: Lowering, table: Table, key: PartitionKey, span: Span) -> bool:
-    """PostgreSQL: a unique or primary key constraint on a partitioned table must include every
-    column of the partition key (and the key must be plain columns); no exclusion constraints."""
-    ok = True
-    plain = all(isinstance(e.expr, ex.ColumnRef) for e in key.elements)
-    for c in table.constraints:
-        if c.kind in ("primary key", "unique"):
-            missing = [col for col in key.columns if col not in c.columns]
-            if missing or not plain:
-                why = f"it lacks partition key column '{missing[0]}'" if missing else \
-                    "the partition key has an expression"
-                lw.bag.error("E227", span, f"{c.kind} '{c.name}' of partitioned table '{table.name.display()}' "
-                             f"must include every column of the partition key: {why}",
-                             f"add {', '.join(missing) or 'the key columns'} to it" if missing else None)
-                ok = False
-        elif c.kind == "exclude":
-            lw.bag.error("E227", span, f"partitioned table '{table.name.display()}' cannot have exclusion "
-                         f"constraint '{c.name}' (PostgreSQL 15)", "put it on each partition")
-            ok = False
-    return ok
 
 
 def bound(lw: Lowering, parent: Table, spec: BoundSpec, what: str) -> PartitionBound | None:

@@ -16,12 +16,12 @@ from migc.ir.catalog import USER_NS, CatalogSection, catalog_section, qualified
 from migc.ir.creation import attribute_ops, creator, restorer
 from migc.ir.model import Name, ObjectRef, Table
 from migc.ir.op import PASS_MISC, Lock, Op, TableAction
-from migc.ir.routine import Policy, policies_of
-from migc.ir.schema import NESTED_KINDS, Schema
-from migc.lower.comment_targets import CommentSubject, Found, comment_sql, comment_target
-from migc.lower.context import Lowering, did_you_mean
+from migc.ir.routine import Policy, RenameTableMemberOp, policies_of, table_member_kind, with_table_member
+from migc.ir.schema import Schema
+from migc.lower.context import Lowering
 from migc.lower.dispatch import lowers, lowers_action
 from migc.lower.exprcheck import check_boolean, columns_by_name
+from migc.lower.members import find_member, lower_drop_member, lower_rename_member, member_comments
 from migc.source import Span
 from migc.syntax.ast import AlterAction, Statement
 from migc.tree import Marker, builder, has_token, marker_value, node, nodes, span_of, token
@@ -126,19 +126,10 @@ CREATE POLICY {{ p.name|ident }} ON {{ p.table|qname }}
 
 
 def _with_policy(schema: Schema, table: Name, policy: Policy | None, gone: str | None = None) -> Schema:
-    t = schema.tables[table]
-    kept = [x for x in policies_of(t) if x.name != gone and (policy is None or x.name != policy.name)]
-    if policy is not None:
-        kept.append(policy)
-    return schema.with_attr(t.ref, "policies", tuple(sorted(kept, key=lambda x: x.name)) or None)
+    return with_table_member(schema, table, "policies", policy, gone)
 
 
-def _get(schema: Schema, ref: ObjectRef) -> Policy | None:
-    table = schema.tables.get(ref.name)
-    return next((p for p in policies_of(table) if p.name == ref.column), None) if table is not None else None
-
-
-NESTED_KINDS["policy"] = (_get, lambda schema, ref, policy: _with_policy(schema, ref.name, policy))
+table_member_kind("policy", "policies")
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,28 +178,10 @@ class DropPolicyOp(Op):
 
 
 @dataclass(frozen=True, slots=True)
-class RenamePolicyOp(Op):
-    table: Name
-    old: str
-    new: str
-    span: Span = _span()
+class RenamePolicyOp(RenameTableMemberOp):
+    KIND = "policy"
+    ATTR = "policies"
     TEMPLATE = "ALTER POLICY {{ op.old|ident }} ON {{ op.table|qname }} RENAME TO {{ op.new|ident }}"
-
-    def apply(self, schema: Schema) -> Schema:
-        policy = next(p for p in policies_of(schema.tables[self.table]) if p.name == self.old)
-        return _with_policy(schema, self.table, replace(policy, name=self.new), self.old)
-
-    def invert(self) -> tuple[Op, ...]:
-        return (RenamePolicyOp(self.table, self.new, self.old, self.span),)
-
-    def describe(self) -> str:
-        return f"rename policy {self.old} on {self.table.display()} to {self.new}"
-
-    def lock(self) -> Lock | None:
-        return Lock(self.table, "ACCESS EXCLUSIVE")
-
-    def renames(self) -> tuple[ObjectRef, ObjectRef] | None:
-        return ObjectRef("policy", self.table, self.old), ObjectRef("policy", self.table, self.new)
 
 
 def row_security(table: Table) -> tuple[bool, bool]:
@@ -277,10 +250,7 @@ def _restore_flags(target: ObjectRef, value: object) -> tuple[Op, ...]:
 
 
 def _find(lw: Lowering, table: Table, name: Ident) -> Policy | None:
-    found = next((p for p in policies_of(table) if p.name == name.value), None)
-    if found is None:
-        lw.bag.error("E244", name.span, f"table '{table.name.display()}' has no policy '{name.value}'",
-                     did_you_mean(name.value, [p.name for p in policies_of(table)]))
+    found: Policy | None = find_member(lw, table, name, "policy", "policies")
     return found
 
 
@@ -318,30 +288,12 @@ def _lower_create(lw: Lowering, stmt: CreatePolicy) -> None:
 
 @lowers(DropPolicy)
 def _lower_drop(lw: Lowering, stmt: DropPolicy) -> None:
-    table = lw.table(stmt.table)
-    if table is None:
-        return
-    if stmt.if_exists and not any(p.name == stmt.name.value for p in policies_of(table)):
-        lw.does_nothing(stmt.span, f"table '{table.name.display()}' has no policy '{stmt.name.value}'")
-        return
-    policy = _find(lw, table, stmt.name)
-    if policy is not None:
-        lw.emit(DropPolicyOp(policy, stmt.span))
+    lower_drop_member(lw, stmt.table, stmt.name, stmt.if_exists, stmt.span, "policy", "policies", DropPolicyOp)
 
 
 @lowers(RenamePolicy)
 def _lower_rename(lw: Lowering, stmt: RenamePolicy) -> None:
-    table = lw.table(stmt.table)
-    if table is None:
-        return
-    policy = _find(lw, table, stmt.name)
-    if policy is None or not lw.check_ident(stmt.new_name):
-        return
-    if any(p.name == stmt.new_name.value for p in policies_of(table)):
-        lw.bag.error("E242", stmt.new_name.span, f"policy '{stmt.new_name.value}' on table "
-                     f"'{table.name.display()}' already exists")
-        return
-    lw.emit(RenamePolicyOp(table.name, policy.name, stmt.new_name.value, stmt.span))
+    lower_rename_member(lw, stmt.table, stmt.name, stmt.new_name, stmt.span, "policy", "policies", RenamePolicyOp)
 
 
 @lowers_action(RowSecurity)
@@ -350,24 +302,7 @@ def _lower_row_security(lw: Lowering, table: Table, action: RowSecurity) -> None
     lw.emit(SetRowSecurityOp(table.name, action.setting, row_security(table)[index] != value, action.span))
 
 
-@comment_target("policy")
-def _comment_target(lw: Lowering, subject: CommentSubject) -> Found | None:
-    if subject.table is None:
-        lw.bag.error("E001", subject.name.span, "a policy is named with its table",
-                     f"write: comment on policy {subject.name.name.value} on TABLE is ...")
-        return None
-    table = lw.table(subject.table)
-    if table is None:
-        return None
-    policy = _find(lw, table, subject.name.name)
-    return (policy, policy.ref) if policy is not None else None
-
-
-@comment_sql("policy")
-def _comment_sql(ref: ObjectRef) -> str:
-    from migc import quoting
-
-    return f"POLICY {quoting.ident(ref.column or '')} ON {quoting.qualified(ref.name.schema, ref.name.name)}"
+member_comments("policy", "policies")
 
 
 # ------------------------------------------------------------------ catalog

@@ -16,7 +16,7 @@ from migc.lower import names
 from migc.lower.context import Lowering
 from migc.lower.definitions import Pending, build_column, generated_ok, resolve, table_constraint, with_sequences
 from migc.lower.dispatch import lower_action, lowers
-from migc.kinds.partition import PartitionBy, check_keys, partition_key, partitions_of
+from migc.lower.partitioning import PartitionBy, check_keys, partition_key, partitions_of
 from migc.source import Span
 from migc.syntax.ast import AlterAction, ColumnDef, OnName, Renaming, Statement, TableConstraint
 from migc.tree import builder, has_token, node, nodes, optional, span_of

@@ -13,19 +13,20 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from migc import expr as ex
-from migc import quoting
 from migc.expr import Expr, Ident, QName
 from migc.ir.catalog import USER_NS, CatalogSection, catalog_section, qualified
 from migc.ir.creation import attribute_ops, creator, restorer
 from migc.ir.model import Name, ObjectRef, Table
 from migc.ir.op import PASS_MISC, Lock, Op, TableAction
-from migc.ir.routine import FunctionKey, Routine, Trigger, TriggerEvent, triggers_of
-from migc.ir.schema import NESTED_KINDS, Schema
+from migc.ir.routine import (
+    FunctionKey, RenameTableMemberOp, Routine, Trigger, TriggerEvent, table_member_kind, triggers_of, with_table_member,
+)
+from migc.ir.schema import Schema
 from migc.ir.types import SqlType
-from migc.lower.comment_targets import CommentSubject, Found, comment_sql, comment_target
 from migc.lower.context import Lowering, did_you_mean
 from migc.lower.dispatch import lowers, lowers_action
 from migc.lower.exprcheck import call_resolver, check_functions
+from migc.lower.members import find_member, lower_drop_member, lower_rename_member, member_comments
 from migc.lower.typecheck import BOOLEAN, infer
 from migc.source import Span
 from migc.syntax.ast import AlterAction, Statement
@@ -156,19 +157,10 @@ CREATE {% if op.or_replace %}OR REPLACE {% endif %}TRIGGER {{ t.name|ident }} {{
 
 
 def _with_trigger(schema: Schema, table: Name, trigger: Trigger | None, gone: str | None = None) -> Schema:
-    t = schema.tables[table]
-    kept = [x for x in triggers_of(t) if x.name != gone and (trigger is None or x.name != trigger.name)]
-    if trigger is not None:
-        kept.append(trigger)
-    return schema.with_attr(t.ref, "triggers", tuple(sorted(kept, key=lambda x: x.name)) or None)
+    return with_table_member(schema, table, "triggers", trigger, gone)
 
 
-def _get(schema: Schema, ref: ObjectRef) -> Trigger | None:
-    table = schema.tables.get(ref.name)
-    return next((t for t in triggers_of(table) if t.name == ref.column), None) if table is not None else None
-
-
-NESTED_KINDS["trigger"] = (_get, lambda schema, ref, trigger: _with_trigger(schema, ref.name, trigger))
+table_member_kind("trigger", "triggers")
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,28 +213,10 @@ class DropTriggerOp(Op):
 
 
 @dataclass(frozen=True, slots=True)
-class RenameTriggerOp(Op):
-    table: Name
-    old: str
-    new: str
-    span: Span = _span()
+class RenameTriggerOp(RenameTableMemberOp):
+    KIND = "trigger"
+    ATTR = "triggers"
     TEMPLATE = "ALTER TRIGGER {{ op.old|ident }} ON {{ op.table|qname }} RENAME TO {{ op.new|ident }}"
-
-    def apply(self, schema: Schema) -> Schema:
-        trigger = next(t for t in triggers_of(schema.tables[self.table]) if t.name == self.old)
-        return _with_trigger(schema, self.table, replace(trigger, name=self.new), self.old)
-
-    def invert(self) -> tuple[Op, ...]:
-        return (RenameTriggerOp(self.table, self.new, self.old, self.span),)
-
-    def describe(self) -> str:
-        return f"rename trigger {self.old} on {self.table.display()} to {self.new}"
-
-    def lock(self) -> Lock | None:
-        return Lock(self.table, "ACCESS EXCLUSIVE")
-
-    def renames(self) -> tuple[ObjectRef, ObjectRef] | None:
-        return ObjectRef("trigger", self.table, self.old), ObjectRef("trigger", self.table, self.new)
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,10 +269,7 @@ def _restore(target: ObjectRef, value: object) -> tuple[Op, ...]:
 
 
 def _find(lw: Lowering, table: Table, name: Ident) -> Trigger | None:
-    found = next((t for t in triggers_of(table) if t.name == name.value), None)
-    if found is None:
-        lw.bag.error("E244", name.span, f"table '{table.name.display()}' has no trigger '{name.value}'",
-                     did_you_mean(name.value, [t.name for t in triggers_of(table)]))
+    found: Trigger | None = find_member(lw, table, name, "trigger", "triggers")
     return found
 
 
@@ -411,30 +382,12 @@ def _lower_create(lw: Lowering, stmt: CreateTrigger) -> None:
 
 @lowers(DropTrigger)
 def _lower_drop(lw: Lowering, stmt: DropTrigger) -> None:
-    table = lw.table(stmt.table)
-    if table is None:
-        return
-    if stmt.if_exists and not any(t.name == stmt.name.value for t in triggers_of(table)):
-        lw.does_nothing(stmt.span, f"table '{table.name.display()}' has no trigger '{stmt.name.value}'")
-        return
-    trigger = _find(lw, table, stmt.name)
-    if trigger is not None:
-        lw.emit(DropTriggerOp(trigger, stmt.span))
+    lower_drop_member(lw, stmt.table, stmt.name, stmt.if_exists, stmt.span, "trigger", "triggers", DropTriggerOp)
 
 
 @lowers(RenameTrigger)
 def _lower_rename(lw: Lowering, stmt: RenameTrigger) -> None:
-    table = lw.table(stmt.table)
-    if table is None:
-        return
-    trigger = _find(lw, table, stmt.name)
-    if trigger is None or not lw.check_ident(stmt.new_name):
-        return
-    if any(t.name == stmt.new_name.value for t in triggers_of(table)):
-        lw.bag.error("E242", stmt.new_name.span, f"trigger '{stmt.new_name.value}' on table "
-                     f"'{table.name.display()}' already exists")
-        return
-    lw.emit(RenameTriggerOp(table.name, trigger.name, stmt.new_name.value, stmt.span))
+    lower_rename_member(lw, stmt.table, stmt.name, stmt.new_name, stmt.span, "trigger", "triggers", RenameTriggerOp)
 
 
 @lowers_action(EnableTrigger)
@@ -450,22 +403,7 @@ def _lower_enable(lw: Lowering, table: Table, action: EnableTrigger) -> None:
     lw.emit(SetTriggerEnabledOp(table.name, None, action.which, action.enable, changed, action.span))
 
 
-@comment_target("trigger")
-def _comment_target(lw: Lowering, subject: CommentSubject) -> Found | None:
-    if subject.table is None:
-        lw.bag.error("E001", subject.name.span, "a trigger is named with its table",
-                     f"write: comment on trigger {subject.name.name.value} on TABLE is ...")
-        return None
-    table = lw.table(subject.table)
-    if table is None:
-        return None
-    trigger = _find(lw, table, subject.name.name)
-    return (trigger, trigger.ref) if trigger is not None else None
-
-
-@comment_sql("trigger")
-def _comment_sql(ref: ObjectRef) -> str:
-    return f"TRIGGER {quoting.ident(ref.column or '')} ON {quoting.qualified(ref.name.schema, ref.name.name)}"
+member_comments("trigger", "triggers")
 
 
 # ------------------------------------------------------------------ catalog

@@ -25,6 +25,13 @@ from migc.source import Span
 TYPE_RESOLVERS: list[Callable[[Schema, Name], SqlType | None]] = []
 TYPE_HINTS: list[Callable[[Schema, str], str | None]] = []
 
+# What must be dropped before a column's type changes and made again after, as it was (kinds/column_type.py
+# asks; the kinds whose objects PostgreSQL would re-parse register: checks, expression indexes). A
+# rebuilder gets (lowering, table, column, whether the change rewrites the table, span) and returns
+# (ops before the change, ops after it); rank orders them: the lowest is dropped last and made first.
+Rebuilder = Callable[["Lowering", Table, str, bool, Span], tuple[tuple[Op, ...], tuple[Op, ...]]]
+TYPE_CHANGE_REBUILDERS: list[tuple[int, Rebuilder]] = []
+
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
     close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)

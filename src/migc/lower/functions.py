@@ -24,7 +24,6 @@ from migc.expr import FuncCall
 from migc.ir.model import ObjectRef
 from migc.ir.schema import OBJECT_KINDS, Schema
 from migc.ir.routine import FunctionKey, Routine
-from migc.ir.schema import Schema
 from migc.ir.types import SqlType
 from migc.typenames import canonical_name
 
