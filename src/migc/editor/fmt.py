@@ -123,7 +123,7 @@ class _Formatter:
                 while end < len(toks) and toks[end].start < s.end:
                     end += 1
                 self._new_line(k)
-                rendered = _statement(s.node, toks[k:end], self.text, s.start, 2 * s.depth)
+                rendered = _statement(s.node, toks[k:end], self.text, self.li, s.start, 2 * s.depth)
                 self.out.extend(rendered)
                 self.cur = self.out.pop()
                 self.last = "statement"
@@ -274,7 +274,7 @@ class _Indent:
 
     def __init__(self, n: int) -> None:
         self.items: list[_Doc] = []
-        self.n = n  # None-like -1: align to the column where it starts
+        self.n = n  # _ALIGN: to the column where it starts
 
 
 _Doc = Union[_Text, _Line, _Hard, _Space, _Group, _Indent]
@@ -762,10 +762,9 @@ class _Builder:
             self.to_sig(end)
 
 
-def _statement(node: Any, tokens: list[Token], text: str, start: int, base: int) -> list[_OutLine]:
+def _statement(node: Any, tokens: list[Token], text: str, li: LineIndex, start: int, base: int) -> list[_OutLine]:
     from migc.query.nodes import Query
 
-    li = LineIndex(text)
     body = [t for t in tokens if not t.is_blank]
     tight = _tight_parens(node, tokens, li)
     queries = {_offset(li, q.span): q for q in node.find_all(Query)}
