@@ -176,6 +176,7 @@ class Model:
     sequences: set[str] = field(default_factory=set)
     domains: dict[str, str] = field(default_factory=dict)  # name -> base kind
     composites: dict[str, list[str]] = field(default_factory=dict)  # name -> attribute names
+    extensions: set[str] = field(default_factory=set)  # created by the history (no type of theirs is used)
 
     def view_columns(self, table: str) -> set[str]:
         """The columns of `table` that views use (all of them for `select *`): not to drop or retype."""
@@ -425,6 +426,7 @@ class Generator:
                 options.append("rename_enum")
         options += self.type_statements()
         options += self.routine_options()
+        options += self.attribute_options()
         choice = self.pick(options)
         return getattr(self, choice)()
 
@@ -1193,6 +1195,56 @@ class Generator:
         name = self.pick(t.policies)
         t.policies.remove(name)
         return f"drop policy {ident(name)} on {ident(t.name)}"
+
+
+    # comments, grants, row-level security, extensions: attributes that must follow renames and drops
+    # (and come back with a drop's down), and objects of their own -----------------------------------
+
+    def attribute_options(self) -> list[str]:
+        m = self.m
+        options = ["comment_on"] * 2 if m.tables or m.views else []
+        if m.tables:
+            options += ["grant_public", "row_security"]
+        if len(m.extensions) < 2 and self.chance(15):
+            options.append("create_extension")
+        if m.extensions and self.chance(30):
+            options.append("drop_extension")
+        return options
+
+    def comment_on(self) -> str:
+        m = self.m
+        targets = [f"table {ident(t)}" for t in m.tables] + [f"view {ident(v)}" for v in m.views]
+        targets += [f"column {ident(t.name)}.{ident(c.name)}" for t in m.tables.values() for c in t.cols]
+        targets += [f"index {ident(i)}" for i in m.indexes]
+        targets += [f"function {ident(f)}()" if kind == "trigger" else f"function {ident(f)}(int, int)"
+                    for f, kind in m.functions.items()]
+        targets += [f"trigger {ident(name)} on {ident(t.name)}" for t in m.tables.values() for name in t.triggers]
+        targets += [f"policy {ident(name)} on {ident(t.name)}" for t in m.tables.values() for name in t.policies]
+        text = self.pick(["'a note'", "'it''s a note'", "'ünïcode'", "null"])
+        return f"comment on {self.pick(sorted(targets))} is {text}"
+
+    def grant_public(self) -> str:
+        t = self.pick(sorted(self.m.tables))
+        privileges = self.draw(st.lists(st.sampled_from(["select", "insert", "update", "delete"]), min_size=1,
+                                        max_size=3, unique=True))
+        if self.chance(40):
+            return f"revoke {', '.join(privileges)} on {ident(t)} from public"  # type: ignore[arg-type]
+        return f"grant {', '.join(privileges)} on {ident(t)} to public"  # type: ignore[arg-type]
+
+    def row_security(self) -> str:
+        t = self.pick(sorted(self.m.tables))
+        setting = self.pick(["enable", "disable", "force", "no force"])
+        return f"alter table {ident(t)} {setting} row level security"
+
+    def create_extension(self) -> str:
+        name = self.pick(sorted({"citext", "pg_trgm", "hstore"} - self.m.extensions))
+        self.m.extensions.add(name)
+        return f"create extension {'if not exists ' if self.chance(50) else ''}{name}"
+
+    def drop_extension(self) -> str:
+        name = self.pick(sorted(self.m.extensions))
+        self.m.extensions.discard(name)
+        return f"drop extension {name}"
 
 
 @st.composite

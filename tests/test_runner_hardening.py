@@ -546,7 +546,8 @@ def test_30_verify_with_data_seeds_the_tables(tmp_path: Path, fresh_db: str, run
     project = tmp_path / "example"
     shutil.copytree(Path(__file__).resolve().parent.parent / "migrations", project / "migrations")
     first = ok(run_migc("verify", "--with-data", "--database-url", fresh_db, cwd=project))
-    assert "verified 7 migration(s) on tables with generated rows" in first.stdout
+    count = len(list((project / "migrations").glob("*.mig")))
+    assert f"verified {count} migration(s) on tables with generated rows" in first.stdout
     # 0004 narrows a column back on the way down: the generated rows fit, and it says so
     assert "0004_rename_user_name: public.users.name: its down changes" in first.stderr
     again = ok(run_migc("verify", "--with-data", "--database-url", fresh_db, cwd=project))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 from pathlib import Path
 
 import psycopg
@@ -14,6 +15,7 @@ from migc.errors import MigcError
 from migc.project import ProjectConfig
 from migc.runner.run_commands import RunOptions, run_up
 from migc.runner.report import Output
+from migc.runner.scratch import SCRATCH_NAME
 from migc.runner.verify import run_diff, run_verify
 
 from conftest import MakeMigration
@@ -28,9 +30,13 @@ def output() -> tuple[Output, io.StringIO]:
     return Output(stdout, io.StringIO(), interactive=False), stdout
 
 
-def scratch_databases(url: str) -> list[str]:
+def scratch_databases(url: str, pid: int | None = None) -> list[str]:
+    """This process's scratch databases (or those of `pid`): the server is shared with the other test
+    workers, whose own verify runs may have theirs at the same moment."""
     with psycopg.connect(url) as conn:
-        return [r[0] for r in conn.execute("select datname from pg_database where datname like 'migc_scratch_%'")]
+        names = [r[0] for r in conn.execute("select datname from pg_database where datname like 'migc_scratch_%'")]
+    match = SCRATCH_NAME.match
+    return [n for n in names if (m := match(n)) is not None and int(m["pid"]) == (pid or os.getpid())]
 
 
 def good(make_migration: MakeMigration) -> tuple[list[str], list[CompiledMigration]]:
