@@ -553,3 +553,21 @@ def test_the_example_in_the_docs_is_what_fmt_writes() -> None:
     before = doc.split("Before:\n\n```sql\n", 1)[1].split("```", 1)[0]
     after = doc.split("After `migc fmt`:\n\n```sql\n", 1)[1].split("```", 1)[0]
     assert format_text(before) == after
+
+
+def test_a_function_header_breaks_at_returns_then_at_its_parameters() -> None:
+    options = " language sql stable as $$ select 1 $$"
+    assert format_text("create function f(a int) returns int" + options) == \
+        "create function f(a int) returns int" + options + "\n"
+    assert format_text(f"create function g(a int, {'b' * 40} text) returns timestamp with time zone" + options) == \
+        f"create function g(a int, {'b' * 40} text)\n  returns timestamp with time zone\n {options}\n"
+    text = ("create or replace function app.search_posts(query text, org bigint default null, max_results int default 50) "
+            "returns table (id bigint, title text, rank real)" + options)
+    assert format_text(text) == """create or replace function app.search_posts(
+  query text,
+  org bigint default null,
+  max_results int default 50
+)
+  returns table (id bigint, title text, rank real)
+  language sql stable as $$ select 1 $$
+"""

@@ -848,16 +848,29 @@ def _create_trigger(b: _Builder, node: Any, end: int) -> bool:
 
 
 def _create_function(b: _Builder, node: Any, end: int) -> bool:
+    """`create function f(params) returns t options`: the options on the next line (or one a line),
+    `returns` on a line of its own if the head is too long, the parameters one a line if even
+    `create function f(params)` is."""
     li = b.li
     options = sorted(_offset(li, span) for _, _, span in node.options)
     with b.indent(), b.group():
         with b.group():
+            with b.group():
+                if node.params:
+                    starts = [_offset(li, p.span) for p in node.params]
+                    opening = b.before(starts[0])
+                    close = b.closing(opening)
+                    b.to(opening + 1)
+                    with b.indent(0):
+                        b.brk(soft=True)
+                        b.items(starts, close)
+                    with b.indent(-2):
+                        b.brk(soft=True)
+                    b.to(close + 1)
             if node.returns is not None:
                 b.to(_offset(li, node.returns.span))
                 b.brk()
-                b.to(_offset(li, node.returns.span, True))
-            elif options:
-                b.to(options[0])
+            b.to_sig(options[0] if options else end)
         if options:
             b.brk()
             b.clauses(options[1:], end)
