@@ -2,7 +2,8 @@
 
 `pg_server_url` (session scope)
     The URL of a PostgreSQL server for the whole test session. `DATABASE_URL` if it is set (its
-    database is only used to create and drop others: the user needs CREATEDB); otherwise one
+    database is only used to create and drop others: the user needs CREATEDB, and superuser for
+    test_squawk.py's event triggers); otherwise one
     embedded server, started by migc's own `migc.runner.embedded` in a temporary directory for the
     session, stopped and deleted at its end. Under pytest-xdist (`-n 2`) the workers share that one
     server: the directory is made before they start, each joins the server, the last stops it.

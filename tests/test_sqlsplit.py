@@ -1,12 +1,20 @@
-"""The SQL splitter (src/migc/sqlsplit.py): PostgreSQL's lexical rules, one case each, and the
-property that the pieces joined give the text back."""
+"""The SQL splitter (src/migc/sqlsplit.py): PostgreSQL's lexical rules, one case each, the property
+that the pieces joined give the text back, and PostgreSQL itself as the oracle: it runs a generated
+script as migc cuts it, and takes each piece of the vendored real histories as one statement."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import psycopg
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from psycopg import pq
 
+from histories import scratch_database
 from migc.sqlsplit import SplitError, split_sql, statements
 
 
@@ -151,43 +159,91 @@ def test_split_then_join_on_any_text(text: str) -> None:
     assert "".join(p.raw for p in pieces) == text
 
 
-def test_agrees_with_postgresql_scanner_on_real_histories() -> None:
-    """PostgreSQL's own scanner (through pglast, a test-only dependency) finds the same statements
-    in every vendored SQL file (it keeps leading comments with a statement; we keep them apart)."""
-    pglast = pytest.importorskip("pglast")
-    from pathlib import Path
+# ---------------------------------------------------------------------------------------------------
+# PostgreSQL itself as the oracle: a scratch database on the test server, for this file.
 
+@pytest.fixture(scope="module")
+def pg(pg_server_url: str) -> Iterator[psycopg.Connection[Any]]:
+    with scratch_database(pg_server_url, "migc_split") as url, psycopg.connect(url, autocommit=True) as conn:
+        yield conn
+
+
+def parse_error(conn: psycopg.Connection[Any], sql: str) -> str | None:
+    """The SQLSTATE PostgreSQL refuses `sql` with when asked to prepare it (None: it takes it).
+    Only parsed, never run: the extended protocol's Parse message, which refuses several commands in one
+    string (`cannot insert multiple commands into a prepared statement`, 42601) as it refuses text cut
+    mid-statement (a syntax error, 42601); a missing table is 42P01, and so on."""
+    result = conn.pgconn.prepare(b"", sql.encode())
+    if result.status == pq.ExecStatus.FATAL_ERROR:
+        state = result.error_field(pq.DiagnosticField.SQLSTATE)
+        return state.decode() if state else "?"
+    return None
+
+
+def test_each_piece_of_the_real_histories_is_one_statement_to_postgresql(pg: psycopg.Connection[Any]) -> None:
+    """Each piece migc cuts from every vendored SQL file is exactly one complete statement to
+    PostgreSQL's parser (with its leading comments and its `;`, and without), and what follows the
+    last statement is none (run, it is an empty query)."""
     files = sorted((Path(__file__).parent / "real_histories").rglob("*.sql"))
     assert len(files) > 50
+    count = 0
     for path in files:
-        text = path.read_text()
-        theirs = [s.strip() for s in pglast.split(text, with_parser=False)]
-        ours = [p.sql.strip() for p in statements(text)]
-        assert len(theirs) == len(ours), path
-        assert all(t.endswith(o) for t, o in zip(theirs, ours)), path
+        for p in split_sql(path.read_text()):
+            where = f"{path}:{p.line}"
+            if p.kind == "statement":
+                count += 1
+                whole = p.raw if not p.sql.lower().startswith("copy") else p.leading + p.sql  # COPY: not its data
+                for text in (p.sql, whole):
+                    assert parse_error(pg, text) != "42601", (where, text)
+            elif p.kind == "trailing":
+                assert pg.execute(p.raw.encode()).pgresult.status == pq.ExecStatus.EMPTY_QUERY, where
+    assert count > 300
 
 
-_BODY_ATOMS = st.sampled_from([
-    "1", " ", "\n", "'a;b'", "'it''s'", "E'\\';'", "e'\\\\'", '"x;""y"', "$$ ; $$", "$t$ $$; $t$", "-- c;\n",
-    "/* a /* ; */ */", "(';')", "t1", "$1", "a$b", "u&'x;'", "x'1f'", "1.5e3", "::", "-", "/", "[1]",
+def test_the_oracle_can_fail(pg: psycopg.Connection[Any]) -> None:
+    """What the test above counts on: two statements, or half of one, are refused as 42601."""
+    assert parse_error(pg, "select 1; select 2") == "42601"
+    assert parse_error(pg, "create function f() returns int language sql as $$ select 1") == "42601"
+    assert parse_error(pg, "select 1 from no_such_table") == "42P01"
+    assert parse_error(pg, "-- a comment\nselect 1;") is None
+
+
+_ITEMS = st.sampled_from([
+    "1", "'a;b'", "'it''s'", "E'\\';'", "e'\\\\'", "1 AS \"x;\"\"y\"", "$$ ; $$", "$t$ $$; $t$", "(';')",
+    "u&'x;'", "x'1f'", "1.5e3", "-1", "array[1]", "1 as a$b", "'a' || $q$;$q$", "case when true then ';' end",
 ])
+_TRIVIA = st.sampled_from(["", " ", "\n", "-- c;\n", "/* a /* ; */ */", " -- ';\n"])
 _SEPARATORS = st.sampled_from([";", ";\n", "; -- c;\n", ";/* ; */", ";\n\n", "; ;"])
+_OPEN = st.sampled_from(["", "", "", "select 'open", "select $x$ open", 'select "open', "select 1 /* open",
+                         "select E'open\\'"])
 
 
-@settings(max_examples=300, deadline=None)
-@given(st.lists(st.tuples(st.lists(_BODY_ATOMS, max_size=8), _SEPARATORS), max_size=6))
-def test_agrees_with_postgresql_scanner_on_generated_text(parts: list[tuple[list[str], str]]) -> None:
-    """Statements that begin with a keyword (pglast's scanner-level split needs one) holding quotes,
-    comments, dollar quotes and brackets, with `;`s inside them: PostgreSQL's scanner and ours agree."""
-    pglast = pytest.importorskip("pglast")
-    text = "".join("select " + " ".join(body) + separator for body, separator in parts)
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.lists(st.tuples(_ITEMS, _TRIVIA, _TRIVIA), max_size=5), _SEPARATORS), max_size=5),
+       _OPEN)
+def test_agrees_with_postgresql_on_generated_text(pg: psycopg.Connection[Any],
+                                                  parts: list[tuple[list[tuple[str, str, str]], str]],
+                                                  unterminated: str) -> None:
+    """`select`s holding quotes, dollar quotes, comments, E'' strings and `;`s inside them: sent whole
+    (the simple query protocol, as psql sends a script), PostgreSQL runs as many statements as migc
+    cuts, each with the result of migc's piece run alone; text with an unterminated quote or comment
+    PostgreSQL refuses, and so must migc."""
+    text = "".join("select " + ", ".join(f"{a}{item}{b}" for item, a, b in items) + separator
+                   for items, separator in parts) + unterminated
+    cur = pg.cursor()
     try:
-        theirs = [s.strip() for s in pglast.split(text, with_parser=False)]
-    except pglast.parser.ParseError as err:
-        if "unterminated" in str(err):  # the scanner refuses an unterminated quote: so must we
-            with pytest.raises(SplitError):
-                split_sql(text)
+        cur.execute(text.encode())
+    except psycopg.errors.SyntaxError:
+        assert unterminated, text
+        with pytest.raises(SplitError):
+            split_sql(text)
         return
-    ours = [p.sql.strip() for p in statements(text)]
-    assert len(theirs) == len(ours), (text, theirs, ours)
-    assert all(t.endswith(o) for t, o in zip(theirs, ours)), (text, theirs, ours)
+    assert not unterminated, text
+    theirs = []
+    while True:
+        if cur.pgresult is not None and cur.pgresult.status == pq.ExecStatus.TUPLES_OK:
+            theirs.append(cur.fetchall())
+        if not cur.nextset():
+            break
+    ours = [cur.execute(p.sql.encode()).fetchall() for p in statements(text)]
+    assert theirs == ours, text

@@ -7,8 +7,18 @@ on the `.mig` — unless one of DIFFERENCES explains, by rule and condition, why
 reports something else or nothing (it knows the table is new, the change does not rewrite, ...), or
 names a known gap in migc. docs/diagnostics.md, "Compared with squawk", lists the same decisions.
 
-The conditions are judged from the emitted SQL itself (parsed with pglast and replayed into a small
-catalog), not from migc's model, so that migc does not grade its own homework.
+The conditions are judged by PostgreSQL itself, not from migc's model, so that migc does not grade
+its own homework ("the model is PostgreSQL"): one scratch database on the test server takes each
+case in turn; its earlier migrations run as the runner runs them, then its last one statement by
+statement (each in a transaction of its own, to see its locks; in autocommit when the migration is a
+`concurrently` one), and PostgreSQL says before and after each statement what the conditions need:
+the tables' columns and types (pg_attribute, format_type) and primary keys (pg_constraint), the
+objects there are (so which this migration and which the statement made), the objects the statement
+works on (event triggers: pg_event_trigger_ddl_commands() at ddl_command_end, the objects a drop
+names from pg_event_trigger_dropped_objects(); and the relations it locks, in pg_locks: a foreign key
+locks the table it references), and its command tag. Where a tag cannot tell (a rename from another
+ALTER INDEX), the statement's text does: migc quotes every name and writes keywords in upper case.
+The event triggers need a superuser (the embedded test server's user is one).
 
 squawk runs the way migc's runner runs the SQL: a transactional migration with
 `--assume-in-transaction`, a `concurrently` one (statement by statement, autocommit) without.
@@ -21,21 +31,22 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from pglast import ast, enums, parse_sql
-from pglast.parser import ParseError
+import psycopg
 
-from golden_harness import GOLDEN, cases, compile_case
+from golden_harness import GOLDEN, cases, compile_case, create_roles, drop_roles
+from histories import run_statements, scratch_database
 from migc.codes import ERRORS, WARNINGS
 from migc.codegen.statement import render_script
-from migc.compiled import CompiledMigration
+from migc.compiled import CompiledMigration, CompiledProject
 from migc.compiler import lock_timeout_off
 from migc.project import ProjectConfig, load_config
+from migc.sqlsplit import SplitError, statements
 
 PG_VERSION = "16"
 
@@ -112,173 +123,241 @@ UNMAPPED: dict[str, str] = {
 
 
 # ---------------------------------------------------------------------------------------------------
-# A small catalog, replayed from the emitted SQL: what the conditions below need to know.
+# The oracle: PostgreSQL itself. Each case's earlier migrations run on a scratch database; then its
+# last migration runs statement by statement, and PostgreSQL says, before and after each one, what
+# the conditions below need: the tables' columns and primary keys (its catalog), the objects the
+# statement works on (event triggers: pg_event_trigger_ddl_commands(), and the original objects of
+# pg_event_trigger_dropped_objects(); and the relations it locks), and its command tag.
 
+Obj = tuple[int, int]  # an object: (the catalog it is in, its oid): a relation, type, schema, extension...
 TypeKey = tuple[str, tuple[int, ...], int]  # type name as PostgreSQL spells it, modifiers, array dims
 
+ORACLE = "migc_squawk_oracle"  # the schema of the event triggers and their log, left out of every look
+PG_CLASS = 1259  # pg_class's oid (fixed in every PostgreSQL)
 
-def _qualified(names: Iterable[Any]) -> str:
-    parts = [n.sval for n in names if isinstance(n, ast.String)]
-    return ".".join(parts if len(parts) > 1 else ["public", *parts])
+_INSTALL = f"""
+CREATE SCHEMA {ORACLE};
+CREATE TABLE {ORACLE}.events (tag text NOT NULL, classid oid NOT NULL, objid oid NOT NULL);
+CREATE FUNCTION {ORACLE}.on_end() RETURNS event_trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO {ORACLE}.events SELECT command_tag, classid, objid FROM pg_event_trigger_ddl_commands() WHERE classid <> 0;
+END $$;
+CREATE FUNCTION {ORACLE}.on_drop() RETURNS event_trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO {ORACLE}.events SELECT tg_tag, classid, objid FROM pg_event_trigger_dropped_objects() WHERE original;
+END $$;
+CREATE EVENT TRIGGER migc_squawk_end ON ddl_command_end EXECUTE FUNCTION {ORACLE}.on_end();
+CREATE EVENT TRIGGER migc_squawk_drop ON sql_drop EXECUTE FUNCTION {ORACLE}.on_drop();
+"""
 
+_USER_SCHEMAS = f"""SELECT oid FROM pg_namespace WHERE nspname NOT IN ('pg_catalog', 'information_schema', '{ORACLE}')
+  AND nspname NOT LIKE 'pg\\_toast%' AND nspname NOT LIKE 'pg\\_temp%'"""
 
-def _rel(rv: ast.RangeVar) -> str:
-    return f"{rv.schemaname or 'public'}.{rv.relname}"
+# every object of the user's schemas, the relations' columns and primary keys, and the indexes' tables:
+# one query, one row per fact
+_LOOK = f"""
+WITH ns AS ({_USER_SCHEMAS}),
+tables AS (SELECT c.oid, n.nspname || '.' || c.relname AS name FROM pg_class c JOIN pg_namespace n
+           ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND n.oid IN (SELECT oid FROM ns))
+SELECT 'object', classid::int, objid::int, NULL, NULL, NULL, NULL FROM (
+  SELECT 'pg_namespace'::regclass AS classid, oid AS objid FROM pg_namespace WHERE oid IN (SELECT oid FROM ns)
+  UNION ALL SELECT 'pg_class'::regclass, oid FROM pg_class WHERE relnamespace IN (SELECT oid FROM ns)
+  UNION ALL SELECT 'pg_type'::regclass, oid FROM pg_type WHERE typnamespace IN (SELECT oid FROM ns)
+  UNION ALL SELECT 'pg_proc'::regclass, oid FROM pg_proc WHERE pronamespace IN (SELECT oid FROM ns)
+  UNION ALL SELECT 'pg_constraint'::regclass, oid FROM pg_constraint WHERE connamespace IN (SELECT oid FROM ns)
+  UNION ALL SELECT 'pg_trigger'::regclass, t.oid FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+            WHERE NOT t.tgisinternal AND c.relnamespace IN (SELECT oid FROM ns)
+  UNION ALL SELECT 'pg_policy'::regclass, p.oid FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid
+            WHERE c.relnamespace IN (SELECT oid FROM ns)
+  UNION ALL SELECT 'pg_extension'::regclass, oid FROM pg_extension
+) o
+UNION ALL
+SELECT 'column', t.oid::int, NULL, t.name, a.attname, coalesce(e.typname, ty.typname)::text,
+       format_type(a.atttypid, a.atttypmod) || CASE WHEN e.oid IS NULL THEN '' ELSE
+         repeat('[]', greatest(a.attndims, 1)) END
+FROM tables t JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum > 0 AND NOT a.attisdropped
+JOIN pg_type ty ON ty.oid = a.atttypid LEFT JOIN pg_type e ON e.oid = ty.typelem AND ty.typcategory = 'A'
+UNION ALL
+SELECT 'key', con.conrelid::int, NULL, t.name, a.attname, con.conname, NULL
+FROM pg_constraint con JOIN tables t ON t.oid = con.conrelid
+JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = ANY (con.conkey) WHERE con.contype = 'p'
+UNION ALL
+SELECT 'index', i.indexrelid::int, i.indrelid::int, NULL, NULL, NULL, NULL FROM pg_index i
+JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relnamespace IN (SELECT oid FROM ns)
+"""
 
+# the relations the statement running in this transaction locked, beyond reading them (a foreign key
+# locks the table it references; an index, a trigger, its table)
+_LOCKED = """SELECT DISTINCT relation::int FROM pg_locks WHERE pid = pg_backend_pid() AND locktype = 'relation'
+  AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"""
 
-def _type_key(t: ast.TypeName) -> TypeKey:
-    mods = tuple(m.val.ival for m in (t.typmods or ()) if isinstance(m, ast.A_Const)
-                 and isinstance(m.val, ast.Integer))
-    return (t.names[-1].sval, mods, len(t.arrayBounds or ()))
-
-
-def _constraints(stmt: ast.Node) -> Iterator[ast.Constraint]:
-    """The constraints a create table or alter table statement adds, inline or not."""
-    elements: list[Any] = []
-    if isinstance(stmt, ast.CreateStmt):
-        elements = list(stmt.tableElts or ())
-    elif isinstance(stmt, ast.AlterTableStmt):
-        elements = [c.def_ for c in stmt.cmds if c.subtype in (enums.AlterTableType.AT_AddColumn,
-                                                                  enums.AlterTableType.AT_AddConstraint)]
-    for e in elements:
-        if isinstance(e, ast.Constraint):
-            yield e
-        elif isinstance(e, ast.ColumnDef):
-            for c in e.constraints or ():
-                if c.contype == enums.ConstrType.CONSTR_PRIMARY and not c.keys:
-                    c = ast.Constraint(contype=c.contype, conname=c.conname, keys=(ast.String(sval=e.colname),))
-                yield c
-
-
-def _column_defs(stmt: ast.Node) -> Iterator[ast.ColumnDef]:
-    if isinstance(stmt, ast.CreateStmt):
-        yield from (e for e in stmt.tableElts or () if isinstance(e, ast.ColumnDef))
-    elif isinstance(stmt, ast.AlterTableStmt):
-        yield from (c.def_ for c in stmt.cmds if c.subtype == enums.AlterTableType.AT_AddColumn)
-
-
-def targets(stmt: ast.Node | None) -> set[str] | None:
-    """The existing objects a statement works on (and locks); None when this test cannot tell."""
-    if isinstance(stmt, (ast.CreateStmt, ast.AlterTableStmt)):
-        found = {_rel(stmt.relation)}
-        for c in _constraints(stmt):
-            if c.contype == enums.ConstrType.CONSTR_FOREIGN:
-                found.add(_rel(c.pktable))  # a foreign key locks the referenced table too
-        return found
-    if isinstance(stmt, ast.IndexStmt):
-        return {_rel(stmt.relation)}
-    if isinstance(stmt, ast.RenameStmt):
-        if stmt.relation is not None:
-            return {_rel(stmt.relation)}
-        if stmt.renameType == enums.ObjectType.OBJECT_SCHEMA:
-            return {stmt.subname}
-        return {_qualified(stmt.object)}
-    if isinstance(stmt, ast.DropStmt):
-        if stmt.removeType in (enums.ObjectType.OBJECT_SCHEMA, enums.ObjectType.OBJECT_EXTENSION):
-            return {o.sval for o in stmt.objects}
-        return {_qualified(o.names if isinstance(o, ast.TypeName) else o) for o in stmt.objects}
-    if isinstance(stmt, (ast.AlterEnumStmt, ast.CreateEnumStmt)):
-        return {_qualified(stmt.typeName)}
-    if isinstance(stmt, ast.CreateSchemaStmt):
-        return {stmt.schemaname}
-    if isinstance(stmt, (ast.CreateSeqStmt, ast.AlterSeqStmt)):
-        return {_rel(stmt.sequence)}
-    if isinstance(stmt, ast.CreateDomainStmt):
-        return {_qualified(stmt.domainname)}
-    if isinstance(stmt, ast.AlterDomainStmt):
-        return {_qualified(stmt.typeName)}
-    if isinstance(stmt, ast.CompositeTypeStmt):
-        return {_rel(stmt.typevar)}
-    if isinstance(stmt, ast.CreateExtensionStmt):
-        return {stmt.extname}
-    return None
+_EVENTS = f"DELETE FROM {ORACLE}.events RETURNING tag, classid::int, objid::int"
 
 
-@dataclass
+@dataclass(frozen=True)
 class Catalog:
-    columns: dict[str, dict[str, TypeKey]] = field(default_factory=dict)  # table -> column -> type
-    keys: dict[str, tuple[str, set[str]]] = field(default_factory=dict)  # table -> (pk name, columns)
-    created: set[str] = field(default_factory=set)  # objects created since `created` was last reset
-
-    def copy(self) -> Catalog:
-        return Catalog({t: dict(c) for t, c in self.columns.items()},
-                       {t: (n, set(k)) for t, (n, k) in self.keys.items()}, set(self.created))
-
-    def apply(self, stmt: ast.Node | None) -> None:
-        T = enums.AlterTableType
-        if isinstance(stmt, ast.CreateStmt):
-            self.columns[_rel(stmt.relation)] = {}
-            self.created.add(_rel(stmt.relation))
-        elif isinstance(stmt, ast.IndexStmt):
-            self.created.add(f"{stmt.relation.schemaname or 'public'}.{stmt.idxname}")
-        elif isinstance(stmt, ast.ViewStmt):
-            self.created.add(_rel(stmt.view))
-        elif isinstance(stmt, ast.CreateTableAsStmt):  # create materialized view
-            self.created.add(_rel(stmt.into.rel))
-        elif isinstance(stmt, (ast.CreateEnumStmt, ast.CreateSchemaStmt, ast.CreateSeqStmt, ast.CreateDomainStmt,
-                               ast.CompositeTypeStmt, ast.CreateExtensionStmt)):
-            self.created |= targets(stmt) or set()
-        elif isinstance(stmt, ast.RenameStmt):
-            self._rename(stmt)
-        elif isinstance(stmt, ast.DropStmt) and stmt.removeType == enums.ObjectType.OBJECT_TABLE:
-            for name in targets(stmt) or ():
-                self.columns.pop(name, None)
-                self.keys.pop(name, None)
-        if not isinstance(stmt, (ast.CreateStmt, ast.AlterTableStmt)):
-            return
-        table = _rel(stmt.relation)
-        columns = self.columns.setdefault(table, {})
-        for d in _column_defs(stmt):
-            columns[d.colname] = _type_key(d.typeName)
-        for c in _constraints(stmt):
-            if c.contype == enums.ConstrType.CONSTR_PRIMARY:
-                self.keys[table] = (c.conname or "", {k.sval for k in c.keys})
-        for cmd in stmt.cmds if isinstance(stmt, ast.AlterTableStmt) else ():
-            if cmd.subtype == T.AT_AlterColumnType:
-                columns[cmd.name] = _type_key(cmd.def_.typeName)
-            elif cmd.subtype == T.AT_DropColumn:
-                columns.pop(cmd.name, None)
-                if cmd.name in self.keys.get(table, ("", set()))[1]:
-                    self.keys.pop(table)
-            elif cmd.subtype == T.AT_DropConstraint and self.keys.get(table, ("", set()))[0] == cmd.name:
-                self.keys.pop(table)
-
-    def _rename(self, stmt: ast.RenameStmt) -> None:
-        O = enums.ObjectType
-        old = next(iter(targets(stmt) or {""}))
-        if stmt.renameType == O.OBJECT_COLUMN:
-            columns = self.columns.get(old, {})
-            if stmt.subname in columns:
-                columns[stmt.newname] = columns.pop(stmt.subname)
-            name, cols = self.keys.get(old, ("", set()))
-            if stmt.subname in cols:
-                self.keys[old] = (name, cols - {stmt.subname} | {stmt.newname})
-            return
-        new = stmt.newname if stmt.renameType == O.OBJECT_SCHEMA else f"{old.rsplit('.', 1)[0]}.{stmt.newname}"
-        if old in self.columns:
-            self.columns[new] = self.columns.pop(old)
-        if old in self.keys:
-            self.keys[new] = self.keys.pop(old)
-        if old in self.created:
-            self.created.add(new)
+    """The schema as PostgreSQL has it at one point of the last migration."""
+    columns: dict[int, dict[str, TypeKey]]  # table (oid) -> column -> type
+    keys: dict[int, tuple[str, frozenset[str]]]  # table -> (primary key name, its columns)
+    names: dict[int, str]  # table -> schema.name
+    objects: frozenset[Obj]  # every object in the user's schemas
+    indexes: dict[int, int]  # index -> its table
+    created: frozenset[Obj]  # the objects made since the migration began (and still there)
 
 
-def parse(sql: str) -> list[tuple[int, int, ast.Node | None]]:
-    """(start, end, statement) for each statement of `sql`; one unparsed entry if pglast fails."""
+def _type_key(name: str, formatted: str) -> TypeKey:
+    """`varchar`, `character varying(10)[]` -> ("varchar", (10,), 1)."""
+    mods = re.search(r"\(([\d,]+)\)", formatted)
+    return (name, tuple(int(m) for m in mods.group(1).split(",")) if mods else (), formatted.count("[]"))
+
+
+def look(conn: psycopg.Connection[Any], start: frozenset[Obj] | None = None) -> Catalog:
+    """The catalog now; `start`: the objects when the migration began (None: now)."""
+    columns: dict[int, dict[str, TypeKey]] = {}
+    keys: dict[int, tuple[str, frozenset[str]]] = {}
+    names: dict[int, str] = {}
+    objects: set[Obj] = set()
+    indexes: dict[int, int] = {}
+    for kind, a, b, table, column, name, formatted in conn.execute(_LOOK).fetchall():
+        if kind == "object":
+            objects.add((a, b))
+        elif kind == "column":
+            names[a] = table
+            columns.setdefault(a, {})[column] = _type_key(name, formatted)
+        elif kind == "key":
+            key = keys.get(a, (name, frozenset()))
+            keys[a] = (name, key[1] | {column})
+        else:
+            indexes[a] = b
+    made = frozenset(objects) if start is None else frozenset(objects) - start
+    return Catalog(columns, keys, names, frozenset(objects), indexes, made if start is not None else frozenset())
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One statement of the last migration, as PostgreSQL ran it."""
+    sql: str
+    tag: str  # PostgreSQL's command tag: CREATE TABLE, ALTER INDEX, DROP TYPE...
+    worked_on: frozenset[Obj]  # what the event triggers name (dropped: the objects named), what it locked
+    table: int | None  # CREATE TABLE, ALTER TABLE: the table
+    before: Catalog
+    after: Catalog
+
+    @property
+    def made(self) -> frozenset[Obj]:
+        return self.after.objects - self.before.objects
+
+
+def targets(stmt: Statement | None) -> frozenset[Obj] | None:
+    """The existing objects a statement works on (and locks); None when PostgreSQL names none."""
+    if stmt is None or not stmt.worked_on:
+        return None
+    return stmt.worked_on
+
+
+_RENAME = re.compile(r'\bRENAME TO "')
+
+
+def run_piece(conn: psycopg.Connection[Any], sql: str, transactional: bool, before: Catalog,
+              start: frozenset[Obj]) -> Statement:
+    """Run one statement, in a transaction of its own unless it cannot run in one (`concurrently`),
+    and ask PostgreSQL what it did."""
+    if transactional:
+        conn.execute("BEGIN")
+    tag = conn.execute(sql.encode()).statusmessage or ""
+    locked = {(PG_CLASS, r) for r, in conn.execute(_LOCKED).fetchall()} if transactional else set()
+    events = conn.execute(_EVENTS).fetchall()
+    if transactional:
+        conn.execute("COMMIT")
+    after = look(conn, start)
+    known = before.objects | after.objects
+    worked_on = {(c, o) for _, c, o in events} | locked
+    for c, index in after.objects - before.objects:  # a new index works on its table (concurrently too)
+        if c == PG_CLASS and index in after.indexes:
+            worked_on.add((PG_CLASS, after.indexes[index]))
+    table = None
+    if tag in ("CREATE TABLE", "ALTER TABLE"):
+        table = next((o for t, c, o in events if t == tag and c == PG_CLASS and (o in after.names or o in before.names)),
+                     None)
+    return Statement(sql, tag, frozenset(worked_on & known), table, before, after)
+
+
+def pieces(sql: str) -> list[tuple[int, int, str]]:
+    """(start, end, statement) for each statement of one of migc's SQL statements (raw SQL may hold
+    several): cut by migc's splitter, which test_sqlsplit.py holds to PostgreSQL's own reading."""
     try:
-        raw = parse_sql(sql)
-    except ParseError:
-        return [(0, len(sql), None)]
-    return [(r.stmt_location, r.stmt_location + (r.stmt_len or len(sql) - r.stmt_location), r.stmt)
-            for r in raw]
+        found = statements(sql)
+    except SplitError:
+        found = []
+    return [(p.start, p.start + len(p.raw), p.sql) for p in found] or [(0, len(sql), sql)]
 
 
-def replay(catalog: Catalog, migrations: Iterable[CompiledMigration]) -> Catalog:
-    for m in migrations:
-        for s in m.up:
-            for _, _, stmt in parse(s.sql):
-                catalog.apply(stmt)
-    return catalog
+# Back to an empty database between cases (a new database per case costs ~0.2 s, most of this file's
+# time): every schema dropped, `public` made again as initdb makes it (PostgreSQL 15+). `_STATE` says
+# what must then be as it was at first: the schemas with their owners, privileges and comments, the
+# extensions, and the count of everything else a case could leave behind.
+_RESET = f"""
+DO $$ DECLARE s name; BEGIN
+  FOR s IN SELECT nspname FROM pg_namespace WHERE nspname NOT IN ('information_schema', '{ORACLE}')
+           AND nspname NOT LIKE 'pg\\_%' LOOP
+    EXECUTE format('DROP SCHEMA %I CASCADE', s);
+  END LOOP;
+END $$;
+CREATE SCHEMA public AUTHORIZATION pg_database_owner;
+GRANT USAGE ON SCHEMA public TO PUBLIC;
+COMMENT ON SCHEMA public IS 'standard public schema';
+"""
+
+_STATE = f"""
+SELECT nspname || ' ' || nspowner::regrole || ' ' || coalesce(nspacl::text, '') || ' '
+       || coalesce(obj_description(oid, 'pg_namespace'), '') FROM pg_namespace WHERE nspname <> '{ORACLE}'
+  AND nspname NOT LIKE 'pg\\_temp\\_%' AND nspname NOT LIKE 'pg\\_toast\\_temp\\_%'
+UNION ALL SELECT 'extension ' || extname FROM pg_extension
+UNION ALL SELECT 'objects ' || (
+  (SELECT count(*) FROM pg_class WHERE oid >= 16384 AND relnamespace <> '{ORACLE}'::regnamespace)
+  + (SELECT count(*) FROM pg_type WHERE oid >= 16384 AND typnamespace <> '{ORACLE}'::regnamespace)
+  + (SELECT count(*) FROM pg_proc WHERE oid >= 16384 AND pronamespace <> '{ORACLE}'::regnamespace)
+  + (SELECT count(*) FROM pg_cast WHERE oid >= 16384) + (SELECT count(*) FROM pg_language WHERE oid >= 16384)
+  + (SELECT count(*) FROM pg_event_trigger WHERE evtfoid NOT IN
+     (SELECT oid FROM pg_proc WHERE pronamespace = '{ORACLE}'::regnamespace))
+  + (SELECT count(*) FROM pg_publication) + (SELECT count(*) FROM pg_foreign_data_wrapper)
+  + (SELECT count(*) FROM pg_foreign_server) + (SELECT count(*) FROM pg_default_acl))
+ORDER BY 1
+"""
+
+
+class Oracle:
+    """One scratch database on the test server, with the event triggers, for every case in turn."""
+
+    def __init__(self, server_url: str, url: str, conn: psycopg.Connection[Any]) -> None:
+        self.server_url, self.url, self.conn = server_url, url, conn
+        conn.execute(_INSTALL.encode())
+        self.state = conn.execute(_STATE.encode()).fetchall()
+
+    def observe(self, case: Path, project: CompiledProject) -> tuple[list[list[Statement]], Catalog]:
+        """The case's last migration run after the earlier ones: each statement as PostgreSQL ran it
+        (per statement of `up`, its pieces), and the catalog after all of them."""
+        *earlier, last = project.migrations
+        conn = self.conn
+        roles = create_roles(case, self.server_url) if (case / "roles.txt").exists() else []
+        try:
+            for m in earlier:  # as the runner runs them
+                run_statements(self.url, m.up, f"{case.name}: {m.file.shown_path}", non_transactional=m.non_transactional)
+            conn.execute(_EVENTS.encode())  # the earlier migrations' events
+            catalog = look(conn)
+            start = catalog.objects
+            ran: list[list[Statement]] = []
+            for s in last.up:
+                ran.append([])
+                for _, _, sql in pieces(s.sql):
+                    ran[-1].append(run_piece(conn, sql, not last.non_transactional, catalog, start))
+                    catalog = ran[-1][-1].after
+        finally:
+            drop_roles(self.server_url, roles, self.url)
+            conn.execute(_RESET.encode())
+            left = conn.execute(_STATE.encode()).fetchall()
+            assert left == self.state, f"{case.name} left the scratch database changed: {left} != {self.state}"
+        return ran, catalog
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -292,10 +371,10 @@ class Hit:
     sql: str  # the statement it points into
     start: int  # the flagged span, as offsets into `sql`
     end: int
-    stmt: ast.Node | None  # the parsed statement (None: raw SQL pglast cannot parse)
+    stmt: Statement  # the statement, as PostgreSQL ran it
     before: Catalog  # the schema just before the statement (created: objects this migration created)
     after: Catalog  # the schema after the whole migration
-    later: tuple[ast.Node | None, ...]  # the statements of the migration after this one
+    later: tuple[Statement, ...]  # the statements of the migration after this one
     lock_timeout_off: bool  # the runner will not set lock_timeout
     silenced: frozenset[str]  # codes the author silenced: `-- migc: allow` in the migration, or lint "off"
 
@@ -311,10 +390,9 @@ class Hit:
         return names[-1].replace('""', '"') if names else None
 
     @property
-    def table(self) -> str | None:
-        if isinstance(self.stmt, (ast.CreateStmt, ast.AlterTableStmt)):
-            return _rel(self.stmt.relation)
-        return None
+    def table(self) -> int | None:
+        """The table a CREATE TABLE or ALTER TABLE makes or changes (its oid)."""
+        return self.stmt.table
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -325,20 +403,15 @@ def on_new_objects(hit: Hit) -> bool:
     found = targets(hit.stmt)
     if not found:
         return False
-    if isinstance(hit.stmt, ast.CreateStmt):
-        found = found - {_rel(hit.stmt.relation)}
-    elif isinstance(hit.stmt, (ast.CreateEnumStmt, ast.CreateSchemaStmt, ast.CreateSeqStmt, ast.CreateDomainStmt,
-                               ast.CompositeTypeStmt, ast.CreateExtensionStmt)):
-        found = set()
-    return found <= hit.before.created
+    return found - hit.stmt.made <= hit.before.created
 
 
 def is_index_rename(hit: Hit) -> bool:
-    return isinstance(hit.stmt, ast.RenameStmt) and hit.stmt.renameType == enums.ObjectType.OBJECT_INDEX
+    return hit.stmt.tag == "ALTER INDEX" and _RENAME.search(hit.stmt.sql) is not None
 
 
 def is_not_valid_domain_check(hit: Hit) -> bool:
-    return isinstance(hit.stmt, ast.AlterDomainStmt) and "NOT VALID" in hit.sql
+    return hit.stmt.tag == "ALTER DOMAIN" and "NOT VALID" in hit.sql
 
 
 def is_key_constraint(hit: Hit) -> bool:
@@ -359,9 +432,14 @@ def is_set_not_null_proven_by_a_validated_check(hit: Hit) -> bool:
 def is_set_not_null_of_added_primary_key(hit: Hit) -> bool:
     if hit.table is None or hit.column is None:
         return False
-    return any(isinstance(s, ast.AlterTableStmt) and _rel(s.relation) == hit.table and any(
-        c.contype == enums.ConstrType.CONSTR_PRIMARY and hit.column in {k.sval for k in c.keys}
-        for c in _constraints(s)) for s in hit.later)
+    return any(s.tag == "ALTER TABLE" and s.table == hit.table and _adds_primary_key(s, hit.table, hit.column)
+               for s in hit.later)
+
+
+def _adds_primary_key(stmt: Statement, table: int, column: str) -> bool:
+    """After the statement the table has a primary key it did not have before, on the column."""
+    key = stmt.after.keys.get(table)
+    return key is not None and key != stmt.before.keys.get(table) and column in key[1]
 
 
 def no_rewrite(old: TypeKey, new: TypeKey) -> bool:
@@ -379,12 +457,14 @@ def no_rewrite(old: TypeKey, new: TypeKey) -> bool:
 
 
 def is_type_change_without_rewrite(hit: Hit) -> bool:
-    if hit.table is None or not isinstance(hit.stmt, ast.AlterTableStmt):
+    if hit.table is None or hit.column is None or hit.stmt.tag != "ALTER TABLE":
         return False
-    old = hit.before.columns.get(hit.table, {}).get(hit.column or "")
-    new = [c.def_.typeName for c in hit.stmt.cmds
-           if c.subtype == enums.AlterTableType.AT_AlterColumnType and c.name == hit.column]
-    return old is not None and len(new) == 1 and no_rewrite(old, _type_key(new[0]))
+    old = hit.before.columns.get(hit.table, {}).get(hit.column)
+    new = hit.stmt.after.columns.get(hit.table, {}).get(hit.column)
+    # the statement changes this column's type once (migc quotes every name)
+    changes = re.findall(r'ALTER COLUMN ("(?:[^"]|"")+") (?:SET DATA )?TYPE ', hit.stmt.sql)
+    quoted = '"' + hit.column.replace('"', '""') + '"'
+    return old is not None and new is not None and changes.count(quoted) == 1 and no_rewrite(old, new)
 
 
 def is_not_a_primary_key_column(hit: Hit) -> bool:
@@ -404,8 +484,7 @@ def is_remade_around_a_type_change(hit: Hit) -> bool:
 
 
 def is_trigger_or_policy_rename(hit: Hit) -> bool:
-    return isinstance(hit.stmt, ast.RenameStmt) and hit.stmt.renameType in (
-        enums.ObjectType.OBJECT_TRIGGER, enums.ObjectType.OBJECT_POLICY)
+    return hit.stmt.tag in ("ALTER TRIGGER", "ALTER POLICY") and _RENAME.search(hit.stmt.sql) is not None
 
 
 def runner_sets_lock_timeout(hit: Hit) -> bool:
@@ -575,7 +654,7 @@ def case_config(case: Path) -> ProjectConfig:
 
 
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory: pytest.TempPathFactory) -> list[CaseRun]:
+def runs(tmp_path_factory: pytest.TempPathFactory, pg_server_url: str) -> list[CaseRun]:
     binary = squawk_binary()
     assert binary is not None, "squawk is not installed: pip install -e '.[test]' installs squawk-cli"
     tmp = tmp_path_factory.mktemp("squawk")
@@ -593,37 +672,35 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> list[CaseRun]:
     for v in violations:
         by_case.setdefault(Path(v["file"]).stem, []).append(v)
     result = []
-    for case, project in compiled.items():
-        *earlier, last = project.migrations
-        statements = [parse(s.sql) for s in last.up]
-        # the catalog before each statement of the last migration, and after all of them
-        catalog = replay(Catalog(), earlier)
-        catalog.created = set()
-        before: list[list[Catalog]] = []
-        for parsed in statements:
-            before.append([])
-            for _, _, stmt in parsed:
-                before[-1].append(catalog.copy())
-                catalog.apply(stmt)
-        flat = [stmt for parsed in statements for _, _, stmt in parsed]
-        where = lines_of(last)
-        config = case_config(case)
-        off, quiet = lock_timeout_off(config), silenced(last, config)
-        hits = []
-        for v in by_case.get(case.name, []):
-            index, line_offset = where[v["line"]]
-            if index < 0:  # on a description comment: no statement to judge
-                index, line_offset = where[v["line"] + 1]
-            sql = last.up[index].sql
-            start = line_offset + v["column"]
-            end_index, end_offset = where[v["line_end"]]
-            end = end_offset + v["column_end"] if end_index == index else len(sql)
-            k = next((k for k, (s, e, _) in enumerate(statements[index]) if s <= start < e + 1), 0)
-            position = sum(len(p) for p in statements[:index]) + k
-            hits.append(Hit(case.name, v["rule_name"], v["line"] + 1, sql, start, end, statements[index][k][2],
-                            before[index][k], catalog, tuple(flat[position + 1:]), off, quiet))
-        codes = frozenset(d.code for d in last.diagnostics)
-        result.append(CaseRun(case.name, codes, tuple(hits)))
+    with scratch_database(pg_server_url, "migc_squawk") as url, psycopg.connect(url, autocommit=True) as conn:
+        oracle = Oracle(pg_server_url, url, conn)
+        for case, project in compiled.items():
+            last = project.migrations[-1]
+            if case.name not in by_case:  # nothing to judge
+                result.append(CaseRun(case.name, frozenset(d.code for d in last.diagnostics), ()))
+                continue
+            ran, catalog = oracle.observe(case, project)  # each statement, and the catalog after all
+            cut = [pieces(s.sql) for s in last.up]
+            flat = [stmt for stmts in ran for stmt in stmts]
+            where = lines_of(last)
+            config = case_config(case)
+            off, quiet = lock_timeout_off(config), silenced(last, config)
+            hits = []
+            for v in by_case.get(case.name, []):
+                index, line_offset = where[v["line"]]
+                if index < 0:  # on a description comment: no statement to judge
+                    index, line_offset = where[v["line"] + 1]
+                sql = last.up[index].sql
+                start = line_offset + v["column"]
+                end_index, end_offset = where[v["line_end"]]
+                end = end_offset + v["column_end"] if end_index == index else len(sql)
+                k = next((k for k, (s, e, _) in enumerate(cut[index]) if s <= start < e), 0)
+                position = sum(len(p) for p in ran[:index]) + k
+                stmt = ran[index][k]
+                hits.append(Hit(case.name, v["rule_name"], v["line"] + 1, sql, start, end, stmt, stmt.before, catalog,
+                                tuple(flat[position + 1:]), off, quiet))
+            codes = frozenset(d.code for d in last.diagnostics)
+            result.append(CaseRun(case.name, codes, tuple(hits)))
     return result
 
 

@@ -17,9 +17,10 @@ What it knows, as PostgreSQL's scanner (scan.l) and psql's (psqlscan.l) do:
   FUNCTION|PROCEDURE`, `BEGIN ... END` (with `CASE ... END` inside) holds its `;`s;
 - `COPY ... FROM STDIN;` is followed by its data, up to a line `\\.`, which belongs to it.
 
-Hand-written (a small exact lexer) because the libraries that split PostgreSQL correctly are
-either GPL (pglast, which embeds PostgreSQL's parser) or approximate (sqlparse has no dollar-quote
-tags, nested comments nor BEGIN ATOMIC); see docs/adopt.md.
+Hand-written (a small exact lexer) because the libraries that split PostgreSQL correctly embed
+PostgreSQL's parser and are GPL (migc is MIT and has no GPL dependency, not even for its tests),
+and the permissive ones are approximate (sqlparse has no dollar-quote tags, nested comments nor
+BEGIN ATOMIC); see docs/adopt.md. tests/test_sqlsplit.py holds it to PostgreSQL itself.
 """
 
 from __future__ import annotations
