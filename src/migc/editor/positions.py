@@ -16,6 +16,7 @@ class LineIndex:
     def __init__(self, text: str) -> None:
         self.lines = source_lines(text)
         self.raw = text.split("\n")
+        self._starts: list[int] | None = None  # each raw line's offset, once asked for
 
     def line(self, line0: int) -> str:
         return self.lines[line0] if 0 <= line0 < len(self.lines) else ""
@@ -41,8 +42,10 @@ class LineIndex:
 
     def offset(self, line: int, col: int) -> int:
         """A 1-based (line, column) -> index into the text (lines end at \\n; a \\r stays with its line)."""
-        total = 0
-        for i in range(min(line - 1, len(self.raw))):
-            total += len(self.raw[i]) + 1
+        if self._starts is None:
+            self._starts = [0]
+            for r in self.raw:
+                self._starts.append(self._starts[-1] + len(r) + 1)
+        total = self._starts[max(0, min(line - 1, len(self.raw)))]
         raw = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
         return total + min(col - 1, len(raw))
