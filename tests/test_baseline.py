@@ -105,14 +105,14 @@ def test_baseline_of_a_rich_database(tmp_path: Path, rich_db: str, run_migc: Cal
     assert "recorded 0001_baseline as applied" in done.stderr
     # native wherever the language can say it: nothing raw in this database
     assert "0 raw sql" in done.stdout and "sql $" not in text, text
-    for made in ("CREATE SCHEMA app", "create enum app.mood", "CREATE DOMAIN app.email", "CREATE TYPE app.money_pair",
-                 "CREATE FUNCTION app.touch()", "CREATE TRIGGER users_touch", "CREATE POLICY users_own",
-                 "GRANT SELECT ON TABLE app.users TO PUBLIC", "COMMENT ON TABLE app.orgs", "CREATE EXTENSION"):
+    for made in ("create schema app", "create enum app.mood", "create domain app.email", "create type app.money_pair",
+                 "create function app.touch()", "create trigger users_touch", "create policy users_own",
+                 "grant select on table app.users to public", "comment on table app.orgs", "create extension"):
         assert made in text
     # types and functions before the tables that use them, views after their tables, foreign keys last
-    assert text.index("create enum app.mood") < text.index("CREATE TABLE app.users") < text.index(
-        "CREATE VIEW app.active_users") < text.index("FOREIGN KEY")
-    assert "WITH NO DATA" in text and text.count("WITH NO DATA") == 1  # app.later only: it was never refreshed
+    assert text.index("create enum app.mood") < text.index("create table app.users") < text.index(
+        "create view app.active_users") < text.index("foreign key")
+    assert "with no data" in text and text.count("with no data") == 1  # app.later only: it was never refreshed
     assert "Owner:" not in text and "SET statement_timeout" not in text and "\\restrict" not in text  # pg_dump's noise left out
     assert snapshot(rich_db) == before  # nothing run on the source
     # recorded as applied, with the checksum `up` records
@@ -142,7 +142,7 @@ def test_baseline_of_a_rich_database(tmp_path: Path, rich_db: str, run_migc: Cal
 def test_dry_run_prints_and_changes_nothing(tmp_path: Path, rich_db: str, run_migc: Callable[..., Any]) -> None:
     done = run_migc("init", "--from-database", "--dry-run", "--database-url", rich_db, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("-- baseline of the database ") and "CREATE TABLE app.users" in done.stdout
+    assert done.stdout.startswith("-- baseline of the database ") and "create table app.users" in done.stdout
     assert "nothing was written or recorded" in done.stderr
     assert not (tmp_path / "migrations").exists()
     assert _rows(rich_db, "select to_regclass('public.migc_migrations') is null") == [(True,)]
@@ -152,7 +152,7 @@ def test_the_configured_url_and_one_schema(tmp_path: Path, rich_db: str, run_mig
     done = run_migc("init", "--from-database", "--schema", "audit", cwd=tmp_path, env={"DATABASE_URL": rich_db})
     assert done.returncode == 0, done.stderr
     text = (tmp_path / "migrations" / "0001_baseline.mig").read_text()
-    assert "CREATE TABLE audit.log" in text and "app." not in text
+    assert "create table audit.log" in text and "app." not in text
     assert run_migc("up", cwd=tmp_path, env={"DATABASE_URL": rich_db}).stdout.startswith("nothing to apply")
 
 

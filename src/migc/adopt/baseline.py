@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from migc.adopt.proving import Proven, only_schemas, prove_translation
-from migc.adopt.translate import Translation, render_file
+from migc.adopt.translate import Translation, readable, render_file
 from migc.compiled import CompiledMigration
 from migc.errors import MigcError
 from migc.project import ProjectConfig, list_migrations, shown_path
@@ -255,7 +255,7 @@ def _prove(config: ProjectConfig, server: DatabaseTarget, sql: str, file_name: s
               + (f" (schemas: {', '.join(options.schemas)})" if options.schemas else "")
               + "\nit was recorded as applied there without running; it builds that schema on an empty database")
     return prove_translation(
-        config, server, sql, file_name, "pg_dump", lambda t: render_file(t, header, None), source,
+        config, server, sql, file_name, "pg_dump", lambda t: readable(render_file(t, header, None)), source,
         names=("the database", "the baseline"), schemas=options.schemas,
         failing="the roles and extensions the schema needs must exist on the scratch server (the source's "
                 "server when the user may create databases there)")

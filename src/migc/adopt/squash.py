@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from migc.adopt.proving import built_catalog, compiled_files, first_error, prove_translation
-from migc.adopt.translate import Translation, raw_block, render_file, statement_kind
+from migc.adopt.translate import Translation, raw_block, readable, render_file, statement_kind
 from migc.errors import MigcError
 from migc.project import SQUASH_HEADER, MigrationFile, ProjectConfig, list_migrations, shown_path, versions_text
 from migc.runner.report import Output
@@ -92,7 +92,7 @@ def run_squash(config: ProjectConfig, out: Output, options: SquashOptions) -> in
         for raw in kept:
             why = "it changes data, kept by --keep-data" if not raw.schema else "what the model cannot see"
             text += f"\n-- kept from {raw.where} (raw sql: {why})\n{raw_block(raw.sql, raw.down)}\n"
-        return text
+        return readable(text)
 
     target = resolve_target(config, options.database_url, out.note)
     with sql_errors(target.shown, "proving the squash on a scratch database"):

@@ -428,4 +428,32 @@ def render_file(translation: Translation, header: str, down: str | None) -> str:
     return text
 
 
-__all__ = ["REWRITES", "SplitError", "Translation", "Item", "translate_sql", "render_file", "raw_block"]
+def readable(text: str) -> str:
+    """Generated .mig text (a baseline from pg_dump, a squash from `migc schema`) as a person writes
+    it: a quoted name that needs no quotes (lower case, not a keyword of the language) unquoted, then
+    `migc fmt`'s layout (keywords in lower case). Strings, dollar-quoted bodies, raw `sql` and
+    comments are left as they are. The text is returned unchanged if the result would not parse to
+    the same statements (the proof that follows runs on what is returned)."""
+    from migc.editor.fmt import FormatError, format_text
+    from migc.editor.tokens import tokenize
+    from migc.syntax.parser import keywords, parse
+
+    taken = keywords()
+    out = []
+    for token in tokenize(text):
+        inner = token.text[1:-1]
+        if token.kind == "quoted" and re.fullmatch(r"[a-z_][a-z0-9_]*", inner) and inner not in taken:
+            out.append(inner)
+        else:
+            out.append(token.text)
+    before, _ = parse(text, "<generated>")
+    after, _ = parse("".join(out), "<generated>")
+    if before is None or after is None or before.statements != after.statements:
+        return text
+    try:
+        return format_text("".join(out))
+    except FormatError:
+        return "".join(out)
+
+
+__all__ = ["REWRITES", "SplitError", "Translation", "Item", "translate_sql", "render_file", "raw_block", "readable"]

@@ -185,6 +185,11 @@ def _syntax_error(file: str, span: Span, message: str, hint: str | None = None) 
     return Diagnostic("E001", Severity.ERROR, message, file, span, hint)
 
 
+def keywords() -> frozenset[str]:
+    """Every keyword of the grammar, in lower case."""
+    return _keywords()
+
+
 @functools.cache
 def _keywords() -> frozenset[str]:
     """Every keyword of the grammar (the string terminals that are words)."""
