@@ -11,6 +11,7 @@ then applies the `-- migc: allow` comments (allow.py) and the rest of the migrat
 
 from __future__ import annotations
 
+import functools
 import importlib
 import pkgutil
 from collections.abc import Callable, Iterator
@@ -120,6 +121,11 @@ def lint(code: str) -> Callable[[R], R]:
     return register
 
 
+@functools.cache
+def _in_order() -> tuple[tuple[str, Rule], ...]:
+    return tuple(sorted(RULES.items()))
+
+
 def check(lowered: LoweredMigration, migration: Migration, file: str, text: str, *,
           lock_timeout_off: bool = False) -> tuple[Diagnostic, ...]:
     """Lowering's diagnostics and every lint's warnings, less what allow comments silence."""
@@ -127,8 +133,8 @@ def check(lowered: LoweredMigration, migration: Migration, file: str, text: str,
 
     m = Lint(lowered, lock_timeout_off)
     found = [*lowered.diagnostics]
-    for code in sorted(RULES):
-        found += [Diagnostic(code, Severity.WARNING, f.message, file, f.span, f.hint) for f in RULES[code](m)]
+    for code, rule in _in_order():
+        found += [Diagnostic(code, Severity.WARNING, f.message, file, f.span, f.hint) for f in rule(m)]
     return tuple(apply_allows(found, file, [*migration.statements, *(migration.down or ())], text))
 
 
