@@ -42,6 +42,11 @@ rename table orgs to teams
     "0004_use.mig": """alter table users add column bio text
 create index on users (age)
 """,
+    "0005_down.mig": """create table notes (id int)
+down {
+  drop table notes
+}
+""",
 }
 
 ROOT = Path(tempfile.mkdtemp(prefix="migc-lsp-"))
@@ -229,6 +234,15 @@ async def test_references_follow_a_rename(client: LanguageClient) -> None:
     assert refs is not None
     where = sorted((Path(r.uri).name, r.range.start.line) for r in refs)
     assert where == [("0001_init.mig", 7), ("0002_more.mig", 0), ("0003_drop.mig", 1), ("0003_drop.mig", 1)]
+
+
+async def test_references_include_an_explicit_down(client: LanguageClient) -> None:
+    refs = await client.text_document_references_async(lsp.ReferenceParams(
+        text_document=lsp.TextDocumentIdentifier(uri=uri("0005_down.mig")), position=lsp.Position(line=0, character=14),
+        context=lsp.ReferenceContext(include_declaration=True)))
+    assert refs is not None
+    where = sorted((Path(r.uri).name, r.range.start.line) for r in refs)
+    assert where == [("0005_down.mig", 0), ("0005_down.mig", 2)]
 
 
 async def test_document_symbols(client: LanguageClient) -> None:

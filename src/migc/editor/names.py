@@ -193,6 +193,7 @@ class StatementNames:
     mentions: tuple[tuple[Mention, bool], ...]  # each with: did the object exist before the statement?
     created: frozenset[ObjectRef]
     renamed: tuple[tuple[ObjectRef, ObjectRef], ...]  # (new, old)
+    down: bool = False  # a statement of an explicit `down { }`: it names objects as the file left them
 
 
 def file_names(migration: Migration, lowered: Any, start: Schema) -> tuple[StatementNames, ...]:
@@ -208,6 +209,15 @@ def file_names(migration: Migration, lowered: Any, start: Schema) -> tuple[State
             (m, (pre.lookup(m.ref) is not None) if m.ref.kind != "constraint" else _constraint_in(pre, m.ref))
             for m in mentions)
         out.append(StatementNames(stmt.span, existed, created, renamed))
+    after: Schema | None = getattr(lowered, "schema_after", None)
+    if after is None:
+        return tuple(out)
+    for stmt in migration.down or ():
+        mentions = statement_mentions(stmt, after, after)
+        existed = tuple(
+            (m, (after.lookup(m.ref) is not None) if m.ref.kind != "constraint" else _constraint_in(after, m.ref))
+            for m in mentions)
+        out.append(StatementNames(stmt.span, existed, frozenset(), (), down=True))
     return tuple(out)
 
 
@@ -230,6 +240,11 @@ def build_history(files: list[tuple[StatementNames, ...] | None]) -> History:
         if statements is None:
             continue
         for st in statements:
+            if st.down:  # what the way back names: uses of the objects as the file left them, nothing made
+                for m, existed in st.mentions:
+                    if existed and m.ref in ident:
+                        record(i, m, "use", ident[m.ref])
+                continue
             created = st.created
             renamed = dict(st.renamed)
             old_names = set(renamed.values())
