@@ -70,3 +70,16 @@ def test_keyword_lookup_answers_as_lark_scanner_does() -> None:
         ours = lookup(Token("NAME", word)).type
         theirs = scanner.fullmatch(word) or "NAME"
         assert ours == theirs, word
+
+
+def test_syntax_error_words_and_hint() -> None:
+    """A keyword of several words is shown as written (`nulls not distinct`, not NULLS_NOT_DISTINCT);
+    the misspelled-keyword hint looks only at what comes before the error: a word after it, or on an
+    earlier complete line, cannot have caused it."""
+    _, [wher] = parse("create table users (id bigint pk)\ncreate index on users (id) wher id > 0\n", "f.mig")
+    assert "nulls not distinct" in wher.message and "nulls_not_distinct" not in wher.message
+    assert wher.hint == "'wher' is not a keyword here: did you mean 'where'?"
+    _, [not_] = parse("create table users (id bigint pk)\ncreate unique index if not exist on users (id)\n", "f.mig")
+    assert not_.hint is None  # `users` (after the error, and on the line before) is no misspelling
+    _, [continued] = parse("create table users (id bigint pk)\nalter table users add colum x\n  int\n", "f.mig")
+    assert continued.span.line == 3 and continued.hint == "'colum' is not a keyword here: did you mean 'column'?"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -133,11 +134,16 @@ def _describe_expected(names: set[str]) -> str:
         except KeyError:
             shown.add(name.lower())
             continue
-        shown.add(pattern.value if pattern.type == "str" else name.lower())
+        shown.add(pattern.value if pattern.type == "str" else _words(name))
     ordered = sorted(shown, key=lambda s: (not s[0].isalpha(), s))
     if len(ordered) > 10:
         ordered = ordered[:10] + ["..."]
     return ", ".join(ordered)
+
+
+def _words(name: str) -> str:
+    """A keyword terminal of several words as they are written: NULLS_NOT_DISTINCT -> nulls not distinct."""
+    return name.lower().replace("_", " ") if re.fullmatch(r"[A-Z]+(?:_[A-Z]+)+", name) else name.lower()
 
 
 def _token_text(token: Any) -> str:
@@ -158,7 +164,7 @@ def parse(text: str, file: str, *, fast: bool = True) -> tuple[ast.Migration | N
         if err.token.type == "$END":
             span = _end_of_text(text)
         message = f"unexpected {_token_text(err.token)}; expected {_describe_expected(set(err.expected))}"
-        return None, [_syntax_error(file, span, message, _misspelled_keyword(text, err.line))]
+        return None, [_syntax_error(file, span, message, _misspelled_keyword(text, span))]
     except UnexpectedCharacters as err:
         pos = err.pos_in_stream or 0
         char = text[pos] if pos < len(text) else ""
@@ -199,14 +205,19 @@ def _keywords() -> frozenset[str]:
     )
 
 
-def _misspelled_keyword(text: str, line: int) -> str | None:
-    """An unknown word on the error's line (or the one before) that is a near miss of a keyword:
-    `add colum x int` fails later, at `int`, but the cause is `colum`."""
+def _misspelled_keyword(text: str, span: Span) -> str | None:
+    """An unknown word before the error that is a near miss of a keyword: `add colum x int` fails
+    later, at `int`, but the cause is `colum`. The words looked at are those of the error's line up
+    to the end of the unexpected token, and those of the line before only when the token starts its
+    line (a statement continued there): what follows the error cannot have caused it."""
     import difflib
-    import re
 
     lines = source_lines(text)
-    words = re.findall(r"[A-Za-z_]+", " ".join(lines[max(0, line - 2):line]))
+    current = lines[span.line - 1] if 0 < span.line <= len(lines) else ""
+    before = current[:span.end_col - 1] if span.end_line == span.line else current
+    if not current[:span.col - 1].strip() and span.line >= 2:
+        before = lines[span.line - 2] + " " + before
+    words = re.findall(r"[A-Za-z_]+", before)
     keywords = _keywords()
     for word in reversed(words):
         lower = word.lower()
