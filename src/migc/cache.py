@@ -155,48 +155,7 @@ def _key() -> bytes | None:
         return None
 
 
-@functools.cache
-def _quick_pickling() -> None:
-    """Frozen dataclasses with slots (the model, the ops, the diagnostics) pickle through dataclasses'
-    generic `__getstate__`/`__setstate__`, which look up the class's fields for every object: a
-    third of a 1000-migration cache's pickling. Each such class of migc gets its own pair, made once
-    from its field names. The state is the same sequence of field values, so caches written either
-    way read back either way."""
-    import dataclasses
-    import sys
-
-    generic = getattr(dataclasses, "_dataclass_getstate", None)
-    for name, module in list(sys.modules.items()):
-        if not name.startswith("migc.") or module is None:
-            continue
-        for cls in list(vars(module).values()):
-            if isinstance(cls, type) and cls.__module__ == name and generic is not None \
-                    and cls.__dict__.get("__getstate__") is generic and dataclasses.is_dataclass(cls):
-                getstate, setstate = _state_functions(tuple(f.name for f in dataclasses.fields(cls)))
-                setattr(cls, "__getstate__", getstate)
-                setattr(cls, "__setstate__", setstate)
-
-
-def _state_functions(names: tuple[str, ...]) -> tuple[Any, Any]:
-    import operator
-
-    get = operator.attrgetter(*names) if names else None
-
-    def getstate(self: object) -> tuple[Any, ...]:
-        if get is None:
-            return ()
-        value = get(self)
-        return (value,) if len(names) == 1 else value
-
-    def setstate(self: object, state: Any) -> None:
-        for n, v in zip(names, state):
-            object.__setattr__(self, n, v)
-
-    return getstate, setstate
-
-
 def _write_atomically(path: Path, data: object, key: bytes) -> None:
-    _quick_pickling()
     payload = pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
     with os.fdopen(fd, "wb") as out:

@@ -151,8 +151,10 @@ class Grant:
 def table_members(table: Table | None, attr: str) -> tuple[Any, ...]:
     """A table's triggers or policies (`attr` "triggers" / "policies"), each named by the table's
     current name: they follow its renames."""
-    found = table.attr(attr) if table is not None else None
-    if table is None or not isinstance(found, tuple):
+    if table is None:
+        return ()
+    found = table.attr(attr)
+    if not isinstance(found, tuple):
         return ()
     return tuple(m if m.table == table.name else replace(m, table=table.name) for m in found)
 
