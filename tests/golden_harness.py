@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from migc.codegen.statement import render_script
 from migc.compiled import CompiledProject
@@ -68,13 +69,26 @@ def compare_or_update(path: Path, actual: str | None) -> str | None:
     return path.read_text(encoding="utf-8") if path.exists() else None
 
 
+# the connection holding each case's roles (below), by the tuple of role names
+_ROLE_HOLDERS: dict[tuple[str, ...], Any] = {}
+
+
 def create_roles(case: Path, server_url: str) -> list[str]:
     """The roles a case grants to (its `roles.txt`, one per line), made on the server: roles are
-    cluster-wide, so each case names its own and `drop_roles` removes them after it."""
+    cluster-wide, so each case names its own and `drop_roles` removes them after it. Several test
+    files run the same case, on other xdist workers at the same time, against the one shared server:
+    a session advisory lock per role name, taken here in sorted order and held until `drop_roles`,
+    makes them take turns instead of dropping each other's roles."""
     import psycopg
 
     path = case / "roles.txt"
     roles = path.read_text().split() if path.exists() else []
+    if not roles:
+        return roles
+    holder = psycopg.connect(server_url, autocommit=True)
+    for role in sorted(roles):
+        holder.execute("SELECT pg_advisory_lock(hashtext(%s))", (f"migc-test-role:{role}",))
+    _ROLE_HOLDERS[tuple(roles)] = holder
     with psycopg.connect(server_url, autocommit=True) as conn:
         for role in roles:
             conn.execute(f'DROP ROLE IF EXISTS "{role}"'.encode())
@@ -83,14 +97,19 @@ def create_roles(case: Path, server_url: str) -> list[str]:
 
 
 def drop_roles(server_url: str, roles: list[str], *databases: str) -> None:
-    """Drop the case's roles, with what they hold in its databases."""
+    """Drop the case's roles, with what they hold in its databases, and let the next user of them go."""
     import psycopg
 
     if not roles:
         return
-    listed = ", ".join(f'"{r}"' for r in roles)
-    for url in databases:
-        with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute(f"DROP OWNED BY {listed}".encode())
-    with psycopg.connect(server_url, autocommit=True) as conn:
-        conn.execute(f"DROP ROLE {listed}".encode())
+    try:
+        listed = ", ".join(f'"{r}"' for r in roles)
+        for url in databases:
+            with psycopg.connect(url, autocommit=True) as conn:
+                conn.execute(f"DROP OWNED BY {listed}".encode())
+        with psycopg.connect(server_url, autocommit=True) as conn:
+            conn.execute(f"DROP ROLE {listed}".encode())
+    finally:
+        holder = _ROLE_HOLDERS.pop(tuple(roles), None)
+        if holder is not None:
+            holder.close()  # ends the session: its advisory locks go
