@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -115,3 +118,36 @@ def test_no_key_means_no_cache_not_an_unsigned_one(config: ProjectConfig, tmp_pa
     monkeypatch.setattr(cache, "_key", lambda: None)
     result = compile_project(config)
     assert result.ok and not (config.state_dir / "cache" / "compiled.pickle").exists()
+
+
+def _emit_all(project: Path, cache: str) -> subprocess.CompletedProcess[str]:
+    shutil.rmtree(project / ".migc", ignore_errors=True)  # no compile cache: every template is used
+    env = {**os.environ, "MIGC_TEMPLATE_CACHE": cache}
+    return subprocess.run([sys.executable, "-m", "migc", "emit"], cwd=project, env=env,
+                          capture_output=True, text=True, timeout=120, check=False)
+
+
+def test_compiled_templates_are_kept_across_processes_and_never_fail_a_command(tmp_path: Path) -> None:
+    """Jinja2's bytecode cache (codegen/postgres.py): the SQL is the same whether the templates
+    were compiled now, read back from the cache, read from a damaged cache, or there is no place
+    for a cache at all; and nothing of it reaches the output."""
+    shutil.copytree(EXAMPLE, tmp_path / "migrations")
+    cache = tmp_path / "templates"
+    cache.mkdir(mode=0o700)
+    first = _emit_all(tmp_path, str(cache))
+    assert first.returncode == 0, first.stderr
+    kept = sorted(cache.glob("migc-*.cache"))
+    assert kept, "the first run keeps its compiled templates"
+    second = _emit_all(tmp_path, str(cache))
+    assert (second.returncode, second.stdout, second.stderr) == (0, first.stdout, first.stderr)
+    for f in kept:
+        f.write_bytes(b"garbage, not a template")
+    damaged = _emit_all(tmp_path, str(cache))
+    assert (damaged.returncode, damaged.stdout, damaged.stderr) == (0, first.stdout, first.stderr)
+    assert all(f.read_bytes() != b"garbage, not a template" for f in kept), "a damaged entry is made again"
+    not_a_dir = tmp_path / "a-file"
+    not_a_dir.write_text("")
+    nowhere = _emit_all(tmp_path, str(not_a_dir))
+    assert (nowhere.returncode, nowhere.stdout, nowhere.stderr) == (0, first.stdout, first.stderr)
+    off = _emit_all(tmp_path, "0")
+    assert (off.returncode, off.stdout) == (0, first.stdout)

@@ -50,6 +50,22 @@ def test_fast_and_plain_parsers_agree(path: Path) -> None:
         assert fast_diags == plain_diags
 
 
+@pytest.mark.parametrize("fast", [True, False], ids=["fast", "plain"])
+def test_every_reduction_is_the_callbacks_own_key(fast: bool) -> None:
+    """`_reduce_by_identity`: each rule in the parse table is the very object its callback is keyed
+    by (a dictionary lookup by identity); a Lark that builds its tables otherwise fails here, not
+    by parsing slower unnoticed."""
+    from migc.syntax.parser import _build_parser, _Reduction
+
+    parser = _build_parser(fast)
+    callbacks = parser._callbacks
+    keys = {id(k) for k in callbacks if not isinstance(k, str)}
+    reductions = [arg for actions in parser.parser.parser._parse_table.states.values()
+                  for _, arg in actions.values() if type(arg) is not int]
+    assert reductions and all(isinstance(r, _Reduction) and id(r) in keys for r in reductions)
+    assert {r.rule for r in reductions} <= set(parser.rules)
+
+
 def test_keyword_lookup_answers_as_lark_scanner_does() -> None:
     """The dictionary that tells a keyword from a name (`_KeywordLookup`) gives Lark's own answer (its
     Scanner's full match over every keyword) for each keyword in several casings, for near misses,

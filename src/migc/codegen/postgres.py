@@ -10,6 +10,8 @@ with another (one column's type changed twice)."""
 from __future__ import annotations
 
 import functools
+import hashlib
+import os
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -48,16 +50,57 @@ def _expr(e: Expr) -> str:
     return e.sql()
 
 
+_INLINE: dict[str, str] = {}  # name -> source of the templates ops write inline (see compile_template)
+
+
+def _inline_source(name: str) -> tuple[str, None, Any] | None:
+    source = _INLINE.get(name)
+    return None if source is None else (source, None, lambda: True)
+
+
+def _bytecode_cache() -> Any:
+    """Compiled templates kept across processes, as Lark keeps its parse tables: compiling the ~20
+    templates a history uses is a fiftieth of a cold `migc check`. Jinja2's own cache, in a private
+    per-user directory of the temp dir (it refuses one another user owns), keyed by each template's
+    source; a cache that cannot be read or written is no cache, never an error."""
+    import jinja2
+
+    class QuietCache(jinja2.FileSystemBytecodeCache):
+        def load_bytecode(self, bucket: Any) -> None:
+            try:
+                super().load_bytecode(bucket)
+            except (OSError, ValueError, EOFError):
+                bucket.reset()
+
+        def dump_bytecode(self, bucket: Any) -> None:
+            try:
+                super().dump_bytecode(bucket)
+            except OSError:
+                pass
+
+    if os.environ.get("MIGC_TEMPLATE_CACHE") == "0":
+        return None
+    try:
+        return QuietCache(os.environ.get("MIGC_TEMPLATE_CACHE") or None, pattern="migc-%s.cache")
+    except (OSError, RuntimeError):  # no safe directory of our own
+        return None
+
+
 @functools.cache
 def _environment() -> Any:
     import jinja2
 
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("migc.codegen", "templates"),
+        loader=jinja2.ChoiceLoader([
+            jinja2.FunctionLoader(_inline_source),
+            jinja2.PackageLoader("migc.codegen", "templates"),
+        ]),
         undefined=jinja2.StrictUndefined,
         autoescape=False,  # SQL, not HTML: quoting is the filters' job
         keep_trailing_newline=False,
         auto_reload=False,  # templates ship with the package: no mtime check per render
+        bytecode_cache=_bytecode_cache(),
+        cache_size=-1,  # every template stays compiled for the process
     )
     env.filters.update(
         ident=quoting.ident,
@@ -75,10 +118,13 @@ def _environment() -> Any:
 
 @functools.cache
 def compile_template(source: str) -> Any:
-    """A template's source, compiled once; `d` is the shared macros wherever the source uses them."""
+    """A template's source, compiled once; `d` is the shared macros wherever the source uses them.
+    An inline template is named by its source's hash, so that the bytecode cache knows it again."""
     if "d." in source:
         source = '{% import "_defs.sql.j2" as d %}' + source
-    return _environment().from_string(source)
+    name = "inline/" + hashlib.sha256(source.encode()).hexdigest()[:32]
+    _INLINE[name] = source
+    return _environment().get_template(name)
 
 
 def _render(source: str, op: Op) -> str:

@@ -83,16 +83,56 @@ class _KeywordLookup:
                 self.by_folded = None  # something a dictionary cannot answer: Lark's own way
                 break
             self.by_folded.setdefault(t.pattern.value.lower(), []).append(("i" in flags, t.pattern.value, t.name))
+        # The usual case, a word that is one case-insensitive keyword, answered by one lookup.
+        self.single = {word: entries[0][2] for word, entries in (self.by_folded or {}).items()
+                       if len(entries) == 1 and entries[0][0]}
 
     def __call__(self, t: Any) -> Any:
         if self.by_folded is None or not t.value.isascii():  # re's own case folding beyond ASCII
             res = self.scanner.fullmatch(t.value)
         else:
-            res = next((name for folded, value, name in self.by_folded.get(t.value.lower(), ())
-                        if folded or value == t.value), None)
+            word = t.value.lower()
+            res = self.single.get(word)
+            if res is None and word in self.by_folded:
+                res = next((name for folded, value, name in self.by_folded[word]
+                            if folded or value == t.value), None)
         if res is not None:
             t.type = res
         return t
+
+
+class _Reduction:
+    """A grammar rule as the LALR loop reduces by it. At every reduction the loop looks the rule up
+    in its callbacks dictionary; Lark's `Rule` hashes and compares in Python, and the rules of a
+    cached parse table are not the very objects the callbacks are keyed by, so each reduction paid
+    two Python calls (a twentieth of parsing). A `_Reduction` hashes by identity and is the same
+    object in the table and in the callbacks. It has what the loop reads: `origin` and `expansion`."""
+
+    __slots__ = ("alias", "expansion", "options", "order", "origin", "rule")
+
+    def __init__(self, rule: Any) -> None:
+        self.origin, self.expansion, self.alias = rule.origin, rule.expansion, rule.alias
+        self.options, self.order, self.rule = rule.options, rule.order, rule
+
+    def __repr__(self) -> str:
+        return f"_Reduction({self.rule!r})"
+
+
+def _reduce_by_identity(parser: Any) -> None:
+    """Put one `_Reduction` per rule in both the parse table and the callbacks (see the class)."""
+    callbacks: dict[Any, Any] = parser._callbacks
+    table = parser.parser.parser._parse_table
+    canonical = {rule: _Reduction(rule) for rule in callbacks if not isinstance(rule, str)}
+    by_id: dict[int, Any] = {}
+    for actions in table.states.values():
+        for token, (action, arg) in actions.items():
+            if type(arg) is not int:  # a reduction (a shift's argument is the next state)
+                reduction = by_id.get(id(arg))
+                if reduction is None:
+                    reduction = by_id[id(arg)] = canonical[arg]
+                actions[token] = (action, reduction)
+    for rule, reduction in canonical.items():
+        callbacks[reduction] = callbacks.pop(rule)
 
 
 @functools.cache
@@ -108,6 +148,7 @@ def _build_parser(fast: bool) -> Any:
     missing = rules_needing_builders(parser) - BUILDERS.keys()
     if missing:  # a programming error: a statement kind's module was not imported (migc.kinds)
         raise RuntimeError(f"grammar rules without a builder: {', '.join(sorted(missing))}")
+    _reduce_by_identity(parser)
     return parser
 
 
