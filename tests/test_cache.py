@@ -122,22 +122,22 @@ def test_no_key_means_no_cache_not_an_unsigned_one(config: ProjectConfig, tmp_pa
 
 def _emit_all(project: Path, cache: str) -> subprocess.CompletedProcess[str]:
     shutil.rmtree(project / ".migc", ignore_errors=True)  # no compile cache: every template is used
-    env = {**os.environ, "MIGC_TEMPLATE_CACHE": cache}
+    env = {**os.environ, "MIGC_CACHE_DIR": cache}
     return subprocess.run([sys.executable, "-m", "migc", "emit"], cwd=project, env=env,
                           capture_output=True, text=True, timeout=120, check=False)
 
 
-def test_compiled_templates_are_kept_across_processes_and_never_fail_a_command(tmp_path: Path) -> None:
-    """Jinja2's bytecode cache (codegen/postgres.py): the SQL is the same whether the templates
-    were compiled now, read back from the cache, read from a damaged cache, or there is no place
-    for a cache at all; and nothing of it reaches the output."""
+def test_parse_tables_and_templates_are_kept_across_processes_and_never_fail_a_command(tmp_path: Path) -> None:
+    """migc.private_cache: Lark's tables and Jinja2's compiled templates. The SQL is the same
+    whether they were made now, read back, read from a damaged cache, or there is no safe place for
+    a cache at all (not a directory; writable by others); and nothing of it reaches the output."""
     shutil.copytree(EXAMPLE, tmp_path / "migrations")
     cache = tmp_path / "templates"
     cache.mkdir(mode=0o700)
     first = _emit_all(tmp_path, str(cache))
     assert first.returncode == 0, first.stderr
-    kept = sorted(cache.glob("migc-*.cache"))
-    assert kept, "the first run keeps its compiled templates"
+    kept = sorted(cache.glob("templates-*.cache")) + sorted(cache.glob("lark-*.pickle"))
+    assert {f.name.split("-")[0] for f in kept} == {"templates", "lark"}, "the first run keeps both"
     second = _emit_all(tmp_path, str(cache))
     assert (second.returncode, second.stdout, second.stderr) == (0, first.stdout, first.stderr)
     for f in kept:
@@ -145,6 +145,12 @@ def test_compiled_templates_are_kept_across_processes_and_never_fail_a_command(t
     damaged = _emit_all(tmp_path, str(cache))
     assert (damaged.returncode, damaged.stdout, damaged.stderr) == (0, first.stdout, first.stderr)
     assert all(f.read_bytes() != b"garbage, not a template" for f in kept), "a damaged entry is made again"
+    cache.chmod(0o777)
+    for f in kept:
+        f.write_bytes(b"planted by someone else")
+    shared = _emit_all(tmp_path, str(cache))
+    assert (shared.returncode, shared.stdout, shared.stderr) == (0, first.stdout, first.stderr)
+    assert all(f.read_bytes() == b"planted by someone else" for f in kept), "a directory others can write is not used"
     not_a_dir = tmp_path / "a-file"
     not_a_dir.write_text("")
     nowhere = _emit_all(tmp_path, str(not_a_dir))

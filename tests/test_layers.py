@@ -9,7 +9,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "migc"
 
 # rooms in order: each may import only rooms of an earlier (or its own) rank
 LAYERS = [
-    {"source", "errors", "codes", "diagnostics", "__init__"},
+    {"source", "errors", "codes", "diagnostics", "private_cache", "__init__"},
     {"quoting", "typenames", "sqlsplit"},
     {"tree"},
     {"expr"},

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import os
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from migc import quoting
 from migc.codegen.statement import SqlStatement
+from migc.private_cache import private_cache_dir
 from migc.expr import Expr, default_sql, index_element_sql
 from migc.ir.model import IndexElement, Name
 from migc.ir.op import Op, TableAction
@@ -60,9 +60,9 @@ def _inline_source(name: str) -> tuple[str, None, Any] | None:
 
 def _bytecode_cache() -> Any:
     """Compiled templates kept across processes, as Lark keeps its parse tables: compiling the ~20
-    templates a history uses is a fiftieth of a cold `migc check`. Jinja2's own cache, in a private
-    per-user directory of the temp dir (it refuses one another user owns), keyed by each template's
-    source; a cache that cannot be read or written is no cache, never an error."""
+    templates a history uses is a fiftieth of a cold `migc check`. Jinja2's own cache, in migc's
+    private cache directory (migc.private_cache), keyed by each template's source; a cache that
+    cannot be read or written is no cache, never an error."""
     import jinja2
 
     class QuietCache(jinja2.FileSystemBytecodeCache):
@@ -78,12 +78,8 @@ def _bytecode_cache() -> Any:
             except OSError:
                 pass
 
-    if os.environ.get("MIGC_TEMPLATE_CACHE") == "0":
-        return None
-    try:
-        return QuietCache(os.environ.get("MIGC_TEMPLATE_CACHE") or None, pattern="migc-%s.cache")
-    except (OSError, RuntimeError):  # no safe directory of our own
-        return None
+    where = private_cache_dir()
+    return QuietCache(str(where), pattern="templates-%s.cache") if where is not None else None
 
 
 @functools.cache

@@ -6,6 +6,7 @@ does; parsing before that is a programming error the parser reports at once."""
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 import re
 from importlib import resources
@@ -13,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from migc.diagnostics import Diagnostic, Severity
+from migc.private_cache import private_cache_dir
 from migc.source import Span, source_lines
 from migc.syntax import ast
 from migc.tree import BUILDERS
@@ -62,7 +64,7 @@ def _plugins(fast: bool) -> dict[str, Any]:
 
 
 def _parser(fast: bool = True) -> Any:
-    """Built once per process; Lark caches the LALR tables on disk keyed by the grammar's hash.
+    """Built once per process; Lark keeps the LALR tables on disk (`_table_cache`).
     (`_parser()` and `_parser(True)` are one parser: the cache below is keyed by the flag alone.)"""
     return _build_parser(bool(fast))
 
@@ -135,15 +137,31 @@ def _reduce_by_identity(parser: Any) -> None:
         callbacks[reduction] = callbacks.pop(rule)
 
 
+def _table_cache(grammar: str, fast: bool) -> str | bool:
+    """Where Lark keeps the LALR tables it built: a file in migc's private cache directory (see
+    migc.private_cache; not Lark's default, a predictable name in the shared temporary directory),
+    named after everything the tables depend on. False, no cache, when there is no such place."""
+    import sys
+
+    import lark
+
+    where = private_cache_dir()
+    if where is None:
+        return False
+    key = hashlib.sha256(f"{lark.__version__}|{sys.version}|{fast}|{grammar}".encode()).hexdigest()[:24]
+    return str(where / f"lark-{key}.pickle")
+
+
 @functools.cache
 def _build_parser(fast: bool) -> Any:
     import lark.lexer
     from lark import Lark
 
     setattr(lark.lexer, "UnlessCallback", _KeywordLookup)  # see the class
+    grammar = grammar_text()
     parser = Lark(
-        grammar_text(), parser="lalr", lexer="contextual", keep_all_tokens=True,
-        maybe_placeholders=False, transformer=ToAst(), cache=True, **_plugins(fast),
+        grammar, parser="lalr", lexer="contextual", keep_all_tokens=True,
+        maybe_placeholders=False, transformer=ToAst(), cache=_table_cache(grammar, fast), **_plugins(fast),
     )
     missing = rules_needing_builders(parser) - BUILDERS.keys()
     if missing:  # a programming error: a statement kind's module was not imported (migc.kinds)
