@@ -45,12 +45,19 @@ from typing import Any
 
 import pytest
 
+import migc.kinds
 from migc.codegen.statement import SqlStatement
 from migc.compiled import CompiledMigration
 from migc.project import MigrationFile
 from migc.runner.urls import with_database
 
 from embedded_harness import stop_recorded_server
+
+
+# Every statement kind, those loaded on first use too (migc.kinds), so that no test's outcome
+# depends on which tests ran before it in the same worker. Loading on demand has its own test
+# (test_lazy_kinds.py), in processes of its own.
+migc.kinds.load_all()
 
 
 def _admin_execute(server_url: str, sql: str) -> None:

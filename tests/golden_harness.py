@@ -113,3 +113,18 @@ def drop_roles(server_url: str, roles: list[str], *databases: str) -> None:
         holder = _ROLE_HOLDERS.pop(tuple(roles), None)
         if holder is not None:
             holder.close()  # ends the session: its advisory locks go
+
+
+def full_dump(case: Path) -> str:
+    """Everything compiling a case yields, wording included: each diagnostic with its message and
+    hint, every migration's up and down SQL, its down notes, and the final schema's script (which
+    re-creates every object the model holds). Two compilers that agree on this agree on the case."""
+    project = compile_case(case).project
+    parts = [f"{d.file}:{d.span}: {d.severity.value}[{d.code}] {d.message} | {d.hint}" for d in project.diagnostics]
+    for m in project.migrations:
+        parts.append(f"-- {m.file.name}: irreversible={m.irreversible_at} non_transactional={m.non_transactional}")
+        parts.append(render_script(m.up))
+        parts.append(render_script(m.down) if m.down is not None else "(no down)")
+        parts.extend(repr(note) for note in m.down_notes)
+    parts.append(render_script(project.schema_sql))
+    return "\n".join(parts)

@@ -28,6 +28,7 @@ from migc.syntax.parser import _parser, parse, rules_needing_builders
 from migc.tree import BUILDERS, Node
 
 REPO = Path(__file__).resolve().parents[1]
+KIND_MODULES = migc.kinds.load_all()  # those loaded on demand too
 
 
 def _subclasses(base: type) -> list[type]:
@@ -53,7 +54,7 @@ OPS = _concrete(Op)
 
 
 def test_kinds_are_found() -> None:
-    assert len(migc.kinds.MODULES) >= 7
+    assert len(KIND_MODULES) >= 7
     assert len(STATEMENT_NODES) >= 13 and len(ACTION_NODES) >= 11 and len(OPS) >= 23
 
 
@@ -61,6 +62,17 @@ def test_every_grammar_rule_has_a_builder_and_every_builder_a_rule() -> None:
     needed = rules_needing_builders(_parser())
     assert sorted(needed - BUILDERS.keys()) == []
     assert sorted(BUILDERS.keys() - needed) == []
+
+
+def test_the_rules_of_modules_loaded_on_demand_are_those_they_build() -> None:
+    """migc.kinds.ON_DEMAND_RULES, which the parser reads before those modules are imported, lists
+    exactly the rules each one registers builders for (and every module it names exists)."""
+    built: dict[str, set[str]] = {}
+    for rule, build in BUILDERS.items():
+        built.setdefault(build.__module__, set()).add(rule)
+    listed = {module: set(rules) for module, rules in migc.kinds.ON_DEMAND_RULES.items()}
+    assert listed == {module: built.get(module, set()) for module in listed}
+    assert set(migc.kinds.ON_DEMAND_RULES) <= {m.__name__ for m in KIND_MODULES} | {"migc.query.nodes"}
 
 
 @pytest.mark.parametrize("node", STATEMENT_NODES, ids=lambda c: c.__name__)
@@ -116,7 +128,7 @@ def test_every_kind_module_reads_its_objects_back() -> None:
     """Each kind that models objects has a catalog section for them (raw sql declares what it may
     make, unmodeled)."""
     owners = {s.entry.__module__ for s in SECTIONS}
-    modelling = {m.__name__ for m in migc.kinds.MODULES if any(issubclass(c, Op) and c.__module__ == m.__name__
+    modelling = {m.__name__ for m in KIND_MODULES if any(issubclass(c, Op) and c.__module__ == m.__name__
                                                                  and c.creates is not Op.creates for c in OPS)}
     assert modelling <= owners, f"no catalog section in {sorted(modelling - owners)}"
 

@@ -69,8 +69,9 @@ class CacheData:
             self._snapshots = {}
             if self.state_dir is not None:
                 loaded = _read_signed(self.state_dir / "cache" / _SNAPSHOTS)
-                if isinstance(loaded, dict):
-                    self._snapshots = loaded  # else missing, unreadable or not ours: compile from the start
+                if isinstance(loaded, tuple) and len(loaded) == 2 and isinstance(loaded[1], dict):
+                    _load_kinds(loaded[0])
+                    self._snapshots = loaded[1]  # else missing, unreadable or not ours: compile from the start
         return self._snapshots
 
     def resume_point(self, keys: list[str]) -> tuple[int, Schema | None]:
@@ -113,10 +114,27 @@ class CacheData:
             cache_dir = state_dir / "cache"
             cache_dir.mkdir(parents=True, exist_ok=True)
             ignore_state_dir(state_dir)
-            _write_atomically(cache_dir / _SNAPSHOTS, snapshots, key)
+            _write_atomically(cache_dir / _SNAPSHOTS, (_kinds_loaded(), snapshots), key)
             _write_atomically(cache_dir / _FILE, (entries, scripts), key)
         except (OSError, RecursionError, pickle.PicklingError):
             pass  # a read-only checkout (or an absurdly deep expression) compiles, just uncached
+
+
+def _kinds_loaded() -> tuple[str, ...]:
+    """The statement kinds loaded on demand (migc.kinds) when the snapshots were taken: their
+    objects may be in them, and their registries must be there before the schemas are used."""
+    import migc.kinds
+
+    return migc.kinds.loaded_on_demand()
+
+
+def _load_kinds(modules: object) -> None:
+    import migc.kinds
+
+    if isinstance(modules, tuple):
+        for module in modules:
+            if module in migc.kinds.ON_DEMAND_RULES:
+                migc.kinds.load(module)
 
 
 def ignore_state_dir(state_dir: Path) -> None:

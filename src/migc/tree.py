@@ -81,6 +81,9 @@ class Node:
 
 Builder = Callable[[list[Any]], Any]
 BUILDERS: dict[str, Builder] = {}  # grammar rule (or alias) name -> builder
+# grammar rule -> what imports the module of its builder, for the modules loaded on first use
+# (see migc.kinds): the parser calls it when it first makes such a node
+ON_DEMAND: dict[str, Callable[[], object]] = {}
 
 
 def build_from(cls: Callable[..., Any], *kinds: type) -> Builder:

@@ -227,7 +227,9 @@ def translate_sql(
     against `schema`, the model before it. `force_raw`: indexes (in the order of the statements) to
     write raw whatever they are (`raw_reasons` says why), as the proof asks when a native
     translation changed the catalog. Raises SplitError on text PostgreSQL's lexer refuses."""
-    import migc.kinds  # noqa: F401  (registers every statement kind)
+    import migc.kinds
+
+    migc.kinds.load_all()  # every statement kind, those loaded on demand too
 
     split = split_sql(text)
     pieces = [p for p in split if p.kind != "trailing"]

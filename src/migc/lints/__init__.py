@@ -14,9 +14,10 @@ from __future__ import annotations
 import functools
 import importlib
 import pkgutil
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import TypeVar, overload
+from typing import Any, TypeVar, overload
 
 from migc.codes import registered
 from migc.diagnostics import Diagnostic, Severity
@@ -101,6 +102,19 @@ class Lint:
         for index in where:
             if not getattr(ops[index], "rebuilt", False):  # made again as it was: nothing to judge
                 yield ops[index], Step(index, before[index], self)
+
+
+class _NotLoaded(Op):
+    """An op class of a kind this process has not loaded: no op is one."""
+
+
+def op_class(kind: str, name: str) -> Any:
+    """The op class `name` of statement kind `kind`, or, if this process has not loaded the kind,
+    a class no op belongs to. Some kinds load on first use (migc.kinds): before that there are no
+    ops of theirs, and a lint must not import them itself, which would load them for every history.
+    Annotate the result with the class imported under TYPE_CHECKING."""
+    module = sys.modules.get(f"migc.kinds.{kind}")
+    return getattr(module, name) if module is not None else _NotLoaded
 
 
 Rule = Callable[[Lint], Iterator[Finding]]

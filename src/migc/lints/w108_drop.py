@@ -4,19 +4,22 @@ extension or function that running code may still use."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from migc.ir.model import Name, ObjectRef
 from migc.kinds.column import DropColumnOp
-from migc.kinds.composite import DropAttributeOp, DropCompositeTypeOp
-from migc.kinds.domain import DropDomainOp
 from migc.kinds.enum import DropEnumOp
 from migc.kinds.extension import DropExtensionOp
-from migc.kinds.function import DropFunctionOp
 from migc.kinds.schema import DropSchemaOp
 from migc.kinds.sequence import DropSequenceOp
 from migc.kinds.table import DropTableOp
-from migc.kinds.view import DropViewOp
-from migc.lints import Finding, Lint, lint
+from migc.lints import Finding, Lint, lint, op_class
+
+if TYPE_CHECKING:
+    from migc.kinds.composite import DropAttributeOp, DropCompositeTypeOp
+    from migc.kinds.domain import DropDomainOp
+    from migc.kinds.function import DropFunctionOp
+    from migc.kinds.view import DropViewOp
 
 
 @lint("W108")
@@ -35,7 +38,8 @@ def drop(m: Lint) -> Iterator[Finding]:
         elif isinstance(op, DropSchemaOp) and step.existed(ObjectRef("schema", Name(op.name, ""))):
             yield Finding(op.span, f"dropping schema '{op.name}' breaks code that still uses it",
                           "deploy code that no longer uses the schema first")
-    for view_op, step in m.each(DropViewOp):
+    drop_view: type[DropViewOp] = op_class("view", "DropViewOp")
+    for view_op, step in m.each(drop_view):
         view = view_op.view
         if step.existed(view.ref):
             yield Finding(view_op.span, f"dropping {view.what} '{view.name.display()}' breaks code that still reads it",
@@ -46,19 +50,23 @@ def drop(m: Lint) -> Iterator[Finding]:
 def _types_v2(m: Lint) -> Iterator[Finding]:
     """Sequences (nextval('s') in code), domains and composite types (casts), a composite type's
     attributes, extensions (their functions and types in code)."""
-    for attribute, step in m.each(DropAttributeOp):
+    drop_attribute: type[DropAttributeOp] = op_class("composite", "DropAttributeOp")
+    drop_domain: type[DropDomainOp] = op_class("domain", "DropDomainOp")
+    drop_type: type[DropCompositeTypeOp] = op_class("composite", "DropCompositeTypeOp")
+    for attribute, step in m.each(drop_attribute):
         if step.existed(ObjectRef("composite", attribute.composite)):
             yield Finding(attribute.span, f"dropping attribute '{attribute.attribute}' of type "
                           f"'{attribute.composite.display()}' breaks code that still reads or writes it",
                           "stop using it in code (and deploy) first")
-    for op, step in m.each(DropSequenceOp, DropDomainOp, DropCompositeTypeOp, DropExtensionOp):
+    for op, step in m.each(DropSequenceOp, drop_domain, drop_type, DropExtensionOp):
         if isinstance(op, DropSequenceOp):
             ref, what = op.sequence.ref, f"sequence '{op.sequence.name.display()}'"
-        elif isinstance(op, DropDomainOp):
+        elif isinstance(op, drop_domain):
             ref, what = op.domain.ref, f"domain '{op.domain.name.display()}'"
-        elif isinstance(op, DropCompositeTypeOp):
+        elif isinstance(op, drop_type):
             ref, what = op.composite.ref, f"type '{op.composite.name.display()}'"
         else:
+            assert isinstance(op, DropExtensionOp)
             ref, what = op.extension.ref, f"extension '{op.extension.name}'"
         if step.existed(ref):
             yield Finding(op.span, f"dropping {what} breaks code that still uses it",
@@ -66,7 +74,8 @@ def _types_v2(m: Lint) -> Iterator[Finding]:
 
 
 def _drop_function(m: Lint) -> Iterator[Finding]:
-    for op, step in m.each(DropFunctionOp):
+    drop_function: type[DropFunctionOp] = op_class("function", "DropFunctionOp")
+    for op, step in m.each(drop_function):
         if step.existed(op.routine.ref):
             yield Finding(op.span, f"dropping {op.routine.display()} breaks code that still calls it",
                           f"deploy code that no longer calls the {op.routine.kind} first, then drop it in a later "

@@ -5,16 +5,21 @@ has run again."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from migc.ir.model import ObjectRef
-from migc.ir.view import MATVIEW
-from migc.kinds.view import RefreshViewOp
-from migc.lints import Finding, Lint, lint
+from migc.lints import Finding, Lint, lint, op_class
+
+if TYPE_CHECKING:
+    from migc.kinds.view import RefreshViewOp
 
 
 @lint("W116")
 def refresh_without_concurrently(m: Lint) -> Iterator[Finding]:
-    for op, step in m.each(RefreshViewOp):
+    refresh_view: type[RefreshViewOp] = op_class("view", "RefreshViewOp")
+    for op, step in m.each(refresh_view):
+        from migc.ir.view import MATVIEW  # loaded with the view kind
+
         if op.concurrent or not op.was_populated or not op.with_data or not step.existed(ObjectRef(MATVIEW, op.view)):
             continue
         yield Finding(op.span, f"refreshing materialized view '{op.view.display()}' without concurrently blocks "

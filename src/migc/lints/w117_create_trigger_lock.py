@@ -4,14 +4,18 @@ wait until the migration commits (and, while it waits for the lock, queue behind
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from migc.kinds.trigger import CreateTriggerOp
-from migc.lints import Finding, Lint, lint
+from migc.lints import Finding, Lint, lint, op_class
+
+if TYPE_CHECKING:
+    from migc.kinds.trigger import CreateTriggerOp
 
 
 @lint("W117")
 def create_trigger_lock(m: Lint) -> Iterator[Finding]:
-    for op, step in m.each(CreateTriggerOp):
+    create_trigger: type[CreateTriggerOp] = op_class("trigger", "CreateTriggerOp")
+    for op, step in m.each(create_trigger):
         table = op.trigger.table
         if step.table_existed(table):
             yield Finding(op.span, f"'{op.describe()}' locks '{table.display()}' in SHARE ROW EXCLUSIVE mode: "

@@ -5,11 +5,14 @@ bound (PostgreSQL then skips the scan)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from migc import expr as ex
 from migc.ir.model import Constraint, PartitionBound, Table
-from migc.kinds.partition import AttachPartitionOp
-from migc.lints import Finding, Lint, lint
+from migc.lints import Finding, Lint, lint, op_class
+
+if TYPE_CHECKING:
+    from migc.kinds.partition import AttachPartitionOp
 
 
 def _conjuncts(e: ex.Expr) -> Iterator[ex.Expr]:
@@ -61,7 +64,8 @@ def suggested(table: Table, column: str, bound: PartitionBound) -> str | None:
 
 @lint("W118")
 def attach_partition_scan(m: Lint) -> Iterator[Finding]:
-    for op, step in m.each(AttachPartitionOp):
+    attach_partition: type[AttachPartitionOp] = op_class("partition", "AttachPartitionOp")
+    for op, step in m.each(attach_partition):
         if not step.table_existed(op.table) or op.bound.kind == "default":
             continue
         parent = step.before.tables.get(op.parent)

@@ -25,7 +25,9 @@ DEFAULT_TRACKING = ("public", "migc_migrations")
 
 def _sections() -> list[CatalogSection]:
     """Every statement kind's section, the top-level ones (which make the entries) first."""
-    import migc.kinds  # noqa: F401  (registers every kind's catalog sections)
+    import migc.kinds
+
+    migc.kinds.load_all()  # every kind's catalog sections, those loaded on demand too
 
     return sorted(SECTIONS, key=lambda s: len(s.parts))
 

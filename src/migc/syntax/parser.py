@@ -1,7 +1,8 @@
 """The cached LALR parser. Lark's trees and errors stop here: callers get AST nodes or diagnostics.
 
 Statement kinds register their nodes' builders when `migc.kinds` is imported, which the compiler
-does; parsing before that is a programming error the parser reports at once."""
+does (or, for the kinds loaded on first use, say where their builders are: `tree.ON_DEMAND`);
+parsing before that is a programming error the parser reports at once."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import functools
 import hashlib
 import os
 import re
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -17,7 +19,7 @@ from migc.diagnostics import Diagnostic, Severity
 from migc.private_cache import private_cache_dir
 from migc.source import Span, source_lines
 from migc.syntax import ast
-from migc.tree import BUILDERS
+from migc.tree import BUILDERS, ON_DEMAND
 
 
 def grammar_text() -> str:
@@ -36,6 +38,20 @@ class ToAst:
     def __init__(self) -> None:
         for rule, build in BUILDERS.items():
             setattr(self, rule, build)
+        for rule, load in ON_DEMAND.items():
+            if rule not in BUILDERS:
+                setattr(self, rule, _on_demand(rule, load))
+
+
+def _on_demand(rule: str, load: Callable[[], object]) -> Callable[[list[Any]], Any]:
+    """The builder of a rule whose module is imported on first use (migc.kinds): it imports the
+    module, which registers the real builder, and hands the children on to it."""
+
+    def build(children: list[Any]) -> Any:
+        load()
+        return BUILDERS[rule](children)
+
+    return build
 
 
 def rules_needing_builders(parser: Any) -> set[str]:
@@ -163,7 +179,7 @@ def _build_parser(fast: bool) -> Any:
         grammar, parser="lalr", lexer="contextual", keep_all_tokens=True,
         maybe_placeholders=False, transformer=ToAst(), cache=_table_cache(grammar, fast), **_plugins(fast),
     )
-    missing = rules_needing_builders(parser) - BUILDERS.keys()
+    missing = rules_needing_builders(parser) - BUILDERS.keys() - ON_DEMAND.keys()
     if missing:  # a programming error: a statement kind's module was not imported (migc.kinds)
         raise RuntimeError(f"grammar rules without a builder: {', '.join(sorted(missing))}")
     _reduce_by_identity(parser)
