@@ -8,7 +8,7 @@ planted there first by another local user, and loading it would run their code a
 `MIGC_CACHE_DIR` names the directory (`0` or empty: keep nothing); by default it is
 `$XDG_CACHE_HOME/migc` (`~/.cache/migc`), or else `migc-cache-<uid>` in the temporary directory.
 A directory that cannot be made or is not safe is passed over; with none, nothing is kept and
-migc is only slower to start (Lark builds its tables, ~1.5 s)."""
+migc is only slower to start (Lark builds its tables, ~0.5 s)."""
 
 from __future__ import annotations
 
