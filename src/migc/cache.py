@@ -4,8 +4,8 @@ everything after it. Schema snapshots every SNAPSHOT_EVERY migrations let a comp
 edit. Deleting `.migc/` is always safe; a cache that cannot be read is ignored.
 
 The files are pickles, which run code when loaded, so each is signed: an HMAC-SHA256 under a key
-that lives outside the project, in the user's own cache directory (`$XDG_CACHE_HOME/migc/`, mode
-0600). A `.migc/` that arrives from elsewhere (committed by mistake, unpacked from an archive, written
+that lives outside the project, in migc's private cache directory (migc.private_cache:
+`$XDG_CACHE_HOME/migc/` or `~/.cache/migc/`, mode 0600; without one, nothing is cached). A `.migc/` that arrives from elsewhere (committed by mistake, unpacked from an archive, written
 by another user) does not carry this user's signature and is ignored, never loaded. `.migc/` also
 gets a `.gitignore` of `*`, as pytest and ruff do for their caches."""
 
@@ -152,9 +152,14 @@ _MAC_SIZE = 32
 
 @functools.cache
 def _key() -> bytes | None:
-    """This user's key for signing caches, made on first use; None when there is nowhere to keep it."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    path = Path(base) / "migc" / "cache-key"
+    """This user's key for signing caches, made on first use, in migc's private cache directory
+    (migc.private_cache); None when there is nowhere safe to keep it."""
+    from migc.private_cache import private_cache_dir
+
+    where = private_cache_dir()
+    if where is None:
+        return None
+    path = where / "cache-key"
     try:
         data = path.read_bytes()
         if len(data) == 32 and (path.stat().st_mode & 0o077) == 0:
