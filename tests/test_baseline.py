@@ -283,8 +283,11 @@ def test_a_difference_left_names_the_object(tmp_path: Path, fresh_db: str) -> No
 def test_unreachable_or_bad_url(tmp_path: Path, run_migc: Callable[..., Any], url: str, words: str) -> None:
     done = run_migc("init", "--from-database", url, cwd=tmp_path)
     assert done.returncode == 1 and words in done.stderr, done.stderr
+    assert "(from the URL argument)" in done.stderr, "the URL was given as the argument, not --database-url"
     assert "s3cr3tpass" not in done.stderr + done.stdout and "Traceback" not in done.stderr
     assert not (tmp_path / "migrations").exists()
+    by_option = run_migc("init", "--from-database", "--database-url", url, cwd=tmp_path)
+    assert by_option.returncode == 1 and "(from --database-url)" in by_option.stderr, by_option.stderr
 
 
 def test_a_user_who_may_not_read_everything(tmp_path: Path, fresh_db: str, run_migc: Callable[..., Any]) -> None:

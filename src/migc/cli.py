@@ -385,7 +385,8 @@ def init(
               "migc init --from-database postgresql://user@host/db  (to start from nothing: migc new SLUG)")
     if url is not None and database_url is not None and url != database_url:
         _fail("give the database once: as URL or as --database-url")
-    options = BaselineOptions(url or database_url, tuple(schema_), dry_run, force)
+    options = BaselineOptions(url or database_url, tuple(schema_), dry_run, force,
+                              "the URL argument" if url is not None else "--database-url")
     raise typer.Exit(run_init_from_database(_config(directory), Output(), options))
 
 

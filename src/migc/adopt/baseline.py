@@ -37,6 +37,7 @@ class BaselineOptions:
     schemas: tuple[str, ...] = ()
     dry_run: bool = False
     force: bool = False
+    url_source: str = "--database-url"  # how messages name where the URL came from
 
 
 def run_init_from_database(config: ProjectConfig, out: Output, options: BaselineOptions) -> int:
@@ -46,7 +47,7 @@ def run_init_from_database(config: ProjectConfig, out: Output, options: Baseline
     started = time.perf_counter()
     file_name = _baseline_name(config)
     version = int(file_name.split("_", 1)[0])
-    target = resolve_target(config, options.database_url, out.note)
+    target = resolve_target(config, options.database_url, out.note, options.url_source)
     tracking = tracking_table(config)
     with sql_errors(target.shown, "reading the database for a baseline"):
         source, server_version = _read_source(target, tracking, options.schemas, version)

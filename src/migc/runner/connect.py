@@ -18,10 +18,12 @@ from migc.runner.urls import DatabaseTarget, configured_target
 CLIENT_CHECK_INTERVAL = "1s"
 
 
-def resolve_target(config: ProjectConfig, cli_url: str | None, announce: Callable[[str], None]) -> DatabaseTarget:
-    """`--database-url`, DATABASE_URL, the config's database_url, else the embedded server."""
+def resolve_target(config: ProjectConfig, cli_url: str | None, announce: Callable[[str], None],
+                   cli_source: str = "--database-url") -> DatabaseTarget:
+    """`--database-url` (or a command's URL argument: `cli_source` names it in messages),
+    DATABASE_URL, the config's database_url, else the embedded server."""
     config_file = shown_path(config.config_file) if config.config_file else None
-    target = configured_target(cli_url, config.database_url, config_file)
+    target = configured_target(cli_url, config.database_url, config_file, cli_source)
     if target is not None:
         from migc.runner.embedded import join_by_url
 

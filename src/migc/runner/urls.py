@@ -150,10 +150,12 @@ def database_name(url: str) -> str | None:
     return match.group(1).strip("'") if match else None
 
 
-def configured_target(cli_url: str | None, config_url: str | None, config_file: str | None) -> DatabaseTarget | None:
-    """`--database-url`, then `DATABASE_URL`, then the config's `database_url`; None means embedded."""
+def configured_target(cli_url: str | None, config_url: str | None, config_file: str | None,
+                      cli_source: str = "--database-url") -> DatabaseTarget | None:
+    """`--database-url` (or the command's own URL argument, `cli_source`), then `DATABASE_URL`,
+    then the config's `database_url`; None means embedded."""
     if cli_url:
-        return DatabaseTarget(cli_url, "--database-url")
+        return DatabaseTarget(cli_url, cli_source)
     env_url = os.environ.get("DATABASE_URL")
     if env_url:
         return DatabaseTarget(env_url, "DATABASE_URL")
