@@ -94,6 +94,10 @@ _ERRORS = {
     "E256": "`refresh materialized view concurrently` that PostgreSQL refuses (no unique index, not populated)",
     "E257": "a query's shape is wrong (set operation widths, subquery columns, ORDER BY of a UNION, alias lists)",
     "E258": "a statement for one kind of relation used on another (drop view of a table, replace a materialized view)",
+    "E259": "`deferrable` (or a timing) on a check or not null constraint",
+    "E260": "`not deferrable initially deferred`",
+    "E261": "a foreign key that references a deferrable primary key or unique constraint",
+    "E262": "`alter constraint` of a constraint other than a foreign key",
     # language v2: indexes, sequences, domains, composite types, extensions
     "E230": "index expression or predicate calls a function that is not immutable",
     "E231": "unknown or unfitting operator class or index method",

@@ -133,6 +133,9 @@ class Constraint:
     # a partition's constraint PostgreSQL made from its parent's (named so): PARTITION OF / ATTACH
     # make it again, so nothing creates it on its own
     inherited_from: str | None = None
+    # `deferrable` / `initially deferred` (keys, exclusion constraints and foreign keys only)
+    deferrable: bool = False
+    initially_deferred: bool = False
 
     @property
     def has_index(self) -> bool:

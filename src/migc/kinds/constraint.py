@@ -17,7 +17,7 @@ from migc.lower.context import TYPE_CHANGE_REBUILDERS, Lowering, did_you_mean
 from migc.lower.definitions import resolve, table_constraint
 from migc.lower.dispatch import lowers_action
 from migc.source import Span
-from migc.syntax.ast import AlterAction, TableConstraint
+from migc.syntax.ast import AlterAction, ConstraintTiming, TableConstraint
 from migc.tree import build_from, builder, has_token, node, span_of
 from migc.tree import span_field as _span
 
@@ -59,6 +59,19 @@ class RenameConstraint(AlterAction):
 
 
 builder("rename_constraint")(build_from(RenameConstraint, Ident, Ident))
+
+
+@dataclass(frozen=True, slots=True)
+class AlterConstraint(AlterAction):
+    """`alter constraint NAME deferrable initially deferred`: a foreign key's timing."""
+
+    ARGS = ("name", "timing")
+    name: Ident
+    timing: ConstraintTiming
+    span: Span = _span()
+
+
+builder("alter_constraint")(build_from(AlterConstraint, Ident, ConstraintTiming))
 
 
 @builder("drop_constraint")
@@ -173,6 +186,53 @@ class RenameConstraintOp(Op):
         return Lock(self.table, "ACCESS EXCLUSIVE")
 
 
+@dataclass(frozen=True, slots=True)
+class AlterConstraintOp(TableAction):
+    """ALTER TABLE ... ALTER CONSTRAINT: a foreign key's timing. The SQL always says both parts, so
+    that it means the same on every PostgreSQL version; the op carries the timing it replaces, for
+    its inverse."""
+
+    table: Name
+    name: str
+    deferrable: bool
+    initially_deferred: bool
+    was_deferrable: bool
+    was_initially_deferred: bool
+    span: Span = _span()
+    PASS = PASS_MISC
+    ACTION = ("ALTER CONSTRAINT {{ op.name|ident }} {{ 'DEFERRABLE' if op.deferrable else 'NOT DEFERRABLE' }} "
+              "INITIALLY {{ 'DEFERRED' if op.initially_deferred else 'IMMEDIATE' }}")
+
+    def apply(self, schema: Schema) -> Schema:
+        """The constraint, and its copies on the table's partitions (PostgreSQL alters them too)."""
+        todo = [(self.table, self.name, False)]
+        while todo:
+            table, name, copy = todo.pop()
+            t = schema.tables[table]
+            schema = schema.with_table(replace(t, constraints=tuple(
+                replace(c, deferrable=self.deferrable, initially_deferred=self.initially_deferred)
+                if (c.inherited_from if copy else c.name) == name else c for c in t.constraints)))
+            mine = t.constraint(name) if not copy else next((c for c in t.constraints if c.inherited_from == name), None)
+            todo += [(p.name, mine.name, True) for p in schema.tables.values()
+                     if mine is not None and p.partition_of is not None and p.partition_of.parent == table]
+        return schema
+
+    def invert(self) -> tuple[Op, ...]:
+        return (AlterConstraintOp(self.table, self.name, self.was_deferrable, self.was_initially_deferred,
+                                  self.deferrable, self.initially_deferred, self.span),)
+
+    def describe(self) -> str:
+        timing = (("deferrable initially deferred" if self.initially_deferred else "deferrable")
+                  if self.deferrable else "not deferrable")
+        return f"make constraint {self.name} of {self.table.display()} {timing}"
+
+    def touches(self) -> frozenset[str]:
+        return frozenset({f"constraint:{self.name}"})
+
+    def lock(self) -> Lock | None:
+        return Lock(self.table, "ACCESS EXCLUSIVE")
+
+
 @creator(OnTable)
 def _create(on: OnTable) -> tuple[Op, ...]:
     return (AddConstraintOp(on.table, on.constraint),)
@@ -267,6 +327,32 @@ def _lower_rename(lw: Lowering, table: Table, action: RenameConstraint) -> None:
                      f"{'by table ' + repr(table.name.display()) if table.constraint(new) else 'in schema ' + repr(schema)}")
         return
     lw.emit(RenameConstraintOp(table.name, constraint.name, new, action.span))
+
+
+@lowers_action(AlterConstraint)
+def _lower_alter(lw: Lowering, table: Table, action: AlterConstraint) -> None:
+    constraint = _constraint(lw, table, action.name)
+    timing = action.timing
+    if timing.conflicting:
+        lw.bag.error("E260", timing.span, "a constraint declared initially deferred must be deferrable",
+                     "write deferrable initially deferred, or not deferrable (initially immediate)")
+        return
+    if constraint is None:
+        return
+    if constraint.kind != "foreign key":  # PostgreSQL 15-18 alter only foreign keys
+        lw.bag.error("E262", action.name.span, f"constraint '{constraint.name}' is a {constraint.kind}: only "
+                     "a foreign key's timing can be altered",
+                     "drop the constraint and add it again with the timing it should have")
+        return
+    if constraint.inherited_from is not None:
+        parent = table.partition_of.parent.display() if table.partition_of is not None else "its parent"
+        lw.bag.error("E262", action.name.span, f"constraint '{constraint.name}' of partition "
+                     f"'{table.name.display()}' is a copy of constraint '{constraint.inherited_from}' of '{parent}'",
+                     f"alter the constraint of '{parent}': its partitions follow")
+        return
+    deferrable, deferred = timing.resolved()
+    lw.emit(AlterConstraintOp(table.name, constraint.name, deferrable, deferred, constraint.deferrable,
+                              constraint.initially_deferred, action.span))
 
 
 def _constraint(lw: Lowering, table: Table, ident: Ident) -> Constraint | None:

@@ -30,11 +30,24 @@ class Pending:
     fk_source: ast.ForeignKeyRef | None = None
     not_valid: bool = False
     exclusion: Exclusion | None = None
+    timing: ast.ConstraintTiming | None = None
+
+    @property
+    def deferrable(self) -> bool:
+        return self.timing is not None and self.timing.resolved()[0]
+
+    def same_timing(self, other: Pending) -> bool:
+        return self.timing_pair() == other.timing_pair()
+
+    def timing_pair(self) -> tuple[bool, bool]:
+        return self.timing.resolved() if self.timing is not None else (False, False)
 
     def build(self, name: str) -> Constraint:
         check_columns = self.check.column_names() if self.check is not None else ()
+        deferrable, deferred = self.timing_pair()
         return Constraint(name, self.kind, check_columns if self.kind == "check" else self.columns,
-                          self.check, self.references, not self.not_valid, self.exclusion)
+                          self.check, self.references, not self.not_valid, self.exclusion,
+                          deferrable=deferrable, initially_deferred=deferred)
 
 
 def build_column(lw: Lowering, table_name: Name, cdef: ast.ColumnDef) -> tuple[Column, list[Pending]] | None:
@@ -53,10 +66,12 @@ def build_column(lw: Lowering, table_name: Name, cdef: ast.ColumnDef) -> tuple[C
         match mod.kind:
             case "pk":
                 col = replace(col, not_null=True)
-                pending.append(Pending("primary key", mod.constraint_name, (col.name,), mod.span))
+                pending.append(Pending("primary key", mod.constraint_name, (col.name,), mod.span, timing=mod.timing))
             case "unique":
-                pending.append(Pending("unique", mod.constraint_name, (col.name,), mod.span))
+                pending.append(Pending("unique", mod.constraint_name, (col.name,), mod.span, timing=mod.timing))
             case "not null" | "null":
+                if mod.timing is not None:
+                    not_deferrable(lw, "not null", mod.timing)
                 if seen_null is not None and seen_null.kind != mod.kind:
                     lw.bag.error("E216", mod.span, f"column '{col.name}' is declared both null and not null")
                 seen_null = mod
@@ -72,12 +87,13 @@ def build_column(lw: Lowering, table_name: Name, cdef: ast.ColumnDef) -> tuple[C
                 col = replace(col, default=mod.expr)
             case "check":
                 assert mod.expr is not None
-                pending.append(Pending("check", mod.constraint_name, (col.name,), mod.span, check=mod.expr))
+                pending.append(Pending("check", mod.constraint_name, (col.name,), mod.span, check=mod.expr,
+                                       timing=mod.timing))
             case "references":
                 assert mod.references is not None
                 fk = mod.references
                 pending.append(Pending("foreign key", mod.constraint_name, (col.name,), mod.span,
-                                       fk_source=fk, not_valid=fk.not_valid))
+                                       fk_source=fk, not_valid=fk.not_valid, timing=mod.timing))
             case "identity":
                 if serial or col.default is not None or col.generated is not None:
                     lw.bag.error("E216", mod.span, f"column '{col.name}' has a generated value and a default")
@@ -116,7 +132,7 @@ def generated_ok(lw: Lowering, table: Table) -> bool:
 def table_constraint(tc: ast.TableConstraint) -> Pending:
     cols = tuple(c.value for c in tc.columns)
     if tc.kind == "check":
-        return Pending("check", tc.name, (), tc.span, check=tc.expr, not_valid=tc.not_valid)
+        return Pending("check", tc.name, (), tc.span, check=tc.expr, not_valid=tc.not_valid, timing=tc.timing)
     if tc.kind == "exclude":
         assert tc.exclusion is not None
         spec = tc.exclusion
@@ -125,12 +141,29 @@ def table_constraint(tc: ast.TableConstraint) -> Pending:
         mentioned: dict[str, None] = {}
         for e in [*(el.expr for el in spec.elements), *([spec.where] if spec.where is not None else [])]:
             mentioned.update(dict.fromkeys(e.column_names()))
-        return Pending("exclude", tc.name, tuple(mentioned), tc.span, exclusion=exclusion)
+        return Pending("exclude", tc.name, tuple(mentioned), tc.span, exclusion=exclusion, timing=tc.timing)
     if tc.kind == "foreign key":
         assert tc.references is not None
         return Pending("foreign key", tc.name, cols, tc.span, fk_source=tc.references,
-                       not_valid=tc.references.not_valid)
-    return Pending(tc.kind, tc.name, cols, tc.span)
+                       not_valid=tc.references.not_valid, timing=tc.timing)
+    return Pending(tc.kind, tc.name, cols, tc.span, timing=tc.timing)
+
+
+def not_deferrable(lw: Lowering, what: str, timing: ast.ConstraintTiming) -> None:
+    """E259: only keys, exclusion constraints and foreign keys have a timing (PostgreSQL: "CHECK
+    constraints cannot be marked DEFERRABLE", "misplaced DEFERRABLE clause")."""
+    lw.bag.error("E259", timing.span, f"a {what} constraint cannot be deferrable (nor say its timing)",
+                 "only primary keys, unique, exclusion and foreign key constraints can be deferred")
+
+
+def timing_ok(lw: Lowering, timing: ast.ConstraintTiming | None) -> bool:
+    """E260: `not deferrable initially deferred` (PostgreSQL: "constraint declared INITIALLY
+    DEFERRED must be DEFERRABLE")."""
+    if timing is None or not timing.conflicting:
+        return True
+    lw.bag.error("E260", timing.span, "a constraint declared initially deferred must be deferrable",
+                 "write deferrable initially deferred, or not deferrable (initially immediate)")
+    return False
 
 
 def resolve(lw: Lowering, table: Table, pending: list[Pending]) -> list[Constraint] | None:
@@ -148,6 +181,11 @@ def resolve(lw: Lowering, table: Table, pending: list[Pending]) -> list[Constrai
         lw.bag.error("E208", extra.span, f"table '{table.name.display()}' has more than one primary key")
         ok = False
     for p in pending:
+        if p.timing is not None and p.kind == "check":
+            not_deferrable(lw, "check", p.timing)
+            ok = False
+        elif not timing_ok(lw, p.timing):
+            ok = False
         for col in p.columns:
             if col not in columns:
                 lw.bag.error("E103", p.span, f"table '{table.name.display()}' has no column '{col}'")
@@ -205,15 +243,18 @@ def _resolve_fk(lw: Lowering, table: Table, p: Pending, new_keys: list[Pending])
         return False
     own_keys = new_keys if target is table else []
     ref_cols = tuple(c.value for c in source.columns)
+    deferrable_pk = False
     if not ref_cols:
         pk = target.primary_key
         if pk is None:
-            pk = next((Constraint("", "primary key", q.columns) for q in own_keys if q.kind == "primary key"), None)
+            pk = next((Constraint("", "primary key", q.columns, deferrable=q.deferrable)
+                       for q in own_keys if q.kind == "primary key"), None)
         if pk is None:
             lw.bag.error("E202", source.table.span, f"table '{target_name.display()}' has no primary key to reference",
                          "name the referenced column: references table (column)")
             return False
         ref_cols = pk.columns
+        deferrable_pk = pk.deferrable  # PostgreSQL takes the primary key itself, and refuses a deferrable one
     if len(ref_cols) != len(p.columns):
         lw.bag.error("E204", source.span, f"foreign key has {len(p.columns)} column(s) but references {len(ref_cols)}")
         return False
@@ -229,14 +270,29 @@ def _resolve_fk(lw: Lowering, table: Table, p: Pending, new_keys: list[Pending])
                          f"'{target_name.display()}.{remote}' is {rcol.type.display()}",
                          f"make both columns {rcol.type.display()}")
             return False
-    keys = [set(c.columns) for c in target.constraints if c.has_index]
-    keys += [set(q.columns) for q in own_keys]
-    keys += [{e.expr.name.value for e in i.elements if isinstance(e.expr, ex.ColumnRef)}
+    # (columns, deferrable): PostgreSQL only takes an immediate key (indimmediate)
+    keys = [(set(c.columns), c.deferrable) for c in target.constraints if c.has_index]
+    keys += [(set(q.columns), q.deferrable) for q in own_keys]
+    keys += [({e.expr.name.value for e in i.elements if isinstance(e.expr, ex.ColumnRef)}, False)
              for i in lw.schema.indexes_of(target.name) if _plain_unique(i)]
-    if set(ref_cols) not in keys:
+    matching = [deferrable for columns, deferrable in keys if columns == set(ref_cols)]
+    if not matching:
         lw.bag.error("E202", source.span, f"foreign key references {target_name.display()} ({', '.join(ref_cols)}), "
                      "which is not a primary key or unique",
                      f"add a unique constraint on {target_name.display()} ({', '.join(ref_cols)}) first")
+        return False
+    if deferrable_pk:
+        lw.bag.error("E261", source.span, f"foreign key references the primary key of {target_name.display()}, which "
+                     "is deferrable: PostgreSQL cannot use a deferrable primary key for a referenced table",
+                     f"make the primary key not deferrable, or name the columns of a unique constraint that is not: "
+                     f"references {target_name.display()} (...)")
+        return False
+    if all(matching):
+        lw.bag.error("E261", source.span, f"foreign key references {target_name.display()} ({', '.join(ref_cols)}), "
+                     "whose unique constraint is deferrable: PostgreSQL cannot use a deferrable unique constraint "
+                     "for a referenced table",
+                     f"make it not deferrable, or add a unique constraint on {target_name.display()} "
+                     f"({', '.join(ref_cols)}) that is not")
         return False
     p.references = ForeignKey(target_name, ref_cols, source.on_delete, source.on_update)
     return True
@@ -252,7 +308,7 @@ def _without_redundant_keys(pending: list[Pending]) -> list[Pending]:
     for p in keys:
         if p.kind == "primary key":
             continue  # a second primary key is never merged away: it is an error (E208)
-        prior = next((q for q in final if q.columns == p.columns), None)
+        prior = next((q for q in final if q.columns == p.columns and q.same_timing(p)), None)
         if prior is None:
             final.append(p)
             continue

@@ -133,6 +133,37 @@ def _fk_ref(table: QName, columns: tuple[Ident, ...], c: list[Any]) -> ForeignKe
 
 
 @dataclass(frozen=True, slots=True)
+class ConstraintTiming(Node):
+    """`deferrable` / `not deferrable` and `initially deferred` / `initially immediate`, as written
+    (None: the part is not written). Lowering resolves them as PostgreSQL does: `initially
+    deferred` alone implies `deferrable`, and `not deferrable initially deferred` is an error."""
+
+    deferrable: bool | None
+    initially_deferred: bool | None
+    span: Span = _span()
+
+    def resolved(self) -> tuple[bool, bool]:
+        """(deferrable, initially deferred), what PostgreSQL makes of the words."""
+        deferred = bool(self.initially_deferred)
+        return bool(self.deferrable) or deferred, deferred
+
+    @property
+    def conflicting(self) -> bool:
+        return self.deferrable is False and self.initially_deferred is True
+
+    @property
+    def asks_deferrable(self) -> bool:
+        return bool(self.deferrable) or bool(self.initially_deferred)
+
+
+@builder("constraint_timing")
+def _constraint_timing(c: list[Any]) -> ConstraintTiming:
+    deferrable = True if has_token(c, "DEFERRABLE") else False if has_token(c, "NOT_DEFERRABLE") else None
+    initially = True if has_token(c, "DEFERRED") else False if has_token(c, "IMMEDIATE") else None
+    return ConstraintTiming(deferrable, initially, span_of(c))
+
+
+@dataclass(frozen=True, slots=True)
 class ColumnModifier(Node):
     """One modifier of a column definition.
 
@@ -140,7 +171,7 @@ class ColumnModifier(Node):
           | "generated" | "collate"
     """
 
-    ARGS = ("constraint_name", "expr", "references", "collation", "options")
+    ARGS = ("constraint_name", "expr", "references", "collation", "options", "timing")
     kind: str
     constraint_name: Ident | None = None
     expr: Expr | None = None  # default / check / generated
@@ -149,6 +180,7 @@ class ColumnModifier(Node):
     span: Span = _span()
     options: tuple[SeqOption, ...] = ()  # an identity's sequence options, as written
     collation: QName | None = None
+    timing: ConstraintTiming | None = None  # pk / unique / references (check / not null: an error)
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,7 +220,7 @@ def _seq_options(c: list[Any]) -> Marker:
 
 def _modifier(kind: str) -> Any:
     def build(c: list[Any]) -> ColumnModifier:
-        return ColumnModifier(kind, span=span_of(c))
+        return ColumnModifier(kind, span=span_of(c), timing=optional(c, ConstraintTiming))
 
     return build
 
@@ -206,7 +238,7 @@ def _default_mod(c: list[Any]) -> ColumnModifier:
 
 @builder("check_mod")
 def _check_mod(c: list[Any]) -> ColumnModifier:
-    return ColumnModifier("check", expr=node(c, Expr), span=span_of(c))
+    return ColumnModifier("check", expr=node(c, Expr), span=span_of(c), timing=optional(c, ConstraintTiming))
 
 
 @builder("identity_mod")
@@ -228,14 +260,14 @@ def _collate_mod(c: list[Any]) -> ColumnModifier:
 @builder("references_mod")
 def _references_mod(c: list[Any]) -> ColumnModifier:
     fk = _fk_ref(node(c, QName), tuple(nodes(c, Ident)), c)
-    return ColumnModifier("references", references=fk, span=span_of(c))
+    return ColumnModifier("references", references=fk, span=span_of(c), timing=optional(c, ConstraintTiming))
 
 
 @builder("named_mod")
 def _named_mod(c: list[Any]) -> ColumnModifier:
     inner = node(c, ColumnModifier)
     return ColumnModifier(inner.kind, node(c, Ident), inner.expr, inner.references, inner.identity_always, span_of(c),
-                          inner.options, inner.collation)
+                          inner.options, inner.collation, inner.timing)
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,7 +286,7 @@ def _column_def(c: list[Any]) -> ColumnDef:
 
 @dataclass(frozen=True, slots=True)
 class TableConstraint(Node):
-    ARGS = ("name", "columns", "expr", "references", "exclusion")
+    ARGS = ("name", "columns", "expr", "references", "exclusion", "timing")
     kind: str  # "primary key" | "unique" | "check" | "foreign key" | "exclude"
     name: Ident | None
     columns: tuple[Ident, ...]
@@ -263,6 +295,7 @@ class TableConstraint(Node):
     not_valid: bool = False  # a check added `not valid` (a foreign key says so in `references`)
     span: Span = _span()
     exclusion: ExcludeSpec | None = None  # kind "exclude"
+    timing: ConstraintTiming | None = None  # `deferrable initially deferred`, as written
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,29 +328,30 @@ def _exclude_tc(c: list[Any]) -> Marker:
     exprs = [x for x in c if isinstance(x, Expr)]
     spec = ExcludeSpec(method.value.lower() if method is not None else None, tuple(nodes(c, ExcludeElem)),
                        exprs[-1] if exprs else None, span_of(c))
-    return Marker("exclude", spec, span_of(c))
+    return Marker("exclude", (spec, optional(c, ConstraintTiming)), span_of(c))
 
 
 @builder("pk_tc")
 def _pk_tc(c: list[Any]) -> Marker:
-    return Marker("primary key", marker_value(c, "idents"), span_of(c))
+    return Marker("primary key", (marker_value(c, "idents"), optional(c, ConstraintTiming)), span_of(c))
 
 
 @builder("unique_tc")
 def _unique_tc(c: list[Any]) -> Marker:
-    return Marker("unique", marker_value(c, "idents"), span_of(c))
+    return Marker("unique", (marker_value(c, "idents"), optional(c, ConstraintTiming)), span_of(c))
 
 
 @builder("check_tc")
 def _check_tc(c: list[Any]) -> Marker:
-    return Marker("check", (node(c, Expr), marker(c, "not valid") is not None), span_of(c))
+    return Marker("check", (node(c, Expr), marker(c, "not valid") is not None, optional(c, ConstraintTiming)),
+                  span_of(c))
 
 
 @builder("fk_tc")
 def _fk_tc(c: list[Any]) -> Marker:
     lists = markers(c, "idents")
     fk = _fk_ref(node(c, QName), lists[1].value if len(lists) > 1 else (), c)
-    return Marker("foreign key", (lists[0].value, fk), span_of(c))
+    return Marker("foreign key", (lists[0].value, fk, optional(c, ConstraintTiming)), span_of(c))
 
 
 @builder("table_constraint")
@@ -326,14 +360,16 @@ def _table_constraint(c: list[Any]) -> TableConstraint:
     body = node(c, Marker)
     span = span_of(c)
     if body.kind == "check":
-        expr, not_valid = body.value
-        return TableConstraint("check", name, (), expr=expr, not_valid=not_valid, span=span)
+        expr, not_valid, timing = body.value
+        return TableConstraint("check", name, (), expr=expr, not_valid=not_valid, span=span, timing=timing)
     if body.kind == "foreign key":
-        columns, fk = body.value
-        return TableConstraint("foreign key", name, columns, references=fk, span=span)
+        columns, fk, timing = body.value
+        return TableConstraint("foreign key", name, columns, references=fk, span=span, timing=timing)
     if body.kind == "exclude":
-        return TableConstraint("exclude", name, (), span=span, exclusion=body.value)
-    return TableConstraint(body.kind, name, body.value, span=span)
+        spec, timing = body.value
+        return TableConstraint("exclude", name, (), span=span, exclusion=spec, timing=timing)
+    columns, timing = body.value
+    return TableConstraint(body.kind, name, columns, span=span, timing=timing)
 
 
 # ------------------------------------------------------------------ the file
@@ -359,6 +395,6 @@ def _start(c: list[Any]) -> Migration:
 
 
 __all__ = [
-    "AlterAction", "ColumnDef", "ColumnModifier", "Expr", "ForeignKeyRef", "Ident", "Migration", "OnColumn",
+    "AlterAction", "ColumnDef", "ColumnModifier", "ConstraintTiming", "Expr", "ForeignKeyRef", "Ident", "Migration", "OnColumn",
     "OnName", "QName", "Renaming", "SeqOption", "Statement", "StringLit", "TableConstraint", "TypeRef", "string_lits",
 ]
