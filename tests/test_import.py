@@ -20,6 +20,7 @@ from migc.adopt.importer import ImportOptions, run_import
 from migc.adopt.layouts import read_history, slug_of
 from migc.adopt.translate import REWRITES, dollar_tag, translate_sql
 from migc.errors import MigcError
+from migc.ir.model import Name
 from migc.ir.schema import Schema
 from migc.project import load_config
 from migc.runner.catalog import describe_differences, snapshot
@@ -198,6 +199,29 @@ def test_statements_after_raw_sql_still_native() -> None:
     t = translate_sql("do $$ begin perform 1; end $$;\ncreate table a (id int);",
                       Schema(), "x.sql")
     assert [i.kind for i in t.items] == ["raw", "native"]
+
+
+def test_deferrable_constraints_are_native() -> None:
+    """pg_dump's spellings of a constraint's timing, and ALTER CONSTRAINT, translate natively, and the
+    model carries the timing; what PostgreSQL refuses stays raw with the reason."""
+    t = translate_sql(
+        "CREATE TABLE public.u (id bigint NOT NULL, code text);\n"
+        "CREATE TABLE public.t (a bigint NOT NULL, u_id bigint, c text);\n"
+        "ALTER TABLE ONLY public.u ADD CONSTRAINT u_pkey PRIMARY KEY (id);\n"
+        "ALTER TABLE ONLY public.u ADD CONSTRAINT u_code_key UNIQUE (code) DEFERRABLE INITIALLY DEFERRED;\n"
+        "ALTER TABLE ONLY public.t ADD CONSTRAINT t_u_fk FOREIGN KEY (u_id) REFERENCES public.u(id) "
+        "ON DELETE CASCADE DEFERRABLE NOT VALID;\n"
+        "ALTER TABLE public.t ALTER CONSTRAINT t_u_fk NOT DEFERRABLE INITIALLY IMMEDIATE;\n"
+        "ALTER TABLE public.t ADD CONSTRAINT t_code_fk FOREIGN KEY (c) REFERENCES public.u(code);\n",
+        Schema(), "x.sql")
+    assert [i.kind for i in t.items] == ["native"] * 6 + ["raw"]
+    reason = t.items[6].reason
+    assert reason is not None and "E261" in reason, reason
+    u = t.schema_after.tables[Name("public", "u")]
+    code_key = u.constraint("u_code_key")
+    assert code_key is not None and (code_key.deferrable, code_key.initially_deferred) == (True, True)
+    fk = t.schema_after.tables[Name("public", "t")].constraint("t_u_fk")
+    assert fk is not None and (fk.deferrable, fk.initially_deferred, fk.validated) == (False, False, False)
 
 
 def test_if_exists_settled_by_the_model() -> None:
