@@ -125,6 +125,7 @@ class Con:
     ref_table: str | None = None
     ref_cols: list[str] = field(default_factory=list)
     validated: bool = True
+    timing: tuple[bool, bool] = (False, False)  # (deferrable, initially deferred): keys and foreign keys
 
 
 @dataclass
@@ -215,7 +216,8 @@ class Model:
         for t in self.tables.values():
             pk = t.pk
             if t.name != exclude and pk is not None and len(pk.cols) == 1 and t.col(pk.cols[0]).type.kind == kind \
-                    and not t.unlogged and t.col(pk.cols[0]).type.named is None:
+                    and not t.unlogged and t.col(pk.cols[0]).type.named is None \
+                    and not pk.timing[0]:  # PostgreSQL refuses to reference a deferrable key
                 found.append(t)
         return found
 
@@ -398,7 +400,19 @@ class Generator:
         for which in ("delete", "update"):
             if self.chance(25):
                 text += f" on {which} " + self.pick(["cascade", "restrict", "set null", "no action", "set default"])
-        return text
+        return text + self.timing(15)[0]  # the model does not follow a foreign key's timing: the catalog does
+
+    _TIMINGS = (("deferrable", (True, False)), ("deferrable initially deferred", (True, True)),
+                ("initially deferred", (True, True)), ("initially deferred deferrable", (True, True)),
+                ("not deferrable", (False, False)), ("deferrable initially immediate", (True, False)),
+                ("initially immediate", (False, False)))
+
+    def timing(self, percent: int) -> tuple[str, tuple[bool, bool]]:
+        """Sometimes a timing for a key or foreign key: (" words", (deferrable, initially deferred))."""
+        if not self.chance(percent):
+            return "", (False, False)
+        words, pair = self.pick(self._TIMINGS)
+        return " " + words, pair
 
     def explicit(self) -> str | None:
         return self.fresh_object_name() if self.chance(25) else None
@@ -472,7 +486,8 @@ class Generator:
                 if pk_style == "inline":
                     cn = self.explicit()
                     con = Con(cn or "", "pk", [cname])
-                    clause = self.pick(["pk", "primary key"])
+                    words, con.timing = self.timing(10)
+                    clause = self.pick(["pk", "primary key"]) + words
                     inline.append((cname, con, clause))
                     mods.append(("constraint " + ident(cn) + " " if cn else "") + clause)
             if ctype.textual and self.chance(12):  # language v2: a collation, kept across type changes
@@ -488,8 +503,9 @@ class Generator:
             if self.chance(8 if is_pk else 15):  # on a key column: redundant, PostgreSQL merges it
                 cn = self.explicit()
                 con = Con(cn or "", "unique", [cname])
-                inline.append((cname, con, "unique"))
-                mods.append(("constraint " + ident(cn) + " " if cn else "") + "unique")
+                words, con.timing = self.timing(20)
+                inline.append((cname, con, "unique" + words))
+                mods.append(("constraint " + ident(cn) + " " if cn else "") + "unique" + words)
             if self.chance(20):
                 cn = self.explicit()
                 tmpl = self.check_for(ctype)
@@ -512,8 +528,10 @@ class Generator:
         if pk_style in ("table", "two"):
             cn = self.explicit()
             con = Con(cn or "", "pk", pk_cols)
+            words, con.timing = self.timing(10)
             table_cons.append(con)
-            lines.append(("constraint " + ident(cn) + " " if cn else "") + f"primary key ({', '.join(map(ident, pk_cols))})")
+            lines.append(("constraint " + ident(cn) + " " if cn else "") + f"primary key ({', '.join(map(ident, pk_cols))})"
+                         + words)
             tc_entries.append((lines[-1], [con]))
         for _ in range(self.integer(0, 2)):
             kind = self.pick(["unique", "check", "fk"])
@@ -521,8 +539,9 @@ class Generator:
             prefix = "constraint " + ident(cn) + " " if cn else ""
             if kind == "unique":
                 ucols = self._some_columns(cols)
-                table_cons.append(Con(cn or "", "unique", ucols))
-                lines.append(prefix + f"unique ({', '.join(map(ident, ucols))})")
+                words, timing = self.timing(20)
+                table_cons.append(Con(cn or "", "unique", ucols, timing=timing))
+                lines.append(prefix + f"unique ({', '.join(map(ident, ucols))})" + words)
                 tc_entries.append((lines[-1], [table_cons[-1]]))
             elif kind == "check":
                 ccols = self._some_columns(cols)
@@ -570,7 +589,7 @@ class Generator:
         keys = sorted((c for c in written if c.kind in ("pk", "unique")), key=lambda c: c.kind != "pk")
         kept: list[Con] = []
         for c in keys:
-            prior = next((k for k in kept if k.cols == c.cols), None)
+            prior = next((k for k in kept if k.cols == c.cols and k.timing == c.timing), None)  # another timing: two keys
             if prior is None:
                 kept.append(c)
             elif not prior.name:
@@ -626,6 +645,8 @@ class Generator:
             options.append("drop_constraint")
         if any(not c.validated for c in t.cons):
             options += ["validate_constraint"] * 3
+        if any(c.kind == "fk" for c in t.cons):
+            options.append("alter_constraint")
         return getattr(self, "_" + self.pick(options))(t)
 
     def _add_column(self, t: Tbl) -> str | None:
@@ -650,8 +671,9 @@ class Generator:
             col.default = self.default_for(ctype)
             mods.append("default " + col.default)
         if self.chance(15):
-            new_cons.append(Con(self.explicit() or "", "unique", [name]))
-            mods.append(("constraint " + ident(new_cons[-1].name) + " " if new_cons[-1].name else "") + "unique")
+            words, timing = self.timing(20)
+            new_cons.append(Con(self.explicit() or "", "unique", [name], timing=timing))
+            mods.append(("constraint " + ident(new_cons[-1].name) + " " if new_cons[-1].name else "") + "unique" + words)
         if self.chance(15):
             tmpl = self.check_for(ctype)
             new_cons.append(Con(self.explicit() or "", "check", [name], check=tmpl))
@@ -823,7 +845,8 @@ class Generator:
             if kind == "pk":
                 for c in cols:
                     t.col(c).not_null = True
-            text = prefix + ("primary key" if kind == "pk" else "unique") + f" ({', '.join(map(ident, cols))})"
+            words, con.timing = self.timing(20)
+            text = prefix + ("primary key" if kind == "pk" else "unique") + f" ({', '.join(map(ident, cols))})" + words
         elif kind == "check":
             cols = self._some_columns(t.cols)
             if len(cols) == 1:
@@ -859,6 +882,13 @@ class Generator:
         con = self.pick([c for c in t.cons if not c.validated])
         con.validated = True
         return f"validate constraint {ident(con.name)}"
+
+    def _alter_constraint(self, t: Tbl) -> str:
+        """A foreign key's timing (the words set both parts: `initially immediate` alone makes it not
+        deferrable too)."""
+        con = self.pick([c for c in t.cons if c.kind == "fk"])
+        words, con.timing = self.pick(self._TIMINGS)
+        return f"alter constraint {ident(con.name)} {words}"
 
     # other statements ------------------------------------------------
 
