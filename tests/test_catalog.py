@@ -95,3 +95,38 @@ def test_tracking_table_is_left_out(fresh_db: str, tracking: tuple[str, str]) ->
     cat = snapshot(fresh_db, tracking=tracking)
     assert cat["tables"] == {}
     assert set(cat["schemas"]) == {"public"}
+
+
+def test_a_constraint_timing_is_compared_and_its_index_agrees(fresh_db: str) -> None:
+    """pg_get_constraintdef says DEFERRABLE / INITIALLY DEFERRED; a deferrable key's index
+    (indimmediate false) reads as the immediate one's, so only the constraint differs."""
+    run(fresh_db, "create table t (id int primary key, code text constraint t_code_key unique)")
+    before = snapshot(fresh_db)
+    run(fresh_db, "alter table t drop constraint t_code_key, "
+                  "add constraint t_code_key unique (code) deferrable initially deferred")
+    after = snapshot(fresh_db)
+    assert after["tables"]["public.t"]["indexes"] == before["tables"]["public.t"]["indexes"]
+    differences = describe_differences(before, after, "before", "after")
+    assert len(differences) == 1 and "t_code_key" in differences[0] and "DEFERRABLE" in differences[0], differences
+
+
+def test_alter_constraint_declares_the_lock_postgres_takes(fresh_db: str) -> None:
+    """ALTER CONSTRAINT (a foreign key's timing) locks its table ACCESS EXCLUSIVE, and nothing else
+    (not the referenced table): what pg_locks shows inside the transaction."""
+    from migc.codegen.postgres import render_op
+    from migc.ir.model import Name
+    from migc.ir.op import Lock
+    from migc.kinds.constraint import AlterConstraintOp
+
+    run(fresh_db, "create table u (id int primary key); create table t (u_id int references u)")
+    op = AlterConstraintOp(Name("public", "t"), "t_u_id_fkey", True, True, False, False)
+    (statement,) = render_op(op)
+    with psycopg.connect(fresh_db) as conn:  # one transaction: the locks are held until its end
+        conn.execute(statement.sql)
+        locks = conn.execute("SELECT c.relname, l.mode FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
+                             "WHERE l.pid = pg_backend_pid() AND c.relname IN ('t', 'u')").fetchall()
+        deferrable = conn.execute("SELECT condeferrable, condeferred FROM pg_constraint "
+                                  "WHERE conname = 't_u_id_fkey'").fetchone()
+    assert deferrable == (True, True)
+    assert sorted(locks) == [("t", "AccessExclusiveLock")]
+    assert op.lock() == Lock(Name("public", "t"), "ACCESS EXCLUSIVE")
