@@ -42,7 +42,7 @@ comment on table app.orgs is 'organisations';
 comment on column app.orgs.name is 'display name';
 create table app.users (
   id serial primary key,
-  org_id bigint not null references app.orgs (id) on delete cascade,
+  org_id bigint not null references app.orgs (id) on delete cascade deferrable initially deferred,
   email app.email not null,
   mood app.mood default 'ok',
   price app.money_pair,
@@ -58,7 +58,7 @@ create table audit.log (
   at timestamptz not null default now(),
   who int,
   what text,
-  primary key (at, who)
+  primary key (at, who) deferrable
 );
 create table app.slots (room int, during tstzrange, exclude using gist (room with =, during with &&));
 create view app.active_users as select id, email from app.users where mood <> 'sad';
@@ -112,6 +112,8 @@ def test_baseline_of_a_rich_database(tmp_path: Path, rich_db: str, run_migc: Cal
     # types and functions before the tables that use them, views after their tables, foreign keys last
     assert text.index("create enum app.mood") < text.index("create table app.users") < text.index(
         "create view app.active_users") < text.index("foreign key")
+    # constraints' timing (pg_dump: DEFERRABLE INITIALLY DEFERRED) is native
+    assert "on delete cascade deferrable initially deferred" in text and "primary key (at, who) deferrable" in text, text
     assert "with no data" in text and text.count("with no data") == 1  # app.later only: it was never refreshed
     assert "Owner:" not in text and "SET statement_timeout" not in text and "\\restrict" not in text  # pg_dump's noise left out
     assert snapshot(rich_db) == before  # nothing run on the source
