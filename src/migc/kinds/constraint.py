@@ -301,7 +301,7 @@ def _lower_drop(lw: Lowering, table: Table, action: DropConstraint) -> None:
     constraint = _constraint(lw, table, action.name)
     if constraint is None:
         return
-    if constraint.has_index:
+    if constraint.has_index and not constraint.deferrable:  # no foreign key can use a deferrable key
         for other in lw.schema.tables.values():
             for fk in other.constraints:
                 ref = fk.references

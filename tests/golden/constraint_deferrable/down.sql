@@ -1,3 +1,5 @@
+-- add constraint k_code_dkey to k
+ALTER TABLE "public"."k" ADD CONSTRAINT "k_code_dkey" UNIQUE ("code") DEFERRABLE;
 -- drop table ev_2027
 DROP TABLE "public"."ev_2027";
 -- make constraint ev_u_id_fkey of ev not deferrable

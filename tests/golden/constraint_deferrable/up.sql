@@ -22,3 +22,5 @@ ALTER TABLE "public"."old" ADD COLUMN "d" integer, ADD CONSTRAINT "old_d_key" UN
 ALTER TABLE "public"."ev" ALTER CONSTRAINT "ev_u_id_fkey" DEFERRABLE INITIALLY IMMEDIATE;
 -- create table ev_2027
 CREATE TABLE "public"."ev_2027" PARTITION OF "public"."ev" FOR VALUES FROM ('2027-01-01') TO ('2028-01-01');
+-- drop constraint k_code_dkey from k
+ALTER TABLE "public"."k" DROP CONSTRAINT "k_code_dkey";
