@@ -1254,12 +1254,15 @@ class Generator:
         return f"comment on {self.pick(sorted(targets))} is {text}"
 
     def grant_public(self) -> str:
-        t = self.pick(sorted(self.m.tables))
-        privileges = self.draw(st.lists(st.sampled_from(["select", "insert", "update", "delete"]), min_size=1,
-                                        max_size=3, unique=True))
+        m = self.m
+        targets = [ident(t) for t in sorted(m.tables)] + [ident(v) for v in sorted(m.views)]
+        sequences = [f"sequence {ident(q)}" for q in sorted(m.sequences)]
+        on = self.pick(targets + sequences)
+        kinds = ["usage", "select", "update"] if on in sequences else ["select", "insert", "update", "delete"]
+        privileges = self.draw(st.lists(st.sampled_from(kinds), min_size=1, max_size=3, unique=True))
         if self.chance(40):
-            return f"revoke {', '.join(privileges)} on {ident(t)} from public"  # type: ignore[arg-type]
-        return f"grant {', '.join(privileges)} on {ident(t)} to public"  # type: ignore[arg-type]
+            return f"revoke {', '.join(privileges)} on {on} from public"  # type: ignore[arg-type]
+        return f"grant {', '.join(privileges)} on {on} to public"  # type: ignore[arg-type]
 
     def row_security(self) -> str:
         t = self.pick(sorted(self.m.tables))

@@ -170,3 +170,46 @@ def test_the_session_leaves_the_compile_cache_warm(tmp_path: Path, monkeypatch: 
     # and the next open takes the files from the cache: only the first is checked again
     again = Workspace.open(ws.config)
     assert sum(1 for s in again.files if s.checked is not None) == 1
+
+
+def test_semantic_tokens_say_what_each_name_is_at_its_point_of_history(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A name is typed by what it names *there*: `things` is a table in 0001 and a view's name in
+    0002 after the table was renamed; a schema written before a name is a namespace; the name in
+    the creating statement is its declaration; a file that does not parse has no tokens."""
+    from migc.editor.service import Editor
+
+    monkeypatch.chdir(tmp_path)
+    ws = _project(tmp_path, {
+        "0001_a.mig": "create schema app\ncreate table app.things (id int, label text)\n"
+                      "create index things_label on app.things (label)\n",
+        "0002_b.mig": "rename table app.things to items\n"
+                      "create view app.things as select id, label from app.items\n"
+                      "create function one() returns int language sql immutable as $$ select 1 $$\n"
+                      "alter table app.items add column n int default one()\n",
+        "0003_c.mig": "create table broken (\n",
+    })
+    editor = Editor(ws)
+    files = sorted((tmp_path / "migrations").glob("*.mig"))
+
+    def tokens(i: int) -> list[tuple[str, str, bool]]:
+        text = files[i].read_text().splitlines()
+        return [(text[t.line][t.character:t.character + t.length], t.type, t.declaration)
+                for t in editor.semantic_tokens(files[i])]
+
+    assert tokens(0) == [
+        ("app", "namespace", True),
+        ("app", "namespace", False), ("things", "class", True), ("id", "property", False),
+        ("label", "property", False),
+        ("things_label", "variable", True), ("app", "namespace", False), ("things", "class", False),
+        ("label", "property", False),
+    ]
+    assert tokens(1) == [
+        ("app", "namespace", False), ("things", "class", False), ("items", "class", False),
+        ("app", "namespace", False), ("things", "interface", True), ("id", "property", False),
+        ("label", "property", False), ("app", "namespace", False), ("items", "class", False),
+        ("one", "function", True),
+        ("app", "namespace", False), ("items", "class", False), ("n", "property", True),
+        ("one", "function", False),
+    ]
+    assert tokens(2) == []

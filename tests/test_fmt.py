@@ -225,6 +225,23 @@ KINDS = [
      '  drop column b'),
     ('alter table t alter column a set not null',
      'alter table t alter column a set not null'),
+    ('alter table billing_subscriptions add constraint billing_subscriptions_customer_id_fkey foreign key '
+     '(customer_id) references billing_customers (id) on delete cascade not valid',
+     'alter table billing_subscriptions\n'
+     '  add constraint billing_subscriptions_customer_id_fkey\n'
+     '    foreign key (customer_id)\n'
+     '    references billing_customers (id)\n'
+     '    on delete cascade not valid'),
+    ("alter table users add constraint users_email_format check (email ~* '^[a-z0-9._%+-]+@[a-z0-9.-]+$' "
+     "and length(email) < 255 and email = lower(email))",
+     'alter table users\n'
+     '  add constraint users_email_format\n'
+     "    check (email ~* '^[a-z0-9._%+-]+@[a-z0-9.-]+$'\n"
+     '      and length(email) < 255\n'
+     '      and email = lower(email))'),
+    ('alter table measurements alter column reading type numeric(12, 4) using reading::numeric(12, 4) + 0.0',
+     'alter table measurements\n'
+     '  alter column reading type numeric(12, 4) using reading::numeric(12, 4) + 0.0'),
     ("create table events_2025 partition of events for values from ('2025-01-01') to ('2026-01-01')",
      'create table events_2025 partition of events\n'
      "  for values from ('2025-01-01') to ('2026-01-01')"),

@@ -50,6 +50,7 @@ down {
 }
 
 ROOT = Path(tempfile.mkdtemp(prefix="migc-lsp-"))
+SERVER_CAPABILITIES: list[lsp.ServerCapabilities] = []  # what the server said at initialize
 
 
 def _write_project() -> Path:
@@ -72,8 +73,9 @@ def uri(name: str) -> str:
 )
 async def client(lsp_client: LanguageClient) -> AsyncIterator[None]:
     root = _write_project()
-    await lsp_client.initialize_session(lsp.InitializeParams(
+    result = await lsp_client.initialize_session(lsp.InitializeParams(
         capabilities=client_capabilities("visual-studio-code"), root_uri=root.as_uri()))
+    SERVER_CAPABILITIES.append(result.capabilities)
     for name in PROJECT:
         open_doc(lsp_client, name)
     await barrier(lsp_client)
@@ -254,6 +256,28 @@ async def test_document_symbols(client: LanguageClient) -> None:
     first = symbols[0]
     assert isinstance(first, lsp.DocumentSymbol) and first.children is not None
     assert [c.name for c in first.children] == ["id", "email", "nickname", "age"]
+
+
+async def test_semantic_tokens_type_names_by_what_they_are_at_that_point(client: LanguageClient) -> None:
+    """`orgs` is a table (a class) where 0002 references it; in 0003 `rename table orgs to teams`
+    names it too; the columns are properties; the legend comes from initialize."""
+    provider = SERVER_CAPABILITIES[0].semantic_tokens_provider
+    assert isinstance(provider, lsp.SemanticTokensOptions) and provider.full
+    legend = provider.legend
+    result = await client.text_document_semantic_tokens_full_async(lsp.SemanticTokensParams(
+        text_document=lsp.TextDocumentIdentifier(uri=uri("0002_more.mig"))))
+    assert result is not None
+    lines = PROJECT["0002_more.mig"].splitlines()
+    decoded, line, char = [], 0, 0
+    for k in range(0, len(result.data), 5):
+        dl, dc, length, kind, mods = result.data[k:k + 5]
+        line, char = line + dl, (char + dc if dl == 0 else dc)
+        decoded.append((lines[line][char:char + length], legend.token_types[kind],
+                        [m for bit, m in enumerate(legend.token_modifiers) if mods >> bit & 1]))
+    assert decoded == [
+        ("users", "class", []), ("org_id", "property", ["declaration"]), ("orgs", "class", []), ("id", "property", []),
+        ("users", "class", []), ("email", "property", []),
+    ]
 
 
 async def test_formatting(client: LanguageClient) -> None:

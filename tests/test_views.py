@@ -10,7 +10,7 @@ import psycopg
 import pytest
 
 import migc.kinds  # noqa: F401  (registers the statement kinds)
-from golden_harness import cases, compile_case
+from golden_harness import cases, compile_case, create_roles, drop_roles
 from histories import run_statements
 from migc.ir.schema import Schema
 from migc.ir.view import View, all_views
@@ -38,7 +38,15 @@ def test_there_are_cases_with_views() -> None:
 
 
 @pytest.mark.parametrize("case", VIEW_CASES, ids=[c.name for c in VIEW_CASES])
-def test_view_columns_are_named_and_typed_as_postgresql_does(case: Path, fresh_db: str) -> None:
+def test_view_columns_are_named_and_typed_as_postgresql_does(case: Path, fresh_db: str, pg_server_url: str) -> None:
+    roles = create_roles(case, pg_server_url)  # those the case grants to
+    try:
+        _check_view_columns(case, fresh_db)
+    finally:
+        drop_roles(pg_server_url, roles, fresh_db)
+
+
+def _check_view_columns(case: Path, fresh_db: str) -> None:
     for m in compile_case(case).project.migrations:
         run_statements(fresh_db, m.up, "views case", non_transactional=m.non_transactional)
     with psycopg.connect(fresh_db) as conn:

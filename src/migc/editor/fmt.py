@@ -13,7 +13,9 @@ rules, so a statement kind added to the grammar is formatted without a printer o
   not separated by a blank line), stay in one column (moved right only if a line's code reaches
   it); any other trailing comment is two spaces after its code;
 - `create table`: one element per line, two-space indent, the columns' types aligned;
-  `alter table` with several actions: one action per line;
+  `alter table` with several actions: one action per line; with one that does not fit: the action
+  on the next line, broken before its clauses if need be (`foreign key`, `references`, `on
+  delete`, `using`, `check`, a check's `and`s);
 - the rest fits in WIDTH (80) columns where it can: a statement is on one line when it fits, and
   otherwise breaks at its clause keywords onto lines indented two spaces (a view: its query on the
   next lines; a query: a line per clause — `select`, `from`, each `join`, `where`, `group by`,
@@ -806,7 +808,7 @@ def _create_table(b: _Builder, node: Any, end: int) -> bool:
 
 def _alter_table(b: _Builder, node: Any, end: int) -> bool:
     if len(node.actions) < 2:
-        return False
+        return _alter_one(b, node, end)
     starts = [_offset(b.li, a.span) for a in node.actions]
     with b.indent():
         b.to(starts[0])
@@ -817,6 +819,29 @@ def _alter_table(b: _Builder, node: Any, end: int) -> bool:
                 b.to(b.before(starts[i + 1]) if i + 1 < len(starts) else end)
             b.through_comma()
         b.to(end)
+    return True
+
+
+def _alter_one(b: _Builder, node: Any, end: int) -> bool:
+    """`alter table` with one action: on one line when it fits; else the action on the next line,
+    and if that is still too long, broken before its clauses (`foreign key`, `references`,
+    `on delete`, a type change's `using`, `check`), a check's condition before its `and`s."""
+    li = b.li
+    action = node.actions[0]
+    start = _offset(li, action.span)
+    clauses = b.depth0(start + 1, end, ("foreign", "references", "on", "using", "check"))
+    expr = getattr(getattr(action, "constraint", None), "expr", None)
+    with b.indent(), b.group():
+        b.to(start)
+        b.brk()
+        with b.indent(), b.group():
+            for s in clauses:
+                b.to(s)
+                b.brk()
+            if expr is not None:
+                b.to(_offset(li, expr.span))
+                b.chain(expr, end)
+            b.to(end)
     return True
 
 

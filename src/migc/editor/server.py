@@ -20,7 +20,7 @@ from pygls.uris import from_fs_path, to_fs_path
 
 from migc import __version__
 from migc.editor.positions import LineIndex
-from migc.editor.service import Action, Editor, Location, Range, Symbol
+from migc.editor.service import TOKEN_MODIFIERS, TOKEN_TYPES, Action, Editor, Location, Range, SemanticToken, Symbol
 from migc.editor.workspace import Workspace
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -281,6 +281,16 @@ def build_server() -> MigcServer:
         editor, path = found
         return [_symbol(s) for s in editor.symbols(path)]
 
+    @server.feature(lsp.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL,
+                    lsp.SemanticTokensLegend(token_types=list(TOKEN_TYPES), token_modifiers=list(TOKEN_MODIFIERS)))
+    @guarded(None)
+    def semantic_tokens(params: lsp.SemanticTokensParams) -> lsp.SemanticTokens | None:
+        found = editor_and_path(params.text_document.uri)
+        if found is None:
+            return None
+        editor, path = found
+        return lsp.SemanticTokens(data=_encode_tokens(editor.semantic_tokens(path)))
+
     @server.feature(lsp.TEXT_DOCUMENT_FORMATTING)
     @guarded(None)
     def formatting(params: lsp.DocumentFormattingParams) -> list[lsp.TextEdit] | None:
@@ -313,6 +323,18 @@ def build_server() -> MigcServer:
         return [_action(a) for a in actions]
 
     return server
+
+
+def _encode_tokens(tokens: list[SemanticToken]) -> list[int]:
+    """LSP's relative encoding: per token, the line delta, the start (relative to the previous
+    token's on the same line), the length, the type's index in the legend, the modifiers' bits."""
+    data: list[int] = []
+    line = character = 0
+    for t in tokens:
+        data += [t.line - line, t.character - character if t.line == line else t.character, t.length,
+                 TOKEN_TYPES.index(t.type), 1 if t.declaration else 0]
+        line, character = t.line, t.character
+    return data
 
 
 def main() -> None:

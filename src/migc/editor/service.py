@@ -25,6 +25,28 @@ if TYPE_CHECKING:
 
 Range = tuple[tuple[int, int], tuple[int, int]]  # ((line, character), (line, character)), LSP's
 
+# Semantic tokens: what each name stands for at its point of history, in LSP's standard token
+# types (editors' themes colour those). Keywords, strings, numbers and comments are left to the
+# TextMate grammar, which knows them without the schema.
+SEMANTIC_TYPES = {
+    "table": "class", "view": "interface", "matview": "interface", "column": "property",
+    "index": "variable", "constraint": "variable", "sequence": "variable", "enum": "enum",
+    "domain": "type", "composite": "type", "type": "type", "function": "function", "procedure": "function",
+    "schema": "namespace", "extension": "namespace", "trigger": "event", "policy": "event",
+}
+TOKEN_TYPES = ("class", "interface", "property", "variable", "enum", "type", "function", "namespace", "event")
+TOKEN_MODIFIERS = ("declaration",)  # the name in the statement that creates the object
+_QUALIFIED = re.compile(r'^("(?:[^"]|"")*"|[^\s".]+)\s*\.\s*')  # a written schema before the name
+
+
+@dataclass(frozen=True)
+class SemanticToken:
+    line: int  # LSP's: 0-based line, UTF-16 character and length
+    character: int
+    length: int
+    type: str  # one of TOKEN_TYPES
+    declaration: bool = False
+
 
 @dataclass(frozen=True)
 class Location:
@@ -364,6 +386,44 @@ class Editor:
             out.append(Symbol(name or "statement", kind, rng, rng, tuple(children)))
         return out
 
+    # ------------------------------------------------------------------ semantic tokens
+
+    def semantic_tokens(self, path: Path) -> list[SemanticToken]:
+        """A token for every name that names an object, typed by what it names there (a table,
+        a view, a column...); a qualified name's schema is a namespace of its own. The name in the
+        statement that creates an object is its declaration. A file that does not parse has none
+        (its keywords and strings are the TextMate grammar's)."""
+        i = self.index(path)
+        if i is None:
+            return []
+        checked = self.ws.checked(i)
+        if checked.lowered is None:
+            return []
+        created: dict[Any, list[Span]] = {}
+        for op in checked.lowered.ops:
+            for ref in op.creates():
+                created.setdefault(ref, []).append(op.span)
+        lines, text = self.lines(i), self.ws.text(i)
+        declared: set[tuple[Any, Span]] = set()
+        out: list[SemanticToken] = []
+        for m in self._mentions_in(i):
+            (l0, c0), (l1, c1) = lines.span_to_lsp(m.span)
+            if l0 != l1 or c1 <= c0:
+                continue  # LSP's tokens are on one line (a quoted name may hold a newline)
+            kind = SEMANTIC_TYPES.get(m.ref.kind, "variable")
+            written = text[lines.offset(m.span.line, m.span.col):lines.offset(m.span.end_line, m.span.end_col)]
+            schema_part = _QUALIFIED.match(written)
+            if schema_part is not None and m.ref.kind != "column":
+                out.append(SemanticToken(l0, c0, _utf16(schema_part.group(1)), "namespace"))
+                c0 += _utf16(schema_part.group(0))
+            declaration = (m.ref, m.statement) not in declared and any(
+                _inside(span, m.statement) for span in created.get(m.ref, ()))
+            if declaration:
+                declared.add((m.ref, m.statement))
+            out.append(SemanticToken(l0, c0, c1 - c0, kind, declaration))
+        out.sort(key=lambda t: (t.line, t.character))
+        return out
+
     # ------------------------------------------------------------------ code actions
 
     def code_actions(self, path: Path, rng: Range) -> list[Action]:
@@ -466,3 +526,11 @@ def _brief(obj: Any) -> str:
             parts.append(f"{f.name}: {shown}"[:200])
         return "\n".join(parts)
     return repr(obj)[:400]
+
+
+def _utf16(text: str) -> int:
+    return sum(2 if ord(ch) > 0xFFFF else 1 for ch in text)
+
+
+def _inside(inner: Span, outer: Span) -> bool:
+    return (outer.line, outer.col) <= (inner.line, inner.col) and (inner.end_line, inner.end_col) <= (outer.end_line, outer.end_col)

@@ -16,13 +16,13 @@ making their ~100 classes:
 - when a schema read back from the compile cache holds their objects (cache.py records which
   were loaded when it was written, and loads them again first);
 - by `load_all()`: whatever reads PostgreSQL's catalog (verify, diff, import, init, squash), the
-  editor, and the tests.
+  import translator, and the test session.
 
 This is sound because a kind's registrations only ever concern its own objects (a view's rename
 follower follows views; a domain's type resolver finds domains), and those cannot exist before
 its module is loaded. `comment on` and `grant` name objects of every kind, so loading either loads
-all. tests/test_lazy_kinds.py compiles every golden case in a process where kinds load on demand
-and compares with the golden files.
+all. tests/test_lazy_kinds.py compiles every golden case in processes where kinds load on demand
+and compares everything with a process that has them all.
 """
 
 from __future__ import annotations

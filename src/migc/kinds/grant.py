@@ -1,9 +1,10 @@
-"""`grant PRIVILEGES on [table] T, ... | schema S, ... | function F(args) to ROLE, ... [with grant option]`,
-`revoke [grant option for] PRIVILEGES on ... from ROLE, ...`.
+"""`grant PRIVILEGES on [table] T, ... | sequence S, ... | schema S, ... | function F(args) to ROLE, ...
+[with grant option]`, `revoke [grant option for] PRIVILEGES on ... from ROLE, ...`. `table` names
+tables, views and materialized views, as in PostgreSQL.
 
-The model knows the privileges each role holds on a table, a function or a schema beyond the owner's
-own (and beyond PostgreSQL's defaults: EXECUTE for PUBLIC on a function), as the "grants" attribute
-of the table, function or schema. So a grant inverts to
+The model knows the privileges each role holds on a table, view, sequence, function or schema beyond
+the owner's own (and beyond PostgreSQL's defaults: EXECUTE for PUBLIC on a function), as the
+"grants" attribute of the object. So a grant inverts to
 the revoke of exactly what it added (a privilege already held is not revoked by the down), and a
 revoke to the grant of exactly what it took. Roles live outside the database: they are assumed to
 exist."""
@@ -21,7 +22,8 @@ from migc.ir.model import Name, ObjectRef
 from migc.ir.op import Lock, Op
 from migc.ir.routine import Grant, grants_of
 from migc.ir.schema import Schema
-from migc.lower.context import Lowering
+from migc.ir.view import MATVIEW, VIEW, find_view, view_names
+from migc.lower.context import Lowering, did_you_mean
 from migc.lower.dispatch import lowers
 from migc.lower.routines import find_routine
 from migc.source import Span
@@ -35,7 +37,7 @@ from migc.tree import span_field as _span
 @dataclass(frozen=True, slots=True)
 class GrantTarget(Node):
     ARGS = ("names", "params")
-    kind: str  # "table" | "schema" | "function" | "procedure"
+    kind: str  # "table" (or view) | "sequence" | "schema" | "function" | "procedure"
     names: tuple[QName, ...]
     params: tuple[Node, ...]  # a function's FuncParams
     span: Span = _span()
@@ -65,6 +67,8 @@ def _grant_target(c: list[Any]) -> GrantTarget:
                            tuple(x for x in c if isinstance(x, Node) and not isinstance(x, QName)), span_of(c))
     if has_token(c, "SCHEMA"):
         return GrantTarget("schema", tuple(QName(None, i, i.span) for i in nodes(c, Ident)), (), span_of(c))
+    if has_token(c, "SEQUENCE"):
+        return GrantTarget("sequence", tuple(nodes(c, QName)), (), span_of(c))
     return GrantTarget("table", tuple(nodes(c, QName)), (), span_of(c))
 
 
@@ -78,17 +82,22 @@ def _grant(c: list[Any]) -> GrantStatement:
 
 # ------------------------------------------------------------------ the model
 
+_RELATION = ("select", "insert", "update", "delete", "truncate", "references", "trigger")
 PRIVILEGES = {
-    "table": ("select", "insert", "update", "delete", "truncate", "references", "trigger"),
+    "table": _RELATION,
+    VIEW: _RELATION,
+    MATVIEW: _RELATION,
+    "sequence": ("usage", "select", "update"),
     "function": ("execute",),
     "schema": ("usage", "create"),
 }
 # what PostgreSQL gives without any grant (besides the owner's own): EXECUTE for PUBLIC on a routine
-DEFAULTS = {"table": (), "function": (Grant("execute", "public"),), "schema": ()}
+DEFAULTS: dict[str, tuple[Grant, ...]] = {kind: () for kind in PRIVILEGES}
+DEFAULTS["function"] = (Grant("execute", "public"),)
 
 
 def _kind_of(ref: ObjectRef) -> str:
-    return "function" if ref.kind == "function" else ref.kind
+    return ref.kind
 
 
 def defaults(ref: ObjectRef) -> tuple[Grant, ...]:
@@ -117,7 +126,9 @@ def _target_sql(ref: ObjectRef, routine_kind: str = "function") -> str:
     qname = quoting.qualified(ref.name.schema, ref.name.name)
     if ref.kind == "function":
         return f"{routine_kind.upper()} {qname}({ref.column or ''})"
-    return f"TABLE {qname}"
+    if ref.kind == "sequence":
+        return f"SEQUENCE {qname}"
+    return f"TABLE {qname}"  # PostgreSQL's word for tables, views and materialized views alike
 
 
 def _role_sql(role: str) -> str:
@@ -172,7 +183,7 @@ class ChangePrivilegesOp(Op):
     def describe(self) -> str:
         t = self.target
         what = f"schema {t.name.schema}" if t.kind == "schema" else (
-            f"{self.routine_kind} {t.name.display()}({t.column})" if t.kind == "function" else f"table {t.name.display()}")
+            f"{self.routine_kind} {t.name.display()}({t.column})" if t.kind == "function" else f"{t.kind} {t.name.display()}")
         return f"{'grant on' if self.grant else 'revoke on'} {what}"
 
     def lock(self) -> Lock | None:
@@ -244,23 +255,29 @@ def _restore(target: ObjectRef, value: object) -> tuple[Op, ...]:
 def _lower(lw: Lowering, stmt: GrantStatement) -> None:
     target = stmt.target
     kind = "function" if target.kind in ("function", "procedure") else target.kind
-    allowed = PRIVILEGES[kind]
-    privileges: list[str] = []
-    for p in stmt.privileges:
-        if p.value not in allowed:
-            lw.bag.error("E247", p.span, f"privilege '{p.value}' does not apply to a {target.kind}",
-                         f"a {target.kind} takes {', '.join(allowed)} (or all)")
-            return
-        privileges.append(p.value)
-    privileges = list(dict.fromkeys(privileges)) or list(allowed)
     refs: list[ObjectRef] = []
     routine_kind = "function"
-    if kind == "table":
+    if kind == "table":  # tables, views and materialized views
         for qname in target.names:
-            table = lw.table(qname)
-            if table is None:
+            name = lw.name(qname)
+            if name is None:
                 return
-            refs.append(table.ref)
+            table = lw.schema.tables.get(name)
+            view = find_view(lw.schema, name) if table is None else None
+            if table is not None:
+                refs.append(table.ref)
+            elif view is not None:
+                refs.append(view.ref)
+            else:
+                others = [n.name for n in [*lw.schema.tables, *view_names(lw.schema)] if n.schema == name.schema]
+                lw.bag.error("E101", qname.span, f"unknown table or view '{name.display()}'", did_you_mean(name.name, others))
+                return
+    elif kind == "sequence":
+        for qname in target.names:
+            ref = _sequence(lw, qname)
+            if ref is None:
+                return
+            refs.append(ref)
     elif kind == "schema":
         for qname in target.names:
             if qname.name.value not in lw.schema.schemas:
@@ -274,6 +291,9 @@ def _lower(lw: Lowering, stmt: GrantStatement) -> None:
             return
         refs.append(routine.ref)
         routine_kind = routine.kind
+    privileges = _privileges_of(lw, stmt, {ref.kind for ref in refs} or {kind})
+    if privileges is None:
+        return
     if stmt.grant and stmt.option and any(r.value == "public" and not r.quoted for r in stmt.roles):
         lw.bag.error("E247", stmt.span, "grant options cannot be granted to public",
                      "grant it with grant option to a role")
@@ -289,6 +309,38 @@ def _lower(lw: Lowering, stmt: GrantStatement) -> None:
                                    stmt.span))
 
 
+def _privileges_of(lw: Lowering, stmt: GrantStatement, kinds: set[str]) -> list[str] | None:
+    """The statement's privileges (all of them: every one the objects take), each one checked
+    against every kind of object named (E247)."""
+    allowed = [p for p in PRIVILEGES[min(kinds)] if all(p in PRIVILEGES[k] for k in kinds)]
+    what = {VIEW: "view", MATVIEW: "materialized view"}.get(min(kinds), stmt.target.kind)
+    for p in stmt.privileges:
+        if p.value not in allowed:
+            lw.bag.error("E247", p.span, f"privilege '{p.value}' does not apply to a {what}",
+                         f"a {what} takes {', '.join(allowed)} (or all)")
+            return None
+    return list(dict.fromkeys(p.value for p in stmt.privileges)) or allowed
+
+
+def _sequence(lw: Lowering, qname: QName) -> ObjectRef | None:
+    """A sequence of `create sequence` (E232 for an unknown one). The sequence a serial or identity
+    column owns has no object of its own in the model: its grants are refused (E270)."""
+    name = lw.name(qname)
+    if name is None:
+        return None
+    if name in lw.schema.store("sequence"):
+        return ObjectRef("sequence", name)
+    if lw.sequence_exists(name):
+        lw.bag.error("E270", qname.span, f"sequence '{name.display()}' belongs to a serial or identity column: "
+                     "migc does not model grants on it",
+                     "write this grant as raw sql, or make the sequence with `create sequence` and give the "
+                     "column a default of nextval")
+        return None
+    others = [n.name for n in lw.schema.store("sequence") if n.schema == name.schema]
+    lw.bag.error("E232", qname.span, f"unknown sequence '{name.display()}'", did_you_mean(name.name, others))
+    return None
+
+
 # ------------------------------------------------------------------ catalog
 
 _ACL = """CROSS JOIN LATERAL aclexplode(coalesce({acl}, acldefault('{kind}', {owner}))) a
@@ -301,6 +353,22 @@ catalog_section(CatalogSection(
     f"""SELECT n.nspname, c.relname, {_GRANTEE}, a.is_grantable
         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
         {_ACL.format(acl='c.relacl', kind='r', owner='c.relowner', user_ns=USER_NS)} AND c.relkind IN ('r', 'p')""",
+    lambda row: ((qualified(row[0], row[1]), row[2]), {"grant option": row[3]}),
+))
+
+catalog_section(CatalogSection(
+    "views/*/grants", "grant",
+    f"""SELECT n.nspname, c.relname, {_GRANTEE}, a.is_grantable
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        {_ACL.format(acl='c.relacl', kind='r', owner='c.relowner', user_ns=USER_NS)} AND c.relkind IN ('v', 'm')""",
+    lambda row: ((qualified(row[0], row[1]), row[2]), {"grant option": row[3]}),
+))
+
+catalog_section(CatalogSection(
+    "sequences/*/grants", "grant",
+    f"""SELECT n.nspname, c.relname, {_GRANTEE}, a.is_grantable
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        {_ACL.format(acl='c.relacl', kind='s', owner='c.relowner', user_ns=USER_NS)} AND c.relkind = 'S'""",
     lambda row: ((qualified(row[0], row[1]), row[2]), {"grant option": row[3]}),
 ))
 

@@ -164,7 +164,8 @@ def _table_cache(grammar: str, fast: bool) -> str | bool:
     where = private_cache_dir()
     if where is None:
         return False
-    key = hashlib.sha256(f"{lark.__version__}|{sys.version}|{fast}|{grammar}".encode()).hexdigest()[:24]
+    loop = "lark-cython" if _plugins(fast) else "lark"  # whose tables: one file each, no thrashing
+    key = hashlib.sha256(f"{lark.__version__}|{sys.version}|{loop}|{grammar}".encode()).hexdigest()[:24]
     return str(where / f"lark-{key}.pickle")
 
 
