@@ -113,6 +113,27 @@ def test_random_valid_history_round_trips_on_postgres(pg_server_url: str, histor
 EXAMPLES = [
     pytest.param(
         History((
+            ("create table t (id bigint, hr bigint, primary key (id, hr))",),
+            ("alter table t drop constraint t_pkey", "alter table t drop column id"),
+        )),
+        id="column-of-a-key-dropped-in-the-same-migration-comes-back-not-null",
+        # found here (branch deferrable, on main's code too): the down re-adds `id` nullable (its down
+        # note says so) and then the primary key, which makes it not null again
+        marks=pytest.mark.xfail(strict=True, reason="open: the down note says nullable, the key's re-add says not null"),
+    ),
+    pytest.param(
+        History((
+            ("create table t (a text pk, bb bigint not null)",),
+            ("alter table t drop column a, add column a bigint not null",),
+        )),
+        id="key-column-dropped-and-added-again-in-one-alter-table",
+        # found here (branch deferrable, on main's code too): the down, `DROP COLUMN a, ADD COLUMN a
+        # text, ADD CONSTRAINT t_pkey PRIMARY KEY (a)`, is refused by PostgreSQL 18 (42P16: primary
+        # key column "a" is not marked NOT NULL)
+        marks=pytest.mark.xfail(strict=True, reason="open: PostgreSQL refuses the derived down"),
+    ),
+    pytest.param(
+        History((
             ("create table t (id bigint pk, a varchar(1) not null default 'x' check (length(a) > 0))",),
             ("alter table t alter column a type text, drop constraint t_a_check",),
         )),
