@@ -14,7 +14,7 @@ from migc.ir.model import Constraint, Name, OnTable, Table
 from migc.ir.op import PASS_ADD_CONSTR, PASS_DROP, PASS_MISC, Lock, Op, TableAction, constraint_touched
 from migc.ir.schema import Schema
 from migc.lower.context import TYPE_CHANGE_REBUILDERS, Lowering, did_you_mean
-from migc.lower.definitions import resolve, table_constraint
+from migc.lower.definitions import resolve, table_constraint, timing_ok
 from migc.lower.dispatch import lowers_action
 from migc.source import Span
 from migc.syntax.ast import AlterAction, ConstraintTiming, TableConstraint
@@ -332,12 +332,7 @@ def _lower_rename(lw: Lowering, table: Table, action: RenameConstraint) -> None:
 @lowers_action(AlterConstraint)
 def _lower_alter(lw: Lowering, table: Table, action: AlterConstraint) -> None:
     constraint = _constraint(lw, table, action.name)
-    timing = action.timing
-    if timing.conflicting:
-        lw.bag.error("E260", timing.span, "a constraint declared initially deferred must be deferrable",
-                     "write deferrable initially deferred, or not deferrable (initially immediate)")
-        return
-    if constraint is None:
+    if not timing_ok(lw, action.timing) or constraint is None:
         return
     if constraint.kind != "foreign key":  # PostgreSQL 15-18 alter only foreign keys
         lw.bag.error("E262", action.name.span, f"constraint '{constraint.name}' is a {constraint.kind}: only "
@@ -350,7 +345,7 @@ def _lower_alter(lw: Lowering, table: Table, action: AlterConstraint) -> None:
                      f"'{table.name.display()}' is a copy of constraint '{constraint.inherited_from}' of '{parent}'",
                      f"alter the constraint of '{parent}': its partitions follow")
         return
-    deferrable, deferred = timing.resolved()
+    deferrable, deferred = action.timing.resolved()
     lw.emit(AlterConstraintOp(table.name, constraint.name, deferrable, deferred, constraint.deferrable,
                               constraint.initially_deferred, action.span))
 

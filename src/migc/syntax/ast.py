@@ -151,10 +151,6 @@ class ConstraintTiming(Node):
     def conflicting(self) -> bool:
         return self.deferrable is False and self.initially_deferred is True
 
-    @property
-    def asks_deferrable(self) -> bool:
-        return bool(self.deferrable) or bool(self.initially_deferred)
-
 
 @builder("constraint_timing")
 def _constraint_timing(c: list[Any]) -> ConstraintTiming:
