@@ -107,8 +107,6 @@ _ERRORS = {
     "E235": "bad sequence option",
     "E236": "domain constraint unknown, duplicate or wrong",
     "E237": "composite type attribute unknown or duplicate",
-    # grants on views and sequences
-    "E270": "grant on the sequence of a serial or identity column (not modelled)",
 }
 
 _WARNINGS = {

@@ -55,7 +55,7 @@ ON_DEMAND_RULES: dict[str, tuple[str, ...]] = {
     "migc.kinds.view": ("create_view", "drop_view", "refresh_view", "rename_view", "view_sql"),
     # not a kind: the query language (views, policies, subqueries), its nodes and their builders
     "migc.query.nodes": ("alias", "any_subquery", "cte", "distinct_clause", "exists", "from_clause",
-                         "from_subquery", "from_table", "group_by", "having", "in_subquery", "join", "join_cond",
+                         "from_function", "from_subquery", "from_table", "group_by", "having", "in_subquery", "join", "join_cond",
                          "join_type", "limit_clause", "offset_clause", "query", "scalar_subquery", "select_core",
                          "select_item", "select_star", "set_op", "values_list", "values_row", "with_clause"),
 }

@@ -4,7 +4,9 @@ tables, views and materialized views, as in PostgreSQL.
 
 The model knows the privileges each role holds on a table, view, sequence, function or schema beyond
 the owner's own (and beyond PostgreSQL's defaults: EXECUTE for PUBLIC on a function), as the
-"grants" attribute of the object. So a grant inverts to
+"grants" attribute of the object; for the sequence of a serial or identity column, which is part of
+its column in the model, as the column's "sequence grants" attribute (`OwnedSequenceGrants`, with
+the sequence's name). So a grant inverts to
 the revoke of exactly what it added (a privilege already held is not revoked by the down), and a
 revoke to the grant of exactly what it took. Roles live outside the database: they are assumed to
 exist."""
@@ -18,10 +20,10 @@ from migc import quoting
 from migc.expr import Ident, QName
 from migc.ir.catalog import USER_NS, CatalogSection, catalog_section, qualified
 from migc.ir.creation import restorer
-from migc.ir.model import Name, ObjectRef
+from migc.ir.model import Column, HasAttrs, Name, ObjectRef, Table
 from migc.ir.op import Lock, Op
 from migc.ir.routine import Grant, grants_of
-from migc.ir.schema import Schema
+from migc.ir.schema import NESTED_KINDS, Schema
 from migc.ir.view import MATVIEW, VIEW, find_view, view_names
 from migc.lower.context import Lowering, did_you_mean
 from migc.lower.dispatch import lowers
@@ -83,11 +85,13 @@ def _grant(c: list[Any]) -> GrantStatement:
 # ------------------------------------------------------------------ the model
 
 _RELATION = ("select", "insert", "update", "delete", "truncate", "references", "trigger")
+OWNED = "owned sequence"  # the ref kind of a serial or identity column's sequence: Name(schema, sequence)
 PRIVILEGES = {
     "table": _RELATION,
     VIEW: _RELATION,
     MATVIEW: _RELATION,
     "sequence": ("usage", "select", "update"),
+    OWNED: ("usage", "select", "update"),
     "function": ("execute",),
     "schema": ("usage", "create"),
 }
@@ -107,17 +111,55 @@ def defaults(ref: ObjectRef) -> tuple[Grant, ...]:
     return DEFAULTS[_kind_of(ref)]
 
 
+@dataclass(frozen=True, slots=True)
+class OwnedSequenceGrants:
+    """A serial or identity column's "sequence grants": what roles hold on its sequence."""
+
+    sequence: str
+    grants: tuple[Grant, ...]
+
+
+def _owner(schema: Schema, ref: ObjectRef) -> tuple[Table, Column] | None:
+    """The table and column that own the sequence `ref` names (OWNED)."""
+    for table in schema.tables.values():
+        if table.name.schema == ref.name.schema:
+            for column in table.columns:
+                if column.sequence == ref.name.name:
+                    return table, column
+    return None
+
+
+def _owned_get(schema: Schema, ref: ObjectRef) -> HasAttrs | None:
+    found = _owner(schema, ref)
+    return found[1] if found is not None else None
+
+
+def _owned_put(schema: Schema, ref: ObjectRef, column: Any) -> Schema:
+    found = _owner(schema, ref)
+    assert found is not None
+    return schema.with_table(found[0].with_column(column))
+
+
+NESTED_KINDS[OWNED] = (_owned_get, _owned_put)
+
+
 def held(schema: Schema, ref: ObjectRef) -> tuple[Grant, ...]:
     """What roles hold on the object now (PostgreSQL's defaults included)."""
     obj = schema.lookup(ref)
     if obj is None:
         return ()
+    if ref.kind == OWNED:
+        owned = obj.attr("sequence grants")
+        return owned.grants if isinstance(owned, OwnedSequenceGrants) else defaults(ref)
     return grants_of(obj) if obj.attr("grants") is not None else defaults(ref)
 
 
 def _with_held(schema: Schema, ref: ObjectRef, grants: tuple[Grant, ...]) -> Schema:
     grants = tuple(sorted(set(grants), key=lambda g: (g.grantee, g.privilege)))
-    return schema.with_attr(ref, "grants", None if set(grants) == set(defaults(ref)) else grants)
+    value = None if set(grants) == set(defaults(ref)) else grants
+    if ref.kind == OWNED:
+        return schema.with_attr(ref, "sequence grants", OwnedSequenceGrants(ref.name.name, value) if value else None)
+    return schema.with_attr(ref, "grants", value)
 
 
 def _target_sql(ref: ObjectRef, routine_kind: str = "function") -> str:
@@ -126,7 +168,7 @@ def _target_sql(ref: ObjectRef, routine_kind: str = "function") -> str:
     qname = quoting.qualified(ref.name.schema, ref.name.name)
     if ref.kind == "function":
         return f"{routine_kind.upper()} {qname}({ref.column or ''})"
-    if ref.kind == "sequence":
+    if ref.kind in ("sequence", OWNED):
         return f"SEQUENCE {qname}"
     return f"TABLE {qname}"  # PostgreSQL's word for tables, views and materialized views alike
 
@@ -183,7 +225,8 @@ class ChangePrivilegesOp(Op):
     def describe(self) -> str:
         t = self.target
         what = f"schema {t.name.schema}" if t.kind == "schema" else (
-            f"{self.routine_kind} {t.name.display()}({t.column})" if t.kind == "function" else f"{t.kind} {t.name.display()}")
+            f"{self.routine_kind} {t.name.display()}({t.column})" if t.kind == "function" else
+            f"{'sequence' if t.kind == OWNED else t.kind} {t.name.display()}")
         return f"{'grant on' if self.grant else 'revoke on'} {what}"
 
     def lock(self) -> Lock | None:
@@ -246,6 +289,14 @@ def _restoring(ref: ObjectRef, grants: tuple[Grant, ...], routine_kind: str = "f
 @restorer("grants")
 def _restore(target: ObjectRef, value: object) -> tuple[Op, ...]:
     return _restoring(target, value if isinstance(value, tuple) else ())
+
+
+@restorer("sequence grants")
+def _restore_owned(target: ObjectRef, value: object) -> tuple[Op, ...]:
+    """A serial or identity column's sequence's grants (`target` is the column)."""
+    if not isinstance(value, OwnedSequenceGrants):
+        return ()
+    return _restoring(ObjectRef(OWNED, Name(target.name.schema, value.sequence)), value.grants)
 
 
 # ------------------------------------------------------------------ lowering
@@ -323,19 +374,15 @@ def _privileges_of(lw: Lowering, stmt: GrantStatement, kinds: set[str]) -> list[
 
 
 def _sequence(lw: Lowering, qname: QName) -> ObjectRef | None:
-    """A sequence of `create sequence` (E232 for an unknown one). The sequence a serial or identity
-    column owns has no object of its own in the model: its grants are refused (E270)."""
+    """A sequence of `create sequence`, or the sequence of a serial or identity column (OWNED);
+    E232 for an unknown one."""
     name = lw.name(qname)
     if name is None:
         return None
     if name in lw.schema.store("sequence"):
         return ObjectRef("sequence", name)
     if lw.sequence_exists(name):
-        lw.bag.error("E270", qname.span, f"sequence '{name.display()}' belongs to a serial or identity column: "
-                     "migc does not model grants on it",
-                     "write this grant as raw sql, or make the sequence with `create sequence` and give the "
-                     "column a default of nextval")
-        return None
+        return ObjectRef(OWNED, name)
     others = [n.name for n in lw.schema.store("sequence") if n.schema == name.schema]
     lw.bag.error("E232", qname.span, f"unknown sequence '{name.display()}'", did_you_mean(name.name, others))
     return None

@@ -8,7 +8,8 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from migc.expr import Ident
-from migc.ir.model import Column, Name, Table
+from migc.ir.creation import RESTORERS
+from migc.ir.model import Column, Name, ObjectRef, Table
 from migc.ir.op import PASS_COL_ATTRS, DownRisk, Irreversible, Lock, Op, TableAction, columns_touched
 from migc.ir.schema import Schema
 from migc.lower.context import Lowering
@@ -128,14 +129,21 @@ class DropIdentityOp(ColumnIdentityChange):
     options: tuple[tuple[str, int | bool | None], ...]
     sequence: str
     span: Span = _span()
+    grants: object = None  # the column's "sequence grants" (kinds/grant.py): they go with the sequence
     PASS = PASS_COL_ATTRS
     ACTION = "ALTER COLUMN {{ op.column|ident }} DROP IDENTITY"
 
     def apply(self, schema: Schema) -> Schema:
-        return self.changed(schema, identity=None, identity_options=(), sequence=None)
+        after = self.changed(schema, identity=None, identity_options=(), sequence=None)
+        if self.grants is None:
+            return after
+        return after.with_attr(ObjectRef.of_column(self.table, self.column), "sequence grants", None)
 
     def invert(self) -> tuple[Op, ...]:
-        return (AddIdentityOp(self.table, self.column, self.identity, self.options, self.sequence, self.span),)
+        add = AddIdentityOp(self.table, self.column, self.identity, self.options, self.sequence, self.span)
+        if self.grants is None:
+            return (add,)
+        return (add, *RESTORERS["sequence grants"](ObjectRef.of_column(self.table, self.column), self.grants))
 
     def down_risks(self) -> tuple[DownRisk, ...]:
         return (DownRisk("data", self.table, self.column,
@@ -234,7 +242,7 @@ def _lower_drop(lw: Lowering, table: Table, action: DropIdentity) -> None:
     if column is None or column.identity is None or column.sequence is None:
         return
     lw.emit(DropIdentityOp(table.name, column.name, column.identity, column.identity_options, column.sequence,
-                           action.span))
+                           action.span, column.attr("sequence grants")))
 
 
 @lowers_action(SetGenerated)

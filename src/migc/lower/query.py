@@ -23,12 +23,13 @@ from migc.ir.view import ViewColumn, find_view, view_names
 from migc.lower import functions
 from migc.lower.context import Lowering, did_you_mean
 from migc.lower.exprcheck import call_resolver, check_functions
-from migc.lower.typecheck import BOOLEAN, TEXT, Typed, infer
+from migc.lower.typecheck import BIGINT, BOOLEAN, TEXT, Typed, infer
 from migc.query import (
     AnySubquery,
     CommonTable,
     Exists,
     FromItem,
+    FunctionRef,
     InSubquery,
     Join,
     Query,
@@ -398,11 +399,17 @@ class QueryChecker:
 
     # ------------------------------------------------------------ from
 
-    def from_item(self, item: FromItem, level: Level) -> Item:
+    def from_item(self, item: FromItem, level: Level, seen: list[Item] | None = None) -> Item:
+        """One item of a `from` list; `seen`: the items before it (what a lateral one may name;
+        the level's own items, or a join's left side as well)."""
+        seen = list(level.items) if seen is None else seen
         if isinstance(item, TableRef):
             return self.table_ref(item, level)
+        if isinstance(item, FunctionRef):
+            return self.function_ref(item, Level(seen, level.parent, level.ctes))
         if isinstance(item, SubqueryRef):
-            columns = self.query(item.query, level.parent, level.ctes)
+            outer = Level(seen, level.parent, level.ctes) if item.lateral else level.parent
+            columns = self.query(item.query, outer, level.ctes)
             alias = item.alias
             if alias is None:
                 self.error("E257", item.span, "a subquery in FROM must have an alias", "write `(select ...) AS name`")
@@ -411,8 +418,8 @@ class QueryChecker:
             return Rel(alias.name.value, [(c.name, c.type, c.name) for c in columns] if columns is not None else None,
                        None, False, item.span)
         assert isinstance(item, Join)
-        left = self.from_item(item.left, level)
-        right = self.from_item(item.right, level)
+        left = self.from_item(item.left, level, seen)
+        right = self.from_item(item.right, level, [*seen, left])
         merged: list[str] = []
         if item.natural:
             left_names = _names(left)
@@ -433,6 +440,32 @@ class QueryChecker:
         if item.on is not None:
             self.condition(item.on, Level([joined], level.parent, level.ctes), "JOIN ... ON")
         return joined
+
+    def function_ref(self, item: FunctionRef, scope: Level) -> Item:
+        """A function in FROM, its arguments checked against the items before it (`scope`). One
+        that returns a scalar (or a set of them) gives one column, named after the alias's column,
+        the alias, or the function, typed when the model can tell; `with ordinality` adds
+        `ordinality` bigint. A record's columns are the alias's column names (of unknown types), or
+        unknown to the model."""
+        call, alias = item.call, item.alias
+        if call.star or call.distinct or call.order_by or call.filter is not None or call.over is not None:
+            self.error("E257", call.span, "a function in FROM takes plain arguments (no *, distinct, order by, "
+                       "filter or over)")
+            return Rel("?", None)
+        for ref in functions.model_functions_called(self.lw.schema, call):
+            self.uses.setdefault(ref, None)
+        args = [self.expr(a, scope) for a in call.args]
+        name = alias.name.value if alias is not None else call.name.name.value
+        scalar, element = _from_function_result(self.lw, call, args)
+        if not scalar:
+            cols: list[tuple[str, SqlType | None, str]] | None = None
+            if alias is not None and alias.columns:
+                cols = [(a.value, None, a.value) for a in alias.columns]
+            return Rel(name, cols, None, alias is None, item.span)
+        columns: list[tuple[str, SqlType | None, str]] = [(name, element, name)]
+        if item.ordinality:
+            columns.append(("ordinality", BIGINT, "ordinality"))
+        return Rel(name, self._aliased(columns, alias), None, alias is None, item.span)
 
     def table_ref(self, item: TableRef, level: Level) -> Item:
         qn = item.name
@@ -714,3 +747,22 @@ def view_columns(checked: Checked, names: tuple[ex.Ident, ...]) -> Columns | Non
 
 __all__ = ["Checked", "QueryChecker", "check_query", "output_name", "view_columns"]
 
+
+def _from_function_result(lw: Lowering, call: ex.FuncCall, args: list[Typed]) -> tuple[bool, SqlType | None]:
+    """Does a function in FROM give one column (a scalar, or a set of them), and of which type (None:
+    unknown)? `unnest` of a known array gives its element type. False: a record, or a function the
+    model cannot tell."""
+    in_schema = call.name.schema.value if call.name.schema is not None else None
+    found = functions.lookup(lw.schema, call.name.name.value,
+                             [(a.type, a.literal in ("string", "null")) for a in args], in_schema)
+    results = {(c.returns, c.args[0] if c.args else "") for c in found.candidates}
+    if not results or any(r == "record" for r, _ in results):
+        return False, None
+    first = args[0].type if args else None
+    if first is not None and first.array_dims and ("anyelement", "anyarray") in results:
+        return True, replace(first, array_dims=0)  # unnest: PostgreSQL flattens every dimension
+    returns = {r for r, _ in results}
+    if len(returns) != 1:
+        return True, None
+    r = returns.pop()
+    return True, functions.model_type(r) if not r.startswith("any") else None

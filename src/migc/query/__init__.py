@@ -6,6 +6,7 @@ from migc.query.nodes import (
     CommonTable,
     Exists,
     FromItem,
+    FunctionRef,
     InSubquery,
     Join,
     Query,
@@ -21,6 +22,6 @@ from migc.query.nodes import (
 )
 
 __all__ = [
-    "Alias", "AnySubquery", "CommonTable", "Exists", "FromItem", "InSubquery", "Join", "Query", "QueryBody",
+    "Alias", "AnySubquery", "CommonTable", "Exists", "FromItem", "FunctionRef", "InSubquery", "Join", "Query", "QueryBody",
     "ScalarSubquery", "Select", "SelectItem", "SetOp", "SubqueryRef", "TableRef", "Values", "ValuesRow",
 ]

@@ -14,16 +14,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from migc import quoting
-from migc.expr import Expr, Ident, Predicate, QName, SortItem, Star, order_by_sql
+from migc.expr import Expr, FuncCall, Ident, Predicate, QName, SortItem, Star, order_by_sql
 from migc.source import Span
-from migc.tree import Marker, Node, builder, has_token, marker_value, node, nodes, optional, span_of, token
+from migc.tree import BUILDERS, Marker, Node, builder, has_token, marker_value, node, nodes, optional, span_of, token
 from migc.tree import span_field as _span
 
 # ---------------------------------------------------------------- from
 
 
 class FromItem(Node):
-    """Base of what a `from` list holds: a table or view, a subquery, a join."""
+    """Base of what a `from` list holds: a table or view, a subquery, a function, a join."""
 
     __slots__ = ()
 
@@ -72,20 +72,48 @@ def _from_table(c: list[Any]) -> TableRef:
 
 @dataclass(frozen=True, slots=True)
 class SubqueryRef(FromItem):
-    """`(select ...) s`."""
+    """`(select ...) s`; `lateral (select ...) s` sees the items before it in the same `from`."""
 
     ARGS = ("query", "alias")
     query: Query
     alias: Alias | None = None
     span: Span = _span()
+    lateral: bool = False
 
     def sql(self) -> str:
-        return f"({self.query.sql()})" + (self.alias.sql() if self.alias is not None else "")
+        lateral = "LATERAL " if self.lateral else ""
+        return f"{lateral}({self.query.sql()})" + (self.alias.sql() if self.alias is not None else "")
 
 
 @builder("from_subquery")
 def _from_subquery(c: list[Any]) -> SubqueryRef:
-    return SubqueryRef(node(c, Query), optional(c, Alias), span_of(c))
+    return SubqueryRef(node(c, Query), optional(c, Alias), span_of(c), has_token(c, "LATERAL"))
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionRef(FromItem):
+    """A function in `from`: `unnest(tags) t`, `generate_series(1, 10) with ordinality g(n, i)`. It
+    sees the items before it (PostgreSQL's functions in FROM are lateral; the word is optional)."""
+
+    ARGS = ("call", "alias")
+    call: FuncCall
+    alias: Alias | None = None
+    span: Span = _span()
+    ordinality: bool = False
+    lateral: bool = False  # written `lateral` (kept as written)
+
+    def sql(self) -> str:
+        lateral = "LATERAL " if self.lateral else ""
+        ordinality = " WITH ORDINALITY" if self.ordinality else ""
+        return f"{lateral}{self.call.sql()}{ordinality}" + (self.alias.sql() if self.alias is not None else "")
+
+
+@builder("from_function")
+def _from_function(c: list[Any]) -> FunctionRef:
+    start = next(i for i, x in enumerate(c) if isinstance(x, QName))
+    close = max(i for i, x in enumerate(c) if getattr(x, "type", None) == "RPAR")
+    call = BUILDERS["func_call"](c[start:close + 1])  # the call's own builder (expr/nodes.py)
+    return FunctionRef(call, optional(c, Alias), span_of(c), has_token(c, "WITH_ORDINALITY"), has_token(c, "LATERAL"))
 
 
 @dataclass(frozen=True, slots=True)

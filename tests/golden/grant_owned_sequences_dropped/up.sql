@@ -1,0 +1,2 @@
+-- drop table docs
+DROP TABLE "public"."docs";

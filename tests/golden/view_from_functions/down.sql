@@ -1,0 +1,2 @@
+-- rename column labels of posts to tags
+ALTER TABLE "public"."posts" RENAME COLUMN "labels" TO "tags";

@@ -1,0 +1,2 @@
+-- rename column tags of posts to labels
+ALTER TABLE "public"."posts" RENAME COLUMN "tags" TO "labels";
