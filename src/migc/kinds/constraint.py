@@ -157,7 +157,7 @@ class ValidateConstraintOp(TableAction):
         return frozenset({f"constraint:{self.name}"})
 
     def lock(self) -> Lock | None:
-        return Lock(self.table, "ACCESS EXCLUSIVE")
+        return None  # SHARE UPDATE EXCLUSIVE (and ROW SHARE on a referenced table): reads and writes go on
 
 
 @dataclass(frozen=True, slots=True)
