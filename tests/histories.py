@@ -13,11 +13,9 @@ with one PostgreSQL derives (those always contain `_`), and no derived name here
 be truncated: the naming rules' hard cases are tests/test_naming_oracle.py's job.
 
 Constructs that hit a known, reported compiler bug are not generated; each such bug has its own
-strict xfail example in test_property.py. (Type changes of columns that `in (...)` or `coalesce(...)`
-checks and index expressions mention, left out until issue 8 item 22, are generated again.) Left out
-today: dropping a column of a primary key that this migration dropped (by `drop constraint` or by
-dropping another of its columns), and re-adding, in the same `alter table`, a primary key column it
-dropped (`Generator.key_columns_dropped`, `names_dropped`).
+strict xfail example in test_property.py. (None today: type changes of columns that `in (...)` or
+`coalesce(...)` checks and index expressions mention, left out until issue 8 item 22, are generated
+again.)
 """
 
 from __future__ import annotations
@@ -268,13 +266,6 @@ class Generator:
     def __init__(self, draw: Callable[[st.SearchStrategy], object]) -> None:  # type: ignore[type-arg]
         self.draw = draw
         self.m = Model()
-        # open bugs (see the module's docstring): the columns (ids) of primary keys dropped in this
-        # migration, and the primary key columns' names dropped in this `alter table`
-        self.key_columns_dropped: set[int] = set()
-        self.names_dropped: set[str] = set()
-
-    def new_migration(self) -> None:
-        self.key_columns_dropped = set()
 
     # -------------------------------------------------------- drawing helpers
 
@@ -325,7 +316,7 @@ class Generator:
 
     def fresh_column_name(self, table: Tbl | list[Col]) -> str:
         cols = table.cols if isinstance(table, Tbl) else table
-        return self.fresh({c.name for c in cols} | self.names_dropped, COLUMN_POOL)
+        return self.fresh({c.name for c in cols}, COLUMN_POOL)
 
     def col_type(self, allow_enum: bool = True) -> ColType:
         kinds = ["bigint", "int", "text", "varchar", "bool", "timestamptz", "numeric"]
@@ -626,7 +617,6 @@ class Generator:
 
     def alter(self) -> str:
         table = self.pick(sorted(self.m.tables))
-        self.names_dropped = set()
         actions = [self._some_alter_action(table)]
         # several actions in one statement, applied in order
         while self.chance(15) and len(actions) < 3:
@@ -747,13 +737,10 @@ class Generator:
 
     def _droppable_columns(self, t: Tbl) -> list[Col]:
         referenced = self.m.referenced_columns(t.name) | self._computed_from(t) | self.m.view_columns(t.name)
-        return [c for c in t.cols if c.name not in referenced and id(c) not in self.key_columns_dropped]
+        return [c for c in t.cols if c.name not in referenced]
 
     def _drop_column(self, t: Tbl) -> str:
         col = self.pick(self._droppable_columns(t))
-        if t.pk is not None and col.name in t.pk.cols:
-            self._key_dropped(t, t.pk)
-            self.names_dropped.add(col.name)
         t.cols.remove(col)
         t.cons = [c for c in t.cons if col.name not in c.cols]
         for name, idx in list(self.m.indexes.items()):
@@ -888,13 +875,8 @@ class Generator:
 
     def _drop_constraint(self, t: Tbl) -> str:
         con = self.pick(self._droppable_constraints(t))
-        if con.kind == "pk":
-            self._key_dropped(t, con)
         t.cons.remove(con)
         return f"drop constraint {ident(con.name)}"
-
-    def _key_dropped(self, t: Tbl, key: Con) -> None:
-        self.key_columns_dropped |= {id(c) for c in t.cols if c.name in key.cols}
 
     def _validate_constraint(self, t: Tbl) -> str:
         con = self.pick([c for c in t.cons if not c.validated])
@@ -1303,7 +1285,6 @@ def histories(draw, min_migrations: int = 3, max_migrations: int = 8, max_statem
     gen = Generator(draw)
     migrations = []
     for _ in range(draw(st.integers(min_migrations, max_migrations))):
-        gen.new_migration()
         count = draw(st.integers(1, max_statements))
         migrations.append(tuple(gen.statement() for _ in range(count)))
     return History(tuple(migrations))

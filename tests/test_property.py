@@ -117,9 +117,9 @@ EXAMPLES = [
             ("alter table t drop constraint t_pkey", "alter table t drop column id"),
         )),
         id="column-of-a-key-dropped-in-the-same-migration-comes-back-not-null",
-        # found here (branch deferrable, on main's code too): the down re-adds `id` nullable (its down
-        # note says so) and then the primary key, which makes it not null again
-        marks=pytest.mark.xfail(strict=True, reason="open: the down note says nullable, the key's re-add says not null"),
+        # found here (branch deferrable, on main's code too; fixed): the down re-adds `id` and then the
+        # primary key, which makes it not null again, where the down note said it comes back nullable;
+        # the note is now that the key cannot be restored over empty values (compiler._down_notes)
     ),
     pytest.param(
         History((
@@ -127,10 +127,10 @@ EXAMPLES = [
             ("alter table t drop column a, add column a bigint not null",),
         )),
         id="key-column-dropped-and-added-again-in-one-alter-table",
-        # found here (branch deferrable, on main's code too): the down, `DROP COLUMN a, ADD COLUMN a
-        # text, ADD CONSTRAINT t_pkey PRIMARY KEY (a)`, is refused by PostgreSQL 18 (42P16: primary
-        # key column "a" is not marked NOT NULL)
-        marks=pytest.mark.xfail(strict=True, reason="open: PostgreSQL refuses the derived down"),
+        # found here (branch deferrable, on main's code too; fixed): the down, `DROP COLUMN a, ADD
+        # COLUMN a text, ADD CONSTRAINT t_pkey PRIMARY KEY (a)` in one ALTER TABLE, was refused by
+        # PostgreSQL 18 (42P16: primary key column "a" is not marked NOT NULL); the key now goes in
+        # a statement of its own (DropColumnOp.merge_conflict)
     ),
     pytest.param(
         History((

@@ -101,13 +101,16 @@ def entry_for(f: MigrationFile, checked: CheckedFile, key: str = "") -> Compiled
         key, render_ops(lowered.ops, lowered.groups),
         render_ops(lowered.down_ops, lowered.down_groups) if lowered.down_ops is not None else None,
         irreversible, lowered.non_transactional, checked.diagnostics,
-        () if lowered.explicit_down or lowered.down_ops is None else _down_notes(lowered.ops),
+        () if lowered.explicit_down or lowered.down_ops is None else
+        _down_notes(lowered.ops, lowered.before[0] if lowered.before else None),
     )
 
 
-def _down_notes(ops: tuple[Op, ...]) -> tuple[DownNote, ...]:
+def _down_notes(ops: tuple[Op, ...], before: Schema | None = None) -> tuple[DownNote, ...]:
     """The ops' down risks, naming tables and columns as they were before the migration (a note is
-    compared with the catalog before it: a table renamed, then changed, in one migration)."""
+    compared with the catalog before it: a table renamed, then changed, in one migration). A column
+    said to come back nullable that was in a primary key before the migration (a key an earlier op
+    dropped) comes back not null: the down restores the key, which cannot hold over empty values."""
     from migc.ir.model import ObjectRef
 
     origin: dict[ObjectRef, ObjectRef] = {}
@@ -117,7 +120,12 @@ def _down_notes(ops: tuple[Op, ...]) -> tuple[DownNote, ...]:
             table = origin.get(ObjectRef.table(risk.table), ObjectRef.table(risk.table)).name
             column = origin.get(ObjectRef.of_column(risk.table, risk.column),
                                 ObjectRef.of_column(table, risk.column)).column or risk.column
-            notes.append(DownNote(risk.kind, f"{table.schema}.{table.name}", column, risk.message))
+            kind, message = risk.kind, risk.message
+            key = _primary_key(before, table, column) if kind == "nullable" else None
+            if key is not None:
+                kind, message = "data", (f"its down cannot restore primary key '{key}' once {table.name}.{column} "
+                                         "comes back empty in a table with rows")
+            notes.append(DownNote(kind, f"{table.schema}.{table.name}", column, message))
         renamed = op.renames()
         if renamed is not None:
             old, new = renamed
@@ -127,6 +135,14 @@ def _down_notes(ops: tuple[Op, ...]) -> tuple[DownNote, ...]:
                     if ref.kind == "column" and ref.name == old.name:
                         origin[ObjectRef.of_column(new.name, ref.column or "")] = first
     return tuple(notes)
+
+
+def _primary_key(schema: Schema | None, table: Any, column: str) -> str | None:
+    """The name of the primary key of `table` in `schema` that holds `column`, if there is one."""
+    t = schema.tables.get(table) if schema is not None else None
+    if t is None:
+        return None
+    return next((c.name for c in t.constraints if c.kind == "primary key" and column in c.columns), None)
 
 
 def compile_project(config: ProjectConfig, *, use_cache: bool = True) -> CompiledProject:

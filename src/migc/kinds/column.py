@@ -155,6 +155,13 @@ class DropColumnOp(TableAction):
     PASS = PASS_DROP
     ACTION = "DROP COLUMN {{ op.column.name|ident }}"
 
+    def merge_conflict(self, other: TableAction) -> bool:
+        """PostgreSQL 18 refuses `DROP COLUMN a, ADD COLUMN a ..., ADD PRIMARY KEY (a)` in one ALTER
+        TABLE (42P16, "primary key column a is not marked NOT NULL": it looks at the dropped
+        column): a primary key on a column of this name goes in a statement of its own."""
+        key = getattr(other, "constraint", None)
+        return getattr(key, "kind", None) == "primary key" and self.column.name in getattr(key, "columns", ())
+
     def apply(self, schema: Schema) -> Schema:
         t = schema.tables[self.table]
         gone = {c.name for c in self.constraints}
