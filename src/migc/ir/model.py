@@ -145,7 +145,10 @@ class Constraint:
     @property
     def owns_index(self) -> bool:
         """Has it an index of its own name (keys and exclusion constraints)?"""
-        return self.kind in ("primary key", "unique", "exclude")
+        return self.kind in INDEX_OWNING_KINDS
+
+
+INDEX_OWNING_KINDS = frozenset({"primary key", "unique", "exclude"})  # Constraint.owns_index
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 from migc.expr import Expr
 from migc.ir.model import (
-    Attrs, Column, Constraint, EnumType, ForeignKey, HasAttrs, Index, Name, Namespace, ObjectRef, Table,
+    INDEX_OWNING_KINDS, Attrs, Column, Constraint, EnumType, ForeignKey, HasAttrs, Index, Name, Namespace, ObjectRef,
+    Table,
 )
 
 if TYPE_CHECKING:
@@ -404,7 +405,7 @@ class Schema:
 
 def _relation_names(table: Table) -> set[str]:
     """The names a table takes in its schema's relation namespace."""
-    return {table.name.name} | {c.name for c in table.constraints if c.owns_index} | {
+    return {table.name.name} | {c.name for c in table.constraints if c.kind in INDEX_OWNING_KINDS} | {  # hot
         c.sequence for c in table.columns if c.sequence
     }
 
