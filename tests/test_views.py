@@ -99,3 +99,17 @@ def test_a_query_parses_back_from_its_own_sql(text: str) -> None:
 
     first = query_of(text)
     assert query_of(first.sql()) == first
+
+
+def test_a_subquery_that_names_an_item_beside_it_is_told_about_lateral() -> None:
+    text = ("create table posts (id bigint pk, tags text[])\n"
+            "create view a as select s.id from posts p, (select p.id) s\n"
+            "create view b as select s.id from posts p join (select p.id) s on true\n"
+            "create view c as select s.id from posts p, lateral (select p.id) s\n"
+            "create view d as select s.id from posts p, (select q.id from posts q) s where s.id = x.id\n")
+    tree, _ = parse(text, "v.mig")
+    assert tree is not None
+    diags = lower_migration(tree, Schema(), "v.mig").diagnostics
+    hints = {(d.span.line, d.code): d.hint for d in diags}
+    lateral = "'p' is beside this subquery in FROM: write `lateral (select ...)` to name it"
+    assert hints == {(2, "E251"): lateral, (3, "E251"): lateral, (5, "E251"): None}

@@ -152,6 +152,7 @@ class QueryChecker:
         self.replace: dict[int, Node] = {}  # id(original node) -> the node stored instead
         self.splice: dict[int, tuple[SelectItem, ...]] = {}  # id(select item) -> the items it stands for
         self.sub_names: dict[int, str] = {}  # id(scalar subquery) -> its column's name
+        self.hidden: list[list[Item]] = []  # the items beside each subquery in FROM that is not lateral
         self.ok = True
 
     # ------------------------------------------------------------ reporting
@@ -409,7 +410,11 @@ class QueryChecker:
             return self.function_ref(item, Level(seen, level.parent, level.ctes))
         if isinstance(item, SubqueryRef):
             outer = Level(seen, level.parent, level.ctes) if item.lateral else level.parent
-            columns = self.query(item.query, outer, level.ctes)
+            self.hidden.append([] if item.lateral else seen)
+            try:
+                columns = self.query(item.query, outer, level.ctes)
+            finally:
+                self.hidden.pop()
             alias = item.alias
             if alias is None:
                 self.error("E257", item.span, "a subquery in FROM must have an alias", "write `(select ...) AS name`")
@@ -580,8 +585,10 @@ class QueryChecker:
         qualifier, name = ref.table.value, ref.name.value
         rel = self._rel_named(level, qualifier)
         if rel is None:
-            self.error("E251", ref.table.span, f"missing FROM entry for '{qualifier}'",
-                       did_you_mean(qualifier, [r.name for lv in _levels(level) for r in lv.rels()]))
+            beside = any(qualifier == r.name for items in self.hidden for r in Level(items, None, {}).rels())
+            hint = (f"'{qualifier}' is beside this subquery in FROM: write `lateral (select ...)` to name it"
+                    if beside else did_you_mean(qualifier, [r.name for lv in _levels(level) for r in lv.rels()]))
+            self.error("E251", ref.table.span, f"missing FROM entry for '{qualifier}'", hint)
             return None
         if rel.columns is None:
             self._use_all(rel)
