@@ -17,6 +17,7 @@ from migc.project import MigrationFile, ProjectConfig, duration_ms, list_migrati
 from migc.source import BadSource, Span, decode_source
 
 if TYPE_CHECKING:  # the IR is imported only when something must be compiled
+    from migc.ir.model import Name
     from migc.ir.op import Op
     from migc.ir.schema import Schema
 
@@ -137,7 +138,7 @@ def _down_notes(ops: tuple[Op, ...], before: Schema | None = None) -> tuple[Down
     return tuple(notes)
 
 
-def _primary_key(schema: Schema | None, table: Any, column: str) -> str | None:
+def _primary_key(schema: Schema | None, table: Name, column: str) -> str | None:
     """The name of the primary key of `table` in `schema` that holds `column`, if there is one."""
     t = schema.tables.get(table) if schema is not None else None
     if t is None:

@@ -21,7 +21,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from migc.adopt.proving import Proven, only_schemas, prove_translation
+from migc.adopt.proving import Proven, only_schemas, prove_translation, refuse_unproven
 from migc.adopt.translate import Translation, readable, render_file
 from migc.compiled import CompiledMigration
 from migc.errors import MigcError
@@ -60,13 +60,8 @@ def run_init_from_database(config: ProjectConfig, out: Output, options: Baseline
                                                           proven.problems, proven.fallbacks)
     for line in fallbacks:
         out.warn(line)
-    if problems:
-        for line in problems:
-            out.note(f"differs: {line}")
-        if not options.force:
-            raise MigcError("the baseline does not build the database's schema; nothing was written",
-                            "the differences are listed above; --force writes the baseline anyway")
-        out.warn("writing anyway (--force)")
+    refuse_unproven(out, problems, options.force, "the baseline does not build the database's schema; nothing was "
+                    "written", "the baseline")
     elapsed = (time.perf_counter() - started) * 1000
     total = translation.native + translation.raw
     share = translation.native / total if total else 1.0

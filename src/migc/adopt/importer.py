@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from migc.adopt.layouts import Section, SourceHistory, SourceMigration, read_history
+from migc.adopt.proving import refuse_unproven
 from migc.adopt.translate import Translation, render_file, translate_sql
 from migc.errors import MigcError
 from migc.ir.schema import Schema
@@ -90,13 +91,8 @@ def run_import(config: ProjectConfig, out: Output, options: ImportOptions) -> in
         problems, fallbacks = _prove(config, server, history, imported, original, out)
     for line in fallbacks:
         out.warn(line)
-    if problems:
-        for line in problems:
-            out.line(f"differs: {line}") if options.dry_run else out.note(f"differs: {line}")
-        if not options.force:
-            raise MigcError("the import does not build what the original SQL builds; nothing was written",
-                            "the differences are listed above; --force writes the files anyway")
-        out.warn("writing anyway (--force)")
+    refuse_unproven(out, problems, options.force, "the import does not build what the original SQL builds; nothing "
+                    "was written", "the files", out.line if options.dry_run else None)
     elapsed = (time.perf_counter() - started) * 1000
     summary = _summary(history, imported, elapsed)
     if options.dry_run and options.as_json:  # the files go inside the JSON, which stays the only output

@@ -18,6 +18,7 @@ from migc.errors import MigcError
 from migc.project import ProjectConfig
 from migc.ir.schema import Schema
 from migc.runner.catalog import Catalog, describe_differences, snapshot_session
+from migc.runner.report import Output
 from migc.runner.urls import DatabaseTarget
 
 
@@ -92,6 +93,19 @@ def only_schemas(catalog: Catalog, schemas: tuple[str, ...]) -> Catalog:
         return any(word in wanted or word.split(".", 1)[0] in wanted for word in key.split(" "))
 
     return {section: {k: v for k, v in entries.items() if inside(str(k), v)} for section, entries in catalog.items()}
+
+
+def refuse_unproven(out: Output, problems: list[str], force: bool, refusal: str, written: str,
+                    show: Callable[[str], None] | None = None) -> None:
+    """The proof's differences, each on a line (`show`, else a note); then an error (`refusal`:
+    what was not done), unless --force, which writes `written` anyway with a warning."""
+    if not problems:
+        return
+    for line in problems:
+        (show or out.note)(f"differs: {line}")
+    if not force:
+        raise MigcError(refusal, f"the differences are listed above; --force writes {written} anyway")
+    out.warn("writing anyway (--force)")
 
 
 def refuse_uncompiled(project: CompiledProject, what: str) -> None:

@@ -22,7 +22,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from migc.adopt.proving import built_catalog, compiled_files, first_error, prove_translation
+from migc.adopt.proving import built_catalog, compiled_files, first_error, prove_translation, refuse_unproven
 from migc.adopt.translate import Translation, raw_block, readable, render_file, statement_kind
 from migc.errors import MigcError
 from migc.project import SQUASH_HEADER, MigrationFile, ProjectConfig, list_migrations, shown_path, versions_text
@@ -112,13 +112,8 @@ def run_squash(config: ProjectConfig, out: Output, options: SquashOptions) -> in
     with compiled_files(config, {name: text, **{f.path.name: f.content.decode("utf-8") for f in rest}}) as whole:
         if not whole.ok:
             proven.problems.append("the migrations after the squash do not compile on it:\n" + first_error(whole))
-    if proven.problems:
-        for line in proven.problems:
-            out.note(f"differs: {line}")
-        if not options.force:
-            raise MigcError("the squash does not build what the migrations it replaces build; nothing was changed",
-                            "the differences are listed above; --force writes it anyway")
-        out.warn("writing anyway (--force)")
+    refuse_unproven(out, proven.problems, options.force, "the squash does not build what the migrations it "
+                    "replaces build; nothing was changed", "it")
 
     elapsed = (time.perf_counter() - started) * 1000
     t = proven.translation

@@ -395,29 +395,22 @@ _ACL = """CROSS JOIN LATERAL aclexplode(coalesce({acl}, acldefault('{kind}', {ow
           WHERE a.grantee <> {owner} AND {user_ns}"""
 _GRANTEE = "coalesce(r.rolname::text, 'public') || ' ' || lower(a.privilege_type)"
 
-catalog_section(CatalogSection(
-    "tables/*/grants", "grant",
-    f"""SELECT n.nspname, c.relname, {_GRANTEE}, a.is_grantable
-        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-        {_ACL.format(acl='c.relacl', kind='r', owner='c.relowner', user_ns=USER_NS)} AND c.relkind IN ('r', 'p')""",
-    lambda row: ((qualified(row[0], row[1]), row[2]), {"grant option": row[3]}),
-))
+def _relation_grants(path: str, acl_kind: str, relkinds: str) -> None:
+    """The grants on relations of `relkinds` (tables, views, sequences: one ACL column, pg_class's)."""
+    listed = ", ".join(f"'{k}'" for k in relkinds)
+    catalog_section(CatalogSection(
+        path, "grant",
+        f"""SELECT n.nspname, c.relname, {_GRANTEE}, a.is_grantable
+            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            {_ACL.format(acl='c.relacl', kind=acl_kind, owner='c.relowner', user_ns=USER_NS)}
+            AND c.relkind IN ({listed})""",
+        lambda row: ((qualified(row[0], row[1]), row[2]), {"grant option": row[3]}),
+    ))
 
-catalog_section(CatalogSection(
-    "views/*/grants", "grant",
-    f"""SELECT n.nspname, c.relname, {_GRANTEE}, a.is_grantable
-        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-        {_ACL.format(acl='c.relacl', kind='r', owner='c.relowner', user_ns=USER_NS)} AND c.relkind IN ('v', 'm')""",
-    lambda row: ((qualified(row[0], row[1]), row[2]), {"grant option": row[3]}),
-))
 
-catalog_section(CatalogSection(
-    "sequences/*/grants", "grant",
-    f"""SELECT n.nspname, c.relname, {_GRANTEE}, a.is_grantable
-        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-        {_ACL.format(acl='c.relacl', kind='s', owner='c.relowner', user_ns=USER_NS)} AND c.relkind = 'S'""",
-    lambda row: ((qualified(row[0], row[1]), row[2]), {"grant option": row[3]}),
-))
+_relation_grants("tables/*/grants", "r", "rp")
+_relation_grants("views/*/grants", "r", "vm")
+_relation_grants("sequences/*/grants", "s", "S")
 
 catalog_section(CatalogSection(
     "functions/*/grants", "grant",
