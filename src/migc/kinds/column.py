@@ -129,7 +129,9 @@ class AddColumnOp(TableAction):
         return schema.with_table(replace(t, columns=t.columns + (self.column,), constraints=t.constraints + self.constraints))
 
     def invert(self) -> tuple[Op, ...]:
-        return (DropColumnOp(self.table, self.column, (), (), self.span),)
+        # the constraints it added go with the column: an action on one of them later in the
+        # statement must not be overtaken by the DROP COLUMN (PostgreSQL runs drops first)
+        return (DropColumnOp(self.table, self.column, self.constraints, (), self.span),)
 
     def touches(self) -> frozenset[str]:
         return columns_touched(self.column.name).union(*(constraint_touched(c) for c in self.constraints))

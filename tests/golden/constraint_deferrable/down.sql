@@ -1,3 +1,7 @@
+-- make constraint old_e_fk of old deferrable
+ALTER TABLE "public"."old" ALTER CONSTRAINT "old_e_fk" DEFERRABLE INITIALLY IMMEDIATE;
+-- drop column e from old
+ALTER TABLE "public"."old" DROP COLUMN "e";
 -- add constraint k_code_dkey to k
 ALTER TABLE "public"."k" ADD CONSTRAINT "k_code_dkey" UNIQUE ("code") DEFERRABLE;
 -- drop table ev_2027

@@ -24,3 +24,5 @@ ALTER TABLE "public"."ev" ALTER CONSTRAINT "ev_u_id_fkey" DEFERRABLE INITIALLY I
 CREATE TABLE "public"."ev_2027" PARTITION OF "public"."ev" FOR VALUES FROM ('2027-01-01') TO ('2028-01-01');
 -- drop constraint k_code_dkey from k
 ALTER TABLE "public"."k" DROP CONSTRAINT "k_code_dkey";
+-- add column e to old; make constraint old_e_fk of old deferrable initially deferred
+ALTER TABLE "public"."old" ADD COLUMN "e" integer, ADD CONSTRAINT "old_e_fk" FOREIGN KEY ("e") REFERENCES "public"."u" ("id") DEFERRABLE, ALTER CONSTRAINT "old_e_fk" DEFERRABLE INITIALLY DEFERRED;
