@@ -126,6 +126,10 @@ class Schema:
     # a raw `sql` statement ran: it may have made objects the model does not know (a function...),
     # so "unknown" is then a warning where it would be an error
     opaque: bool = False
+    # names whose creating statement failed to compile: lowering says nothing more of them ("unknown
+    # table" after a `create table` with an error), so a mistake is reported once, where it is made.
+    # Not part of the model: not compared, and forgotten once an op makes the name.
+    failed: frozenset[Name] = field(default=frozenset(), compare=False, repr=False)
     _names: _NameIndex | None = field(default=None, compare=False, repr=False)
 
     # ------------------------------------------------------------ queries
@@ -256,6 +260,12 @@ class Schema:
         after.__dict__.update(changes)
         object.__setattr__(self, "_names", None)
         return after
+
+    def with_failed(self, name: Name) -> Schema:
+        return self._moved(failed=self.failed | {name})
+
+    def without_failed(self, names: Iterable[Name]) -> Schema:
+        return self._moved(failed=self.failed.difference(names))
 
     def with_opaque_sql(self) -> Schema:
         return self if self.opaque else self._moved(opaque=True)

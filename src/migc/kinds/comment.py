@@ -178,7 +178,7 @@ def _type(lw: Lowering, subject: CommentSubject) -> Found | None:
     others = [n.name for n in lw.schema.enums if n.schema == name.schema]
     for kind in TYPE_KINDS:
         others += [k.name for k in lw.schema.store(kind) if getattr(k, "schema", None) == name.schema]
-    lw.bag.error("E113", subject.name.span, f"unknown type '{name.display()}'", did_you_mean(name.name, others))
+    lw.unknown(name, "E113", subject.name.span, f"unknown type '{name.display()}'", did_you_mean(name.name, others))
     return None
 
 

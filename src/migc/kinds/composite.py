@@ -44,6 +44,9 @@ class CreateCompositeType(Statement):
     attributes: tuple[TypeAttribute, ...]
     span: Span = _span()
 
+    def declares(self) -> QName | None:
+        return self.name
+
 
 @dataclass(frozen=True, slots=True)
 class AlterCompositeType(Statement):
@@ -362,7 +365,7 @@ def _composite(lw: Lowering, qname: QName, *, what: str = "composite type") -> C
         lw.bag.error("E217", qname.span, f"'{name.display()}' is a domain, not a composite type",
                      f"use the domain statements: drop domain {name.display()}, alter domain ...")
     else:
-        lw.bag.error("E232", qname.span, f"unknown {what} '{name.display()}'",
+        lw.unknown(name, "E232", qname.span, f"unknown {what} '{name.display()}'",
                      did_you_mean(name.name, [n.name for n in lw.schema.store("composite") if n.schema == name.schema]))
     return None
 

@@ -55,6 +55,9 @@ class CreateDomain(Statement):
     span: Span = _span()
     modifiers: tuple[ColumnModifier, ...] = ()  # as written, to find conflicting ones
 
+    def declares(self) -> QName | None:
+        return self.name
+
 
 @dataclass(frozen=True, slots=True)
 class AlterDomain(Statement):
@@ -470,7 +473,7 @@ def _domain(lw: Lowering, qname: QName) -> Domain | None:
         return None
     found = lw.schema.store("domain").get(name)
     if not isinstance(found, Domain):
-        lw.bag.error("E232", qname.span, f"unknown domain '{name.display()}'",
+        lw.unknown(name, "E232", qname.span, f"unknown domain '{name.display()}'",
                      did_you_mean(name.name, [n.name for n in lw.schema.store("domain") if n.schema == name.schema]))
         return None
     return found

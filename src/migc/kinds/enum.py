@@ -28,6 +28,9 @@ class CreateEnum(Statement):
     values: tuple[StringLit, ...]
     span: Span = _span()
 
+    def declares(self) -> QName | None:
+        return self.name
+
 
 @dataclass(frozen=True, slots=True)
 class AlterEnumAddValue(Statement):

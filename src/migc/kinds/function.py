@@ -75,6 +75,9 @@ class CreateFunction(Statement):
     options: tuple[tuple[str, str, Span], ...]  # (option, value, where): ("language", "sql"), ("volatility", "i")...
     span: Span = _span()
 
+    def declares(self) -> QName | None:
+        return self.name
+
 
 @dataclass(frozen=True, slots=True)
 class DropFunction(Statement):

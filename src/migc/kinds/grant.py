@@ -321,7 +321,7 @@ def _lower(lw: Lowering, stmt: GrantStatement) -> None:
                 refs.append(view.ref)
             else:
                 others = [n.name for n in [*lw.schema.tables, *view_names(lw.schema)] if n.schema == name.schema]
-                lw.bag.error("E101", qname.span, f"unknown table or view '{name.display()}'", did_you_mean(name.name, others))
+                lw.unknown(name, "E101", qname.span, f"unknown table or view '{name.display()}'", did_you_mean(name.name, others))
                 return
     elif kind == "sequence":
         for qname in target.names:
@@ -384,7 +384,7 @@ def _sequence(lw: Lowering, qname: QName) -> ObjectRef | None:
     if lw.sequence_exists(name):
         return ObjectRef(OWNED, name)
     others = [n.name for n in lw.schema.store("sequence") if n.schema == name.schema]
-    lw.bag.error("E232", qname.span, f"unknown sequence '{name.display()}'", did_you_mean(name.name, others))
+    lw.unknown(name, "E232", qname.span, f"unknown sequence '{name.display()}'", did_you_mean(name.name, others))
     return None
 
 

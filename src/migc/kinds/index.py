@@ -57,6 +57,10 @@ class CreateIndex(Statement):
     nulls_not_distinct: bool = False
     if_not_exists: bool = False
 
+    def declares(self) -> QName | None:
+        """An index lives in its table's schema."""
+        return None if self.name is None else QName(self.table.schema, self.name, self.name.span)
+
 
 @dataclass(frozen=True, slots=True)
 class DropIndex(Statement):

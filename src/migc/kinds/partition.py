@@ -71,6 +71,9 @@ class CreatePartition(Statement):
     if_not_exists: bool = False
     span: Span = _span()
 
+    def declares(self) -> QName | None:
+        return self.name
+
 
 @dataclass(frozen=True, slots=True)
 class AttachPartition(AlterAction):

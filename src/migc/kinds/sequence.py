@@ -63,6 +63,9 @@ class CreateSequence(Statement):
     if_not_exists: bool = False
     span: Span = _span()
 
+    def declares(self) -> QName | None:
+        return self.name
+
 
 @dataclass(frozen=True, slots=True)
 class AlterSequence(Statement):
@@ -458,7 +461,7 @@ def _sequence(lw: Lowering, qname: QName) -> Sequence | None:
         hint = did_you_mean(name.name, [n.name for n in lw.schema.store("sequence") if n.schema == name.schema])
         if lw.sequence_exists(name):
             hint = "it belongs to a serial or identity column: change it through the column"
-        lw.bag.error("E232", qname.span, f"unknown sequence '{name.display()}'", hint)
+        lw.unknown(name, "E232", qname.span, f"unknown sequence '{name.display()}'", hint)
     return found
 
 

@@ -36,6 +36,9 @@ class CreateTable(Statement):
     unlogged: bool = False
     partition_by: PartitionBy | None = None
 
+    def declares(self) -> QName | None:
+        return self.name
+
 
 @dataclass(frozen=True, slots=True)
 class DropTable(OnName):

@@ -288,7 +288,7 @@ def _function(lw: Lowering, qname: QName) -> FunctionKey | None:
             return key
         hint = ("a trigger function takes no declared arguments: it has " + ", ".join(k.display() for k in same)
                 if same else "create it first: create function ... returns trigger language plpgsql as $$ ... $$")
-        lw.bag.error("E244", qname.span, f"unknown function {name.display()}()", hint)
+        lw.unknown(name, "E244", qname.span, f"unknown function {name.display()}()", hint)
         return None
     if routine.kind != "function" or routine.result != "trigger":
         lw.bag.error("E241", qname.span, f"{routine.display()} must return trigger to run as a trigger "

@@ -46,6 +46,9 @@ class CreateView(Statement):
     data: bool | None  # `with data` True, `with no data` False, not written None
     span: Span = _span()
 
+    def declares(self) -> QName | None:
+        return self.name
+
 
 @dataclass(frozen=True, slots=True)
 class DropView(Statement):
@@ -338,7 +341,7 @@ def _lookup(lw: Lowering, qname: QName, materialized: bool | None) -> View | Non
             lw.bag.error("E258", qname.span, f"'{name.display()}' is a table, not a view")
             return None
         others = [n.name for n in view_names(lw.schema) if n.schema == name.schema]
-        lw.bag.error("E250", qname.span, f"unknown {'materialized ' if materialized else ''}view '{name.display()}'",
+        lw.unknown(name, "E250", qname.span, f"unknown {'materialized ' if materialized else ''}view '{name.display()}'",
                      did_you_mean(name.name, others))
         return None
     if materialized is not None and view.materialized != materialized:

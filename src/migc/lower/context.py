@@ -71,6 +71,20 @@ class Lowering:
         self.groups.append(self.group)
         self.before.append(self.schema)
         self.schema = self.schema.apply(op)
+        if self.schema.failed:  # a name made at last (or renamed to) is known again
+            renamed = op.renames()
+            self.schema = self.schema.without_failed([ref.name for ref in op.creates()] +
+                                                     ([renamed[1].name] if renamed is not None else []))
+
+    def failed(self, qname: QName) -> None:
+        """The statement that makes `qname` failed: from here on, what names it is not reported as
+        unknown (the mistake was reported where it was made)."""
+        self.schema = self.schema.with_failed(Name(qname.schema_name, qname.name.value))
+
+    def unknown(self, name: Name, code: str, span: Span, message: str, hint: str | None = None) -> None:
+        """Report an unknown object, unless a failed statement was to make it."""
+        if name not in self.schema.failed:
+            self.bag.error(code, span, message, hint)
 
     def does_nothing(self, span: Span, why: str, what: str = "the statement") -> None:
         """`if [not] exists` settled at compile time: the statement (or one action of `alter table`:
@@ -107,7 +121,7 @@ class Lowering:
         table = self.schema.tables.get(name)
         if table is None:
             others = [n.name for n in self.schema.tables if n.schema == name.schema]
-            self.bag.error("E101", qname.span, f"unknown table '{name.display()}'", did_you_mean(name.name, others))
+            self.unknown(name, "E101", qname.span, f"unknown table '{name.display()}'", did_you_mean(name.name, others))
         return table
 
     def column(self, table: Table, ident: Ident) -> Column | None:
@@ -123,7 +137,7 @@ class Lowering:
             return None
         enum = self.schema.enums.get(name)
         if enum is None:
-            self.bag.error("E109", qname.span, f"unknown enum '{name.display()}'",
+            self.unknown(name, "E109", qname.span, f"unknown enum '{name.display()}'",
                            did_you_mean(name.name, [n.name for n in self.schema.enums]))
         return enum
 
@@ -143,7 +157,7 @@ class Lowering:
                                    f"'{table.name.display()}'",
                                    constraint_hint.format(table=table.name.display(), constraint=c.name))
                     return None
-            self.bag.error("E105", qname.span, f"unknown index '{name.display()}'",
+            self.unknown(name, "E105", qname.span, f"unknown index '{name.display()}'",
                            did_you_mean(name.name, [n.name for n in self.schema.indexes if n.schema == name.schema]))
         return index
 
@@ -217,7 +231,7 @@ class Lowering:
                 self.bag.warning("W004", ref.span, f"type '{base}' is not one migc knows: the model cannot check "
                                  "it (an extension migc does not know may have made it)", hint)
                 return SqlType(base, ref.args, ref.array_dims, schema, "base"), False
-            self.bag.error("E113", ref.span, f"unknown type '{base}'", hint)
+            self.unknown(Name(schema, base), "E113", ref.span, f"unknown type '{base}'", hint)
             return None
         if ref.args:
             self.bag.error("E114", ref.span, f"enum type {base} takes no modifiers")

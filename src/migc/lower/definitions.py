@@ -234,7 +234,7 @@ def _resolve_fk(lw: Lowering, table: Table, p: Pending, new_keys: list[Pending])
         return False
     target = table if target_name == table.name else lw.schema.tables.get(target_name)
     if target is None:
-        lw.bag.error("E101", source.table.span, f"foreign key references unknown table '{target_name.display()}'")
+        lw.unknown(target_name, "E101", source.table.span, f"foreign key references unknown table '{target_name.display()}'")
         return False
     if target.unlogged and not table.unlogged:  # PostgreSQL: 42P16
         lw.bag.error("E225", source.table.span, f"logged table '{table.name.display()}' cannot reference unlogged "

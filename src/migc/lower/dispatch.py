@@ -38,7 +38,11 @@ def lowers_action(node: type[A]) -> Callable[[Callable[[Lowering, Table, A], Non
 
 def lower_statement(lw: Lowering, stmt: Statement) -> None:
     lw.statement()
+    mark = lw.bag.mark()
     STATEMENTS[type(stmt)](lw, stmt)
+    declared = stmt.declares()
+    if declared is not None and lw.bag.errors_since(mark):
+        lw.failed(declared)
     if lw.after_statement:  # what the statement asked to do after it, as a statement of its own
         lw.statement()
         for then in lw.after_statement:

@@ -74,7 +74,7 @@ def check_functions(lw: Lowering, expr: ex.Expr) -> None:
         if owner is not None:
             hint = f"extension {owner} is in schema {where}: write {where}.{name}(...)" if where is not None \
                 else f"{name}() comes with extension {owner}: create extension {owner} first"
-        lw.bag.error("E219", call.name.span, f"unknown function '{name}'", hint)
+        lw.unknown(Name("public", name), "E219", call.name.span, f"unknown function '{name}'", hint)
 
 
 def check_default(lw: Lowering, expr: ex.Expr, column: Column) -> Typed:
@@ -234,8 +234,8 @@ def check_sequences(lw: Lowering, expr: ex.Expr) -> None:
                            "cannot check it (an earlier raw sql statement may have made it)",
                            "make it with `create sequence` so the model knows it")
             continue
-        lw.bag.error("E232", literal.span, f"unknown sequence '{name.display()}'",
-                     f"create it first: create sequence {name.display()}")
+        lw.unknown(name, "E232", literal.span, f"unknown sequence '{name.display()}'",
+                   f"create it first: create sequence {name.display()}")
 
 
 # ---------------------------------------------------------------- volatility (index expressions)

@@ -495,8 +495,9 @@ class QueryChecker:
                 candidates = [n.name for n in self.lw.schema.tables if n.schema == resolved.schema]
                 candidates += [n.name for n in view_names(self.lw.schema) if n.schema == resolved.schema]
                 candidates += list(level.ctes)
-                self.error("E101", qn.span, f"unknown table or view '{resolved.display()}'",
-                           did_you_mean(resolved.name, candidates))
+                self.ok = False
+                self.lw.unknown(resolved, "E101", qn.span, f"unknown table or view '{resolved.display()}'",
+                                did_you_mean(resolved.name, candidates))
                 return Rel(name, None)
             cols = [(c.name, c.type, c.name) for c in view.columns] if view.columns is not None else None
             source = view.ref

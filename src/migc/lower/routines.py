@@ -44,8 +44,8 @@ def find_routine(lw: Lowering, kind: str, qname: QName, params: list[tuple[str, 
             lw.does_nothing(span or qname.span, f"there is no {kind} {shown}")
             return None
         others = ", ".join(sorted(r.key.display() for r in same_name))
-        lw.bag.error("E244", qname.span, f"unknown {kind} {shown}",
-                     f"the model has {others}" if others else None)
+        lw.unknown(name, "E244", qname.span, f"unknown {kind} {shown}",
+                   f"the model has {others}" if others else None)
         return None
     if found.kind != kind:
         lw.bag.error("E244", qname.span, f"{found.key.display()} is a {found.kind}, not a {kind}",

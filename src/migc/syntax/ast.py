@@ -39,6 +39,11 @@ class Statement(Node):
 
     __slots__ = ()
 
+    def declares(self) -> QName | None:
+        """The name a `create` statement makes (None: it makes none). When the statement fails to
+        compile, later statements stay quiet about that name (see Schema.failed)."""
+        return None
+
 
 class AlterAction(Node):
     """Base of the actions of `alter table` (comma-separated, each its own op)."""
