@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -157,3 +158,32 @@ def test_parse_tables_and_templates_are_kept_across_processes_and_never_fail_a_c
     assert (nowhere.returncode, nowhere.stdout, nowhere.stderr) == (0, first.stdout, first.stderr)
     off = _emit_all(tmp_path, "0")
     assert (off.returncode, off.stdout) == (0, first.stdout)
+
+
+def test_the_private_cache_drops_entries_long_unused_and_keeps_those_in_use(tmp_path: Path) -> None:
+    """Each migc or Lark version makes its own parse tables and templates: an entry's modification
+    time is its last use, and entries unused for STALE_DAYS go when a new one is made."""
+    from migc.private_cache import STALE_DAYS
+
+    shutil.copytree(EXAMPLE, tmp_path / "migrations")
+    cache = tmp_path / "cache"
+    cache.mkdir(mode=0o700)
+    long_ago = time.time() - (STALE_DAYS + 1) * 86400
+    lately = time.time() - (STALE_DAYS - 1) * 86400
+    stale = [cache / "lark-0000old.pickle", cache / "templates-0000old.cache"]
+    recent = [cache / "lark-0000recent.pickle", cache / "templates-0000recent.cache"]
+    for f, when in [*((f, long_ago) for f in stale), *((f, lately) for f in recent)]:
+        f.write_bytes(b"made by another version")
+        os.utime(f, (when, when))
+    first = _emit_all(tmp_path, str(cache))
+    assert first.returncode == 0, first.stderr
+    assert not any(f.exists() for f in stale), "entries unused for long go as new ones are made"
+    assert all(f.exists() for f in recent), "entries used lately stay (another install may use them)"
+    made = [f for f in cache.iterdir() if f not in recent]
+    assert {f.name.split("-")[0] for f in made} >= {"lark", "templates"}
+    for f in made:  # pretend the current entries were made long ago: using them marks them used
+        os.utime(f, (long_ago, long_ago))
+    second = _emit_all(tmp_path, str(cache))
+    assert (second.returncode, second.stdout) == (0, first.stdout)
+    assert all(f.stat().st_mtime > lately for f in made if f.name.startswith("lark-")), "the tables read are marked used"
+    assert any(f.stat().st_mtime > lately for f in made if f.name.startswith("templates-")), "templates read are marked used"

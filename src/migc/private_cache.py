@@ -8,7 +8,12 @@ planted there first by another local user, and loading it would run their code a
 `MIGC_CACHE_DIR` names the directory (`0` or empty: keep nothing); by default it is
 `$XDG_CACHE_HOME/migc` (`~/.cache/migc`), or else `migc-cache-<uid>` in the temporary directory.
 A directory that cannot be made or is not safe is passed over; with none, nothing is kept and
-migc is only slower to start (Lark builds its tables, ~0.5 s)."""
+migc is only slower to start (Lark builds its tables, ~0.5 s).
+
+Entries are named after what they were made from (a grammar, a template's source), so each upgrade
+of migc or Lark makes new ones. A file's modification time is its last use (`used`), and whenever
+an entry is made, those of its sort unused for STALE_DAYS are removed (`prune`): the directory
+holds what the installs in use need, not every version ever run."""
 
 from __future__ import annotations
 
@@ -19,6 +24,7 @@ import tempfile
 from pathlib import Path
 
 ENV = "MIGC_CACHE_DIR"
+STALE_DAYS = 30
 
 
 @functools.cache
@@ -48,3 +54,24 @@ def _usable(path: Path) -> Path | None:
     if not os.access(path, os.W_OK | os.X_OK):
         return None
     return path
+
+
+def used(path: Path) -> None:
+    """Mark an entry used now (its modification time; access times are not kept everywhere)."""
+    try:
+        os.utime(path)
+    except OSError:
+        pass
+
+
+def prune(directory: Path, pattern: str, now: float | None = None) -> None:
+    """Remove the entries matching `pattern` not used for STALE_DAYS (called as a new one is made)."""
+    import time
+
+    cutoff = (time.time() if now is None else now) - STALE_DAYS * 86400
+    try:
+        for entry in directory.glob(pattern):
+            if entry.lstat().st_mtime < cutoff:
+                entry.unlink()
+    except OSError:  # gone meanwhile, or not ours to remove: a cache is never an error
+        pass

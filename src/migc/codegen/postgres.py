@@ -12,15 +12,16 @@ from __future__ import annotations
 import functools
 import hashlib
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 from migc import quoting
 from migc.codegen.statement import SqlStatement
-from migc.private_cache import private_cache_dir
 from migc.expr import Expr, default_sql, index_element_sql
 from migc.ir.model import IndexElement, Name
 from migc.ir.op import Op, TableAction
 from migc.ir.types import SqlType
+from migc.private_cache import private_cache_dir, prune, used
 from migc.source import NO_SPAN
 
 NEXT = "\x00"  # what a template writes between two statements (no SQL text can hold a NUL)
@@ -65,14 +66,21 @@ def _bytecode_cache() -> Any:
     cannot be read or written is no cache, never an error."""
     import jinja2
 
+    pruned: list[bool] = []
+
     class QuietCache(jinja2.FileSystemBytecodeCache):
         def load_bytecode(self, bucket: Any) -> None:
             try:
                 super().load_bytecode(bucket)
             except (OSError, ValueError, EOFError):
                 bucket.reset()
+            if bucket.code is not None:
+                used(Path(self.directory) / (self.pattern % (bucket.key,)))
 
         def dump_bytecode(self, bucket: Any) -> None:
+            if not pruned:  # a new entry: those long unused go (once a process)
+                pruned.append(True)
+                prune(Path(self.directory), "templates-*.cache")
             try:
                 super().dump_bytecode(bucket)
             except OSError:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from migc.diagnostics import Diagnostic, Severity
-from migc.private_cache import private_cache_dir
+from migc.private_cache import private_cache_dir, prune, used
 from migc.source import Span, source_lines
 from migc.syntax import ast
 from migc.tree import BUILDERS, ON_DEMAND
@@ -166,7 +166,12 @@ def _table_cache(grammar: str, fast: bool) -> str | bool:
         return False
     loop = "lark-cython" if _plugins(fast) else "lark"  # whose tables: one file each, no thrashing
     key = hashlib.sha256(f"{lark.__version__}|{sys.version}|{loop}|{grammar}".encode()).hexdigest()[:24]
-    return str(where / f"lark-{key}.pickle")
+    path = where / f"lark-{key}.pickle"
+    if path.exists():
+        used(path)
+    else:  # Lark makes it now: the tables of versions long unused go
+        prune(where, "lark-*.pickle")
+    return str(path)
 
 
 @functools.cache
@@ -231,7 +236,12 @@ def _token_text(token: Any) -> str:
 
 def parse(text: str, file: str, *, fast: bool = True) -> tuple[ast.Migration | None, list[Diagnostic]]:
     """Parse one file. On a syntax error: no AST and one E001 diagnostic saying what was expected."""
-    from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+    from lark.exceptions import (
+        UnexpectedCharacters,
+        UnexpectedEOF,
+        UnexpectedInput,
+        UnexpectedToken,
+    )
 
     try:
         result = _parser(fast).parse(text)
