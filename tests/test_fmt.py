@@ -246,9 +246,20 @@ KINDS = [
      'create table events_2025 partition of events\n'
      "  for values from ('2025-01-01') to ('2026-01-01')"),
     ('create unique index concurrently if not exists t_a_key on t using btree (lower(a)) include (b) where a is not null',
-     'create unique index concurrently if not exists t_a_key on t using btree (lower(a))\n'
+     'create unique index concurrently if not exists t_a_key\n'
+     '  on t using btree (lower(a))\n'
      '  include (b)\n'
      '  where a is not null'),
+    # the head breaks before `on` only when it does not fit once the clauses are on lines of their own
+    ('create unique index concurrently if not exists orders_customer_created_idx on orders using btree '
+     '(customer_id, created_at desc) include (status) where status <> 0',
+     'create unique index concurrently if not exists orders_customer_created_idx\n'
+     '  on orders using btree (customer_id, created_at desc)\n'
+     '  include (status)\n'
+     '  where status <> 0'),
+    ('create index concurrently if not exists orders_customer_identifier_created_idx on only orders (customer_id)',
+     'create index concurrently if not exists orders_customer_identifier_created_idx\n'
+     '  on only orders (customer_id)'),
     ('drop index concurrently if exists t_a_key',
      'drop index concurrently if exists t_a_key'),
     ('alter index t_a_key rename to t_a_unique',

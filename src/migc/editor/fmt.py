@@ -22,7 +22,7 @@ rules, so a statement kind added to the grammar is formatted without a printer o
   `having`, `order by`, `limit`, `offset`, set operators —, a long `where` broken before its
   `and`s, a subquery that does not fit inside its parentheses; a trigger: `for each row`, `when`,
   `execute`; a function: `returns`, then its options; a policy: `using`, `with check`; an index:
-  `include`, `where`; grants: `to`/`from`; domains, sequences, partitions: their parts). Each
+  `include`, `where`, then `on`; grants: `to`/`from`; domains, sequences, partitions: their parts). Each
   group breaks as a whole, outer groups first (Wadler's pretty printer, as prettier does); a part
   with no break in it (a long string) may still pass the width;
 - strings, quoted names, dollar-quoted bodies and `sql` text are copied byte for byte.
@@ -920,11 +920,16 @@ def _grant(b: _Builder, node: Any, end: int) -> bool:
 
 
 def _create_index(b: _Builder, node: Any, end: int) -> bool:
+    """Broken before `include`, `nulls not distinct` and `where` first; before `on` too if the line
+    up to the columns is still too long (a long name, `concurrently if not exists`)."""
     li = b.li
+    table = _offset(li, node.table.span)
     starts = b.depth0(_offset(li, node.table.span, True), end, ("include", "nulls", "where"))
-    if not starts:
-        return False
     with b.indent(), b.group():
+        with b.group():
+            b.to(b.before(table, ("on", "only"), n=0))
+            b.brk()
+            b.to_sig(starts[0] if starts else end)
         for s in starts:
             b.to(s)
             b.brk()
