@@ -402,6 +402,8 @@ def _lower_add(lw: Lowering, table: Table, action: AddColumn) -> None:
     if table.column(cdef.name.value) is not None:
         lw.bag.error("E104", cdef.name.span, f"table '{table.name.display()}' already has a column '{cdef.name.value}'")
         return
+    if lw.reads_rows(table.ref, action.span, f"cannot add column '{cdef.name.value}'"):
+        return
     built = build_column(lw, table.name, cdef)
     if built is None:
         return

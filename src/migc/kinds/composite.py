@@ -3,7 +3,8 @@
 
 A composite type is a column type (SqlType kind "composite"). Like a table it is a relation too
 (pg_class relkind 'c'), so its name is taken in the schema's relation and type namespaces. PostgreSQL
-refuses to add or drop attributes of a type a column uses (without cascade): so does the model."""
+refuses to add or drop attributes of a type a column uses, or to drop one a view reads (without
+cascade): so does the model."""
 
 from __future__ import annotations
 
@@ -341,13 +342,18 @@ def _create(composite: CompositeType) -> tuple[Op, ...]:
 # ------------------------------------------------------------------ lowering
 
 
-def _users(schema: Schema, ref: ObjectRef) -> str | None:
+def _users(schema: Schema, ref: ObjectRef, action: str) -> str | None:
+    """What makes PostgreSQL refuse `action`: to drop the type, anything that uses it; to add or drop
+    an attribute, a table column of the type (its rows are stored), or, to drop one, a view that
+    reads the type's rows (from a function in FROM: PostgreSQL records the attributes it reads). A
+    function returning the type does not."""
     for kind, key, obj in schema.users_of(ref):
         if kind == "table":
             column = next((c.name for c in obj.columns if c.type.kind == "composite"
                            and Name(c.type.schema or "", c.type.name) == ref.name), "?")
             return f"column '{key.display()}.{column}' uses it"
-        return f"{kind} '{key.display() if isinstance(key, Name) else key}' uses it"
+        if action == "drop type" or (kind in ("view", "materialized view") and action == "drop attribute"):
+            return f"{kind} '{key.display() if isinstance(key, Name) else key}' uses it"
     return None
 
 
@@ -416,11 +422,14 @@ def _lower_alter(lw: Lowering, stmt: AlterCompositeType) -> None:
         return
     name = composite.name
     if stmt.action in ("add attribute", "drop attribute"):
-        used = _users(lw.schema, composite.ref)
+        used = _users(lw.schema, composite.ref, stmt.action)
         if used is not None:
             lw.bag.error("E217", stmt.span, f"cannot {stmt.action.split()[0]} an attribute of type "
                          f"'{name.display()}': {used}", "PostgreSQL refuses it without cascade")
             return
+    if stmt.action == "add attribute" and lw.reads_rows(composite.ref, stmt.span, "cannot add an attribute of type "
+                                                        f"'{name.display()}'"):
+        return
     match stmt.action:
         case "add attribute":
             attr = stmt.attribute
@@ -478,7 +487,7 @@ def _lower_drop(lw: Lowering, stmt: DropCompositeType) -> None:
     composite = _composite(lw, stmt.name, what="type")
     if composite is None:
         return
-    used = _users(lw.schema, composite.ref)
+    used = _users(lw.schema, composite.ref, "drop type")
     if used is not None:
         lw.bag.error("E234", stmt.span, f"cannot drop type '{composite.name.display()}': {used}")
         return

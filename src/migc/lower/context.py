@@ -175,6 +175,28 @@ class Lowering:
                 return True
         return False
 
+    def reads_rows(self, ref: ObjectRef, span: Span, doing: str) -> bool:
+        """Does a view read the rows of `ref` (a table, a composite type) through a function in FROM?
+        PostgreSQL keeps such a view reading the rows as they were when it was made (its function's
+        alias names their columns then), which no `create view` can make again once the rows have
+        changed: so the model refuses to add to them (E254)."""
+        if not self.schema.store("view") and not self.schema.store("materialized view"):
+            return False
+        from migc.lower.query import check_query
+
+        for kind, _, obj in self.schema.users_of(ref):
+            query = getattr(obj, "query", None)
+            if kind not in ("view", "materialized view") or query is None:
+                continue
+            checked = check_query(Lowering(self.schema, DiagnosticBag("<rows>")), query)
+            if checked is not None and ref in checked.rows:
+                what = getattr(obj, "what", "view")
+                self.bag.error("E254", span, f"{doing}: {what} '{obj.name.display()}' reads its rows through a "
+                               "function, and PostgreSQL keeps it reading them as they were",
+                               "drop the view first (and create it again after)")
+                return True
+        return False
+
     def relation(self, qname: QName) -> Table | None:
         """A table, or a materialized view seen as a table of its columns (what `create index` takes)."""
         name = self.name(qname)

@@ -21,7 +21,7 @@ from importlib import resources
 from typing import Any
 
 from migc.expr import FuncCall
-from migc.ir.model import ObjectRef
+from migc.ir.model import Name, ObjectRef
 from migc.ir.schema import OBJECT_KINDS, Schema
 from migc.ir.routine import FunctionKey, Routine
 from migc.ir.types import SqlType
@@ -236,6 +236,37 @@ def lookup(schema: Schema, name: str, args: list[tuple[SqlType | None, bool]], i
     """THE call lookup: what `name(args)` may be, what it returns and how volatile it is.
     `args`: each argument's type (None: unknown) and whether it is an untyped literal."""
     return resolve(candidates(schema, name, in_schema), args)
+
+
+def model_routine(schema: Schema, name: str, found: Call, in_schema: str | None = None) -> Routine | None:
+    """The model's function a call resolved to: None when it may be PostgreSQL's, or more than one."""
+    if len(found.candidates) != 1 or found.candidates[0].schema == "pg_catalog":
+        return None
+    chosen = found.candidates[0]
+    return next((r for r in user_routines(schema, name, in_schema) if r.kind == "function"
+                 and tuple(p.pg_type for p in r.params if p.is_input) == chosen.args), None)
+
+
+def result_columns(schema: Schema, routine: Routine) -> tuple[list[tuple[str, SqlType]], ObjectRef | None] | None:
+    """The columns a function gives in FROM, as PostgreSQL names them: `returns table (...)`'s; its
+    out parameters' (unnamed ones `column1`...; a single one gives one column, named after it); a
+    table's or composite type's row (with the table or type). None: one column of its scalar
+    result (named by the caller)."""
+    if routine.table_columns:
+        return list(routine.table_columns), None
+    outs = [p for p in routine.params if p.mode in ("out", "inout")]
+    if len(outs) > 1 or (outs and outs[0].name is not None):
+        return [(p.name or f"column{i}", p.type) for i, p in enumerate(outs, 1)], None
+    row = routine.returns
+    if outs or row is None or row.kind != "composite" or row.array_dims or row.schema is None:
+        return None
+    row_name = Name(row.schema, row.name)
+    table = schema.tables.get(row_name)
+    if table is not None:
+        return [(c.name, c.type) for c in table.columns], table.ref
+    composite = schema.store("composite").get(row_name)
+    attributes: list[tuple[str, SqlType]] = list(getattr(composite, "attributes", None) or ())
+    return (attributes, ObjectRef("composite", row_name)) if attributes else None
 
 
 def user_key(function: Function) -> FunctionKey | None:

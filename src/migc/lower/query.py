@@ -25,6 +25,7 @@ from migc.lower.context import Lowering, did_you_mean
 from migc.lower.exprcheck import call_resolver, check_functions
 from migc.lower.typecheck import BIGINT, BOOLEAN, TEXT, Typed, infer
 from migc.query import (
+    Alias,
     AnySubquery,
     CommonTable,
     Exists,
@@ -57,6 +58,9 @@ class Rel:
     source: ObjectRef | None = None  # the table or view it reads (None: a subquery or CTE)
     implicit: bool = True  # named by the relation's name (no alias)
     span: Span = NO_SPAN
+    # a function in FROM that returns a table's (or composite type's) rows: what PostgreSQL records
+    # the view depends on (the table's columns it reads, by their names in the table)
+    row: ObjectRef | None = None
 
 
 @dataclass(eq=False)
@@ -103,6 +107,7 @@ class Checked:
     query: Query  # as the model stores it
     columns: Columns | None  # None: unknown
     uses: tuple[ObjectRef, ...]
+    rows: tuple[ObjectRef, ...] = ()  # tables and composite types whose rows it reads through a function
 
 
 def output_name(e: ex.Expr, sub_names: dict[int, str]) -> tuple[str, int]:
@@ -149,6 +154,7 @@ class QueryChecker:
         self.lw = lw
         self.rename = rename
         self.uses: dict[ObjectRef, None] = {}
+        self.rows: dict[ObjectRef, None] = {}
         self.replace: dict[int, Node] = {}  # id(original node) -> the node stored instead
         self.splice: dict[int, tuple[SelectItem, ...]] = {}  # id(select item) -> the items it stands for
         self.sub_names: dict[int, str] = {}  # id(scalar subquery) -> its column's name
@@ -171,7 +177,7 @@ class QueryChecker:
             return None
         stored = _rebuild(q, self.replace, self.splice)
         assert isinstance(stored, Query)
-        return Checked(stored, columns, tuple(self.uses))
+        return Checked(stored, columns, tuple(self.uses), tuple(self.rows))
 
     def query(self, q: Query, parent: Level | None, ctes: dict[str, Columns | None]) -> Columns | None:
         ctes = dict(ctes)
@@ -461,6 +467,18 @@ class QueryChecker:
             self.uses.setdefault(ref, None)
         args = [self.expr(a, scope) for a in call.args]
         name = alias.name.value if alias is not None else call.name.name.value
+        declared = _model_function_columns(self.lw, call, args)
+        if declared is not None:  # the model's function: the columns it declares
+            row, of = declared
+            typed: list[tuple[str, SqlType | None, str]] = [(n, t, n) for n, t in row]
+            if item.ordinality:
+                typed.append(("ordinality", BIGINT, ""))
+            seen_as = self._aliased(typed, alias)
+            assert seen_as is not None
+            self._pin(item, name, [seen for seen, _, _ in seen_as])
+            if of is not None:
+                self.rows.setdefault(of, None)
+            return Rel(name, seen_as, None, alias is None, item.span, of)
         scalar, element = _from_function_result(self.lw, call, args)
         if not scalar:
             cols: list[tuple[str, SqlType | None, str]] | None = None
@@ -471,6 +489,19 @@ class QueryChecker:
         if item.ordinality:
             columns.append(("ordinality", BIGINT, "ordinality"))
         return Rel(name, self._aliased(columns, alias), None, alias is None, item.span)
+
+    def _pin(self, item: FunctionRef, name: str, columns: list[str]) -> None:
+        """Store the function with every column named in its alias, as PostgreSQL keeps it (and
+        pg_get_viewdef shows it): the view goes on reading the columns by position when the
+        table's columns are renamed, and `create view` from the stored query means the same then."""
+        alias = item.alias
+        if alias is not None and len(alias.columns) >= len(columns):
+            return
+        pinned = Alias(ex.Ident(name), tuple(ex.Ident(c) for c in columns), alias.span if alias is not None else NO_SPAN)
+        if alias is not None:
+            self.replace[id(alias)] = pinned
+        else:
+            self.replace[id(item)] = replace(item, alias=pinned)
 
     def table_ref(self, item: TableRef, level: Level) -> Item:
         qn = item.name
@@ -623,6 +654,8 @@ class QueryChecker:
                                                  ex.Ident(qualifier) if qualifier is not None else None)
 
     def _use(self, rel: Rel, column: str) -> None:
+        if rel.row is not None and column:  # not `ordinality`
+            self.uses.setdefault(ObjectRef.of_column(rel.row.name, column) if rel.row.kind == "table" else rel.row, None)
         if rel.source is None:
             return
         if rel.source.kind == "table":
@@ -713,8 +746,12 @@ def _names(item: Item) -> list[str] | None:
 def _rebuild(n: Node, replace_: dict[int, Node], splice: dict[int, tuple[SelectItem, ...]]) -> Node:
     """The tree with the nodes (by identity) in `replace_` swapped and select items in `splice` expanded."""
     found = replace_.get(id(n))
-    if found is not None:
-        return found
+    if found is not None:  # its own parts may have been replaced too (a function's arguments)
+        return found if found.ARGS == () else _rebuild_parts(found, replace_, splice)
+    return _rebuild_parts(n, replace_, splice)
+
+
+def _rebuild_parts(n: Node, replace_: dict[int, Node], splice: dict[int, tuple[SelectItem, ...]]) -> Node:
     changes: dict[str, object] = {}
     for name in n.ARGS:
         value = getattr(n, name)
@@ -754,6 +791,19 @@ def view_columns(checked: Checked, names: tuple[ex.Ident, ...]) -> Columns | Non
 
 
 __all__ = ["Checked", "QueryChecker", "check_query", "output_name", "view_columns"]
+
+
+def _model_function_columns(lw: Lowering, call: ex.FuncCall,
+                            args: list[Typed]) -> tuple[list[tuple[str, SqlType]], ObjectRef | None] | None:
+    """The columns of a model function in FROM that returns rows, and the table or composite type
+    whose rows they are (see functions.result_columns)."""
+    in_schema = call.name.schema.value if call.name.schema is not None else None
+    name = call.name.name.value
+    if not functions.user_routines(lw.schema, name, in_schema):
+        return None
+    found = functions.lookup(lw.schema, name, [(a.type, a.literal in ("string", "null")) for a in args], in_schema)
+    routine = functions.model_routine(lw.schema, name, found, in_schema)
+    return functions.result_columns(lw.schema, routine) if routine is not None else None
 
 
 def _from_function_result(lw: Lowering, call: ex.FuncCall, args: list[Typed]) -> tuple[bool, SqlType | None]:

@@ -1,3 +1,7 @@
+-- add attribute b to type pair
+ALTER TYPE "public"."pair" ADD ATTRIBUTE "b" text;
+-- drop attribute c of type pair
+ALTER TYPE "public"."pair" DROP ATTRIBUTE "c";
 -- rename attribute why of type point3 to y
 ALTER TYPE "public"."point3" RENAME ATTRIBUTE "why" TO "y";
 -- rename type postal_address to address
