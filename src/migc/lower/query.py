@@ -170,8 +170,8 @@ class QueryChecker:
     # ------------------------------------------------------------ queries
 
     def check(self, q: Query) -> Checked | None:
-        check_functions(self.lw, q)  # type: ignore[arg-type]  # it walks any tree
         mark = self.lw.bag.mark()
+        check_functions(self.lw, q)  # type: ignore[arg-type]  # it walks any tree
         columns = self.query(q, None, {})
         if self.lw.bag.errors_since(mark) or not self.ok:
             return None
