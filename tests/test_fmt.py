@@ -339,6 +339,15 @@ KINDS = [
      '  language sql immutable strict parallel safe as $$ select lower(trim(e)) $$'),
     ('drop function if exists normalize_email (text)',
      'drop function if exists normalize_email(text)'),
+    ('ALTER FUNCTION normalize_email (text) STABLE set search_path = public reset ALL',
+     'alter function normalize_email(text) stable set search_path = public reset all'),
+    ('alter function app.search_posts(text, bigint, int) stable strict leakproof parallel safe cost 5 rows 100 '
+     'security definer set search_path = public, pg_temp',
+     'alter function app.search_posts(text, bigint, int)\n'
+     '  stable\n  strict\n  leakproof\n  parallel safe\n  cost 5\n  rows 100\n  security definer\n'
+     '  set search_path = public, pg_temp'),
+    ('alter procedure archive rename to archive_v2',
+     'alter procedure archive rename to archive_v2'),
     ('create trigger posts_touch before update on posts for each row execute function touch_updated_at ()',
      'create trigger posts_touch before update on posts\n'
      '  for each row execute function touch_updated_at()'),

@@ -21,7 +21,7 @@ rules, so a statement kind added to the grammar is formatted without a printer o
   next lines; a query: a line per clause — `select`, `from`, each `join`, `where`, `group by`,
   `having`, `order by`, `limit`, `offset`, set operators —, a long `where` broken before its
   `and`s, a subquery that does not fit inside its parentheses; a trigger: `for each row`, `when`,
-  `execute`; a function: `returns`, then its options; a policy: `using`, `with check`; an index:
+  `execute`; a function: `returns`, then its options (`alter function`: its options); a policy: `using`, `with check`; an index:
   `include`, `where`, then `on`; grants: `to`/`from`; domains, sequences, partitions: their parts). Each
   group breaks as a whole, outer groups first (Wadler's pretty printer, as prettier does); a part
   with no break in it (a long string) may still pass the width;
@@ -397,7 +397,7 @@ def _tight_parens(node: Any, tokens: list[Token], li: LineIndex) -> set[int]:
     from migc.expr import TypeRef
     from migc.expr.nodes import FuncCall
     from migc.kinds.comment import CommentOn
-    from migc.kinds.function import CreateFunction, DropFunction
+    from migc.kinds.function import AlterFunction, CreateFunction, DropFunction
     from migc.kinds.grant import GrantTarget
     from migc.kinds.trigger import CreateTrigger
     from migc.query.nodes import Alias, CommonTable
@@ -407,7 +407,7 @@ def _tight_parens(node: Any, tokens: list[Token], li: LineIndex) -> set[int]:
     for n in node.walk():
         if isinstance(n, FuncCall):
             ends.add(_offset(li, n.name.span, True))
-        elif isinstance(n, (CreateFunction, DropFunction)):
+        elif isinstance(n, (CreateFunction, DropFunction, AlterFunction)):
             ends.add(_offset(li, n.name.span, True))
         elif isinstance(n, (Alias, CommonTable)) and n.columns:  # `t(a, b)`, `with r(n) as`
             ends.add(_offset(li, n.name.span, True))
@@ -903,6 +903,16 @@ def _create_function(b: _Builder, node: Any, end: int) -> bool:
     return True
 
 
+def _alter_function(b: _Builder, node: Any, end: int) -> bool:
+    """Broken before each option when it does not fit."""
+    starts = sorted(_offset(b.li, span) for _, _, span in node.options)
+    if not starts:
+        return False
+    with b.indent():
+        b.clauses(starts, end)
+    return True
+
+
 def _create_policy(b: _Builder, node: Any, end: int) -> bool:
     starts = b.depth0(_offset(b.li, node.table.span, True), end, ("using", "with"))
     if not starts:
@@ -967,6 +977,7 @@ _RULES: dict[str, Any] = {
     "CreateTrigger": _create_trigger,
     "CreateFunction": _create_function,
     "CreatePolicy": _create_policy,
+    "AlterFunction": _alter_function,
     "GrantStatement": _grant,
     "CreateIndex": _create_index,
     "CreateDomain": _parts("modifiers checks", "type"),

@@ -89,6 +89,20 @@ class DropFunction(Statement):
     span: Span = _span()
 
 
+@dataclass(frozen=True, slots=True)
+class AlterFunction(Statement):
+    """`alter function|procedure NAME[(args)] ACTION ...`: the options of `create function` (not its
+    language or body), `reset NAME | all`; or `rename to NEW`."""
+
+    ARGS = ("name", "params", "new_name")
+    kind: str
+    name: QName
+    params: tuple[FuncParam, ...] | None
+    options: tuple[tuple[str, str, Span], ...]  # as in CreateFunction; `reset x`: ("reset", "x"), `reset all`: ("reset", "")
+    new_name: Ident | None = None
+    span: Span = _span()
+
+
 @builder("func_param")
 def _func_param(c: list[Any]) -> FuncParam:
     mode = token(c, "IN", "OUT", "INOUT", "VARIADIC")
@@ -171,6 +185,23 @@ def _create_function(c: list[Any]) -> CreateFunction:
                           optional(c, FuncReturns), options, span_of(c))
 
 
+@builder("func_reset")
+def _func_reset(c: list[Any]) -> Marker:
+    span = span_of(c)
+    setting = optional(c, Ident)
+    return Marker("option", ("reset", setting.value if setting is not None else "", span), span)
+
+
+@builder("alter_function")
+def _alter_function(c: list[Any]) -> AlterFunction:
+    kind = _word(c, "FUNCTION", "PROCEDURE")
+    has_list = any(getattr(x, "value", None) == "(" for x in c)
+    idents = [x for x in c if isinstance(x, Ident)]
+    options = tuple(m.value for m in c if isinstance(m, Marker) and m.kind == "option")
+    return AlterFunction(kind, node(c, QName), tuple(nodes(c, FuncParam)) if has_list else None, options,
+                         idents[-1] if idents and not options else None, span_of(c))
+
+
 @builder("drop_function")
 def _drop_function(c: list[Any]) -> DropFunction:
     kind = _word(c, "FUNCTION", "PROCEDURE")
@@ -209,6 +240,13 @@ def _dollar_quoted(routine: Routine) -> str:
     while f"${tag}$" in routine.body:
         tag = (tag or "body") + "_"
     return f"${tag}${routine.body}${tag}$"
+
+
+def _identity(attr: str) -> str:
+    """A template's `KIND name(argument types)` of the op's routine `attr`."""
+    r = f"op.{attr}"
+    return (f"{{{{ {r}.kind|upper }}}} {{{{ {r}.name|qname }}}}({{% for p in {r}.params if p.mode != 'out' %}}"
+            "{% if not loop.first %}, {% endif %}{{ p.type|sqltype }}{% endfor %})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,9 +300,7 @@ class CreateFunctionOp(Op):
 class DropFunctionOp(Op):
     routine: Routine  # with its attributes (comment, grants), to give them back
     span: Span = _span()
-    TEMPLATE = ("DROP {{ op.routine.kind|upper }} {{ op.routine.name|qname }}("
-                "{% for p in op.routine.params if p.mode != 'out' %}{% if not loop.first %}, {% endif %}"
-                "{{ p.type|sqltype }}{% endfor %})")
+    TEMPLATE = "DROP " + _identity("routine")
 
     def apply(self, schema: Schema) -> Schema:
         return schema.without_object("function", self.routine.key)
@@ -278,6 +314,117 @@ class DropFunctionOp(Op):
 
     def lock(self) -> Lock | None:
         return None
+
+
+Config = tuple[tuple[str, tuple[tuple[str, str], ...]], ...]
+
+
+def set_config(config: Config, name: str, values: tuple[tuple[str, str], ...]) -> Config:
+    """`set NAME to VALUE` on a routine's settings, as PostgreSQL does it: in place, or at the end."""
+    if any(n == name for n, _ in config):
+        return tuple((n, values if n == name else v) for n, v in config)
+    return config + ((name, values),)
+
+
+def reset_config(config: Config, name: str) -> Config:
+    """`reset NAME` (`reset all`: name "")."""
+    return () if not name else tuple(entry for entry in config if entry[0] != name)
+
+
+def config_steps(old: Config, new: Config) -> list[tuple[str, str, tuple[tuple[str, str], ...]]]:
+    """The `set` / `reset` actions that turn a routine's settings `old` into `new`, in order
+    (PostgreSQL keeps them in order, and shows them so): what changed, or else everything again."""
+    steps: list[tuple[str, str, tuple[tuple[str, str], ...]]] = []
+    current = old
+    for name, values in new:
+        if dict(current).get(name) != values:
+            steps.append(("set", name, values))
+            current = set_config(current, name, values)
+    for name, _ in old:
+        if name not in dict(new):
+            steps.append(("reset", name, ()))
+            current = reset_config(current, name)
+    if current != new:
+        steps = [("reset", "", ())] + [("set", name, values) for name, values in new]
+    return steps
+
+
+@dataclass(frozen=True, slots=True)
+class AlterFunctionOp(Op):
+    """ALTER FUNCTION|PROCEDURE ... with the options that differ between two definitions of one
+    routine (same name, arguments, body): its inverse is the same the other way."""
+
+    before: Routine
+    after: Routine
+    span: Span = _span()
+    TEMPLATE = "ALTER " + _identity("before") + " {{ op.actions }}"
+
+    @property
+    def actions(self) -> str:
+        a, b = self.before, self.after
+        out = []
+        if a.volatility != b.volatility:
+            out.append({"i": "IMMUTABLE", "s": "STABLE", "v": "VOLATILE"}[b.volatility])
+        if a.strict != b.strict:
+            out.append("STRICT" if b.strict else "CALLED ON NULL INPUT")
+        if a.security_definer != b.security_definer:
+            out.append("SECURITY DEFINER" if b.security_definer else "SECURITY INVOKER")
+        if a.leakproof != b.leakproof:
+            out.append("LEAKPROOF" if b.leakproof else "NOT LEAKPROOF")
+        if a.parallel != b.parallel:
+            out.append(f"PARALLEL {(b.parallel or 'unsafe').upper()}")
+        if a.cost != b.cost:  # PostgreSQL's default for sql and plpgsql: 100
+            out.append(f"COST {b.cost or '100'}")
+        if a.rows != b.rows:  # and for a set: 1000 rows
+            out.append(f"ROWS {b.rows or '1000'}")
+        from migc import quoting
+
+        for step, name, values in config_steps(a.config, b.config):
+            if step == "reset":
+                out.append(f"RESET {quoting.ident(name)}" if name else "RESET ALL")
+            else:
+                out.append(f"SET {quoting.ident(name)} TO {CreateFunctionOp.setting_sql(values)}")
+        return " ".join(out)
+
+    def apply(self, schema: Schema) -> Schema:
+        current = schema.store("function").get(self.before.key)
+        attrs = current.attrs if isinstance(current, Routine) else self.after.attrs
+        return schema.with_object("function", self.after.key, replace(self.after, attrs=attrs))
+
+    def invert(self) -> tuple[Op, ...]:
+        return (AlterFunctionOp(self.after, self.before, self.span),)
+
+    def describe(self) -> str:
+        return f"alter {self.before.display()}"
+
+    def lock(self) -> Lock | None:
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class RenameFunctionOp(Op):
+    routine: Routine
+    new: Name
+    span: Span = _span()
+    TEMPLATE = "ALTER " + _identity("routine") + " RENAME TO {{ op.new.name|ident }}"
+
+    def apply(self, schema: Schema) -> Schema:
+        current = schema.store("function").get(self.routine.key)
+        routine = current if isinstance(current, Routine) else self.routine
+        renamed = replace(routine, name=self.new)
+        return schema.with_object("function", renamed.key, renamed, replacing=self.routine.key)
+
+    def invert(self) -> tuple[Op, ...]:
+        return (RenameFunctionOp(replace(self.routine, name=self.new), self.routine.name, self.span),)
+
+    def describe(self) -> str:
+        return f"rename {self.routine.display()} to {self.new.name}"
+
+    def lock(self) -> Lock | None:
+        return None
+
+    def renames(self) -> tuple[ObjectRef, ObjectRef] | None:
+        return self.routine.ref, replace(self.routine, name=self.new).ref
 
 
 @creator(Routine)
@@ -576,6 +723,94 @@ def _lower_drop(lw: Lowering, stmt: DropFunction) -> None:
                      "uses it", "drop or change what uses it first")
         return
     lw.emit(DropFunctionOp(routine, stmt.span))
+
+
+@lowers(AlterFunction)
+def _lower_alter(lw: Lowering, stmt: AlterFunction) -> None:
+    params = None if stmt.params is None else [(p.mode, p.type) for p in stmt.params]
+    routine = find_routine(lw, stmt.kind, stmt.name, params, span=stmt.span)
+    if routine is None:
+        return
+    if stmt.new_name is not None:
+        _lower_rename(lw, stmt, routine, stmt.new_name)
+        return
+    after = _altered(lw, stmt, routine)
+    if after is None:
+        return
+    if after == routine:
+        lw.does_nothing(stmt.span, f"{routine.display()} is already so")
+        return
+    lw.emit(AlterFunctionOp(routine, after, stmt.span))
+
+
+_PROCEDURE_OPTIONS = ("security", "reset")
+
+
+def _altered(lw: Lowering, stmt: AlterFunction, routine: Routine) -> Routine | None:
+    """The routine with the statement's options, or None after an error."""
+    seen: set[str] = set()
+    after = routine
+    for option, value, span in stmt.options:
+        if option in ("language", "as"):
+            lw.bag.error("E240", span, f"`alter {stmt.kind}` cannot change its {option.replace('as', 'body')}",
+                         f"use `create or replace {stmt.kind}`")
+            return None
+        if stmt.kind == "procedure" and option not in _PROCEDURE_OPTIONS and not option.startswith("set "):
+            lw.bag.error("E240", span, f"a procedure takes no {option} option (only functions do)")
+            return None
+        key = f"reset {value}" if option == "reset" else option
+        if key in seen or (option.startswith("set ") and f"reset {option[4:]}" in seen) \
+                or (option == "reset" and f"set {value}" in seen):
+            lw.bag.error("E240", span, "conflicting or redundant options")
+            return None
+        seen.add(key)
+        if option.startswith("set "):
+            if not value:
+                lw.bag.error("E240", span, f"`{option}`: write `{option} = VALUE` or `{option} to VALUE`")
+                return None
+            values = tuple(tuple(v.split(":", 1)) for v in value.split(_SEP))
+            after = replace(after, config=set_config(after.config, option[4:], values))  # type: ignore[arg-type]
+        elif option == "reset":
+            after = replace(after, config=reset_config(after.config, value))
+        elif option == "volatility":
+            after = replace(after, volatility=value)
+        elif option == "strict":
+            after = replace(after, strict=value == "true")
+        elif option == "security":
+            after = replace(after, security_definer=value == "definer")
+        elif option == "leakproof":
+            after = replace(after, leakproof=value == "true")
+        elif option == "parallel":
+            if value not in ("safe", "restricted", "unsafe"):
+                lw.bag.error("E240", span, f"parallel '{value}': it is safe, restricted or unsafe")
+                return None
+            after = replace(after, parallel="" if value == "unsafe" else value)
+        elif option == "cost":
+            after = replace(after, cost=value)
+        elif option == "rows":
+            if not routine.returns_set:
+                lw.bag.error("E240", span, "`rows` is for a function that returns a set")
+                return None
+            after = replace(after, rows=value)
+    return after
+
+
+def _lower_rename(lw: Lowering, stmt: AlterFunction, routine: Routine, new_name: Ident) -> None:
+    if not lw.check_ident(new_name):
+        return
+    new = routine.name.renamed(new_name.value)
+    taken = lw.schema.store("function").get(FunctionKey(new, routine.key.args))
+    if isinstance(taken, Routine):
+        lw.bag.error("E242", new_name.span, f"{taken.display()} already exists")
+        return
+    users = lw.schema.users_of(routine.ref)
+    if users:
+        kind, key, obj = users[0]
+        lw.bag.error("E246", stmt.span, f"cannot rename {routine.display()}: {describe_user(routine.ref, kind, key, obj)} "
+                     "calls it by its name", "the model does not follow a function's new name into what calls it "
+                     "yet: change what uses it first, or create the new function beside the old one")
+        return
+    lw.emit(RenameFunctionOp(routine, new, stmt.span))
 
 
 def _comment_finder(kind: str) -> Any:

@@ -1,0 +1,10 @@
+-- rename function helper_v2() to helper
+ALTER FUNCTION "public"."helper_v2"() RENAME TO "helper";
+-- alter procedure archive(integer)
+ALTER PROCEDURE "public"."archive"(integer) SECURITY INVOKER RESET "search_path";
+-- alter function touch()
+ALTER FUNCTION "public"."touch"() RESET ALL SET "search_path" TO "public" SET "work_mem" TO '64MB';
+-- alter function recent(integer)
+ALTER FUNCTION "public"."recent"(integer) SECURITY INVOKER ROWS 1000 RESET "search_path";
+-- alter function norm_email(text)
+ALTER FUNCTION "public"."norm_email"(text) IMMUTABLE CALLED ON NULL INPUT NOT LEAKPROOF PARALLEL UNSAFE COST 100;
