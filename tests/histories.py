@@ -1169,6 +1169,8 @@ class Generator:
         used = {f for t in m.tables.values() for f in t.triggers.values()}
         if any(f not in used for f in m.functions):
             options.append("drop_function")
+        if m.functions:
+            options.append("alter_function")
         if any(t.triggers for t in m.tables.values()):
             options.append("drop_trigger")
         if m.tables and self.chance(20):
@@ -1194,6 +1196,33 @@ class Generator:
         name = self.pick(sorted(f for f in self.m.functions if f not in used))
         del self.m.functions[name]
         return f"drop function {'if exists ' if self.chance(20) else ''}{ident(name)}"
+
+    # one option of a kind at most (PostgreSQL refuses conflicting ones)
+    _FUNCTION_OPTIONS = (
+        ("security definer", "security invoker"),
+        ("set search_path = public, pg_temp", "set search_path to ''", "reset search_path"),
+        ("set work_mem = '8MB'", "reset work_mem"),
+        ("reset all",),
+        ("cost 50", "cost 100"),
+    )
+    _SCALAR_OPTIONS = (
+        ("immutable", "stable", "volatile"),
+        ("strict", "called on null input"),
+        ("parallel safe", "parallel restricted", "parallel unsafe"),
+    )
+
+    def alter_function(self) -> str:
+        name = self.pick(sorted(self.m.functions))
+        used = {f for t in self.m.tables.values() for f in t.triggers.values()}
+        if name not in used and self.chance(20):
+            new = "fn_" + self.fresh_object_name()
+            self.m.used.add(new)
+            self.m.functions[new] = self.m.functions.pop(name)
+            return f"alter function {ident(name)} rename to {ident(new)}"
+        groups = self._FUNCTION_OPTIONS + (self._SCALAR_OPTIONS if self.m.functions[name] == "scalar" else ())
+        chosen = self.draw(st.lists(st.sampled_from(groups), min_size=1, max_size=3, unique=True))
+        options = [self.pick(list(group)) for group in chosen]  # type: ignore[union-attr]
+        return f"alter function {ident(name)} {' '.join(options)}"
 
     def create_trigger(self) -> str:
         t = self.m.tables[self.pick(sorted(self.m.tables))]

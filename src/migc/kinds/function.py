@@ -579,6 +579,9 @@ def _options(lw: Lowering, stmt: CreateFunction) -> dict[str, str] | None:
     if found.get("parallel", "unsafe") not in ("safe", "restricted", "unsafe"):
         lw.bag.error("E240", stmt.span, f"parallel '{found['parallel']}': it is safe, restricted or unsafe")
         ok = False
+    for option, value, span in stmt.options:
+        if not _positive(lw, option, value, span):
+            ok = False
     if "rows" in found and not (stmt.returns is not None and (stmt.returns.setof or stmt.returns.columns)):
         lw.bag.error("E240", stmt.span, "`rows` is for a function that returns a set")
         ok = False
@@ -588,6 +591,14 @@ def _options(lw: Lowering, stmt: CreateFunction) -> dict[str, str] | None:
                 lw.bag.error("E240", stmt.span, f"a procedure takes no {option} option (only functions do)")
                 ok = False
     return found if ok else None
+
+
+def _positive(lw: Lowering, option: str, value: str, span: Span) -> bool:
+    """`cost` and `rows` must be positive (PostgreSQL: "COST must be positive")."""
+    if option in ("cost", "rows") and float(value) <= 0:
+        lw.bag.error("E240", span, f"`{option}` must be positive")
+        return False
+    return True
 
 
 def _returns(lw: Lowering, stmt: CreateFunction, params: list[Param], language: str) -> Routine | None:
@@ -785,6 +796,8 @@ def _altered(lw: Lowering, stmt: AlterFunction, routine: Routine) -> Routine | N
                 lw.bag.error("E240", span, f"parallel '{value}': it is safe, restricted or unsafe")
                 return None
             after = replace(after, parallel="" if value == "unsafe" else value)
+        elif not _positive(lw, option, value, span):
+            return None
         elif option == "cost":
             after = replace(after, cost=value)
         elif option == "rows":
