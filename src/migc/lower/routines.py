@@ -49,7 +49,7 @@ def find_routine(lw: Lowering, kind: str, qname: QName, params: list[tuple[str, 
         return None
     if found.kind != kind:
         lw.bag.error("E244", qname.span, f"{found.key.display()} is a {found.kind}, not a {kind}",
-                     f"drop {found.kind} {found.key.display()}")
+                     f"name it as a {found.kind}: {found.kind} {found.key.display()}")
         return None
     return found
 
