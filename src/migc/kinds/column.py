@@ -427,7 +427,8 @@ def _lower_drop(lw: Lowering, table: Table, action: DropColumn) -> None:
     if column is None or partition_column_change(lw, table, action.span, "drop a column"):
         return
     name = column.name
-    if lw.used_by_view(ObjectRef.of_column(table.name, name), action.span, f"cannot drop column '{name}'"):
+    if lw.used_by_view(ObjectRef.of_column(table.name, name), action.span, f"cannot drop column '{name}'") \
+            or lw.reads_rows(table.ref, action.span, f"cannot drop column '{name}'"):
         return
     for other in lw.schema.tables.values():
         for fk in other.constraints:

@@ -179,7 +179,7 @@ class Lowering:
         """Does a view read the rows of `ref` (a table, a composite type) through a function in FROM?
         PostgreSQL keeps such a view reading the rows as they were when it was made (its function's
         alias names their columns then), which no `create view` can make again once the rows have
-        changed: so the model refuses to add to them (E254)."""
+        changed: so the model refuses to add columns to them or drop any (E254)."""
         if not self.schema.store("view") and not self.schema.store("materialized view"):
             return False
         from migc.lower.query import check_query
