@@ -21,7 +21,7 @@ from migc.ir.creation import creator, recreation_of
 from migc.ir.model import Index, Name, ObjectRef, Table
 from migc.ir.op import Lock, Op
 from migc.ir.routine import FunctionKey, Param, Routine, policies_of, triggers_of
-from migc.ir.schema import INDEX_DEPENDENCIES, TABLE_DEPENDENCIES, ObjectKind, Schema, object_kind
+from migc.ir.schema import INDEX_DEPENDENCIES, TABLE_DEPENDENCIES, TYPE_FOLLOWERS, ObjectKind, Schema, object_kind
 from migc.ir.types import SqlType
 from migc.lower import functions
 from migc.lower.comment_targets import CommentSubject, Found, comment_sql, comment_target
@@ -448,6 +448,36 @@ def _depends_on(key: FunctionKey, routine: Routine) -> list[ObjectRef]:
     uses = [ref for p in routine.params for ref in _type_refs(p.type)]
     uses += _type_refs(routine.returns) + [ref for _, t in routine.table_columns for ref in _type_refs(t)]
     return uses
+
+
+def _follow_type(schema: Schema, kind: str, old: Name, new: Name) -> Schema:
+    """Routines whose parameters or result have a renamed type (TYPE_FOLLOWERS): PostgreSQL keeps
+    them by the type's object id, so they show the new name; a routine's identity (its argument
+    types) changes with it."""
+    def moved(t: SqlType) -> SqlType:
+        if t.kind == kind and (t.schema, t.name) == (old.schema, old.name):
+            return t.with_name(new.schema, new.name)
+        return t
+
+    after = schema
+    for key, r in list(schema.store("function").items()):
+        if not isinstance(r, Routine):
+            continue
+        params = tuple(replace(p, type=moved(p.type), pg_type=functions.pg_name(moved(p.type)))
+                       if moved(p.type) != p.type else p for p in r.params)
+        returns = moved(r.returns) if r.returns is not None else None
+        columns = tuple((n, moved(t)) for n, t in r.table_columns)
+        if (params, returns, columns) == (r.params, r.returns, r.table_columns):
+            continue
+        result = functions.pg_name(returns) if returns is not None and returns != r.returns else r.result
+        if returns is None and len(outs := [p for p in params if p.mode in ("out", "inout")]) == 1:
+            result = outs[0].pg_type
+        routine = replace(r, params=params, returns=returns, table_columns=columns, result=result)
+        after = after.with_object("function", routine.key, routine, replacing=key)
+    return after
+
+
+TYPE_FOLLOWERS.append(_follow_type)
 
 
 object_kind(ObjectKind(

@@ -206,6 +206,8 @@ class RenameTableOp(Op):
         after = after.with_tables(_retarget_fks(t, old, new) for t in list(after.tables.values()) if t.references(old))
         for index in [i for i in after.indexes.values() if i.table == old]:
             after = after.with_index(replace(index, table=new))
+        # its row type is renamed with it: what holds the type follows (a function's `setof` it)
+        after = after.with_type_renamed("composite", old, new)
         return follow_rename(schema, after, ObjectRef.table(old), ObjectRef.table(new))
 
     def invert(self) -> tuple[Op, ...]:

@@ -1,3 +1,7 @@
+-- comment on function f(public.feeling, public.md2, public.duo, public.feeling[])
+COMMENT ON ROUTINE "public"."f"(public.feeling, public.md2, public.duo, public.feeling[]) IS NULL;
+-- rename table articles to posts
+ALTER TABLE "public"."articles" RENAME TO "posts";
 -- rename type duo to pair
 ALTER TYPE "public"."duo" RENAME TO "pair";
 -- rename domain md2 to md

@@ -4,3 +4,7 @@ ALTER TYPE "public"."mood" RENAME TO "feeling";
 ALTER DOMAIN "public"."md" RENAME TO "md2";
 -- rename type pair to duo
 ALTER TYPE "public"."pair" RENAME TO "duo";
+-- rename table posts to articles
+ALTER TABLE "public"."posts" RENAME TO "articles";
+-- comment on function f(public.feeling, public.md2, public.duo, public.feeling[])
+COMMENT ON ROUTINE "public"."f"(public.feeling, public.md2, public.duo, public.feeling[]) IS 'found by its new argument types';
