@@ -15,6 +15,7 @@ own their statements, ops and catalog sections.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar, NamedTuple
 
@@ -166,6 +167,21 @@ def with_table_member(schema: Schema, table: Name, attr: str, member: Any | None
     if member is not None:
         kept.append(member)
     return schema.with_attr(t.ref, attr, tuple(sorted(kept, key=lambda m: m.name)) or None)
+
+
+def members_rewritten(schema: Schema, attr: str, fields: tuple[str, ...], rewrite: Callable[[Expr], Expr]) -> Schema:
+    """Every table's triggers or policies with their expressions (`fields`) rewritten: what a kind
+    registers in EXPRESSION_HOLDERS."""
+    after = schema
+    for t in schema.tables.values():
+        found = t.attr(attr)
+        if not isinstance(found, tuple):
+            continue
+        new = tuple(replace(m, **{f: rewrite(getattr(m, f)) for f in fields if getattr(m, f) is not None})
+                    for m in found)
+        if new != found:
+            after = after.with_attr(t.ref, attr, new)
+    return after
 
 
 def table_member_kind(kind: str, attr: str) -> None:

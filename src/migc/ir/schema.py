@@ -183,11 +183,13 @@ class Schema:
         return tuple(found for finder in OWNED_OBJECTS for found in finder(self, table, column))
 
     def with_type_renamed(self, kind: str, old: Name, new: Name) -> Schema:
-        """The stored objects that hold a type (TYPE_FOLLOWERS) after it was renamed."""
+        """The stored objects that hold a type (TYPE_FOLLOWERS) after it was renamed, and every cast
+        to it in a stored expression (EXPRESSION_HOLDERS: PostgreSQL keeps the type's OID there)."""
         after = self
         for follow in TYPE_FOLLOWERS:
             after = follow(after, kind, old, new)
-        return after
+        pair_old, pair_new = (old.schema, old.name), (new.schema, new.name)
+        return after.with_expressions_rewritten(lambda e: e.with_type_renamed(pair_old, pair_new))
 
     def with_expressions_rewritten(self, rewrite: Callable[[Expr], Expr]) -> Schema:
         """The stored objects that hold expressions (EXPRESSION_HOLDERS), each expression rewritten."""

@@ -11,6 +11,7 @@ grants)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -21,7 +22,9 @@ from migc.ir.creation import creator, recreation_of
 from migc.ir.model import Index, Name, ObjectRef, Table
 from migc.ir.op import Lock, Op
 from migc.ir.routine import FunctionKey, Param, Routine, policies_of, triggers_of
-from migc.ir.schema import INDEX_DEPENDENCIES, TABLE_DEPENDENCIES, TYPE_FOLLOWERS, ObjectKind, Schema, object_kind
+from migc.ir.schema import (
+    EXPRESSION_HOLDERS, INDEX_DEPENDENCIES, TABLE_DEPENDENCIES, TYPE_FOLLOWERS, ObjectKind, Schema, object_kind,
+)
 from migc.ir.types import SqlType
 from migc.lower import functions
 from migc.lower.comment_targets import CommentSubject, Found, comment_sql, comment_target
@@ -478,6 +481,22 @@ def _follow_type(schema: Schema, kind: str, old: Name, new: Name) -> Schema:
 
 
 TYPE_FOLLOWERS.append(_follow_type)
+
+
+def _rewritten(schema: Schema, rewrite: Callable[[Expr], Expr]) -> Schema:
+    """Parameter defaults after a change PostgreSQL follows by OID (EXPRESSION_HOLDERS); bodies are
+    text, which PostgreSQL does not follow either."""
+    after = schema
+    for key, r in list(schema.store("function").items()):
+        if not isinstance(r, Routine):
+            continue
+        params = tuple(replace(p, default=rewrite(p.default)) if p.default is not None else p for p in r.params)
+        if params != r.params:
+            after = after.with_object("function", key, replace(r, params=params))
+    return after
+
+
+EXPRESSION_HOLDERS.append(_rewritten)
 
 
 object_kind(ObjectKind(

@@ -16,7 +16,7 @@ from migc.ir.catalog import USER_NS, CatalogSection, catalog_section, qualified
 from migc.ir.creation import INHERITED_INDEX_CREATORS, attribute_ops, creator
 from migc.ir.model import Index, IndexElement, Name, ObjectRef, Table
 from migc.ir.op import Lock, Op
-from migc.ir.schema import Schema
+from migc.ir.schema import EXPRESSION_HOLDERS, Schema
 from migc.ir.types import SqlType
 from migc.lower import extensions, functions, names
 from migc.lower.context import TYPE_CHANGE_REBUILDERS, Lowering, did_you_mean
@@ -133,6 +133,20 @@ def _alter_index(c: list[Any]) -> RenameIndex:
 
 
 # ------------------------------------------------------------------ ops
+
+
+def _rewritten(schema: Schema, rewrite: Callable[[Expr], Expr]) -> Schema:
+    """Index expressions and predicates after a change PostgreSQL follows by OID (EXPRESSION_HOLDERS)."""
+    after = schema
+    for index in list(schema.indexes.values()):
+        new = replace(index, elements=tuple(replace(el, expr=rewrite(el.expr)) for el in index.elements),
+                      where=rewrite(index.where) if index.where is not None else None)
+        if new != index:
+            after = after.with_index(new)
+    return after
+
+
+EXPRESSION_HOLDERS.append(_rewritten)
 
 
 @dataclass(frozen=True, slots=True)

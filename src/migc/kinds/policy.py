@@ -16,8 +16,10 @@ from migc.ir.catalog import USER_NS, CatalogSection, catalog_section, qualified
 from migc.ir.creation import attribute_ops, creator, restorer
 from migc.ir.model import Name, ObjectRef, Table
 from migc.ir.op import PASS_MISC, Lock, Op, TableAction
-from migc.ir.routine import Policy, RenameTableMemberOp, policies_of, table_member_kind, with_table_member
-from migc.ir.schema import Schema
+from migc.ir.routine import (
+    Policy, RenameTableMemberOp, members_rewritten, policies_of, table_member_kind, with_table_member,
+)
+from migc.ir.schema import EXPRESSION_HOLDERS, Schema
 from migc.lower.context import Lowering
 from migc.lower.dispatch import lowers, lowers_action
 from migc.lower.exprcheck import check_boolean, columns_by_name
@@ -130,6 +132,7 @@ def _with_policy(schema: Schema, table: Name, policy: Policy | None, gone: str |
 
 
 table_member_kind("policy", "policies")
+EXPRESSION_HOLDERS.append(lambda schema, rewrite: members_rewritten(schema, "policies", ("using", "check"), rewrite))
 
 
 @dataclass(frozen=True, slots=True)

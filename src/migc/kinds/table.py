@@ -3,15 +3,16 @@ constraint kinds' own nodes, each lowered by its kind)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from migc.expr import Ident, QName
+from migc.expr import Expr, Ident, QName
 from migc.ir.catalog import USER_NS, CatalogSection, catalog_section, not_extension_member, qualified
 from migc.ir.creation import creator, owned_creation, recreation_ops
 from migc.ir.model import Column, Constraint, Index, Name, ObjectRef, Table
 from migc.ir.op import Lock, Op
-from migc.ir.schema import Schema, follow_rename
+from migc.ir.schema import EXPRESSION_HOLDERS, Schema, follow_rename
 from migc.lower import names
 from migc.lower.context import Lowering
 from migc.lower.definitions import Pending, build_column, generated_ok, resolve, table_constraint, with_sequences
@@ -85,6 +86,32 @@ def _alter_table(c: list[Any]) -> AlterTable:
 @builder("rename_table")
 def _rename_table(c: list[Any]) -> RenameTable:
     return RenameTable(node(c, QName), node(c, Ident), span_of(c), has_token(c, "IF_EXISTS"))
+
+
+def _rewritten(schema: Schema, rewrite: Callable[[Expr], Expr]) -> Schema:
+    """A table's expressions after a change PostgreSQL follows by OID (EXPRESSION_HOLDERS): its
+    columns' defaults and generation expressions, its checks and exclusion constraints."""
+    def maybe(e: Expr | None) -> Expr | None:
+        return rewrite(e) if e is not None else None
+
+    def constraint(c: Constraint) -> Constraint:
+        x = c.exclusion
+        if x is not None:
+            x = replace(x, where=maybe(x.where),
+                        elements=tuple((replace(el, expr=rewrite(el.expr)), op) for el, op in x.elements))
+        return replace(c, check=maybe(c.check), exclusion=x)
+
+    changed = []
+    for t in schema.tables.values():
+        after = replace(t, columns=tuple(replace(c, default=maybe(c.default), generated=maybe(c.generated))
+                                         for c in t.columns),
+                        constraints=tuple(constraint(c) for c in t.constraints))
+        if after != t:
+            changed.append(after)
+    return schema.with_tables(changed)
+
+
+EXPRESSION_HOLDERS.append(_rewritten)
 
 
 # ------------------------------------------------------------------ ops

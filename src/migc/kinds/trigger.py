@@ -19,9 +19,10 @@ from migc.ir.creation import attribute_ops, creator, restorer
 from migc.ir.model import Name, ObjectRef, Table
 from migc.ir.op import PASS_MISC, Lock, Op, TableAction
 from migc.ir.routine import (
-    FunctionKey, RenameTableMemberOp, Routine, Trigger, TriggerEvent, table_member_kind, triggers_of, with_table_member,
+    FunctionKey, RenameTableMemberOp, Routine, Trigger, TriggerEvent, members_rewritten, table_member_kind, triggers_of,
+    with_table_member,
 )
-from migc.ir.schema import Schema
+from migc.ir.schema import EXPRESSION_HOLDERS, Schema
 from migc.ir.types import SqlType
 from migc.lower.context import Lowering, did_you_mean
 from migc.lower.dispatch import lowers, lowers_action
@@ -161,6 +162,7 @@ def _with_trigger(schema: Schema, table: Name, trigger: Trigger | None, gone: st
 
 
 table_member_kind("trigger", "triggers")
+EXPRESSION_HOLDERS.append(lambda schema, rewrite: members_rewritten(schema, "triggers", ("when",), rewrite))
 
 
 @dataclass(frozen=True, slots=True)

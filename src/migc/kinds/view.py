@@ -9,18 +9,22 @@ what it uses are followed in its stored query (PostgreSQL stores views by refere
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
 from migc import quoting
-from migc.expr import Ident, QName, Star
+from migc.diagnostics import DiagnosticBag
+from migc.expr import Expr, Ident, QName, Star
 from migc.ir.catalog import USER_NS, CatalogSection, catalog_section, not_extension_member, qualified
 from migc.ir.creation import creator, recreation_of, recreation_ops
 from migc.ir.model import Index, Name, ObjectRef
 from migc.ir.op import Lock, Op
-from migc.ir.schema import INDEX_DEPENDENCIES, RENAME_FOLLOWERS, ObjectKind, Schema, follow_rename, object_kind
+from migc.ir.schema import (
+    EXPRESSION_HOLDERS, INDEX_DEPENDENCIES, RENAME_FOLLOWERS, TYPE_FOLLOWERS, ObjectKind, Schema, follow_rename,
+    object_kind,
+)
 from migc.ir.view import MATVIEW, VIEW, VIEW_KINDS, View, ViewColumn, find_view, view_names
-from migc.diagnostics import DiagnosticBag
 from migc.lower.comment_targets import CommentSubject, Found, comment_sql, comment_target
 from migc.lower.context import Lowering, did_you_mean
 from migc.lower.dispatch import lowers
@@ -325,6 +329,42 @@ def _follow(before: Schema, after: Schema, old: ObjectRef, new: ObjectRef) -> Sc
 
 
 RENAME_FOLLOWERS.append(_follow)
+
+
+def _rewritten(schema: Schema, rewrite: Callable[[Expr], Expr]) -> Schema:
+    """Stored queries after a change PostgreSQL follows by OID (EXPRESSION_HOLDERS): a cast to a
+    renamed type, `nextval` of a renamed sequence."""
+    after = schema
+    for kind in VIEW_KINDS:
+        for key, view in list(schema.store(kind).items()):
+            if not isinstance(view, View) or view.query is None:
+                continue
+            query = view.query.transform(lambda n: rewrite(n) if isinstance(n, Expr) else None)
+            if query != view.query:
+                after = after.with_object(kind, key, replace(view, query=query))
+    return after
+
+
+EXPRESSION_HOLDERS.append(_rewritten)
+
+
+def _follow_type(schema: Schema, kind: str, old: Name, new: Name) -> Schema:
+    """Views' columns of a renamed type (TYPE_FOLLOWERS): PostgreSQL keeps the type's OID."""
+    after = schema
+    for view_kind in VIEW_KINDS:
+        for key, view in list(schema.store(view_kind).items()):
+            if not isinstance(view, View) or view.columns is None:
+                continue
+            columns = tuple(replace(c, type=c.type.with_name(new.schema, new.name))
+                            if c.type is not None and c.type.kind == kind
+                            and (c.type.schema, c.type.name) == (old.schema, old.name) else c
+                            for c in view.columns)
+            if columns != view.columns:
+                after = after.with_object(view_kind, key, replace(view, columns=columns))
+    return after
+
+
+TYPE_FOLLOWERS.append(_follow_type)
 
 
 # ------------------------------------------------------------------ lowering
