@@ -1,5 +1,5 @@
-"""W107: renaming a table, column, enum, constraint, view, sequence, domain, composite type or attribute
-that running code uses by its old name."""
+"""W107: renaming a table, column, enum, constraint, view, sequence, domain, composite type, attribute or
+routine that running code uses by its old name."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from migc.lints import Finding, Lint, lint, op_class
 if TYPE_CHECKING:
     from migc.kinds.composite import RenameAttributeOp, RenameCompositeTypeOp
     from migc.kinds.domain import RenameDomainOp
+    from migc.kinds.function import RenameFunctionOp
     from migc.kinds.view import RenameViewOp
 
 
@@ -45,6 +46,13 @@ def rename(m: Lint) -> Iterator[Finding]:
                           "it by the old name", "create the view under the new name too, switch reads to it, then "
                           "drop the old one")
     yield from _types_v2(m)
+    rename_function: type[RenameFunctionOp] = op_class("function", "RenameFunctionOp")
+    for function_op, step in m.each(rename_function):
+        if step.existed(function_op.routine.ref):
+            what = function_op.routine.display()
+            yield Finding(function_op.span, f"renaming {what} breaks code that calls it by the old name",
+                          f"create the new {function_op.routine.kind} beside the old one, move callers to it, then "
+                          "drop the old")
 
 
 def _types_v2(m: Lint) -> Iterator[Finding]:
