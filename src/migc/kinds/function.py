@@ -23,7 +23,8 @@ from migc.ir.model import Index, Name, ObjectRef, Table
 from migc.ir.op import Lock, Op
 from migc.ir.routine import FunctionKey, Param, Routine, policies_of, triggers_of
 from migc.ir.schema import (
-    EXPRESSION_HOLDERS, INDEX_DEPENDENCIES, TABLE_DEPENDENCIES, TYPE_FOLLOWERS, ObjectKind, Schema, object_kind,
+    EXPRESSION_HOLDERS, INDEX_DEPENDENCIES, TABLE_DEPENDENCIES, TYPE_FOLLOWERS, ObjectKind, Schema, follow_rename,
+    object_kind,
 )
 from migc.ir.types import SqlType
 from migc.lower import functions
@@ -412,10 +413,15 @@ class RenameFunctionOp(Op):
     TEMPLATE = "ALTER " + _identity("routine") + " RENAME TO {{ op.new.name|ident }}"
 
     def apply(self, schema: Schema) -> Schema:
+        """PostgreSQL keeps what calls a routine by its object id, and shows the new name: calls in
+        stored expressions and queries follow, and triggers name the new function (the lowering
+        only lets a used routine be renamed when every call of its name is a call of it)."""
         current = schema.store("function").get(self.routine.key)
         routine = current if isinstance(current, Routine) else self.routine
         renamed = replace(routine, name=self.new)
-        return schema.with_object("function", renamed.key, renamed, replacing=self.routine.key)
+        after = schema.with_object("function", renamed.key, renamed, replacing=self.routine.key)
+        after = follow_rename(schema, after, ObjectRef("function", self.routine.name), ObjectRef("function", self.new))
+        return after.with_expressions_rewritten(_calls_renamed(self.routine.name, self.new))
 
     def invert(self) -> tuple[Op, ...]:
         return (RenameFunctionOp(replace(self.routine, name=self.new), self.routine.name, self.span),)
@@ -428,6 +434,20 @@ class RenameFunctionOp(Op):
 
     def renames(self) -> tuple[ObjectRef, ObjectRef] | None:
         return self.routine.ref, replace(self.routine, name=self.new).ref
+
+
+def _calls_renamed(old: Name, new: Name) -> Callable[[Expr], Expr]:
+    """Calls of `old` (qualified with its schema, or unqualified when it is in public) call `new`."""
+    def rewrite(e: Expr) -> Expr:
+        def swap(n: Node) -> Node | None:
+            if isinstance(n, ex.FuncCall) and n.name.name.value == old.name \
+                    and (n.name.schema.value if n.name.schema is not None else "public") == old.schema:
+                return replace(n, name=replace(n.name, name=Ident(new.name, n.name.name.span)))
+            return None
+
+        return e.transform(swap)
+
+    return rewrite
 
 
 @creator(Routine)
@@ -866,13 +886,28 @@ def _lower_rename(lw: Lowering, stmt: AlterFunction, routine: Routine, new_name:
         lw.bag.error("E242", new_name.span, f"{taken.display()} already exists")
         return
     users = lw.schema.users_of(routine.ref)
-    if users:
+    why = _calls_ambiguous(lw.schema, routine, new) if users else None
+    if why is not None:
         kind, key, obj = users[0]
         lw.bag.error("E246", stmt.span, f"cannot rename {routine.display()}: {describe_user(routine.ref, kind, key, obj)} "
-                     "calls it by its name", "the model does not follow a function's new name into what calls it "
-                     "yet: change what uses it first, or create the new function beside the old one")
+                     f"calls it by its name, and {why}", "PostgreSQL would follow the rename, but the model "
+                     "cannot tell which calls are of this routine: create the new one beside it, and move the "
+                     "callers to it")
         return
     lw.emit(RenameFunctionOp(routine, new, stmt.span))
+
+
+def _calls_ambiguous(schema: Schema, routine: Routine, new: Name) -> str | None:
+    """Why the model cannot follow a rename into the calls of a routine (which it does by name),
+    or None: another routine of its name (an overload), or a PostgreSQL function of the old or the
+    new name (an unqualified call may be PostgreSQL's)."""
+    same = [k for k in schema.store("function") if isinstance(k, FunctionKey) and k.name == routine.name]
+    if len(same) > 1:
+        return f"{len(same) - 1} more {routine.kind}(s) have that name"
+    for name in (routine.name.name, new.name):
+        if functions.is_known(name):
+            return f"PostgreSQL has a function {name}()"
+    return None
 
 
 def _comment_finder(kind: str) -> Any:

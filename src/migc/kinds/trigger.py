@@ -22,7 +22,7 @@ from migc.ir.routine import (
     FunctionKey, RenameTableMemberOp, Routine, Trigger, TriggerEvent, members_rewritten, table_member_kind, triggers_of,
     with_table_member,
 )
-from migc.ir.schema import EXPRESSION_HOLDERS, Schema
+from migc.ir.schema import EXPRESSION_HOLDERS, RENAME_FOLLOWERS, Schema
 from migc.ir.types import SqlType
 from migc.lower.context import Lowering, did_you_mean
 from migc.lower.dispatch import lowers, lowers_action
@@ -163,6 +163,25 @@ def _with_trigger(schema: Schema, table: Name, trigger: Trigger | None, gone: st
 
 table_member_kind("trigger", "triggers")
 EXPRESSION_HOLDERS.append(lambda schema, rewrite: members_rewritten(schema, "triggers", ("when",), rewrite))
+
+
+def _follow_function(before: Schema, after: Schema, old: ObjectRef, new: ObjectRef) -> Schema:
+    """Triggers execute a renamed function under its new name (RENAME_FOLLOWERS; PostgreSQL keeps its OID)."""
+    if old.kind != "function":
+        return after
+    result = after
+    for t in after.tables.values():
+        found = t.attr("triggers")
+        if not isinstance(found, tuple):
+            continue
+        moved = tuple(replace(x, function=FunctionKey(new.name, x.function.args)) if x.function.name == old.name else x
+                      for x in found)
+        if moved != found:
+            result = result.with_attr(t.ref, "triggers", moved)
+    return result
+
+
+RENAME_FOLLOWERS.append(_follow_function)
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,11 +28,11 @@ from migc.ir.view import MATVIEW, VIEW, VIEW_KINDS, View, ViewColumn, find_view,
 from migc.lower.comment_targets import CommentSubject, Found, comment_sql, comment_target
 from migc.lower.context import Lowering, did_you_mean
 from migc.lower.dispatch import lowers
-from migc.lower.query import check_query, view_columns
-from migc.query import Query, Select
+from migc.lower.query import check_query, output_name, view_columns
+from migc.query import Query, Select, SelectItem
 from migc.source import Span
 from migc.syntax.ast import Statement
-from migc.tree import Marker, builder, dollar_body, has_token, marker_value, node, optional, span_of, token, unquote
+from migc.tree import Marker, Node, builder, dollar_body, has_token, marker_value, node, optional, span_of, token, unquote
 from migc.tree import span_field as _span
 
 # ------------------------------------------------------------------ syntax
@@ -339,13 +339,28 @@ def _rewritten(schema: Schema, rewrite: Callable[[Expr], Expr]) -> Schema:
         for key, view in list(schema.store(kind).items()):
             if not isinstance(view, View) or view.query is None:
                 continue
-            query = view.query.transform(lambda n: rewrite(n) if isinstance(n, Expr) else None)
+            query = _keep_output_names(view.query, rewrite)
+            query = query.transform(lambda n: rewrite(n) if isinstance(n, Expr) else None)
             if query != view.query:
                 after = after.with_object(kind, key, replace(view, query=query))
     return after
 
 
 EXPRESSION_HOLDERS.append(_rewritten)
+
+
+def _keep_output_names(query: Query, rewrite: Callable[[Expr], Expr]) -> Query:
+    """A select item without an alias whose name would change with the rewrite (`f(x)` is named
+    `f`: a renamed function) gets its old name as alias: PostgreSQL keeps a view's column names, and
+    what reads a subquery's columns by name goes on finding them."""
+    def keep(n: Node) -> Node | None:
+        if isinstance(n, SelectItem) and n.alias is None and not isinstance(n.expr, Star):
+            old, strength = output_name(n.expr, {})
+            if strength and output_name(rewrite(n.expr), {})[0] != old:
+                return replace(n, alias=Ident(old))
+        return None
+
+    return query.transform(keep)
 
 
 def _follow_type(schema: Schema, kind: str, old: Name, new: Name) -> Schema:

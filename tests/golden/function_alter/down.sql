@@ -1,3 +1,7 @@
+-- rename function stamp_row() to stamp
+ALTER FUNCTION "public"."stamp_row"() RENAME TO "stamp";
+-- rename function make_slug(text) to slugify
+ALTER FUNCTION "public"."make_slug"(text) RENAME TO "slugify";
 -- rename function helper_v2() to helper
 ALTER FUNCTION "public"."helper_v2"() RENAME TO "helper";
 -- alter procedure archive(integer)

@@ -8,3 +8,7 @@ ALTER FUNCTION "public"."touch"() SET "statement_timeout" TO '5s' RESET "search_
 ALTER PROCEDURE "public"."archive"(integer) SECURITY DEFINER SET "search_path" TO "public", "pg_temp";
 -- rename function helper() to helper_v2
 ALTER FUNCTION "public"."helper"() RENAME TO "helper_v2";
+-- rename function slugify(text) to make_slug
+ALTER FUNCTION "public"."slugify"(text) RENAME TO "make_slug";
+-- rename function stamp() to stamp_row
+ALTER FUNCTION "public"."stamp"() RENAME TO "stamp_row";
