@@ -24,9 +24,19 @@ def migc_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     return env
 
 
+def ctrl_c_reaches_it() -> None:
+    """In the child before exec: Ctrl-C (SIGINT) as in a terminal. A test session started as a
+    background job (`pytest &`) has SIGINT ignored, children inherit that, and migc rightly leaves an
+    ignored signal ignored: a test that sends Ctrl-C would then wait for nothing."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start_migc(cwd: Path, *args: str, env: dict[str, str] | None = None, **kwargs: Any) -> subprocess.Popen[str]:
     kwargs.setdefault("stdout", subprocess.PIPE)
     kwargs.setdefault("stderr", subprocess.PIPE)
+    kwargs.setdefault("preexec_fn", ctrl_c_reaches_it)
     return subprocess.Popen([sys.executable, "-m", "migc", *args], cwd=cwd, env=migc_env(env), text=True, **kwargs)
 
 

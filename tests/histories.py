@@ -1213,11 +1213,12 @@ class Generator:
 
     def alter_function(self) -> str:
         name = self.pick(sorted(self.m.functions))
-        used = {f for t in self.m.tables.values() for f in t.triggers.values()}
-        if name not in used and self.chance(20):
+        if self.chance(20):  # triggers follow (the names are unique: no overload, no built-in)
             new = "fn_" + self.fresh_object_name()
             self.m.used.add(new)
             self.m.functions[new] = self.m.functions.pop(name)
+            for t in self.m.tables.values():
+                t.triggers = {k: new if f == name else f for k, f in t.triggers.items()}
             return f"alter function {ident(name)} rename to {ident(new)}"
         groups = self._FUNCTION_OPTIONS + (self._SCALAR_OPTIONS if self.m.functions[name] == "scalar" else ())
         chosen = self.draw(st.lists(st.sampled_from(groups), min_size=1, max_size=3, unique=True))

@@ -240,8 +240,11 @@ def test_ctrl_c_cancels_the_batch_and_reports_what_committed(tmp_path: Path, fre
     with psycopg.connect(fresh_db, autocommit=True) as conn:
         conn.execute(f'alter database "{dbname}" set migc_test.sleep = \'600\'')
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    from embedded_harness import ctrl_c_reaches_it
+
     runner = subprocess.Popen([sys.executable, "-m", "migc", "up", "--database-url", fresh_db], cwd=tmp_path,
-                              env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                              env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              preexec_fn=ctrl_c_reaches_it)
     # (the query column shows the start of the batch, not necessarily the migration that sleeps)
     sleeping = ("select count(*) from pg_stat_activity where application_name = 'migc' and state = 'active' "
                 "and wait_event = 'PgSleep'")
