@@ -1,5 +1,6 @@
 """`create [or replace] function|procedure NAME(args) [returns ...] language ... as $tag$ body $tag$`,
-`drop function|procedure [if exists] NAME[(argtypes)]`.
+`drop function|procedure [if exists] NAME[(argtypes)]`, `alter function|procedure NAME[(argtypes)]
+OPTIONS | rename to NEW`.
 
 The model (ir/routine.py) knows a routine's signature, what it returns, its language, volatility and
 options; its body stays opaque text (PostgreSQL checks a `language sql` body when it is created).
