@@ -99,3 +99,12 @@ def test_syntax_error_words_and_hint() -> None:
     assert not_.hint is None  # `users` (after the error, and on the line before) is no misspelling
     _, [continued] = parse("create table users (id bigint pk)\nalter table users add colum x\n  int\n", "f.mig")
     assert continued.span.line == 3 and continued.hint == "'colum' is not a keyword here: did you mean 'column'?"
+
+
+def test_a_clause_the_language_leaves_out_says_what_to_do_instead() -> None:
+    """`owner to` is PostgreSQL but not migc: the hint says how to write it, not "did you mean 'owned'"."""
+    for text in ("create table t (id int)\nalter table t owner to app\n",
+                 "create function f() returns int language sql as $$ select 1 $$\nalter function f() owner to app\n"):
+        _, [error] = parse(text, "f.mig")
+        assert error.code == "E001" and error.span.line == 2
+        assert error.hint is not None and "ownership is not part of the model" in error.hint and "sql $$" in error.hint

@@ -250,7 +250,8 @@ def parse(text: str, file: str, *, fast: bool = True) -> tuple[ast.Migration | N
         if err.token.type == "$END":
             span = _end_of_text(text)
         message = f"unexpected {_token_text(err.token)}; expected {_describe_expected(set(err.expected))}"
-        return None, [_syntax_error(file, span, message, _misspelled_keyword(text, span))]
+        hint = _UNMODELLED.get(str(err.token).lower()) or _misspelled_keyword(text, span)
+        return None, [_syntax_error(file, span, message, hint)]
     except UnexpectedCharacters as err:
         pos = err.pos_in_stream or 0
         char = text[pos] if pos < len(text) else ""
@@ -289,6 +290,15 @@ def _keywords() -> frozenset[str]:
         t.pattern.value.lower() for t in _parser().terminals
         if t.pattern.type == "str" and t.pattern.value.isalpha()
     )
+
+
+# PostgreSQL clauses the language leaves out on purpose: what to do instead (rather than "did you
+# mean 'owned'?" for `owner to`)
+_UNMODELLED = {
+    "owner": "ownership is not part of the model (migc runs as the role that owns what it makes): "
+             "if you need it, write the statement as raw `sql $$ ... $$`",
+    "tablespace": "tablespaces are not part of the model: write the statement as raw `sql $$ ... $$`",
+}
 
 
 def _misspelled_keyword(text: str, span: Span) -> str | None:
