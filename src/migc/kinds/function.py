@@ -819,7 +819,8 @@ def _lower_alter(lw: Lowering, stmt: AlterFunction) -> None:
     if after is None:
         return
     if after == routine:
-        lw.does_nothing(stmt.span, f"{routine.display()} is already so")
+        lw.does_nothing(stmt.span, f"{routine.display()} is already so",
+                        hint="remove it (if the database differs from the model, migc diff shows the drift)")
         return
     lw.emit(AlterFunctionOp(routine, after, stmt.span))
 

@@ -86,11 +86,11 @@ class Lowering:
         if name not in self.schema.failed:
             self.bag.error(code, span, message, hint)
 
-    def does_nothing(self, span: Span, why: str, what: str = "the statement") -> None:
+    def does_nothing(self, span: Span, why: str, what: str = "the statement", hint: str | None = None) -> None:
         """`if [not] exists` settled at compile time: the statement (or one action of `alter table`:
         `what`) would do nothing, so it emits no op (and no SQL), and `check` says so (W005)."""
         self.bag.warning("W005", span, f"{why}: {what} does nothing and emit writes nothing for it",
-                         "remove it, or drop `if [not] exists` if the model is wrong about the database "
+                         hint or "remove it, or drop `if [not] exists` if the model is wrong about the database "
                          "(migc diff shows drift)")
 
     # ------------------------------------------------------------ names
