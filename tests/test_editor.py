@@ -103,6 +103,8 @@ def test_utf16_positions() -> None:
     ("create table t (a text default 'ab", "none", None),
     ("drop index ", "index", None),
     ("drop enum ", "enum", None),
+    ("alter function ", "routine", None),
+    ("drop procedure ", "routine", None),
 ])
 def test_completion_contexts(text: str, kind: str, table: tuple[str | None, str] | None) -> None:
     ctx = complete.context_at(text, len(text))
@@ -213,3 +215,17 @@ def test_semantic_tokens_say_what_each_name_is_at_its_point_of_history(
         ("one", "function", False),
     ]
     assert tokens(2) == []
+
+
+def test_alter_and_drop_function_offer_the_routines_of_that_kind_with_their_argument_types() -> None:
+    import migc.kinds
+    from migc.compiler import check_file
+    from migc.ir.schema import Schema
+
+    migc.kinds.load_all()
+    checked = check_file(b"create function f(a int) returns int language sql as $$ select a $$\n"
+                         b"create procedure p() language sql as $$ select 1 $$\n", "x.mig", Schema(), False)
+    assert checked.schema_after is not None
+    for text, wanted, not_wanted in (("alter function ", "f(integer)", "p()"), ("drop procedure ", "p()", "f(integer)")):
+        labels = [i.label for i in complete.items_for(complete.context_at(text, len(text)), checked.schema_after)]
+        assert wanted in labels and not_wanted not in labels, (text, labels)

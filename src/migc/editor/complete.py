@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class Item:
     label: str
-    kind: str  # keyword, snippet, table, view, column, type, enum, index, constraint, code, object
+    kind: str  # keyword, snippet, table, view, column, type, enum, index, constraint, code, object, function, procedure
     detail: str = ""
     insert: str | None = None  # a snippet (LSP snippet syntax) or text to insert
     snippet: bool = False
@@ -207,6 +207,9 @@ def context_at(text: str, offset: int) -> Context:
         return ctx
     if last == "enum" and words[0] in ("drop", "alter", "rename") or (words[:3] == ["comment", "on", "type"] and last == "type"):
         ctx.kind = "enum"
+        return ctx
+    if words[0] in ("drop", "alter") and len(words) == 2 and last in ("function", "procedure"):
+        ctx.kind, ctx.keywords = "routine", (last,)  # (`drop function if exists` goes on to keywords)
         return ctx
     if words[0] == "drop" and len(words) >= 2 and last == words[1]:
         ctx.kind, ctx.keywords = "object", (words[1],)
@@ -407,6 +410,10 @@ def items_for(ctx: Context, schema: Schema) -> list[Item]:
         out.extend(Item(_shown(n), "enum", "enum") for n in sorted(schema.enums))
         for kind in ("domain", "composite type", "type"):
             out.extend(Item(_key_label(k), "type", kind) for k in schema.store(kind))
+    elif ctx.kind == "routine":  # functions and procedures share one store; offer those of the kind named
+        kind = ctx.keywords[0] if ctx.keywords else "function"
+        out.extend(Item(key.display(), kind, kind) for key, routine in sorted(schema.store("function").items(), key=str)
+                   if getattr(routine, "kind", "") == kind and hasattr(key, "display"))
     elif ctx.kind == "object":
         kind = ctx.keywords[0] if ctx.keywords else ""
         out.extend(Item(_key_label(k), "object", kind) for k in schema.store(kind))

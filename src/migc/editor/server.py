@@ -31,7 +31,8 @@ _COMPLETION_KINDS = {
     "column": lsp.CompletionItemKind.Field, "type": lsp.CompletionItemKind.TypeParameter,
     "enum": lsp.CompletionItemKind.Enum, "index": lsp.CompletionItemKind.Reference,
     "constraint": lsp.CompletionItemKind.Property, "code": lsp.CompletionItemKind.Value,
-    "object": lsp.CompletionItemKind.Module,
+    "object": lsp.CompletionItemKind.Module, "function": lsp.CompletionItemKind.Function,
+    "procedure": lsp.CompletionItemKind.Function,
 }
 _SYMBOL_KINDS = {
     "table": lsp.SymbolKind.Class, "column": lsp.SymbolKind.Field, "index": lsp.SymbolKind.Key,
