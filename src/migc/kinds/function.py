@@ -642,33 +642,57 @@ def _options(lw: Lowering, stmt: CreateFunction) -> dict[str, str] | None:
         lw.bag.error("E240", stmt.span, f"{stmt.kind} {stmt.name.name.value} has no body",
                      "add `as $$ ... $$`")
         ok = False
+    returns_set = stmt.returns is not None and (stmt.returns.setof or bool(stmt.returns.columns))
     for option, value, span in stmt.options:
-        if option.startswith("set ") and not value:
-            lw.bag.error("E240", span, f"`{option}`: write `{option} = VALUE` or `{option} to VALUE`")
+        problem = _option_problem(stmt.kind, option, value, returns_set)
+        if problem is not None:
+            lw.bag.error("E240", span, problem)
             ok = False
-    if found.get("parallel", "unsafe") not in ("safe", "restricted", "unsafe"):
-        lw.bag.error("E240", stmt.span, f"parallel '{found['parallel']}': it is safe, restricted or unsafe")
-        ok = False
-    for option, value, span in stmt.options:
-        if not _positive(lw, option, value, span):
-            ok = False
-    if "rows" in found and not (stmt.returns is not None and (stmt.returns.setof or stmt.returns.columns)):
-        lw.bag.error("E240", stmt.span, "`rows` is for a function that returns a set")
-        ok = False
-    if stmt.kind == "procedure":
-        for option in ("volatility", "strict", "leakproof", "parallel", "cost", "rows"):
-            if option in found:
-                lw.bag.error("E240", stmt.span, f"a procedure takes no {option} option (only functions do)")
-                ok = False
     return found if ok else None
 
 
-def _positive(lw: Lowering, option: str, value: str, span: Span) -> bool:
-    """`cost` and `rows` must be positive (PostgreSQL: "COST must be positive")."""
-    if option in ("cost", "rows") and float(value) <= 0:
-        lw.bag.error("E240", span, f"`{option}` must be positive")
-        return False
-    return True
+_FUNCTION_ONLY = ("volatility", "strict", "leakproof", "parallel", "cost", "rows")
+
+
+def _option_problem(kind: str, option: str, value: str, returns_set: bool) -> str | None:
+    """What PostgreSQL refuses in one option of `create` or `alter function|procedure` (E240)."""
+    if kind == "procedure" and option in _FUNCTION_ONLY:
+        return f"a procedure takes no {option} option (only functions do)"
+    if option.startswith("set ") and not value:
+        return f"`{option}`: write `{option} = VALUE` or `{option} to VALUE`"
+    if option == "parallel" and value not in ("safe", "restricted", "unsafe"):
+        return f"parallel '{value}': it is safe, restricted or unsafe"
+    if option in ("cost", "rows") and float(value) <= 0:  # PostgreSQL: "COST must be positive"
+        return f"`{option}` must be positive"
+    if option == "rows" and not returns_set:
+        return "`rows` is for a function that returns a set"
+    return None
+
+
+def _with_option(r: Routine, option: str, value: str) -> Routine:
+    """The routine with one option of `create` or `alter function` (not its language or body),
+    as PostgreSQL applies it: a setting replaces one of its name in place or goes at the end."""
+    if option.startswith("set "):
+        values = tuple(tuple(v.split(":", 1)) for v in value.split(_SEP))
+        return replace(r, config=set_config(r.config, option[4:], values))  # type: ignore[arg-type]
+    match option:
+        case "reset":
+            return replace(r, config=reset_config(r.config, value))
+        case "volatility":
+            return replace(r, volatility=value)
+        case "strict":
+            return replace(r, strict=value == "true")
+        case "security":
+            return replace(r, security_definer=value == "definer")
+        case "leakproof":
+            return replace(r, leakproof=value == "true")
+        case "parallel":
+            return replace(r, parallel="" if value == "unsafe" else value)
+        case "cost":
+            return replace(r, cost=value)
+        case "rows":
+            return replace(r, rows=value)
+    return r
 
 
 def _returns(lw: Lowering, stmt: CreateFunction, params: list[Param], language: str) -> Routine | None:
@@ -749,15 +773,10 @@ def _lower_create(lw: Lowering, stmt: CreateFunction) -> None:
     if shape is None:
         return
     tag, body = options["as"].split("$", 1)
-    routine = replace(
-        shape, name=name, language=options["language"], volatility=options.get("volatility", "v"),
-        strict=options.get("strict") == "true", security_definer=options.get("security") == "definer",
-        leakproof=options.get("leakproof") == "true",
-        parallel="" if options.get("parallel", "unsafe") == "unsafe" else options["parallel"], body=body, tag=tag,
-        cost=options.get("cost", ""), rows=options.get("rows", ""),
-        config=tuple((option[4:], tuple(tuple(v.split(":", 1)) for v in value.split(_SEP)))  # type: ignore[misc]
-                     for option, value in options.items() if option.startswith("set ")),
-    )
+    routine = replace(shape, name=name, language=options["language"], body=body, tag=tag)
+    for option, value, _ in stmt.options:
+        if option not in ("language", "as"):
+            routine = _with_option(routine, option, value)
     existing = lw.schema.store("function").get(routine.key)
     if isinstance(existing, Routine):
         what = f"{existing.kind} {existing.key.display()}"
@@ -825,9 +844,6 @@ def _lower_alter(lw: Lowering, stmt: AlterFunction) -> None:
     lw.emit(AlterFunctionOp(routine, after, stmt.span))
 
 
-_PROCEDURE_OPTIONS = ("security", "reset")
-
-
 def _altered(lw: Lowering, stmt: AlterFunction, routine: Routine) -> Routine | None:
     """The routine with the statement's options, or None after an error."""
     seen: set[str] = set()
@@ -837,45 +853,17 @@ def _altered(lw: Lowering, stmt: AlterFunction, routine: Routine) -> Routine | N
             lw.bag.error("E240", span, f"`alter {stmt.kind}` cannot change its {option.replace('as', 'body')}",
                          f"use `create or replace {stmt.kind}`")
             return None
-        if stmt.kind == "procedure" and option not in _PROCEDURE_OPTIONS and not option.startswith("set "):
-            lw.bag.error("E240", span, f"a procedure takes no {option} option (only functions do)")
-            return None
         key = f"reset {value}" if option == "reset" else option
         if key in seen or (option.startswith("set ") and f"reset {option[4:]}" in seen) \
                 or (option == "reset" and f"set {value}" in seen):
             lw.bag.error("E240", span, "conflicting or redundant options")
             return None
         seen.add(key)
-        if option.startswith("set "):
-            if not value:
-                lw.bag.error("E240", span, f"`{option}`: write `{option} = VALUE` or `{option} to VALUE`")
-                return None
-            values = tuple(tuple(v.split(":", 1)) for v in value.split(_SEP))
-            after = replace(after, config=set_config(after.config, option[4:], values))  # type: ignore[arg-type]
-        elif option == "reset":
-            after = replace(after, config=reset_config(after.config, value))
-        elif option == "volatility":
-            after = replace(after, volatility=value)
-        elif option == "strict":
-            after = replace(after, strict=value == "true")
-        elif option == "security":
-            after = replace(after, security_definer=value == "definer")
-        elif option == "leakproof":
-            after = replace(after, leakproof=value == "true")
-        elif option == "parallel":
-            if value not in ("safe", "restricted", "unsafe"):
-                lw.bag.error("E240", span, f"parallel '{value}': it is safe, restricted or unsafe")
-                return None
-            after = replace(after, parallel="" if value == "unsafe" else value)
-        elif not _positive(lw, option, value, span):
+        problem = _option_problem(stmt.kind, option, value, routine.returns_set)
+        if problem is not None:
+            lw.bag.error("E240", span, problem)
             return None
-        elif option == "cost":
-            after = replace(after, cost=value)
-        elif option == "rows":
-            if not routine.returns_set:
-                lw.bag.error("E240", span, "`rows` is for a function that returns a set")
-                return None
-            after = replace(after, rows=value)
+        after = _with_option(after, option, value)
     return after
 
 
