@@ -169,19 +169,24 @@ def with_table_member(schema: Schema, table: Name, attr: str, member: Any | None
     return schema.with_attr(t.ref, attr, tuple(sorted(kept, key=lambda m: m.name)) or None)
 
 
-def members_rewritten(schema: Schema, attr: str, fields: tuple[str, ...], rewrite: Callable[[Expr], Expr]) -> Schema:
-    """Every table's triggers or policies with their expressions (`fields`) rewritten: what a kind
-    registers in EXPRESSION_HOLDERS."""
+def members_mapped(schema: Schema, attr: str, change: Callable[[Any], Any]) -> Schema:
+    """Every table's triggers or policies (`attr`), each through `change`."""
     after = schema
     for t in schema.tables.values():
         found = t.attr(attr)
         if not isinstance(found, tuple):
             continue
-        new = tuple(replace(m, **{f: rewrite(getattr(m, f)) for f in fields if getattr(m, f) is not None})
-                    for m in found)
+        new = tuple(change(m) for m in found)
         if new != found:
             after = after.with_attr(t.ref, attr, new)
     return after
+
+
+def members_rewritten(schema: Schema, attr: str, fields: tuple[str, ...], rewrite: Callable[[Expr], Expr]) -> Schema:
+    """Every table's triggers or policies with their expressions (`fields`) rewritten: what a kind
+    registers in EXPRESSION_HOLDERS."""
+    return members_mapped(schema, attr, lambda m: replace(
+        m, **{f: rewrite(getattr(m, f)) for f in fields if getattr(m, f) is not None}))
 
 
 def table_member_kind(kind: str, attr: str) -> None:

@@ -19,8 +19,8 @@ from migc.ir.creation import attribute_ops, creator, restorer
 from migc.ir.model import Name, ObjectRef, Table
 from migc.ir.op import PASS_MISC, Lock, Op, TableAction
 from migc.ir.routine import (
-    FunctionKey, RenameTableMemberOp, Routine, Trigger, TriggerEvent, members_rewritten, table_member_kind, triggers_of,
-    with_table_member,
+    FunctionKey, RenameTableMemberOp, Routine, Trigger, TriggerEvent, members_mapped, members_rewritten,
+    table_member_kind, triggers_of, with_table_member,
 )
 from migc.ir.schema import EXPRESSION_HOLDERS, RENAME_FOLLOWERS, Schema
 from migc.ir.types import SqlType
@@ -169,16 +169,8 @@ def _follow_function(before: Schema, after: Schema, old: ObjectRef, new: ObjectR
     """Triggers execute a renamed function under its new name (RENAME_FOLLOWERS; PostgreSQL keeps its OID)."""
     if old.kind != "function":
         return after
-    result = after
-    for t in after.tables.values():
-        found = t.attr("triggers")
-        if not isinstance(found, tuple):
-            continue
-        moved = tuple(replace(x, function=FunctionKey(new.name, x.function.args)) if x.function.name == old.name else x
-                      for x in found)
-        if moved != found:
-            result = result.with_attr(t.ref, "triggers", moved)
-    return result
+    return members_mapped(after, "triggers", lambda x: replace(x, function=FunctionKey(new.name, x.function.args))
+                          if x.function.name == old.name else x)
 
 
 RENAME_FOLLOWERS.append(_follow_function)

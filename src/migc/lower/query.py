@@ -745,13 +745,7 @@ def _names(item: Item) -> list[str] | None:
 
 def _rebuild(n: Node, replace_: dict[int, Node], splice: dict[int, tuple[SelectItem, ...]]) -> Node:
     """The tree with the nodes (by identity) in `replace_` swapped and select items in `splice` expanded."""
-    found = replace_.get(id(n))
-    if found is not None:  # its own parts may have been replaced too (a function's arguments)
-        return found if found.ARGS == () else _rebuild_parts(found, replace_, splice)
-    return _rebuild_parts(n, replace_, splice)
-
-
-def _rebuild_parts(n: Node, replace_: dict[int, Node], splice: dict[int, tuple[SelectItem, ...]]) -> Node:
+    n = replace_.get(id(n), n)  # a replacement's own parts may be replaced too (a function's arguments)
     changes: dict[str, object] = {}
     for name in n.ARGS:
         value = getattr(n, name)
