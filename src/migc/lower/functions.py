@@ -238,12 +238,13 @@ def lookup(schema: Schema, name: str, args: list[tuple[SqlType | None, bool]], i
     return resolve(candidates(schema, name, in_schema), args)
 
 
-def model_routine(schema: Schema, name: str, found: Call, in_schema: str | None = None) -> Routine | None:
-    """The model's function a call resolved to: None when it may be PostgreSQL's, or more than one."""
+def model_routine(routines: list[Routine], found: Call) -> Routine | None:
+    """Which of `routines` (the model's of the call's name) a call resolved to: None when it may be
+    PostgreSQL's function, or more than one."""
     if len(found.candidates) != 1 or found.candidates[0].schema == "pg_catalog":
         return None
     chosen = found.candidates[0]
-    return next((r for r in user_routines(schema, name, in_schema) if r.kind == "function"
+    return next((r for r in routines if r.kind == "function"
                  and tuple(p.pg_type for p in r.params if p.is_input) == chosen.args), None)
 
 

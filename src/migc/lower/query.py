@@ -793,10 +793,11 @@ def _model_function_columns(lw: Lowering, call: ex.FuncCall,
     whose rows they are (see functions.result_columns)."""
     in_schema = call.name.schema.value if call.name.schema is not None else None
     name = call.name.name.value
-    if not functions.user_routines(lw.schema, name, in_schema):
+    routines = functions.user_routines(lw.schema, name, in_schema)
+    if not routines:
         return None
     found = functions.lookup(lw.schema, name, [(a.type, a.literal in ("string", "null")) for a in args], in_schema)
-    routine = functions.model_routine(lw.schema, name, found, in_schema)
+    routine = functions.model_routine(routines, found)
     return functions.result_columns(lw.schema, routine) if routine is not None else None
 
 
