@@ -4,9 +4,13 @@ cast), which changes rewrite a table and which lose data."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from migc import quoting
 from migc.typenames import CATEGORY, SERIAL_TYPES, canonical_name
+
+if TYPE_CHECKING:
+    from migc.ir.model import Name
 
 # which canonical types take which (count of) modifiers
 _ARGS_ALLOWED: dict[str, tuple[int, ...]] = {"varchar": (0, 1), "char": (0, 1), "numeric": (0, 1, 2),
@@ -200,3 +204,16 @@ def narrows(src: SqlType, dst: SqlType) -> bool:
 
 __all__ = ["SqlType", "SERIAL_TYPES", "assignable", "canonical_name", "castable", "check_args", "narrows",
            "rewrites_table"]
+
+
+def renamed_type(t: SqlType, kind: str, old: Name, new: Name) -> SqlType:
+    """A type after the enum, domain, composite type or table (`kind` "composite": its row type)
+    `old` was renamed to `new`: PostgreSQL keeps types by OID, so what holds one shows the new name
+    (a domain over it too)."""
+    if t.kind == kind and (t.schema, t.name) == (old.schema, old.name):
+        return t.with_name(new.schema, new.name)
+    if t.kind == "domain" and t.base is not None:
+        base = renamed_type(t.base, kind, old, new)
+        if base != t.base:
+            return SqlType(t.name, t.args, t.array_dims, t.schema, t.kind, base, t.typcategory)
+    return t

@@ -18,7 +18,7 @@ from migc.ir.creation import attribute_ops, creator
 from migc.ir.model import Attrs, HasAttrs, Name, ObjectRef, Table
 from migc.ir.op import Lock, Op
 from migc.ir.schema import TABLE_DEPENDENCIES, TYPE_FOLLOWERS, ObjectKind, Schema, object_kind
-from migc.ir.types import SqlType
+from migc.ir.types import SqlType, renamed_type
 from migc.lower.comment_targets import TYPE_KINDS, comment_sql
 from migc.lower.context import TYPE_RESOLVERS, Lowering, did_you_mean
 from migc.lower.dispatch import lowers
@@ -168,23 +168,17 @@ def _retyped(schema: Schema, old: Name, new: Name) -> Schema:
     """Columns of a renamed composite type follow it (and what holds types: Schema.with_type_renamed)."""
     changed = []
     for table in schema.tables.values():
-        columns = tuple(replace(c, type=_renamed(c.type, "composite", old, new)) for c in table.columns)
+        columns = tuple(replace(c, type=renamed_type(c.type, "composite", old, new)) for c in table.columns)
         if columns != table.columns:
             changed.append(replace(table, columns=columns))
     return schema.with_tables(changed).with_type_renamed("composite", old, new)
-
-
-def _renamed(t: SqlType, kind: str, old: Name, new: Name) -> SqlType:
-    if t.kind == kind and (t.schema, t.name) == (old.schema, old.name):
-        return t.with_name(new.schema, new.name)
-    return t
 
 
 def _follow(schema: Schema, kind: str, old: Name, new: Name) -> Schema:
     """Composite types whose attributes have a renamed type (TYPE_FOLLOWERS)."""
     after = schema
     for key, c in list(schema.store("composite").items()):
-        attributes = tuple((n, _renamed(t, kind, old, new)) for n, t in c.attributes)
+        attributes = tuple((n, renamed_type(t, kind, old, new)) for n, t in c.attributes)
         if attributes != c.attributes:
             after = after.with_object("composite", key, replace(c, attributes=attributes))
     return after

@@ -21,7 +21,7 @@ from migc.ir.creation import attribute_ops, creator
 from migc.ir.model import Attrs, Column, HasAttrs, Name, ObjectRef, Table
 from migc.ir.op import Lock, Op
 from migc.ir.schema import EXPRESSION_HOLDERS, TABLE_DEPENDENCIES, TYPE_FOLLOWERS, ObjectKind, Schema, object_kind
-from migc.ir.types import SqlType
+from migc.ir.types import SqlType, renamed_type
 from migc.lower import names
 from migc.lower.comment_targets import TYPE_KINDS, CommentSubject, Found, comment_sql, comment_target
 from migc.lower.context import TYPE_RESOLVERS, Lowering, did_you_mean
@@ -213,17 +213,6 @@ def _type_of(schema: Schema, name: Name) -> SqlType | None:
 
 
 TYPE_RESOLVERS.append(_type_of)
-
-
-def renamed_type(t: SqlType, kind: str, old: Name, new: Name) -> SqlType:
-    """A type after the enum, domain or composite type `old` was renamed to `new`."""
-    if t.kind == kind and (t.schema, t.name) == (old.schema, old.name):
-        return t.with_name(new.schema, new.name)
-    if t.kind == "domain" and t.base is not None:
-        base = renamed_type(t.base, kind, old, new)
-        if base != t.base:
-            return SqlType(t.name, t.args, t.array_dims, t.schema, t.kind, base, t.typcategory)
-    return t
 
 
 def _retyped(schema: Schema, kind: str, old: Name, new: Name) -> Schema:

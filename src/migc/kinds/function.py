@@ -27,7 +27,7 @@ from migc.ir.schema import (
     EXPRESSION_HOLDERS, INDEX_DEPENDENCIES, TABLE_DEPENDENCIES, TYPE_FOLLOWERS, ObjectKind, Schema, follow_rename,
     object_kind,
 )
-from migc.ir.types import SqlType
+from migc.ir.types import SqlType, renamed_type
 from migc.lower import functions
 from migc.lower.comment_targets import CommentSubject, Found, comment_sql, comment_target
 from migc.lower.context import Lowering
@@ -478,19 +478,17 @@ def _follow_type(schema: Schema, kind: str, old: Name, new: Name) -> Schema:
     """Routines whose parameters or result have a renamed type (TYPE_FOLLOWERS): PostgreSQL keeps
     them by the type's object id, so they show the new name; a routine's identity (its argument
     types) changes with it."""
-    def moved(t: SqlType) -> SqlType:
-        if t.kind == kind and (t.schema, t.name) == (old.schema, old.name):
-            return t.with_name(new.schema, new.name)
-        return t
+    def moved(p: Param) -> Param:
+        t = renamed_type(p.type, kind, old, new)
+        return p if t == p.type else replace(p, type=t, pg_type=functions.pg_name(t))
 
     after = schema
     for key, r in list(schema.store("function").items()):
         if not isinstance(r, Routine):
             continue
-        params = tuple(replace(p, type=moved(p.type), pg_type=functions.pg_name(moved(p.type)))
-                       if moved(p.type) != p.type else p for p in r.params)
-        returns = moved(r.returns) if r.returns is not None else None
-        columns = tuple((n, moved(t)) for n, t in r.table_columns)
+        params = tuple(moved(p) for p in r.params)
+        returns = renamed_type(r.returns, kind, old, new) if r.returns is not None else None
+        columns = tuple((n, renamed_type(t, kind, old, new)) for n, t in r.table_columns)
         if (params, returns, columns) == (r.params, r.returns, r.table_columns):
             continue
         result = functions.pg_name(returns) if returns is not None and returns != r.returns else r.result

@@ -24,6 +24,7 @@ from migc.ir.schema import (
     EXPRESSION_HOLDERS, INDEX_DEPENDENCIES, RENAME_FOLLOWERS, TYPE_FOLLOWERS, ObjectKind, Schema, follow_rename,
     object_kind,
 )
+from migc.ir.types import renamed_type
 from migc.ir.view import MATVIEW, VIEW, VIEW_KINDS, View, ViewColumn, find_view, view_names
 from migc.lower.comment_targets import CommentSubject, Found, comment_sql, comment_target
 from migc.lower.context import Lowering, did_you_mean
@@ -370,9 +371,7 @@ def _follow_type(schema: Schema, kind: str, old: Name, new: Name) -> Schema:
         for key, view in list(schema.store(view_kind).items()):
             if not isinstance(view, View) or view.columns is None:
                 continue
-            columns = tuple(replace(c, type=c.type.with_name(new.schema, new.name))
-                            if c.type is not None and c.type.kind == kind
-                            and (c.type.schema, c.type.name) == (old.schema, old.name) else c
+            columns = tuple(replace(c, type=renamed_type(c.type, kind, old, new)) if c.type is not None else c
                             for c in view.columns)
             if columns != view.columns:
                 after = after.with_object(view_kind, key, replace(view, columns=columns))
