@@ -183,11 +183,14 @@ class Lowering:
         if not self.schema.store("view") and not self.schema.store("materialized view"):
             return False
         from migc.lower.query import check_query
+        from migc.query import FunctionRef
 
         for kind, _, obj in self.schema.users_of(ref):
             query = getattr(obj, "query", None)
             if kind not in ("view", "materialized view") or query is None:
                 continue
+            if next(query.find_all(FunctionRef), None) is None:
+                continue  # only a function in FROM reads rows: no need to check the query again
             checked = check_query(Lowering(self.schema, DiagnosticBag("<rows>")), query)
             if checked is not None and ref in checked.rows:
                 what = getattr(obj, "what", "view")
