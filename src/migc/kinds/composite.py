@@ -164,16 +164,6 @@ def _type_of(schema: Schema, name: Name) -> SqlType | None:
 TYPE_RESOLVERS.append(_type_of)
 
 
-def _retyped(schema: Schema, old: Name, new: Name) -> Schema:
-    """Columns of a renamed composite type follow it (and what holds types: Schema.with_type_renamed)."""
-    changed = []
-    for table in schema.tables.values():
-        columns = tuple(replace(c, type=renamed_type(c.type, "composite", old, new)) for c in table.columns)
-        if columns != table.columns:
-            changed.append(replace(table, columns=columns))
-    return schema.with_tables(changed).with_type_renamed("composite", old, new)
-
-
 def _follow(schema: Schema, kind: str, old: Name, new: Name) -> Schema:
     """Composite types whose attributes have a renamed type (TYPE_FOLLOWERS)."""
     after = schema
@@ -313,7 +303,7 @@ class RenameCompositeTypeOp(Op):
     def apply(self, schema: Schema) -> Schema:
         c: CompositeType = schema.store("composite")[self.old]
         after = schema.with_object("composite", self.new, replace(c, name=self.new), replacing=self.old)
-        return _retyped(after, self.old, self.new)
+        return after.with_type_renamed("composite", self.old, self.new)
 
     def invert(self) -> tuple[Op, ...]:
         return (RenameCompositeTypeOp(self.new, self.old, self.span),)

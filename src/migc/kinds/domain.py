@@ -215,26 +215,9 @@ def _type_of(schema: Schema, name: Name) -> SqlType | None:
 TYPE_RESOLVERS.append(_type_of)
 
 
-def _retyped(schema: Schema, kind: str, old: Name, new: Name) -> Schema:
-    """Columns of a renamed type follow it, as PostgreSQL's OIDs do (and the stored objects that hold
-    types, through Schema.with_type_renamed)."""
-    changed = []
-    for table in schema.tables.values():
-        columns = tuple(replace(c, type=renamed_type(c.type, kind, old, new)) for c in table.columns)
-        if columns != table.columns:
-            changed.append(replace(table, columns=columns))
-    return schema.with_tables(changed).with_type_renamed(kind, old, new)
-
-
 def _follow(schema: Schema, kind: str, old: Name, new: Name) -> Schema:
-    """Domains over a renamed type, and the columns of those domains (TYPE_FOLLOWERS)."""
-    changed = []
-    for table in schema.tables.values():
-        columns = tuple(replace(c, type=renamed_type(c.type, kind, old, new)) if c.type.kind == "domain" else c
-                        for c in table.columns)
-        if columns != table.columns:
-            changed.append(replace(table, columns=columns))
-    after = schema.with_tables(changed)
+    """Domains over a renamed type (TYPE_FOLLOWERS; their columns follow with every column)."""
+    after = schema
     for key, d in list(schema.store("domain").items()):
         base = renamed_type(d.base, kind, old, new)
         if base != d.base:
@@ -433,7 +416,7 @@ class RenameDomainOp(Op):
     def apply(self, schema: Schema) -> Schema:
         d: Domain = schema.store("domain")[self.old]
         after = schema.with_object("domain", self.new, replace(d, name=self.new), replacing=self.old)
-        return _retyped(after, "domain", self.old, self.new)
+        return after.with_type_renamed("domain", self.old, self.new)
 
     def invert(self) -> tuple[Op, ...]:
         return (RenameDomainOp(self.new, self.old, self.span),)

@@ -8,7 +8,7 @@ from typing import Any
 from migc.expr import Ident, QName
 from migc.ir.catalog import USER_NS, CatalogSection, catalog_section, not_extension_member, qualified
 from migc.ir.creation import attribute_ops, creator
-from migc.ir.model import EnumType, Name, ObjectRef, Table
+from migc.ir.model import EnumType, Name, ObjectRef
 from migc.ir.op import Irreversible, Lock, Op
 from migc.ir.schema import Schema
 from migc.lower.context import Lowering
@@ -156,19 +156,9 @@ class RenameEnumOp(Op):
     TEMPLATE = "ALTER TYPE {{ op.old|qname }} RENAME TO {{ op.new.name|ident }}"
 
     def apply(self, schema: Schema) -> Schema:
-        old, new = (self.old.schema, self.old.name), (self.new.schema, self.new.name)
+        """What holds it follows (Schema.with_type_renamed): columns, casts in stored expressions..."""
         after = schema.with_enum(replace(schema.enums[self.old], name=self.new), replacing=self.old)
-        changed: list[Table] = []
-        for t in schema.tables.values():
-            cols = tuple(
-                replace(c, type=c.type.with_name(*new),
-                        default=c.default.with_type_renamed(old, new) if c.default is not None else None)
-                if c.type.is_enum and (c.type.schema, c.type.name) == old else c
-                for c in t.columns
-            )
-            if cols != t.columns:
-                changed.append(replace(t, columns=cols))
-        return after.with_tables(changed).with_type_renamed("enum", self.old, self.new)
+        return after.with_type_renamed("enum", self.old, self.new)
 
     def invert(self) -> tuple[Op, ...]:
         return (RenameEnumOp(self.new, self.old, self.span),)

@@ -12,7 +12,8 @@ from migc.ir.catalog import USER_NS, CatalogSection, catalog_section, not_extens
 from migc.ir.creation import creator, owned_creation, recreation_ops
 from migc.ir.model import Column, Constraint, Index, Name, ObjectRef, Table
 from migc.ir.op import Lock, Op
-from migc.ir.schema import EXPRESSION_HOLDERS, Schema, follow_rename
+from migc.ir.schema import EXPRESSION_HOLDERS, TYPE_FOLLOWERS, Schema, follow_rename
+from migc.ir.types import renamed_type
 from migc.lower import names
 from migc.lower.context import Lowering
 from migc.lower.definitions import Pending, build_column, generated_ok, resolve, table_constraint, with_sequences
@@ -112,6 +113,19 @@ def _rewritten(schema: Schema, rewrite: Callable[[Expr], Expr]) -> Schema:
 
 
 EXPRESSION_HOLDERS.append(_rewritten)
+
+
+def _follow_type(schema: Schema, kind: str, old: Name, new: Name) -> Schema:
+    """Columns of a renamed type, or of a domain over it (TYPE_FOLLOWERS): PostgreSQL keeps the OID."""
+    changed = []
+    for t in schema.tables.values():
+        columns = tuple(replace(c, type=renamed_type(c.type, kind, old, new)) for c in t.columns)
+        if columns != t.columns:
+            changed.append(replace(t, columns=columns))
+    return schema.with_tables(changed)
+
+
+TYPE_FOLLOWERS.append(_follow_type)
 
 
 # ------------------------------------------------------------------ ops
