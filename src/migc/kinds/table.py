@@ -152,6 +152,14 @@ def split_constraints(table: Table) -> tuple[list[Constraint], list[Constraint]]
         if c.has_index:
             key_columns.add(c.columns)
         inline.append(c)
+    # a foreign key to the table itself needs a key on its columns that is not deferrable (55000):
+    # when CREATE TABLE has only a deferrable one, it comes after the keys added later
+    immediate = {frozenset(c.columns) for c in inline if c.has_index and not c.deferrable}
+    waits = [c for c in inline if c.references is not None and c.references.table == table.name
+             and frozenset(c.references.columns) not in immediate]
+    if waits:
+        inline = [c for c in inline if c not in waits]
+        later = [c for c in later if c.has_index] + waits + [c for c in later if not c.has_index]
     return inline, later
 
 

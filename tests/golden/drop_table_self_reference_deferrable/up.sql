@@ -1,0 +1,2 @@
+-- drop table users
+DROP TABLE "public"."users";
